@@ -1,0 +1,92 @@
+namespace AgentSessions.Reconcile;
+
+/// <summary>
+/// One snapshot of a tmux server: every session with its panes, or "unknown" with a reason
+/// when tmux could not be asked. Code that acts on tmux liveness must do nothing when
+/// <see cref="IsKnown"/> is <see langword="false"/>.
+/// </summary>
+public sealed class TmuxState
+{
+    private TmuxState(bool isKnown, string? unknownReason, IReadOnlyDictionary<string, TmuxSession> sessions)
+    {
+        IsKnown = isKnown;
+        UnknownReason = unknownReason;
+        Sessions = sessions;
+    }
+
+    /// <summary>Gets a value indicating whether the snapshot is real (including "no server": zero sessions).</summary>
+    public bool IsKnown { get; }
+
+    /// <summary>Gets why the state is unknown (tmux missing, timed out, permission denied …), or <see langword="null"/>.</summary>
+    public string? UnknownReason { get; }
+
+    /// <summary>Gets the live sessions by their stored tmux name; empty when unknown.</summary>
+    public IReadOnlyDictionary<string, TmuxSession> Sessions { get; }
+
+    /// <summary>Creates a known snapshot.</summary>
+    /// <param name="sessions">The live sessions.</param>
+    /// <returns>The snapshot.</returns>
+    public static TmuxState Known(IEnumerable<TmuxSession> sessions)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        var map = new Dictionary<string, TmuxSession>(StringComparer.Ordinal);
+        foreach (var s in sessions)
+        {
+            map[s.Name] = s;
+        }
+
+        return new TmuxState(true, null, map);
+    }
+
+    /// <summary>Creates an unknown snapshot.</summary>
+    /// <param name="reason">One sentence that says why tmux could not be asked.</param>
+    /// <returns>The snapshot.</returns>
+    public static TmuxState Unknown(string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return new TmuxState(false, reason, new Dictionary<string, TmuxSession>(StringComparer.Ordinal));
+    }
+}
+
+/// <summary>A live tmux session.</summary>
+/// <param name="Name">The session name as tmux stores it (its key).</param>
+/// <param name="Created">When the session was created (<c>session_created</c>), when known.</param>
+/// <param name="Panes">The session's panes, in tmux's order.</param>
+public sealed record TmuxSession(string Name, DateTimeOffset? Created, IReadOnlyList<TmuxPane> Panes)
+{
+    /// <summary>Gets the active pane of the active window, or else the first pane, or <see langword="null"/>.</summary>
+    public TmuxPane? PrimaryPane
+    {
+        get
+        {
+            foreach (var p in Panes)
+            {
+                if (p.IsActive)
+                {
+                    return p;
+                }
+            }
+
+            return Panes.Count > 0 ? Panes[0] : null;
+        }
+    }
+}
+
+/// <summary>A live tmux pane.</summary>
+/// <param name="WindowIndex">The window index.</param>
+/// <param name="PaneIndex">The pane index within the window.</param>
+/// <param name="Pid">The pid of the pane's first process (<c>pane_pid</c>).</param>
+/// <param name="CurrentCommand">The foreground process name (<c>pane_current_command</c>): a hint, not proof.</param>
+/// <param name="CurrentPath">The foreground process's working directory (<c>pane_current_path</c>).</param>
+/// <param name="WindowActivity">When the window last had output (<c>window_activity</c>).</param>
+/// <param name="IsActive">Whether this is the active pane of the session's active window.</param>
+/// <param name="IsDead">Whether the pane's process exited (<c>pane_dead</c>, only with <c>remain-on-exit</c>).</param>
+public sealed record TmuxPane(
+    int WindowIndex,
+    int PaneIndex,
+    long? Pid,
+    string? CurrentCommand,
+    string? CurrentPath,
+    DateTimeOffset? WindowActivity,
+    bool IsActive,
+    bool IsDead);

@@ -1,0 +1,86 @@
+namespace AgentSessions.Reconcile;
+
+/// <summary>
+/// Reads and writes one workspace's registry file. Loads preserve what the library does not
+/// model; updates are locked (<c>flock</c> on <c>agent-sessions.yaml.lock</c>), re-read the
+/// file under the lock, and replace it atomically. A file that does not parse or validate is
+/// never rewritten.
+/// </summary>
+public interface IRegistryStore
+{
+    /// <summary>Gets the full path of the registry file (<c>&lt;root&gt;/.hermes/agent-sessions.yaml</c>).</summary>
+    string RegistryPath { get; }
+
+    /// <summary>Gets the workspace root folder (the folder that holds <c>.hermes/</c>).</summary>
+    string WorkspaceRoot { get; }
+
+    /// <summary>
+    /// Loads the registry without taking the lock. A missing file gives an empty registry.
+    /// </summary>
+    /// <param name="cancellationToken">A token to cancel the read.</param>
+    /// <returns>The registry as it is on disk now.</returns>
+    /// <exception cref="RegistryException">The file cannot be read, parsed or validated; the error names the file, line, column and field.</exception>
+    Task<Registry> LoadAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the lock, re-reads the file, lets <paramref name="apply"/> change the registry as it
+    /// is now, validates the result and, when something changed, writes it atomically (temp file,
+    /// fsync, rename, fsync of the folder) and refreshes the <c>.bak</c>. A missing file is created
+    /// only when the change has something to write.
+    /// </summary>
+    /// <typeparam name="TResult">What <paramref name="apply"/> returns.</typeparam>
+    /// <param name="apply">Changes the registry in place and returns a value to hand back to the caller.</param>
+    /// <param name="options">How to update; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">A token to cancel waiting for the lock.</param>
+    /// <returns>The value of <paramref name="apply"/> and what was (or, for a dry run, would be) written.</returns>
+    /// <exception cref="RegistryException">The file is invalid, the change does not validate, or the lock could not be had in time.</exception>
+    Task<RegistryUpdateResult<TResult>> UpdateAsync<TResult>(
+        Func<Registry, TResult> apply,
+        RegistryUpdateOptions? options = null,
+        CancellationToken cancellationToken = default);
+}
+
+/// <summary>Options for one <see cref="IRegistryStore.UpdateAsync{TResult}"/> call.</summary>
+public sealed class RegistryUpdateOptions
+{
+    /// <summary>
+    /// Gets or sets a value indicating whether to compute the change without touching the disk
+    /// (no lock file, no temp file, no write, no <c>.bak</c>).
+    /// </summary>
+    public bool DryRun { get; set; }
+}
+
+/// <summary>The outcome of <see cref="IRegistryStore.UpdateAsync{TResult}"/>.</summary>
+/// <typeparam name="TResult">What the update function returned.</typeparam>
+public sealed class RegistryUpdateResult<TResult>
+{
+    /// <summary>Initializes a new instance of the <see cref="RegistryUpdateResult{TResult}"/> class.</summary>
+    /// <param name="value">What the update function returned.</param>
+    /// <param name="changed">Whether the registry's content changed.</param>
+    /// <param name="written">Whether the file was written.</param>
+    /// <param name="registry">The registry after the change.</param>
+    /// <param name="newText">The text that was (or for a dry run would be) written, or <see langword="null"/> when nothing changed.</param>
+    public RegistryUpdateResult(TResult value, bool changed, bool written, Registry registry, string? newText)
+    {
+        Value = value;
+        Changed = changed;
+        Written = written;
+        Registry = registry;
+        NewText = newText;
+    }
+
+    /// <summary>Gets what the update function returned.</summary>
+    public TResult Value { get; }
+
+    /// <summary>Gets a value indicating whether the registry's content changed.</summary>
+    public bool Changed { get; }
+
+    /// <summary>Gets a value indicating whether the file was written (never for a dry run).</summary>
+    public bool Written { get; }
+
+    /// <summary>Gets the registry after the change.</summary>
+    public Registry Registry { get; }
+
+    /// <summary>Gets the text that was (or would be) written, or <see langword="null"/> when nothing changed.</summary>
+    public string? NewText { get; }
+}
