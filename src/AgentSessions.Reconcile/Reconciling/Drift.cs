@@ -1,0 +1,47 @@
+namespace AgentSessions.Reconcile;
+
+/// <summary>One drift found by a reconcile pass.</summary>
+public sealed class Drift
+{
+    /// <summary>Initializes a new instance of the <see cref="Drift"/> class.</summary>
+    /// <param name="class">The kind of drift.</param>
+    /// <param name="session">The tmux session name of the row concerned.</param>
+    /// <param name="message">One human sentence, as the seed script wrote it.</param>
+    public Drift(DriftClass @class, string session, string message)
+    {
+        Class = @class;
+        Session = session;
+        Message = message;
+    }
+
+    /// <summary>Gets the kind of drift.</summary>
+    public DriftClass Class { get; }
+
+    /// <summary>Gets the tmux session name of the row concerned.</summary>
+    public string Session { get; }
+
+    /// <summary>Gets one human sentence that says what was found and done.</summary>
+    public string Message { get; }
+
+    /// <summary>Gets the registry field concerned (for example <c>claude_session_id_own</c>), when there is one.</summary>
+    public string? Field { get; init; }
+
+    /// <summary>Gets the value before the change (or the stale value), when there is one.</summary>
+    public string? Before { get; init; }
+
+    /// <summary>Gets the value after the change, when there is one.</summary>
+    public string? After { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the change was written to the registry. <see langword="false"/>
+    /// for report-only drifts, for dry runs, and when the row changed under the pass (a person's
+    /// action wins).
+    /// </summary>
+    public bool Applied { get; init; }
+
+    /// <summary>Gets a stable key that identifies this drift for coalescing (the same drift keeps the same key).</summary>
+    public string Key { get; init; } = string.Empty;
+
+    /// <inheritdoc />
+    public override string ToString() => Message;
+}

@@ -1,0 +1,48 @@
+namespace AgentSessions.Reconcile;
+
+/// <summary>What one reconcile pass found and did.</summary>
+public sealed class DriftReport
+{
+    /// <summary>Initializes a new instance of the <see cref="DriftReport"/> class.</summary>
+    /// <param name="workspace">The workspace name.</param>
+    /// <param name="at">When the pass observed the live state.</param>
+    /// <param name="dryRun">Whether the pass was a dry run.</param>
+    /// <param name="drifts">The drifts to report (new ones only; repeats are counted in <see cref="CoalescedCount"/>).</param>
+    public DriftReport(string workspace, DateTimeOffset at, bool dryRun, IReadOnlyList<Drift> drifts)
+    {
+        Workspace = workspace;
+        At = at;
+        DryRun = dryRun;
+        Drifts = drifts;
+    }
+
+    /// <summary>Gets the workspace name.</summary>
+    public string Workspace { get; }
+
+    /// <summary>Gets when the pass observed the live state.</summary>
+    public DateTimeOffset At { get; }
+
+    /// <summary>Gets a value indicating whether the pass was a dry run.</summary>
+    public bool DryRun { get; }
+
+    /// <summary>Gets the drifts to report: each is new (never reported before, or changed since).</summary>
+    public IReadOnlyList<Drift> Drifts { get; }
+
+    /// <summary>Gets how many drifts were found again but not reported, because they were reported before unchanged.</summary>
+    public int CoalescedCount { get; init; }
+
+    /// <summary>Gets a value indicating whether tmux could be asked. When <see langword="false"/>, no A or B drift was considered.</summary>
+    public bool TmuxKnown { get; init; } = true;
+
+    /// <summary>Gets why tmux state is unknown, or <see langword="null"/>.</summary>
+    public string? TmuxUnknownReason { get; init; }
+
+    /// <summary>Gets how many rows the registry has after the pass.</summary>
+    public int SessionCount { get; init; }
+
+    /// <summary>Gets how many rows are <c>running</c> after the pass (the polling interval grows at 5 or more).</summary>
+    public int RunningCount { get; init; }
+
+    /// <summary>Gets a value indicating whether the registry file was written by this pass.</summary>
+    public bool RegistryWritten { get; init; }
+}
