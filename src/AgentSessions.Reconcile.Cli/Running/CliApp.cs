@@ -238,7 +238,8 @@ internal sealed class CliApp
 
             try
             {
-                await Task.Delay(IntervalPolicy.Choose(command.Interval, environmentInterval, running), env.Time, cancellationToken).ConfigureAwait(false);
+                var interval = IntervalPolicy.Choose(command.Interval, environmentInterval, running);
+                await (env.Delay?.Invoke(interval, cancellationToken) ?? Task.Delay(interval, env.Time, cancellationToken)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
