@@ -51,7 +51,7 @@ internal readonly record struct TranscriptHead(string? Cwd, string? SessionId)
     /// </summary>
     public static TranscriptHead Parse(ReadOnlySpan<byte> head, bool endOfFile)
     {
-        if (head.StartsWith("\xEF\xBB\xBF"u8))
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             head = head[3..];
         }
