@@ -34,8 +34,13 @@ public sealed class TmuxSessionProbeTests : IDisposable
         server.NewSession("ünï name", newline);
         server.NewSession("t\tab", unicode);
         server.NewSession("sentinel", sentinelLike);
+        var probe = CreateProbe();
 
-        var state = await CreateProbe().ProbeAsync(CancellationToken.None);
+        // A pane whose process is still starting has no current path yet: wait for all five.
+        TmuxState state = TmuxState.Unknown("not probed");
+        (await Poll.UntilAsync(
+            async () => (state = await probe.ProbeAsync(CancellationToken.None)).Sessions.Values.All(s => s.PrimaryPane?.CurrentPath is not null),
+            TimeSpan.FromSeconds(10))).Should().BeTrue();
 
         state.IsKnown.Should().BeTrue(state.UnknownReason);
         state.Sessions.Keys.Should().BeEquivalentTo(["plain", "x_y_z", "ünï name", "t\\tab", "sentinel"]);
