@@ -622,27 +622,33 @@ internal static class DriftDiff
     {
         var wanted = NormalizePath(cwd);
         ClaudeTranscript? best = null;
-        var count = 0;
+        var matching = 0;
         foreach (var t in listing.Transcripts)
         {
             if (t.RecordedCwd is null
                 || !string.Equals(NormalizePath(t.RecordedCwd), wanted, StringComparison.Ordinal)
                 || (t.RecordedSessionId is { } recorded && !string.Equals(recorded, t.SessionId, StringComparison.Ordinal))
-                || (createdAt is { } created && t.LastWrite <= created)
-                || claimed.Contains(t.SessionId)
-                || UsedByOtherRow(idOwners, t.SessionId, session))
+                || (createdAt is { } created && t.LastWrite <= created))
             {
                 continue;
             }
 
-            count++;
+            // Counted before the "used elsewhere" filter, so the decision for a row without
+            // created_at does not change once other rows have taken their ids (a second pass
+            // must find nothing new).
+            matching++;
+            if (claimed.Contains(t.SessionId) || UsedByOtherRow(idOwners, t.SessionId, session))
+            {
+                continue;
+            }
+
             if (best is null || t.LastWrite > best.LastWrite)
             {
                 best = t;
             }
         }
 
-        if (createdAt is null && count != 1)
+        if (createdAt is null && matching != 1)
         {
             return null;
         }
