@@ -24,18 +24,19 @@ internal sealed class HermesCliKanbanGateway(HermesCliRunner runner, HermesWorke
             return Task.FromResult(KanbanResult.Rejected("comment body is required"));
         }
 
-        // '--' ends the options, so a body that starts with '-' stays text.
-        return RunAsync([.. Prefix(), "comment", identity.TaskId, "--author=" + identity.Profile, "--", body], cancellationToken);
+        // Options first, then '--': argparse then reads everything after it as text, even a body that starts with '-'.
+        return RunAsync([.. Prefix(), "comment", "--author=" + identity.Profile, identity.TaskId, "--", body], cancellationToken);
     }
 
     public Task<KanbanResult> HeartbeatAsync(string? note, CancellationToken cancellationToken = default)
     {
-        List<string> arguments = [.. Prefix(), "heartbeat", identity.TaskId];
+        List<string> arguments = [.. Prefix(), "heartbeat"];
         if (!string.IsNullOrEmpty(note))
         {
             arguments.Add("--note=" + note);
         }
 
+        arguments.Add(identity.TaskId);
         return RunAsync(arguments, cancellationToken);
     }
 
@@ -54,12 +55,14 @@ internal sealed class HermesCliKanbanGateway(HermesCliRunner runner, HermesWorke
                 $"goal_mode tasks can only block with kind in ['dependency', 'needs_input'] (got {(kindText is null ? "None" : "'" + kindText + "'")})"));
         }
 
-        List<string> arguments = [.. Prefix(), "block", identity.TaskId];
+        List<string> arguments = [.. Prefix(), "block"];
         if (kindText is not null)
         {
             arguments.Add("--kind=" + kindText);
         }
 
+        // The reason is nargs='*': argparse takes it with the task id, so options must come first and '--' before the text.
+        arguments.Add(identity.TaskId);
         arguments.Add("--");
         arguments.Add(reason);
         return RunAsync(arguments, cancellationToken);
@@ -74,7 +77,7 @@ internal sealed class HermesCliKanbanGateway(HermesCliRunner runner, HermesWorke
             return new KanbanCommentPage(KanbanResult.Rejected($"invalid cursor '{cursor.Value}' (expected v1:<created_at>:<count>)"), [], cursor);
         }
 
-        var outcome = await runner.RunAsync([.. Prefix(), "show", identity.TaskId, "--json"], cancellationToken).ConfigureAwait(false);
+        var outcome = await runner.RunAsync([.. Prefix(), "show", "--json", identity.TaskId], cancellationToken).ConfigureAwait(false);
         var result = Map(outcome);
         if (!result.IsOk)
         {
