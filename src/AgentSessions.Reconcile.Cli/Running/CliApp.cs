@@ -104,7 +104,9 @@ internal sealed class CliApp
         }
 
         var sb = new StringBuilder();
-        if (!string.IsNullOrEmpty(r.FilePath))
+
+        // The store's messages usually name the place already ("file:line:column: field: …"): don't say it twice.
+        if (!string.IsNullOrEmpty(r.FilePath) && !r.Message.Contains(r.FilePath, StringComparison.Ordinal))
         {
             sb.Append(r.FilePath);
             if (r.Line is { } line)

@@ -153,7 +153,8 @@ public sealed class ReconcileEndToEndTests : IDisposable
         result.ExitCode.Should().Be(3, result.ToString());
         result.Stdout.Should().BeEmpty();
         result.Stderr.Should().MatchRegex($"{System.Text.RegularExpressions.Regex.Escape(ws.RegistryPath)}:[0-9]+:[0-9]+: ");
-        result.Stderr.Should().Contain("status");
+        result.Stderr.Should().Contain("sessions[0].status").And.Contain("Running?");
+        System.Text.RegularExpressions.Regex.Matches(result.Stderr, System.Text.RegularExpressions.Regex.Escape(ws.RegistryPath)).Should().HaveCount(1, "the place is named once");
         result.Stderr.Trim().Split('\n').Should().ContainSingle("one clear sentence");
         File.ReadAllBytes(ws.RegistryPath).Should().Equal(before);
     }

@@ -193,6 +193,11 @@ public sealed class CliAppTests
         { new RegistryException(RegistryErrorKind.Io, "/r.yaml", "permission denied."), 5, "agent-sessions: /r.yaml: permission denied.\n" },
         { new UnauthorizedAccessException("Access to the path '/x' is denied."), 5, "agent-sessions: Access to the path '/x' is denied.\n" },
         { new IOException("No space left on device."), 5, "agent-sessions: No space left on device.\n" },
+        {
+            new RegistryException(RegistryErrorKind.Schema, "/r.yaml", "/r.yaml:5:13: sessions[0].status: 'Running?' is not a session status.", 5, 13, "sessions[0].status"),
+            3,
+            "agent-sessions: /r.yaml:5:13: sessions[0].status: 'Running?' is not a session status.\n"
+        },
         { new InvalidOperationException("boom"), 1, "agent-sessions: internal error: InvalidOperationException: boom\n" },
     };
 
