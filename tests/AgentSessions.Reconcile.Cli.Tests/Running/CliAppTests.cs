@@ -189,7 +189,7 @@ public sealed class CliAppTests
         },
         { new RegistryException(RegistryErrorKind.DuplicateKey, "/r.yaml", "key 'name' appears twice in sessions[1].", 9, 5, "sessions[1].name"), 3, "agent-sessions: /r.yaml:9:5: key 'name' appears twice in sessions[1]. (field sessions[1].name)\n" },
         { new RegistryException(RegistryErrorKind.TooLarge, "/r.yaml", "the file is larger than 16 MiB."), 3, "agent-sessions: /r.yaml: the file is larger than 16 MiB.\n" },
-        { new RegistryException(RegistryErrorKind.Locked, "/r.yaml", "the lock /r.yaml.lock was held for more than 10 s."), 4, "agent-sessions: /r.yaml: the lock /r.yaml.lock was held for more than 10 s.\n" },
+        { new RegistryException(RegistryErrorKind.Locked, "/r.yaml", "another writer held the lock for more than 10 s."), 4, "agent-sessions: /r.yaml: another writer held the lock for more than 10 s.\n" },
         { new RegistryException(RegistryErrorKind.Io, "/r.yaml", "permission denied."), 5, "agent-sessions: /r.yaml: permission denied.\n" },
         { new UnauthorizedAccessException("Access to the path '/x' is denied."), 5, "agent-sessions: Access to the path '/x' is denied.\n" },
         { new IOException("No space left on device."), 5, "agent-sessions: No space left on device.\n" },
