@@ -160,6 +160,50 @@ public sealed class ReconcileEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Reconcile_LockHeldByFlock_Exit4AndFileUnchanged()
+    {
+        ws.WriteRegistry(Registry(Row(ws.Name + "-held-creator-claude", ws.Project("held"))));
+        var before = File.ReadAllBytes(ws.RegistryPath);
+        var lockPath = ws.RegistryPath + ".lock";
+        using var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("flock")
+        {
+            ArgumentList = { "-x", lockPath, "sleep", "120" },
+            UseShellExecute = false,
+        })!;
+        try
+        {
+            var held = System.Diagnostics.Stopwatch.StartNew();
+            while (!LockIsHeld(lockPath))
+            {
+                held.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "flock(1) takes the lock");
+                holder.WaitForExit(20);
+            }
+
+            var result = Reconcile();
+
+            result.ExitCode.Should().Be(4, result.ToString());
+            result.Stdout.Should().BeEmpty();
+            result.Stderr.Should().Contain(ws.RegistryPath).And.Contain("lock");
+            File.ReadAllBytes(ws.RegistryPath).Should().Equal(before);
+        }
+        finally
+        {
+            holder.Kill();
+        }
+    }
+
+    private static bool LockIsHeld(string path)
+    {
+        using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("flock")
+        {
+            ArgumentList = { "-n", "-x", path, "true" },
+            UseShellExecute = false,
+        })!;
+        probe.WaitForExit(5_000);
+        return probe.ExitCode != 0;
+    }
+
+    [Fact]
     public void Reconcile_NoRegistryNothingToRegister_NoteAndNoFile()
     {
         ws.StartTmux("unrelated", ws.Root);
