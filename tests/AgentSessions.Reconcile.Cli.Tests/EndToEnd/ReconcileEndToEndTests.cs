@@ -215,6 +215,7 @@ public sealed class ReconcileEndToEndTests : IDisposable
         report.GetProperty("workspace_root").GetString().Should().Be(ws.Root);
         result.Stderr.Should().Contain("note: no registry at " + ws.RegistryPath);
         File.Exists(ws.RegistryPath).Should().BeFalse();
+        Directory.GetFileSystemEntries(ws.Root).Should().BeEmpty("a pass with nothing to register leaves no .hermes, lock or state behind");
     }
 
     [Fact]
