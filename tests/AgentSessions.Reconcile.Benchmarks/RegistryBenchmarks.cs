@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using AgentSessions.Reconcile;
 using BenchmarkDotNet.Attributes;
 
 namespace AgentSessions.Reconcile.Benchmarks;
