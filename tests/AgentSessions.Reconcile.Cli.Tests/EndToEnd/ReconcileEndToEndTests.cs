@@ -188,7 +188,7 @@ public sealed class ReconcileEndToEndTests : IDisposable
         }
         finally
         {
-            holder.Kill();
+            holder.Kill(entireProcessTree: true); // flock and its sleep
         }
     }
 
