@@ -49,18 +49,23 @@ public class ProbeBenchmarks
                     + $"{{\"type\":\"user\",\"cwd\":{JsonSerializer.Serialize(cwd)},\"sessionId\":\"{id}\",\"message\":{{\"role\":\"user\",\"content\":\"hello\"}}}}\n");
             }
 
-            if (i > 0)
+            if (tmuxArgs.Count > 2)
             {
                 tmuxArgs.Add(";");
             }
 
             tmuxArgs.AddRange(["new-session", "-d", "-s", $"bench-{i:000}", "-c", cwd, "sleep 3600"]);
-        }
+            if (i % 20 == 19)
+            {
+                // tmux limits the length of one command line: create the sessions 20 at a time.
+                var created = runner.RunAsync(new ProcessRequest("tmux", tmuxArgs, TimeSpan.FromSeconds(60))).GetAwaiter().GetResult();
+                if (!created.Succeeded)
+                {
+                    throw new InvalidOperationException("tmux setup failed: " + created.StandardError);
+                }
 
-        var created = runner.RunAsync(new ProcessRequest("tmux", tmuxArgs, TimeSpan.FromSeconds(60))).GetAwaiter().GetResult();
-        if (!created.Succeeded)
-        {
-            throw new InvalidOperationException("tmux setup failed: " + created.StandardError);
+                tmuxArgs.RemoveRange(2, tmuxArgs.Count - 2);
+            }
         }
 
         options = new SessionProbeOptions { TmuxSocketName = socket, HomeDirectory = root, ClaudeConfigDirectory = config };
@@ -101,6 +106,23 @@ public class ProbeBenchmarks
         }
 
         return count;
+    }
+
+    /// <summary>The floor with what a pass must know of each file: its length and mtime (one stat each).</summary>
+    [Benchmark]
+    public async Task<long> FloorWithStat()
+    {
+        var result = await runner.RunAsync(new ProcessRequest("tmux", ["-L", socket, "list-panes", "-a"], TimeSpan.FromSeconds(10)));
+        long sum = result.StandardOutput.Length;
+        foreach (var folder in folders)
+        {
+            foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*.jsonl"))
+            {
+                sum += file.Length + file.LastWriteTimeUtc.Ticks;
+            }
+        }
+
+        return sum;
     }
 
     /// <summary>A full pass (tmux + transcripts of 200 cwds) on a long-lived probe: heads remembered.</summary>

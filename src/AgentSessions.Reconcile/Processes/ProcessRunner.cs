@@ -139,12 +139,13 @@ internal sealed class ProcessRunner : IProcessRunner
         return null;
     }
 
-    private async Task<(string Stdout, string Stderr)> DrainAsync(Task<string> stdoutTask, Task<string> stderrTask)
+    private static async Task<(string Stdout, string Stderr)> DrainAsync(Task<string> stdoutTask, Task<string> stderrTask)
     {
         try
         {
             var both = Task.WhenAll(stdoutTask, stderrTask);
-            await both.WaitAsync(DrainBound, timeProvider).ConfigureAwait(false);
+            // A safety bound on real time: a fake clock that is never advanced must not hang the pass.
+            await both.WaitAsync(DrainBound, TimeProvider.System).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -100,4 +100,17 @@ public sealed class ProcessRunnerTests : IDisposable
         result.ExitCode.Should().Be(0, "the rest is read and dropped, so the child never blocks on a full pipe");
         result.StandardOutput.Should().HaveLength(100).And.StartWith("1\n2\n3\n");
     }
+
+    [Fact]
+    public async Task RunAsync_FakeClockAdvancedPastTimeout_TimedOut()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var run = new ProcessRunner(clock).RunAsync(Sh("exec sleep 600", TimeSpan.FromSeconds(5)));
+        run.IsCompleted.Should().BeFalse("the fake clock has not moved");
+
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var result = await run;
+
+        result.Outcome.Should().Be(ProcessOutcome.TimedOut);
+    }
 }

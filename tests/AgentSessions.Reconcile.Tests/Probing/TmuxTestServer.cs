@@ -71,7 +71,19 @@ internal sealed class TmuxTestServer : IDisposable
     {
         try
         {
+            // tmux 3.3a leaves its socket file behind after kill-server: remove it too
+            // (an explicit -S path lives in the test's temp folder and goes with it).
+            string? socketPath = null;
+            if (SocketPath is null && Run(["display-message", "-p", "#{socket_path}"], out var printed) == 0)
+            {
+                socketPath = printed.Trim();
+            }
+
             Run(["kill-server"]);
+            if (!string.IsNullOrEmpty(socketPath))
+            {
+                File.Delete(socketPath);
+            }
         }
         catch (Exception)
         {
