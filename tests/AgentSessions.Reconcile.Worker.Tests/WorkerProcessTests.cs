@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+
+namespace AgentSessions.Reconcile.Worker.Tests;
+
+/// <summary>
+/// The built sample worker against real tmux (a private <c>-L</c> socket) and a real Hermes-shaped
+/// SQLite board: a dead session becomes a comment on the card, and a user's <c>stop</c> blocks the
+/// task and ends the process with exit code 0.
+/// </summary>
+public sealed class WorkerProcessTests : IDisposable
+{
+    private const string TaskId = "t_5eed0a11";
+    private const string Profile = "monitor";
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "asw-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly string _socket = "asw-e2e-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly StringBuilder _output = new();
+    private Process? _worker;
+
+    public WorkerProcessTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "lab", ".hermes"));
+        Directory.CreateDirectory(Path.Combine(_root, "home", ".claude", "projects"));
+    }
+
+    private string Workspace => Path.Combine(_root, "lab");
+
+    [Fact]
+    public async Task Worker_SessionDiesThenUserSaysStop_CommentsThenBlocksAndExitsZero()
+    {
+        Tmux("new-session", "-d", "-s", "lab-web-creator-claude", "-c", Workspace, "sleep 3600");
+        Tmux("new-session", "-d", "-s", "lab-api-creator-claude", "-c", Workspace, "sleep 3600");
+        File.WriteAllText(Path.Combine(Workspace, ".hermes", "agent-sessions.yaml"), $"""
+            version: 1
+            workspace: lab
+            sessions:
+              - name: lab-web-creator-claude
+                agent: claude
+                cwd: {Workspace}
+                status: running
+                last_visible_status: running
+              - name: lab-api-creator-claude
+                agent: claude
+                cwd: {Workspace}
+                status: running
+                last_visible_status: running
+            """);
+        var board = new HermesBoard(Path.Combine(_root, "kanban.db"));
+        board.AddRunningGoalTask(TaskId, runId: 1, claimLock: "e2e-host:4242", profile: Profile);
+
+        _worker = StartWorker(board.DatabasePath);
+
+        // The worker is up once its first heartbeat is on the card.
+        await UntilAsync(() => board.Events(TaskId).Any(e => e.Kind == "heartbeat"), "the first heartbeat");
+        Tmux("kill-session", "-t", "lab-web-creator-claude");
+
+        await UntilAsync(
+            () => board.Comments(TaskId).Any(c => c.Author == Profile && c.Body.Contains("lab-web-creator-claude", StringComparison.Ordinal)),
+            "a comment about the dead session");
+        var drift = board.Comments(TaskId).Single(c => c.Author == Profile && c.Body.Contains("lab-web-creator-claude", StringComparison.Ordinal));
+        drift.Body.Should().StartWith("agent-sessions: 1 new drift in lab\n- [A] ");
+        drift.Body.Should().NotContain("lab-api-creator-claude", "the live session is no drift");
+
+        board.AddComment(TaskId, "alice", "the web session stopped, fine"); // not a command
+        board.AddComment(TaskId, "alice", "stop");
+
+        var exited = await Task.Run(() => _worker.WaitForExit(Bound));
+        exited.Should().BeTrue("the worker ends after a stop request\n" + Output());
+        _worker.ExitCode.Should().Be(0, Output());
+
+        board.Task(TaskId).Should().Be(("blocked", "needs_input"));
+        var blocked = board.Events(TaskId).Should().ContainSingle(e => e.Kind == "blocked").Subject;
+        blocked.Payload.Should().MatchRegex("\"reason\": ?\"stop-requested by user at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\"");
+        board.Comments(TaskId).Count(c => c.Author == Profile && c.Body.Contains("lab-web-creator-claude", StringComparison.Ordinal))
+            .Should().Be(1, "a drift is commented once");
+
+        // Hard rules: the worker neither created nor killed tmux sessions; it marked the dead row.
+        Tmux("list-sessions", "-F", "#{session_name}").Trim().Should().Be("lab-api-creator-claude");
+        File.ReadAllText(Path.Combine(Workspace, ".hermes", "agent-sessions.yaml")).Should().Contain("terminated");
+    }
+
+    private Process StartWorker(string databasePath)
+    {
+        var dll = typeof(WorkerProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "WorkerAssembly").Value!;
+        File.Exists(dll).Should().BeTrue($"the sample is built at {dll}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Workspace,
+        };
+        foreach (var arg in new[] { dll, "--workspace", Workspace, "--tmux-socket", _socket, "--interval", "1", "--heartbeat-interval", "2" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["HERMES_KANBAN_DB"] = databasePath;
+        start.Environment["HERMES_KANBAN_TASK"] = TaskId;
+        start.Environment["HERMES_KANBAN_RUN_ID"] = "1";
+        start.Environment["HERMES_KANBAN_CLAIM_LOCK"] = "e2e-host:4242";
+        start.Environment["HERMES_PROFILE"] = Profile;
+        start.Environment["HERMES_KANBAN_GOAL_MODE"] = "1";
+        start.Environment["HERMES_KANBAN_GOAL_MAX_TURNS"] = "100";
+        start.Environment["HOME"] = Path.Combine(_root, "home");
+        start.Environment["CLAUDE_CONFIG_DIR"] = Path.Combine(_root, "home", ".claude");
+        start.Environment["AGENT_SESSIONS_STATE_DIR"] = Path.Combine(_root, "state");
+        start.Environment.Remove("TMUX");
+
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (_worker is { HasExited: true })
+            {
+                throw new InvalidOperationException($"The worker exited ({_worker.ExitCode}) before {what}.\n{Output()}");
+            }
+
+            if (clock.Elapsed > Bound)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}.\n{Output()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private string Tmux(params string[] args)
+    {
+        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-L");
+        start.ArgumentList.Add(_socket);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("TMUX");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("tmux " + string.Join(' ', args));
+        }
+
+        process.ExitCode.Should().Be(0, $"tmux {string.Join(' ', args)}: {stderr.Result}");
+        return stdout.Result;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return "worker output:\n" + _output;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_worker is { HasExited: false })
+        {
+            _worker.Kill(entireProcessTree: true);
+            _worker.WaitForExit(TimeSpan.FromSeconds(10));
+        }
+
+        _worker?.Dispose();
+        try
+        {
+            var kill = Process.Start(new ProcessStartInfo("tmux", ["-L", _socket, "kill-server"]) { RedirectStandardError = true, UseShellExecute = false })!;
+            kill.WaitForExit(TimeSpan.FromSeconds(10));
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // tmux is not installed: nothing to clean.
+        }
+
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+}
