@@ -1,3 +1,4 @@
+using AgentSessions.Reconcile.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

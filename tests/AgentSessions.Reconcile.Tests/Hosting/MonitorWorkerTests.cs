@@ -1,3 +1,4 @@
+using AgentSessions.Reconcile.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
