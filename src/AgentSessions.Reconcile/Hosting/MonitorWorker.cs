@@ -81,6 +81,12 @@ internal sealed partial class MonitorWorker : BackgroundService
             {
                 return;
             }
+            catch (Exception ex)
+            {
+                // A pass catches what it expects; anything else is a bug, and still must not end monitoring.
+                LogPassThrew(_logger, ex);
+                tick = new MonitorTick(MonitorEnd.None, CurrentInterval);
+            }
 
             if (tick.End is not MonitorEnd.None)
             {
@@ -193,7 +199,9 @@ internal sealed partial class MonitorWorker : BackgroundService
         }
 
         _failedPasses = 0;
-        return new MonitorTick(MonitorEnd.None, UntilNextPass(now, CurrentInterval));
+        var next = UntilNextPass(now, CurrentInterval);
+        LogPass(_logger, DriftsDetected, _runningCount, next);
+        return new MonitorTick(MonitorEnd.None, next);
     }
 
     private MonitorTick Retry()
@@ -343,6 +351,12 @@ internal sealed partial class MonitorWorker : BackgroundService
 
     [LoggerMessage(9, LogLevel.Warning, "{FailedPasses} pass(es) in a row had a failed kanban call; next pass in {Delay}")]
     private static partial void LogRetrying(ILogger logger, int failedPasses, TimeSpan delay);
+
+    [LoggerMessage(11, LogLevel.Error, "Monitor pass failed unexpectedly; retrying next interval")]
+    private static partial void LogPassThrew(ILogger logger, Exception exception);
+
+    [LoggerMessage(12, LogLevel.Debug, "Pass done: {DriftsDetected} drifts detected so far, {Running} running sessions, next pass in {Delay}")]
+    private static partial void LogPass(ILogger logger, long driftsDetected, int running, TimeSpan delay);
 
     [LoggerMessage(10, LogLevel.Error, "Reconcile pass failed; retrying next interval")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception);

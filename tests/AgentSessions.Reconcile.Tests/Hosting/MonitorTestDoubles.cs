@@ -20,6 +20,8 @@ internal sealed class ScriptedReconciler(TimeProvider time) : IReconciler
 
     public void NextThrows(Exception error) => _script.Enqueue(_ => throw error);
 
+    public void NextRaw(Func<DateTimeOffset, DriftReport> report) => _script.Enqueue(report);
+
     public Task<DriftReport> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken = default)
     {
         var at = time.GetUtcNow();

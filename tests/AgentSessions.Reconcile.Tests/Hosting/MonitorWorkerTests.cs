@@ -449,6 +449,24 @@ public sealed class MonitorWorkerTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_PassThrowsUnexpectedly_LoopSurvives()
+    {
+        var worker = Create();
+        _reconciler.NextRaw(at => new DriftReport("lab", at, false, null!)); // a broken report: the pass itself throws
+        _reconciler.Next(D("s1"));
+
+        await worker.StartAsync(CancellationToken.None);
+        await Poll.UntilAsync(() => worker.CompletedTicks == 1, "the first pass");
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => worker.CompletedTicks == 2, "the second pass");
+
+        worker.ExecuteTask!.IsCompleted.Should().BeFalse();
+        _gateway.Comments.Should().ContainSingle().Which.Body.Should().Contain("s1");
+        _logger.Collector.GetSnapshot().Should().Contain(r => r.Message.Contains("failed unexpectedly"));
+        await worker.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_FiveRunningSessions_WaitsBusyIntervalBetweenPasses()
     {
         var worker = Create();
