@@ -1,0 +1,75 @@
+using System.IO.Abstractions;
+
+namespace AgentSessions.Reconcile.Probing;
+
+/// <summary>Validated, resolved <see cref="SessionProbeOptions"/>: a copy, so later changes to the options do not leak in.</summary>
+internal sealed class ProbeSettings
+{
+    private ProbeSettings(IFileSystem fileSystem)
+    {
+        FileSystem = fileSystem;
+    }
+
+    public IFileSystem FileSystem { get; }
+
+    public string? TmuxSocketName { get; private init; }
+
+    public string? TmuxSocketPath { get; private init; }
+
+    public string TmuxExecutable { get; private init; } = "tmux";
+
+    public TimeSpan TmuxTimeout { get; private init; }
+
+    public string HomeDirectory { get; private init; } = "/";
+
+    public string ClaudeConfigDirectory { get; private init; } = "/";
+
+    public int TranscriptHeadBytes { get; private init; }
+
+    public static ProbeSettings From(SessionProbeOptions options, IFileSystem fileSystem)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(fileSystem);
+        if (!string.IsNullOrEmpty(options.TmuxSocketName) && !string.IsNullOrEmpty(options.TmuxSocketPath))
+        {
+            throw new ArgumentException("Set TmuxSocketName or TmuxSocketPath, not both.", nameof(options));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.TmuxExecutable))
+        {
+            throw new ArgumentException("TmuxExecutable must name an executable.", nameof(options));
+        }
+
+        if (options.TmuxTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("TmuxTimeout must be positive.", nameof(options));
+        }
+
+        if (options.TranscriptHeadBytes <= 0)
+        {
+            throw new ArgumentException("TranscriptHeadBytes must be positive.", nameof(options));
+        }
+
+        var home = !string.IsNullOrEmpty(options.HomeDirectory)
+            ? options.HomeDirectory
+            : Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h
+                ? h
+                : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var claude = !string.IsNullOrEmpty(options.ClaudeConfigDirectory)
+            ? options.ClaudeConfigDirectory
+            : Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR") is { Length: > 0 } c
+                ? c
+                : fileSystem.Path.Combine(home, ".claude");
+
+        return new ProbeSettings(fileSystem)
+        {
+            TmuxSocketName = string.IsNullOrEmpty(options.TmuxSocketName) ? null : options.TmuxSocketName,
+            TmuxSocketPath = string.IsNullOrEmpty(options.TmuxSocketPath) ? null : options.TmuxSocketPath,
+            TmuxExecutable = options.TmuxExecutable,
+            TmuxTimeout = options.TmuxTimeout,
+            HomeDirectory = home,
+            ClaudeConfigDirectory = claude,
+            TranscriptHeadBytes = options.TranscriptHeadBytes,
+        };
+    }
+}

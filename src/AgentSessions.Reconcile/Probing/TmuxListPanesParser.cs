@@ -1,0 +1,120 @@
+using System.Globalization;
+
+namespace AgentSessions.Reconcile.Probing;
+
+/// <summary>
+/// Builds the <c>list-panes -F</c> format and parses its output. Each record starts with a
+/// per-pass sentinel and TAB-separated fields; <c>pane_current_path</c> comes last because tmux
+/// does not escape it: a line that does not start with the sentinel continues the previous path
+/// (a newline in a directory name), and TABs after the ninth field belong to the path.
+/// </summary>
+internal static class TmuxListPanesParser
+{
+    private const int FieldCount = 10;
+
+    public static string Format(string sentinel) =>
+        sentinel
+        + "\t#{session_name}"
+        + "\t#{session_created}"
+        + "\t#{window_index}"
+        + "\t#{pane_index}"
+        + "\t#{pane_active}#{window_active}"
+        + "\t#{pane_dead}"
+        + "\t#{pane_pid}"
+        + "\t#{window_activity}"
+        + "\t#{pane_current_command}"
+        + "\t#{pane_current_path}";
+
+    /// <summary>Makes a sentinel no path is likely to contain after a newline.</summary>
+    public static string NewSentinel() => "ASR1" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Parses the output; returns <see langword="null"/> and a reason when a line makes no sense.</summary>
+    public static IReadOnlyList<TmuxSession>? Parse(string output, string sentinel, out string? error)
+    {
+        error = null;
+        var prefix = sentinel + "\t";
+        var text = output.EndsWith('\n') ? output[..^1] : output;
+        var records = new List<List<string>>();
+        if (text.Length > 0)
+        {
+            var lineNumber = 0;
+            foreach (var line in text.Split('\n'))
+            {
+                lineNumber++;
+                if (line.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    var fields = line[prefix.Length..].Split('\t', FieldCount);
+                    if (fields.Length != FieldCount)
+                    {
+                        error = string.Create(CultureInfo.InvariantCulture, $"line {lineNumber} has {fields.Length} of {FieldCount} fields.");
+                        return null;
+                    }
+
+                    records.Add([.. fields]);
+                }
+                else if (records.Count > 0)
+                {
+                    var last = records[^1];
+                    last[FieldCount - 1] += "\n" + line;
+                }
+                else
+                {
+                    error = string.Create(CultureInfo.InvariantCulture, $"line {lineNumber} does not start a record.");
+                    return null;
+                }
+            }
+        }
+
+        var order = new List<string>();
+        var created = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+        var panes = new Dictionary<string, List<TmuxPane>>(StringComparer.Ordinal);
+        foreach (var f in records)
+        {
+            var name = f[0];
+            if (name.Length == 0)
+            {
+                error = "a record has an empty session name.";
+                return null;
+            }
+
+            if (!int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var window)
+                || !int.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out var pane))
+            {
+                error = $"the window or pane index of session '{name}' is not a number.";
+                return null;
+            }
+
+            if (!panes.TryGetValue(name, out var list))
+            {
+                list = [];
+                panes[name] = list;
+                order.Add(name);
+                created[name] = Epoch(f[1]);
+            }
+
+            list.Add(new TmuxPane(
+                window,
+                pane,
+                long.TryParse(f[6], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null,
+                f[8].Length == 0 ? null : f[8],
+                f[9].Length == 0 ? null : f[9],
+                Epoch(f[7]),
+                IsActive: f[4] == "11",
+                IsDead: f[5] == "1"));
+        }
+
+        var sessions = new List<TmuxSession>(order.Count);
+        foreach (var name in order)
+        {
+            sessions.Add(new TmuxSession(name, created[name], panes[name]));
+        }
+
+        return sessions;
+    }
+
+    private static DateTimeOffset? Epoch(string value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+        && seconds is > 0 and < 253402300800
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+}

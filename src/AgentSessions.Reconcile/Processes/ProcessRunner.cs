@@ -1,0 +1,196 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+
+namespace AgentSessions.Reconcile.Processes;
+
+/// <summary>
+/// The real <see cref="IProcessRunner"/>: <see cref="ProcessStartInfo.ArgumentList"/>, no shell,
+/// stdin closed, the process tree killed when the timeout passes.
+/// </summary>
+internal sealed class ProcessRunner : IProcessRunner
+{
+    // After the process exits, its pipes close unless a descendant kept them: wait this long at most.
+    private static readonly TimeSpan DrainBound = TimeSpan.FromSeconds(1);
+
+    private readonly TimeProvider timeProvider;
+
+    public ProcessRunner(TimeProvider? timeProvider = null)
+    {
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    public async Task<ProcessResult> RunAsync(ProcessRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var path = ResolveExecutable(request);
+        if (path is null)
+        {
+            return ProcessResult.NotFound(request.FileName);
+        }
+
+        var startInfo = new ProcessStartInfo(path)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in request.Arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in request.Environment)
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
+        using var process = new Process { StartInfo = startInfo };
+        try
+        {
+            if (!process.Start())
+            {
+                return ProcessResult.StartFailed(request.FileName, "the process did not start.");
+            }
+        }
+        catch (Win32Exception ex) when (ex.NativeErrorCode == 2)
+        {
+            return ProcessResult.NotFound(request.FileName);
+        }
+        catch (Win32Exception ex)
+        {
+            return ProcessResult.StartFailed(request.FileName, ex.Message);
+        }
+
+        try
+        {
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The child may already be gone; its stdin does not matter.
+        }
+
+        var stdoutTask = ReadBoundedAsync(process.StandardOutput, request.MaxOutputChars);
+        var stderrTask = ReadBoundedAsync(process.StandardError, 64 * 1024);
+
+        using var timeoutCts = new CancellationTokenSource(request.Timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
+        try
+        {
+            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            KillTree(process);
+            cancellationToken.ThrowIfCancellationRequested();
+            var (partialOut, partialErr) = await DrainAsync(stdoutTask, stderrTask).ConfigureAwait(false);
+            return ProcessResult.TimedOut(request.FileName, request.Timeout, partialOut, partialErr);
+        }
+
+        var (stdout, stderr) = await DrainAsync(stdoutTask, stderrTask).ConfigureAwait(false);
+        return new ProcessResult(ProcessOutcome.Exited, process.ExitCode, stdout, stderr, null);
+    }
+
+    /// <summary>Finds the executable the way execvp would, but on the child's PATH.</summary>
+    internal static string? ResolveExecutable(ProcessRequest request)
+    {
+        var name = request.FileName;
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+
+        if (name.Contains('/', StringComparison.Ordinal))
+        {
+            return File.Exists(name) ? name : null;
+        }
+
+        var pathVariable = request.Environment.TryGetValue("PATH", out var overridden)
+            ? overridden
+            : Environment.GetEnvironmentVariable("PATH");
+        if (string.IsNullOrEmpty(pathVariable))
+        {
+            return null;
+        }
+
+        foreach (var directory in pathVariable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<(string Stdout, string Stderr)> DrainAsync(Task<string> stdoutTask, Task<string> stderrTask)
+    {
+        try
+        {
+            var both = Task.WhenAll(stdoutTask, stderrTask);
+            await both.WaitAsync(DrainBound, timeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A descendant still holds the pipes; keep what arrived.
+        }
+        catch (IOException)
+        {
+            // A broken pipe ends the output.
+        }
+
+        return (Completed(stdoutTask), Completed(stderrTask));
+    }
+
+    private static string Completed(Task<string> task) =>
+        task.IsCompletedSuccessfully ? task.Result : string.Empty;
+
+    private static async Task<string> ReadBoundedAsync(StreamReader reader, int maxChars)
+    {
+        var text = new StringBuilder();
+        var buffer = new char[8192];
+        int read;
+        while ((read = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
+        {
+            var keep = Math.Min(read, maxChars - text.Length);
+            if (keep > 0)
+            {
+                text.Append(buffer, 0, keep);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+        catch (Win32Exception)
+        {
+            // Exited between the check and the kill, or not ours to kill.
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+
+namespace AgentSessions.Reconcile.Yaml;
+
+/// <summary>The few POSIX calls the store needs that .NET does not expose: flock, fsync of a folder, chown.</summary>
+internal static partial class NativeMethods
+{
+    public const int LockEx = 2;
+    public const int LockNb = 4;
+    public const int LockUn = 8;
+
+    public static int OpenReadWriteCreate => OperatingSystem.IsMacOS() ? 0x0002 | 0x0200 | 0x1000000 : 0x0002 | 0x0040 | 0x80000;
+
+    public static int OpenReadOnlyDirectory => OperatingSystem.IsMacOS() ? 0x0000 | 0x100000 | 0x1000000 : 0x0000 | 0x10000 | 0x80000;
+
+    public static bool IsWouldBlock(int errno) => errno == 11 || (OperatingSystem.IsMacOS() && errno == 35);
+
+    public static bool IsInterrupted(int errno) => errno == 4;
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    public static partial int Flock(int fd, int operation);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    public static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Chown(string path, uint owner, uint group);
+
+    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Stat(string path, [Out] byte[] buffer);
+
+    /// <summary>Reads a file's owner and group (Linux x64/arm64 only; elsewhere <see langword="false"/>).</summary>
+    public static bool TryGetOwner(string path, out uint uid, out uint gid)
+    {
+        uid = gid = 0;
+        int uidOffset;
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        switch (RuntimeInformation.ProcessArchitecture)
+        {
+            case Architecture.X64: uidOffset = 28; break;
+            case Architecture.Arm64: uidOffset = 24; break;
+            default: return false;
+        }
+
+        var buffer = new byte[512];
+        try
+        {
+            if (Stat(path, buffer) != 0)
+            {
+                return false;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+
+        uid = BitConverter.ToUInt32(buffer, uidOffset);
+        gid = BitConverter.ToUInt32(buffer, uidOffset + 4);
+        return true;
+    }
+}

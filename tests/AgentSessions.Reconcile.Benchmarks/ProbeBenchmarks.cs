@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.IO.Abstractions;
+using System.Text.Json;
+using AgentSessions.Reconcile.Processes;
+using BenchmarkDotNet.Attributes;
+
+namespace AgentSessions.Reconcile.Benchmarks;
+
+/// <summary>
+/// One probe pass at scale: 200 tmux sessions on a private server and 20,000 transcripts in 200
+/// project folders. Compared, in one run, with the floor (a bare <c>tmux list-panes -a</c> plus a
+/// plain listing of the 200 folders) and with the naive way (one <c>has-session</c> per session).
+/// </summary>
+[SimpleJob(warmupCount: 2, iterationCount: 5)]
+public class ProbeBenchmarks
+{
+    private const int Sessions = 200;
+    private const int TranscriptsPerFolder = 100;
+
+    private readonly ProcessRunner runner = new();
+    private readonly List<string> cwds = [];
+    private readonly List<string> folders = [];
+    private string root = string.Empty;
+    private string socket = string.Empty;
+    private SessionProbeOptions options = new();
+    private ISessionProbe warmProbe = null!;
+    private readonly ArtifactRequest request = new();
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        root = Path.Combine(Path.GetTempPath(), "asr-bench-" + Guid.NewGuid().ToString("N")[..12]);
+        socket = "asr-bench-" + Guid.NewGuid().ToString("N");
+        var config = Path.Combine(root, "claude");
+        var tmuxArgs = new List<string> { "-L", socket };
+        for (var i = 0; i < Sessions; i++)
+        {
+            var cwd = Directory.CreateDirectory(Path.Combine(root, "work", $"project_{i:000}.d")).FullName;
+            cwds.Add(cwd);
+            request.Cwds.Add(cwd);
+            var folder = Directory.CreateDirectory(Path.Combine(config, "projects", cwd.Replace('/', '-').Replace('_', '-').Replace('.', '-'))).FullName;
+            folders.Add(folder);
+            for (var t = 0; t < TranscriptsPerFolder; t++)
+            {
+                var id = Guid.NewGuid().ToString();
+                File.WriteAllText(
+                    Path.Combine(folder, id + ".jsonl"),
+                    "{\"type\":\"summary\",\"summary\":\"bench\"}\n"
+                    + $"{{\"type\":\"user\",\"cwd\":{JsonSerializer.Serialize(cwd)},\"sessionId\":\"{id}\",\"message\":{{\"role\":\"user\",\"content\":\"hello\"}}}}\n");
+            }
+
+            if (i > 0)
+            {
+                tmuxArgs.Add(";");
+            }
+
+            tmuxArgs.AddRange(["new-session", "-d", "-s", $"bench-{i:000}", "-c", cwd, "sleep 3600"]);
+        }
+
+        var created = runner.RunAsync(new ProcessRequest("tmux", tmuxArgs, TimeSpan.FromSeconds(60))).GetAwaiter().GetResult();
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException("tmux setup failed: " + created.StandardError);
+        }
+
+        options = new SessionProbeOptions { TmuxSocketName = socket, HomeDirectory = root, ClaudeConfigDirectory = config };
+        warmProbe = SessionProbe.Create(options, new FileSystem());
+        var state = warmProbe.ProbeTmuxAsync().GetAwaiter().GetResult();
+        if (state.Sessions.Count != Sessions)
+        {
+            throw new InvalidOperationException($"expected {Sessions} sessions, saw {state.Sessions.Count}: {state.UnknownReason}");
+        }
+
+        var artifacts = warmProbe.ProbeArtifactsAsync(request).GetAwaiter().GetResult();
+        var found = artifacts.TranscriptsByCwd.Values.Sum(l => l.Transcripts.Count);
+        if (found != Sessions * TranscriptsPerFolder)
+        {
+            throw new InvalidOperationException($"expected {Sessions * TranscriptsPerFolder} transcripts, saw {found}");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        runner.RunAsync(new ProcessRequest("tmux", ["-L", socket, "kill-server"], TimeSpan.FromSeconds(10))).GetAwaiter().GetResult();
+        Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>The floor: a bare list-panes plus a plain listing of the 200 folders.</summary>
+    [Benchmark(Baseline = true)]
+    public async Task<int> Floor()
+    {
+        var result = await runner.RunAsync(new ProcessRequest("tmux", ["-L", socket, "list-panes", "-a"], TimeSpan.FromSeconds(10)));
+        var count = result.StandardOutput.Length;
+        foreach (var folder in folders)
+        {
+            foreach (var _ in Directory.EnumerateFiles(folder, "*.jsonl"))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>A full pass (tmux + transcripts of 200 cwds) on a long-lived probe: heads remembered.</summary>
+    [Benchmark]
+    public async Task<int> ProbePass()
+    {
+        var tmux = await warmProbe.ProbeTmuxAsync();
+        var artifacts = await warmProbe.ProbeArtifactsAsync(request);
+        return tmux.Sessions.Count + artifacts.TranscriptsByCwd.Count;
+    }
+
+    /// <summary>A full pass on a fresh probe: every transcript head read (first pass after start).</summary>
+    [Benchmark]
+    public async Task<int> ProbePassCold()
+    {
+        var probe = SessionProbe.Create(options, new FileSystem());
+        var tmux = await probe.ProbeTmuxAsync();
+        var artifacts = await probe.ProbeArtifactsAsync(request);
+        return tmux.Sessions.Count + artifacts.TranscriptsByCwd.Count;
+    }
+
+    /// <summary>The tmux part alone: one list-panes for all 200 sessions.</summary>
+    [Benchmark]
+    public async Task<int> ProbeTmuxOnly() => (await warmProbe.ProbeTmuxAsync()).Sessions.Count;
+
+    /// <summary>The naive way: one has-session process per session.</summary>
+    [Benchmark]
+    public async Task<int> NaiveHasSessionPerSession()
+    {
+        var alive = 0;
+        for (var i = 0; i < Sessions; i++)
+        {
+            var result = await runner.RunAsync(new ProcessRequest("tmux", ["-L", socket, "has-session", "-t", $"=bench-{i:000}"], TimeSpan.FromSeconds(10)));
+            if (result.Succeeded)
+            {
+                alive++;
+            }
+        }
+
+        Debug.Assert(alive == Sessions, "every session is alive");
+        return alive;
+    }
+}

@@ -1,0 +1,291 @@
+using System.IO.Abstractions;
+using System.IO.Abstractions.TestingHelpers;
+using System.Text;
+using AgentSessions.Reconcile.Probing;
+
+namespace AgentSessions.Reconcile.Tests.Probing;
+
+/// <summary>Claude transcript fixtures on the real file system.</summary>
+public sealed class ClaudeTranscriptProbeTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+    private readonly string config;
+
+    public ClaudeTranscriptProbeTests()
+    {
+        config = temp.CreateDirectory("claude");
+    }
+
+    public void Dispose() => temp.Dispose();
+
+    private string Projects => Path.Combine(config, "projects");
+
+    private ClaudeTranscriptProbe CreateProbe(int headBytes = 65536) =>
+        new(ProbeSettings.From(
+            new SessionProbeOptions { ClaudeConfigDirectory = config, HomeDirectory = temp.Path, TranscriptHeadBytes = headBytes },
+            new FileSystem()));
+
+    private ClaudeProbeResult Probe(ClaudeTranscriptProbe probe, IEnumerable<string>? cwds = null, IEnumerable<string>? ids = null)
+    {
+        var request = new ArtifactRequest();
+        foreach (var c in cwds ?? [])
+        {
+            request.Cwds.Add(c);
+        }
+
+        foreach (var i in ids ?? [])
+        {
+            request.ClaudeSessionIds.Add(i);
+        }
+
+        return probe.Probe(request, CancellationToken.None);
+    }
+
+    private string Folder(string cwd) => Directory.CreateDirectory(Path.Combine(Projects, ClaudeProjectKeyTests.SdkKey(cwd))).FullName;
+
+    private static string Line(string? cwd, string? sessionId, string type = "user")
+    {
+        var parts = new List<string> { $"\"type\":\"{type}\"" };
+        if (sessionId is not null)
+        {
+            parts.Add($"\"sessionId\":\"{sessionId}\"");
+        }
+
+        if (cwd is not null)
+        {
+            parts.Add($"\"cwd\":{System.Text.Json.JsonSerializer.Serialize(cwd)}");
+        }
+
+        return "{" + string.Join(',', parts) + "}\n";
+    }
+
+    private static string Write(string folder, string id, string content, DateTime? lastWriteUtc = null)
+    {
+        var path = Path.Combine(folder, id + ".jsonl");
+        File.WriteAllText(path, content, new UTF8Encoding(false));
+        File.SetLastWriteTimeUtc(path, lastWriteUtc ?? new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        return path;
+    }
+
+    [Fact]
+    public void Probe_NoProjectsFolder_MissingAndEmpty()
+    {
+        var cwd = temp.CreateDirectory("work");
+
+        var result = Probe(CreateProbe(), [cwd], ["abc"]);
+
+        result.TranscriptsByCwd[cwd].Should().Be(new ClaudeProjectListing(ArtifactPresence.Missing, result.TranscriptsByCwd[cwd].Transcripts));
+        result.TranscriptsByCwd[cwd].Transcripts.Should().BeEmpty();
+        result.SessionPresence["abc"].Should().Be(ArtifactPresence.Missing);
+    }
+
+    [Fact]
+    public void Probe_NoFolderForThisCwd_Missing()
+    {
+        Directory.CreateDirectory(Projects);
+        var cwd = temp.CreateDirectory("work");
+
+        Probe(CreateProbe(), [cwd]).TranscriptsByCwd[cwd].Presence.Should().Be(ArtifactPresence.Missing);
+    }
+
+    [Fact]
+    public void Probe_FolderWithTranscripts_ConfirmedByRecordedCwdNewestFirst()
+    {
+        var cwd = temp.CreateDirectory("a-b");
+        var collision = temp.CreateDirectory("a", "b");
+        ClaudeProjectKeyTests.SdkKey(cwd).Should().Be(ClaudeProjectKeyTests.SdkKey(collision), "the key is not invertible");
+        var folder = Folder(cwd);
+        Write(folder, "old", Line(null, null, "summary") + Line(cwd, "old"), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        Write(folder, "new", Line(null, "new", "permission-mode") + Line(cwd, "new"), new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc));
+        Write(folder, "other", Line(collision, "other"));
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "not a transcript");
+
+        var listing = Probe(CreateProbe(), [cwd], null).TranscriptsByCwd[cwd];
+        var listingOfCollision = Probe(CreateProbe(), [collision], null).TranscriptsByCwd[collision];
+
+        listing.Presence.Should().Be(ArtifactPresence.Present);
+        listing.Transcripts.Select(t => t.SessionId).Should().Equal("new", "old");
+        listing.Transcripts[0].Should().Be(new ClaudeTranscript(
+            "new", Path.Combine(folder, "new.jsonl"), new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero), cwd, "new"));
+        listingOfCollision.Transcripts.Select(t => t.SessionId).Should().Equal("other");
+    }
+
+    [Fact]
+    public void Probe_TranscriptsWithoutRecordedCwd_IncludedWithNull()
+    {
+        var cwd = temp.CreateDirectory("work");
+        var folder = Folder(cwd);
+        Write(folder, "empty", string.Empty);
+        Write(folder, "garbage", "\u0000garbage\n{not json}\n");
+        Write(folder, "nosession", Line(null, null, "summary"));
+        Write(folder, "half", Line(null, "half", "queue-operation") + "{\"type\":\"user\",\"cwd\":\"" + cwd);
+
+        var transcripts = Probe(CreateProbe(), [cwd]).TranscriptsByCwd[cwd].Transcripts;
+
+        transcripts.Select(t => t.SessionId).Should().BeEquivalentTo(["empty", "garbage", "nosession", "half"]);
+        transcripts.Should().OnlyContain(t => t.RecordedCwd == null);
+        transcripts.Single(t => t.SessionId == "half").RecordedSessionId.Should().Be("half");
+    }
+
+    [Fact]
+    public void Probe_OneGigabyteSingleLine_ReadsOnlyTheBoundedHead()
+    {
+        var cwd = temp.CreateDirectory("work");
+        var folder = Folder(cwd);
+        var path = Path.Combine(folder, "huge.jsonl");
+        using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        {
+            var start = Encoding.UTF8.GetBytes("{\"type\":\"user\",\"cwd\":" + System.Text.Json.JsonSerializer.Serialize(cwd) + ",\"sessionId\":\"huge\",\"message\":\"");
+            stream.Write(start);
+            stream.Write(Encoding.UTF8.GetBytes(new string('x', 100_000)));
+            stream.SetLength(1L << 30); // sparse: no newline anywhere in the first gigabyte
+        }
+
+        var transcript = Probe(CreateProbe(), [cwd]).TranscriptsByCwd[cwd].Transcripts.Single();
+
+        transcript.RecordedCwd.Should().Be(cwd);
+        transcript.RecordedSessionId.Should().Be("huge");
+        new FileInfo(path).Length.Should().Be(1L << 30);
+    }
+
+    [Fact]
+    public void Probe_HeadBoundSmallerThanRecord_StillReadsThePrefix()
+    {
+        var cwd = temp.CreateDirectory("work");
+        var folder = Folder(cwd);
+        Write(folder, "s", Line(null, null, "summary") + "{\"sessionId\":\"s\",\"cwd\":" + System.Text.Json.JsonSerializer.Serialize(cwd) + ",\"pad\":\"" + new string('p', 500) + "\"}\n" + Line("/elsewhere", "later"));
+
+        var transcript = Probe(CreateProbe(headBytes: 150), [cwd]).TranscriptsByCwd[cwd].Transcripts.Single();
+
+        transcript.RecordedCwd.Should().Be(cwd);
+    }
+
+    [Fact]
+    public void Probe_SymlinkedTranscriptAndDanglingLink_LinkFollowedDanglingSkipped()
+    {
+        var cwd = temp.CreateDirectory("work");
+        var folder = Folder(cwd);
+        var elsewhere = temp.CreateDirectory("elsewhere");
+        var target = Write(elsewhere, "target", Line(cwd, "linked"));
+        File.CreateSymbolicLink(Path.Combine(folder, "linked.jsonl"), target);
+        File.CreateSymbolicLink(Path.Combine(folder, "dangling.jsonl"), Path.Combine(elsewhere, "gone.jsonl"));
+
+        var transcripts = Probe(CreateProbe(), [cwd]).TranscriptsByCwd[cwd].Transcripts;
+
+        transcripts.Should().ContainSingle().Which.Should().Match<ClaudeTranscript>(t => t.SessionId == "linked" && t.RecordedCwd == cwd);
+    }
+
+    [Fact]
+    public void Probe_CwdThroughSymlink_UsesTheRealPathKeyAndMatchesRecordedRealCwd()
+    {
+        var real = temp.CreateDirectory("real_dir");
+        var link = temp.Combine("link.to");
+        Directory.CreateSymbolicLink(link, real);
+        Write(Folder(real), "s", Line(real, "s"));
+
+        var listing = Probe(CreateProbe(), [link]).TranscriptsByCwd[link];
+
+        listing.Presence.Should().Be(ArtifactPresence.Present);
+        listing.Transcripts.Select(t => t.SessionId).Should().Equal("s");
+    }
+
+    [Theory]
+    [InlineData("under_score")]
+    [InlineData("dots.in.name")]
+    [InlineData("with space")]
+    [InlineData("me@host")]
+    [InlineData("café-nfc")]
+    [InlineData("cafe\u0301-nfd")]
+    [InlineData("tab\there")]
+    public void Probe_SpecialCharactersInCwd_FindsTheSdkFolder(string name)
+    {
+        var cwd = temp.CreateDirectory(name);
+        Write(Folder(cwd), "s", Line(cwd, "s"));
+
+        var listing = Probe(CreateProbe(), [cwd]).TranscriptsByCwd[cwd];
+
+        listing.Transcripts.Select(t => t.SessionId).Should().Equal("s");
+    }
+
+    [Fact]
+    public void Probe_CwdOver200Units_MatchesEveryHashedFolderByPrefix()
+    {
+        var cwd = temp.CreateDirectory(Enumerable.Repeat("long_segment.name", 14).ToArray());
+        cwd.Length.Should().BeGreaterThan(200);
+        var prefix = ClaudeProjectKeyTests.SdkKey(cwd)[..200];
+        var buildA = Directory.CreateDirectory(Path.Combine(Projects, prefix + "-1a2b3c")).FullName;
+        var buildB = Directory.CreateDirectory(Path.Combine(Projects, prefix + "-zz9")).FullName;
+        var decoy = Directory.CreateDirectory(Path.Combine(Projects, prefix[..199] + "X-1a2b3c")).FullName;
+        Write(buildA, "a", Line(cwd, "a"));
+        Write(buildB, "b", Line(cwd, "b"));
+        Write(decoy, "c", Line(cwd, "c"));
+
+        var listing = Probe(CreateProbe(), [cwd]).TranscriptsByCwd[cwd];
+
+        listing.Presence.Should().Be(ArtifactPresence.Present);
+        listing.Transcripts.Select(t => t.SessionId).Should().BeEquivalentTo(["a", "b"]);
+    }
+
+    [Fact]
+    public void Probe_SessionIds_PresentMissingAndInvalid()
+    {
+        Write(Directory.CreateDirectory(Path.Combine(Projects, "-p1")).FullName, "in-p1", "x");
+        Write(Directory.CreateDirectory(Path.Combine(Projects, "-p2")).FullName, "in-p2", "x");
+
+        var presence = Probe(CreateProbe(), ids: ["in-p1", "in-p2", "nowhere", "../-p1/in-p1", ""]).SessionPresence;
+
+        presence["in-p1"].Should().Be(ArtifactPresence.Present);
+        presence["in-p2"].Should().Be(ArtifactPresence.Present);
+        presence["nowhere"].Should().Be(ArtifactPresence.Missing);
+        presence["../-p1/in-p1"].Should().Be(ArtifactPresence.Missing);
+        presence[""].Should().Be(ArtifactPresence.Missing);
+    }
+
+    [Fact]
+    public void Probe_TranscriptGrowsAfterHeadWasRead_KeepsTheHeadAndSeesTheNewMtime()
+    {
+        var cwd = temp.CreateDirectory("work");
+        var path = Write(Folder(cwd), "s", Line(cwd, "s"));
+        var probe = CreateProbe();
+        Probe(probe, [cwd]);
+        File.AppendAllText(path, Line("/other", "other"));
+        File.SetLastWriteTimeUtc(path, new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        var transcript = Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Single();
+
+        transcript.RecordedCwd.Should().Be(cwd);
+        transcript.LastWrite.Should().Be(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void Probe_TranscriptRewrittenShorter_ReadsTheHeadAgain()
+    {
+        var cwd = temp.CreateDirectory("work");
+        var other = temp.CreateDirectory("other");
+        var path = Write(Folder(cwd), "s", Line(cwd, "s") + Line(cwd, "s"));
+        var probe = CreateProbe();
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Should().ContainSingle();
+        Write(Folder(cwd), "s", Line(other, "s"));
+
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Should().BeEmpty("the recorded cwd now names another folder");
+    }
+
+    [Fact]
+    public void Probe_UnreadableTranscript_IncludedUnconfirmed()
+    {
+        // Root reads any file whatever its mode, so an exclusive lock stands in for "unreadable".
+        var fs = new MockFileSystem();
+        var cwd = "/home/u/work";
+        fs.AddDirectory(cwd);
+        var folder = $"/home/u/.claude/projects/{ClaudeProjectKeyTests.SdkKey(cwd)}";
+        fs.AddFile(folder + "/locked.jsonl", new MockFileData(Line(cwd, "locked")) { AllowedFileShare = FileShare.None });
+        fs.AddFile(folder + "/open.jsonl", new MockFileData(Line(cwd, "open")));
+        var probe = new ClaudeTranscriptProbe(ProbeSettings.From(new SessionProbeOptions { HomeDirectory = "/home/u" }, fs));
+
+        var transcripts = Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts;
+
+        transcripts.Should().HaveCount(2);
+        transcripts.Single(t => t.SessionId == "locked").RecordedCwd.Should().BeNull();
+        transcripts.Single(t => t.SessionId == "open").RecordedCwd.Should().Be(cwd);
+    }
+}

@@ -1,0 +1,203 @@
+using System.Text;
+using AgentSessions.Reconcile.Yaml;
+using CsCheck;
+
+namespace AgentSessions.Reconcile.Tests.Registry;
+
+/// <summary>Generated registries full of unknown content survive a rewrite with the same values and order.</summary>
+public sealed class RegistryRoundTripPropertyTests
+{
+    private static readonly YamlLimits Limits = new(64, 10_000);
+
+    private static readonly string[] OddScalars =
+    [
+        "yes", "No", "0x1F", "0o17", "~", "null", "\"123\"", "'quoted'", "'it''s'", "\"ünïcødé 日本語 🎉\"", "plain words here",
+        "\"tab\\there\"", "-12.5e3", "2026-01-01", "\"quoted: colon\"", "'# not a comment'", ".inf", "1_000", "true", "\"\"", "''",
+        "ünï plain", "\"line\\nbreak\"", "/home/u/lab", "a-b_c.d", "+1", "\"  padded  \"", "!!str 42", "12:30:45",
+    ];
+
+    private static readonly string[] FlowScalars = [.. OddScalars.Where(s => !s.Contains('#') && !s.StartsWith("!!", StringComparison.Ordinal))];
+
+    private static readonly string[] UnknownKeys = ["x-owner", "notes", "ünï_key", "\"quoted key\"", "k1", "k2", "meta", "'single key'", "tags", "n0"];
+
+    private static readonly Gen<(int Rows, int Seed, bool Crlf)> Docs =
+        Gen.Select(Gen.Int[0, 6], Gen.Int, Gen.Int[0, 4].Select(i => i == 0));
+
+    [Fact]
+    public void FullRewrite_GeneratedRegistries_KeepValuesAndOrder()
+    {
+        Docs.Sample(
+            d =>
+            {
+                var text = Generate(d.Rows, d.Seed, d.Crlf);
+                var doc = RegistryYamlParser.Parse("gen.yaml", text, hasBom: false, Limits);
+                RegistryMapper.Map("gen.yaml", doc);
+                var emitted = YamlEmitter.Emit(doc.Root!, doc.NewLine);
+                var reparsed = RegistryYamlParser.Parse("gen.yaml", emitted, hasBom: false, Limits);
+                YamlEquality.Same(doc.Root!, reparsed.Root!).Should().BeTrue("re-emitted:\n" + emitted + "\noriginal:\n" + text);
+            },
+            iter: 500);
+    }
+
+    [Fact]
+    public void NoChange_GeneratedRegistries_ComposeReturnsOriginal()
+    {
+        Docs.Sample(
+            d =>
+            {
+                var text = Generate(d.Rows, d.Seed, d.Crlf);
+                var loaded = RegistryMapper.Map("gen.yaml", RegistryYamlParser.Parse("gen.yaml", text, hasBom: false, Limits));
+                RegistryComposer.Compose(loaded, loaded.Registry).Should().BeSameAs(loaded.Document.Root);
+            },
+            iter: 500);
+    }
+
+    [Fact]
+    public void MutateOneRow_GeneratedRegistries_ReloadsIntendedValuesAndOtherRowsByteIdentical()
+    {
+        Docs.Where(d => d.Rows > 0).Sample(
+            d =>
+            {
+                var text = Generate(d.Rows, d.Seed, d.Crlf);
+                var loaded = RegistryMapper.Map("gen.yaml", RegistryYamlParser.Parse("gen.yaml", text, hasBom: false, Limits));
+                var target = Math.Abs(d.Seed % d.Rows);
+                var row = loaded.Registry.Sessions[target];
+                row.Status = row.Status == SessionStatus.Terminated ? SessionStatus.Archived : SessionStatus.Terminated;
+                row.TerminatedAt = new DateTimeOffset(2026, 11, 21, 8, 30, 15, TimeSpan.Zero);
+                row.LastVisibleNote = "moved: by test #" + d.Seed;
+                row.Pane = new PaneInfo { Pid = 77, Cmd = "claude", Cwd = "/ü/x y" };
+                row.AgentIdentities["claude"] = new Dictionary<string, string?> { ["session_id"] = "87dc548e" };
+
+                var intended = RegistryComposer.Compose(loaded, loaded.Registry)!;
+                var written = RegistryWriter.Write("gen.yaml", loaded.Document, intended, Limits, out var surgical);
+                surgical.Should().BeTrue(written);
+
+                var reloaded = RegistryMapper.Map("gen.yaml", RegistryYamlParser.Parse("gen.yaml", written, hasBom: false, Limits));
+                var again = reloaded.Registry.Sessions[target];
+                again.Status.Should().Be(row.Status);
+                again.TerminatedAt.Should().Be(row.TerminatedAt);
+                again.LastVisibleNote.Should().Be(row.LastVisibleNote);
+                again.Pane!.Cwd.Should().Be("/ü/x y");
+                again.AgentIdentities["claude"]["session_id"].Should().Be("87dc548e");
+                YamlEquality.Same(intended, reloaded.Document.Root!).Should().BeTrue();
+
+                var oldItems = ((YSeq)((YMap)loaded.Document.Root!).Get("sessions")!).Items;
+                var newItems = ((YSeq)((YMap)reloaded.Document.Root!).Get("sessions")!).Items;
+                for (var i = 0; i < oldItems.Count; i++)
+                {
+                    if (i != target)
+                    {
+                        Slice(written, newItems[i]).Should().Be(Slice(text, oldItems[i]));
+                    }
+                }
+
+                var before = text[..oldItems[0].Start];
+                written[..newItems[0].Start].Should().Be(before);
+            },
+            iter: 500);
+    }
+
+    private static string Slice(string text, YNode node) => text[node.Start..node.End];
+
+    /// <summary>Writes a registry in block style with random unknown keys, odd scalars, nested maps and sequences, comments and literal blocks.</summary>
+    internal static string Generate(int rows, int seed, bool crlf)
+    {
+        var rnd = new Random(seed);
+        var sb = new StringBuilder();
+        if (rnd.Next(2) == 0)
+        {
+            sb.Append("# registry ").Append(seed).Append('\n');
+        }
+
+        sb.Append("version: 1\n");
+        if (rnd.Next(2) == 0)
+        {
+            sb.Append("workspace: lab\n");
+        }
+
+        Unknown(sb, rnd, 0, rnd.Next(3), 0);
+        sb.Append("sessions:\n");
+        if (rows == 0)
+        {
+            sb.Length -= 1;
+            sb.Append(" []\n");
+        }
+
+        for (var r = 0; r < rows; r++)
+        {
+            if (rnd.Next(4) == 0)
+            {
+                sb.Append("  # row ").Append(r).Append('\n');
+            }
+
+            sb.Append("  - name: ").Append(rnd.Next(2) == 0 ? $"lab-r{r}-creator-claude" : $"\"lab-r{r} ünï\"").Append('\n');
+            var fields = new List<string>
+            {
+                "agent: " + (rnd.Next(2) == 0 ? "claude" : "agy"),
+                "status: " + new[] { "running", "stopped", "terminated", "archived", "\"running\"" }[rnd.Next(5)] + (rnd.Next(3) == 0 ? "   # why" : string.Empty),
+                "created_at: 2026-11-20T10:0" + rnd.Next(10) + ":00Z",
+                "terminated_at: " + (rnd.Next(2) == 0 ? "null" : "~"),
+                "resumable: " + (rnd.Next(2) == 0 ? "true" : "false"),
+                "claude_session_id_own: null",
+            };
+            if (rnd.Next(2) == 0)
+            {
+                fields.Add("pane: { pid: " + rnd.Next(1, 99999) + ", cmd: claude, cwd: /home/u/x, extra: " + FlowScalars[rnd.Next(FlowScalars.Length)] + " }");
+            }
+
+            if (rnd.Next(3) == 0)
+            {
+                fields.Add("jobs:\n      - job_id: j-" + r + "\n        auth_token: \"tok\"\n        status: running\n        custom: " + OddScalars[rnd.Next(OddScalars.Length)]);
+            }
+
+            fields = [.. fields.OrderBy(_ => rnd.Next())];
+            foreach (var f in fields)
+            {
+                sb.Append("    ").Append(f).Append('\n');
+            }
+
+            Unknown(sb, rnd, 4, rnd.Next(4), 0);
+        }
+
+        if (rnd.Next(2) == 0)
+        {
+            sb.Append("trailer: ").Append(OddScalars[rnd.Next(OddScalars.Length)]).Append('\n');
+        }
+
+        var text = sb.ToString();
+        return crlf ? text.Replace("\n", "\r\n") : text;
+    }
+
+    private static void Unknown(StringBuilder sb, Random rnd, int indent, int count, int depth)
+    {
+        var keys = UnknownKeys.OrderBy(_ => rnd.Next()).Take(count);
+        foreach (var key in keys)
+        {
+            sb.Append(' ', indent).Append(key).Append(':');
+            switch (depth < 2 ? rnd.Next(6) : 0)
+            {
+                case 0 or 1:
+                    sb.Append(' ').Append(OddScalars[rnd.Next(OddScalars.Length)]).Append('\n');
+                    break;
+                case 2:
+                    sb.Append('\n');
+                    Unknown(sb, rnd, indent + 2, 1 + rnd.Next(3), depth + 1);
+                    break;
+                case 3:
+                    sb.Append('\n');
+                    for (var i = 0; i < 1 + rnd.Next(3); i++)
+                    {
+                        sb.Append(' ', indent + 2).Append("- ").Append(OddScalars[rnd.Next(OddScalars.Length)]).Append('\n');
+                    }
+
+                    break;
+                case 4:
+                    sb.Append(" { a: ").Append(FlowScalars[rnd.Next(FlowScalars.Length)]).Append(", b: [").Append(FlowScalars[rnd.Next(FlowScalars.Length)]).Append(", null] }\n");
+                    break;
+                default:
+                    sb.Append(" |\n").Append(' ', indent + 2).Append("first line ünï\n").Append(' ', indent + 2).Append("  indented: second\n");
+                    break;
+            }
+        }
+    }
+}
