@@ -64,7 +64,7 @@ public enum KanbanBlockKind
 
 /// <summary>The outcome of a kanban call.</summary>
 /// <param name="Outcome">How the call ended.</param>
-/// <param name="Reason">Why it was rejected or failed, or <see langword="null"/> when it took effect.</param>
+/// <param name="Reason">Why it was rejected or failed; for a call that took effect, <see langword="null"/> or a note on what it could not do (a heartbeat recorded without extending the claim, incoming lines skipped).</param>
 public sealed record KanbanResult(KanbanOutcome Outcome, string? Reason = null)
 {
     /// <summary>Gets a result that says the call took effect.</summary>

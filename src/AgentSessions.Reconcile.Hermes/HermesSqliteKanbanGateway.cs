@@ -1,0 +1,480 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using static AgentSessions.Reconcile.Hermes.PythonJson;
+
+namespace AgentSessions.Reconcile.Hermes;
+
+/// <summary>
+/// Writes the Hermes board directly, the same rows and events Hermes's own worker tools write
+/// (tools/kanban_tools.py → hermes_cli/kanban_db.py). Each call is one short <c>BEGIN IMMEDIATE</c>
+/// transaction on a fresh connection; updates are guarded and their row counts checked; a busy
+/// database is waited out (SQLite busy timeout, then jittered retries up to the lock timeout).
+/// The journal mode is never changed: Hermes owns the file (it puts it in WAL).
+/// </summary>
+internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
+{
+    private const int BlockRecurrenceLimit = 2;
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+
+    private readonly string _databasePath;
+    private readonly HermesWorkerIdentity _identity;
+    private readonly TimeSpan _busyTimeout;
+    private readonly TimeSpan _lockTimeout;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private int _busyRetries;
+
+    public HermesSqliteKanbanGateway(
+        string databasePath,
+        HermesWorkerIdentity identity,
+        TimeSpan busyTimeout,
+        TimeSpan lockTimeout,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        _databasePath = databasePath;
+        _identity = identity;
+        _busyTimeout = busyTimeout;
+        _lockTimeout = lockTimeout;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Gets how many times a write found the database locked and retried (for tests and diagnostics).</summary>
+    internal int BusyRetries => Volatile.Read(ref _busyRetries);
+
+    internal string DatabasePath => _databasePath;
+
+    internal HermesWorkerIdentity Identity => _identity;
+
+    public Task<KanbanResult> CommentAsync(string body, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (IsBlank(body))
+        {
+            return Task.FromResult(KanbanResult.Rejected("comment body is required"));
+        }
+
+        var task = _identity.TaskId;
+        var author = _identity.Profile;
+        return WriteAsync(
+            (connection, now) =>
+            {
+                if (!TaskExists(connection, task))
+                {
+                    return KanbanResult.Rejected($"unknown task {task}");
+                }
+
+                Execute(
+                    connection,
+                    "INSERT INTO task_comments (task_id, author, body, created_at) VALUES ($task, $author, $body, $now)",
+                    ("$task", task), ("$author", Strip(author)), ("$body", Strip(body)), ("$now", now));
+                // Hermes records the author as given and the length of the unstripped body.
+                AppendEvent(connection, task, null, "commented", Object(Field("author", author), Field("len", CodePointLength(body))), now);
+                return KanbanResult.Success;
+            },
+            cancellationToken);
+    }
+
+    public Task<KanbanResult> HeartbeatAsync(string? note, CancellationToken cancellationToken = default)
+    {
+        var task = _identity.TaskId;
+        var expectedRun = _identity.RunId;
+        var claimLock = _identity.ClaimLock;
+        return WriteAsync(
+            (connection, now) =>
+            {
+                // (1) Extend the claim, only while running and only with our own lock (heartbeat_claim).
+                var extended = false;
+                if (claimLock is not null)
+                {
+                    var expires = now + _identity.ClaimTtlSeconds;
+                    var claimed = Execute(
+                        connection,
+                        "UPDATE tasks SET claim_expires = $expires WHERE id = $task AND status = 'running' AND claim_lock = $lock",
+                        ("$expires", expires), ("$task", task), ("$lock", claimLock));
+                    if (claimed == 1)
+                    {
+                        extended = true;
+                        if (CurrentRunId(connection, task) is { } current)
+                        {
+                            Execute(connection, "UPDATE task_runs SET claim_expires = $expires WHERE id = $run", ("$expires", expires), ("$run", current));
+                        }
+                    }
+                }
+
+                // (2) Liveness (heartbeat_worker), pinned to our run when we know it.
+                var touched = expectedRun is { } run
+                    ? Execute(
+                        connection,
+                        "UPDATE tasks SET last_heartbeat_at = $now WHERE id = $task AND status = 'running' AND current_run_id = $run",
+                        ("$now", now), ("$task", task), ("$run", run))
+                    : Execute(
+                        connection,
+                        "UPDATE tasks SET last_heartbeat_at = $now WHERE id = $task AND status = 'running'",
+                        ("$now", now), ("$task", task));
+                if (touched != 1)
+                {
+                    return KanbanResult.Rejected(DescribeNotRunning(connection, task, expectedRun));
+                }
+
+                var runId = expectedRun ?? CurrentRunId(connection, task);
+                if (runId is not null)
+                {
+                    Execute(connection, "UPDATE task_runs SET last_heartbeat_at = $now WHERE id = $run", ("$now", now), ("$run", runId));
+                }
+
+                AppendEvent(connection, task, runId, "heartbeat", string.IsNullOrEmpty(note) ? null : Object(Field("note", note)), now);
+                if (extended)
+                {
+                    return KanbanResult.Success;
+                }
+
+                return new KanbanResult(
+                    KanbanOutcome.Ok,
+                    claimLock is null
+                        ? "heartbeat recorded; claim not extended (no HERMES_KANBAN_CLAIM_LOCK)"
+                        : "heartbeat recorded; claim not extended (the claim lock does not match)");
+            },
+            cancellationToken);
+    }
+
+    public Task<KanbanResult> BlockAsync(string reason, KanbanBlockKind? kind, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        if (IsBlank(reason))
+        {
+            return Task.FromResult(KanbanResult.Rejected("reason is required"));
+        }
+
+        var task = _identity.TaskId;
+        var expectedRun = _identity.RunId;
+        var kindText = KindText(kind);
+        return WriteAsync(
+            (connection, now) =>
+            {
+                var state = ReadBlockState(connection, task);
+                if (state is null)
+                {
+                    return KanbanResult.Rejected($"unknown task {task}");
+                }
+
+                if (state.GoalMode && kind is not (KanbanBlockKind.Dependency or KanbanBlockKind.NeedsInput))
+                {
+                    return KanbanResult.Rejected(
+                        $"goal_mode tasks can only block with kind in ['dependency', 'needs_input'] (got {(kindText is null ? "None" : "'" + kindText + "'")})");
+                }
+
+                string status;
+                int? recurrences = null;
+                if (kind == KanbanBlockKind.Dependency)
+                {
+                    status = "todo";
+                }
+                else
+                {
+                    var sameCause = string.Equals(state.BlockKind, kindText, StringComparison.Ordinal);
+                    recurrences = sameCause ? state.BlockRecurrences + 1 : 1;
+                    status = recurrences >= BlockRecurrenceLimit ? "triage" : "blocked";
+                }
+
+                var sql = "UPDATE tasks SET status = $status, claim_lock = NULL, claim_expires = NULL, worker_pid = NULL, block_kind = $kind"
+                    + (recurrences is null ? string.Empty : ", block_recurrences = $recurrences")
+                    + " WHERE id = $task AND status IN ('running', 'ready')"
+                    + (expectedRun is null ? string.Empty : " AND current_run_id = $run");
+                var changed = Execute(
+                    connection,
+                    sql,
+                    ("$status", status), ("$kind", kindText), ("$recurrences", recurrences), ("$task", task), ("$run", expectedRun));
+                if (changed != 1)
+                {
+                    return KanbanResult.Rejected(
+                        state.Status is "running" or "ready"
+                            ? $"could not block {task}: run {expectedRun} is not its current run"
+                            : $"could not block {task}: it is {state.Status}, not running or ready");
+                }
+
+                var runId = EndRun(connection, task, reason, now) ?? SynthesizeEndedRun(connection, task, reason, now);
+                var (eventKind, payload) = status switch
+                {
+                    "todo" => ("dependency_wait", Object(Field("reason", reason), Field("kind", kindText))),
+                    "triage" => ("block_loop_detected", Object(Field("reason", reason), Field("kind", kindText), Field("recurrences", recurrences), Field("limit", BlockRecurrenceLimit))),
+                    _ => ("blocked", Object(Field("reason", reason), Field("kind", kindText), Field("recurrences", recurrences))),
+                };
+                AppendEvent(connection, task, runId, eventKind, payload, now);
+                return KanbanResult.Success;
+            },
+            cancellationToken);
+    }
+
+    public async Task<KanbanCommentPage> ReadCommentsAsync(KanbanCursor? cursor, CancellationToken cancellationToken = default)
+    {
+        long after = 0;
+        if (cursor is not null && !long.TryParse(cursor.Value, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+        {
+            return new KanbanCommentPage(KanbanResult.Rejected($"invalid cursor '{cursor.Value}' (expected a comment id)"), [], cursor);
+        }
+
+        var task = _identity.TaskId;
+        var self = Strip(_identity.Profile);
+        try
+        {
+            return await Task.Run(
+                () =>
+                {
+                    using var connection = Open();
+                    if (!TaskExists(connection, task))
+                    {
+                        return new KanbanCommentPage(KanbanResult.Rejected($"unknown task {task}"), [], cursor);
+                    }
+
+                    using var command = connection.CreateCommand();
+                    command.CommandText = "SELECT id, author, body, created_at FROM task_comments WHERE task_id = $task AND id > $after ORDER BY id";
+                    command.Parameters.AddWithValue("$task", task);
+                    command.Parameters.AddWithValue("$after", after);
+                    using var reader = command.ExecuteReader();
+                    var comments = new List<KanbanComment>();
+                    var last = after;
+                    while (reader.Read())
+                    {
+                        last = reader.GetInt64(0);
+                        var author = reader.GetString(1);
+                        comments.Add(new KanbanComment(
+                            author,
+                            reader.GetString(2),
+                            DateTimeOffset.FromUnixTimeSeconds(reader.IsDBNull(3) ? 0 : reader.GetInt64(3)),
+                            string.Equals(author, self, StringComparison.Ordinal)));
+                    }
+
+                    return new KanbanCommentPage(KanbanResult.Success, comments, new KanbanCursor(last.ToString(CultureInfo.InvariantCulture)));
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            LogSqliteFailure(_logger, "read comments", _databasePath, ex.Message);
+            return new KanbanCommentPage(KanbanResult.Failed($"reading {_databasePath}: {ex.Message}"), [], cursor);
+        }
+    }
+
+    internal static string? KindText(KanbanBlockKind? kind) => kind switch
+    {
+        null => null,
+        KanbanBlockKind.Dependency => "dependency",
+        KanbanBlockKind.NeedsInput => "needs_input",
+        KanbanBlockKind.Capability => "capability",
+        KanbanBlockKind.Transient => "transient",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown block kind"),
+    };
+
+    private static bool IsBusy(SqliteException ex) =>
+        ex.SqliteErrorCode is SqliteBusy or SqliteLocked
+        || ex.Message.Contains("database is locked", StringComparison.OrdinalIgnoreCase);
+
+    private static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            if (sql.Contains(name, StringComparison.Ordinal))
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+        }
+
+        return command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql, string task)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$task", task);
+        return command.ExecuteScalar();
+    }
+
+    private static bool TaskExists(SqliteConnection connection, string task) =>
+        Scalar(connection, "SELECT 1 FROM tasks WHERE id = $task", task) is not null;
+
+    private static long? CurrentRunId(SqliteConnection connection, string task) =>
+        Scalar(connection, "SELECT current_run_id FROM tasks WHERE id = $task", task) is long run && run != 0 ? run : null;
+
+    private static void AppendEvent(SqliteConnection connection, string task, long? runId, string kind, string? payload, long now) =>
+        Execute(
+            connection,
+            "INSERT INTO task_events (task_id, run_id, kind, payload, created_at) VALUES ($task, $run, $kind, $payload, $now)",
+            ("$task", task), ("$run", runId), ("$kind", kind), ("$payload", payload), ("$now", now));
+
+    /// <summary>Closes the task's current run as blocked and clears the pointer (Hermes's <c>_end_run</c>).</summary>
+    private static long? EndRun(SqliteConnection connection, string task, string reason, long now)
+    {
+        if (CurrentRunId(connection, task) is not { } run)
+        {
+            return null;
+        }
+
+        Execute(
+            connection,
+            "UPDATE task_runs SET status = 'blocked', outcome = 'blocked', summary = $summary, error = NULL, metadata = NULL, "
+            + "ended_at = $now, claim_lock = NULL, claim_expires = NULL, worker_pid = NULL WHERE id = $run AND ended_at IS NULL",
+            ("$summary", reason), ("$now", now), ("$run", run));
+        Execute(connection, "UPDATE tasks SET current_run_id = NULL WHERE id = $task", ("$task", task));
+        return run;
+    }
+
+    /// <summary>Records a zero-length closed run for a block of a never-claimed task, so the reason stays in the history (Hermes's <c>_synthesize_ended_run</c>).</summary>
+    private static long SynthesizeEndedRun(SqliteConnection connection, string task, string reason, long now)
+    {
+        Execute(
+            connection,
+            "INSERT INTO task_runs (task_id, profile, step_key, status, outcome, summary, error, metadata, started_at, ended_at) "
+            + "SELECT id, assignee, current_step_key, 'blocked', 'blocked', $summary, NULL, NULL, $now, $now FROM tasks WHERE id = $task",
+            ("$summary", reason), ("$now", now), ("$task", task));
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT last_insert_rowid()";
+        return command.ExecuteScalar() is long id ? id : 0;
+    }
+
+    private static BlockState? ReadBlockState(SqliteConnection connection, string task)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, block_kind, block_recurrences, goal_mode FROM tasks WHERE id = $task";
+        command.Parameters.AddWithValue("$task", task);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        return new BlockState(
+            reader.GetString(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.IsDBNull(2) ? 0 : reader.GetInt32(2),
+            !reader.IsDBNull(3) && reader.GetInt64(3) != 0);
+    }
+
+    private static string DescribeNotRunning(SqliteConnection connection, string task, long? expectedRun)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, current_run_id FROM tasks WHERE id = $task";
+        command.Parameters.AddWithValue("$task", task);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return $"unknown task {task}";
+        }
+
+        var status = reader.GetString(0);
+        if (!string.Equals(status, "running", StringComparison.Ordinal))
+        {
+            return $"task {task} is {status}, not running";
+        }
+
+        var current = reader.IsDBNull(1) ? "none" : reader.GetInt64(1).ToString(CultureInfo.InvariantCulture);
+        return $"run {expectedRun} is not the current run of task {task} (current: {current})";
+    }
+
+    private SqliteConnection Open()
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = _databasePath,
+            // Never create the board: Hermes owns the file and its schema.
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(_busyTimeout.TotalSeconds)),
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = string.Create(
+                CultureInfo.InvariantCulture,
+                $"PRAGMA busy_timeout = {(long)_busyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;");
+            pragma.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<KanbanResult> WriteAsync(Func<SqliteConnection, long, KanbanResult> body, CancellationToken cancellationToken)
+    {
+        var started = _timeProvider.GetTimestamp();
+        var attempt = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                return await Task.Run(() => WriteOnce(body), cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException ex) when (IsBusy(ex))
+            {
+                attempt++;
+                Interlocked.Increment(ref _busyRetries);
+                var waited = _timeProvider.GetElapsedTime(started);
+                if (waited >= _lockTimeout)
+                {
+                    LogGaveUp(_logger, _databasePath, attempt, waited);
+                    return KanbanResult.Failed($"database is locked: {_databasePath} stayed busy for {waited.TotalSeconds:0.#} s");
+                }
+
+                LogBusy(_logger, _databasePath, attempt);
+                // Jitter breaks the lock-step convoy SQLite's own busy handler can fall into (Hermes does the same).
+#pragma warning disable CA5394 // Not security: a retry jitter.
+                var delay = TimeSpan.FromMilliseconds(Random.Shared.Next(20, 151));
+#pragma warning restore CA5394
+                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException ex)
+            {
+                LogSqliteFailure(_logger, "write", _databasePath, ex.Message);
+                return KanbanResult.Failed($"writing {_databasePath}: {ex.Message}");
+            }
+        }
+    }
+
+    private KanbanResult WriteOnce(Func<SqliteConnection, long, KanbanResult> body)
+    {
+        using var connection = Open();
+        Execute(connection, "BEGIN IMMEDIATE");
+        try
+        {
+            var result = body(connection, _timeProvider.GetUtcNow().ToUnixTimeSeconds());
+            Execute(connection, result.IsOk ? "COMMIT" : "ROLLBACK");
+            return result;
+        }
+        catch
+        {
+            try
+            {
+                Execute(connection, "ROLLBACK");
+            }
+            catch (SqliteException)
+            {
+                // SQLite may have rolled back already; the original error matters.
+            }
+
+            throw;
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Debug, "Hermes board {Path} is locked; retry {Attempt}")]
+    private static partial void LogBusy(ILogger logger, string path, int attempt);
+
+    [LoggerMessage(2, LogLevel.Warning, "Hermes board {Path} stayed locked after {Attempt} retries over {Waited}")]
+    private static partial void LogGaveUp(ILogger logger, string path, int attempt, TimeSpan waited);
+
+    [LoggerMessage(3, LogLevel.Warning, "Hermes board {Operation} failed on {Path}: {Message}")]
+    private static partial void LogSqliteFailure(ILogger logger, string operation, string path, string message);
+
+    private sealed record BlockState(string Status, string? BlockKind, int BlockRecurrences, bool GoalMode);
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace AgentSessions.Reconcile.Reconciling;
+
+/// <summary>Source-generated log messages of the reconciler.</summary>
+internal static partial class ReconcilerLog
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Debug, Message = "Reconcile pass started for workspace {Workspace} (trigger {Trigger}, dry run {DryRun})")]
+    public static partial void PassStarted(ILogger logger, string workspace, ReconcileTrigger trigger, bool dryRun);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Reconcile pass for workspace {Workspace}: {NewDrifts} new drift(s), {Coalesced} repeat(s), registry written {Written}")]
+    public static partial void PassFinished(ILogger logger, string workspace, int newDrifts, int coalesced, bool written);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Drift {DriftClass} {Session}: {DriftMessage}")]
+    public static partial void DriftFound(ILogger logger, DriftClass driftClass, string session, string driftMessage);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "tmux state is unknown ({Reason}); no session is terminated or registered in this pass")]
+    public static partial void TmuxUnknown(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "The artifact probe failed; transcripts and conversations are treated as unknown in this pass")]
+    public static partial void ArtifactProbeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The tmux probe threw; tmux state is treated as unknown in this pass")]
+    public static partial void TmuxProbeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Capturing pane of {Session} failed ({Reason}); its visible status is left as is")]
+    public static partial void CaptureFailed(ILogger logger, string session, string reason);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Coalescing state file {Path} is corrupt ({Reason}); it is replaced by a fresh one, earlier drifts may be reported again")]
+    public static partial void StateFileCorrupt(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Coalescing state file {Path} could not be read ({Reason}); starting from an empty state")]
+    public static partial void StateFileUnreadable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Coalescing state file {Path} could not be written ({Reason}); drifts of this pass may be reported again")]
+    public static partial void StateFileUnwritable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "{Session}: change not applied, {Reason}")]
+    public static partial void MutationSkipped(ILogger logger, string session, string reason);
+}

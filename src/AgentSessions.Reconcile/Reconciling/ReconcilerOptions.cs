@@ -1,0 +1,68 @@
+namespace AgentSessions.Reconcile;
+
+/// <summary>Options for a reconciler created by <see cref="Reconciler.Create"/>.</summary>
+public sealed class ReconcilerOptions
+{
+    /// <summary>
+    /// Gets or sets the workspace name: the prefix of this workspace's tmux session names and the
+    /// name of its coalescing state file. When <see langword="null"/>, the registry's
+    /// <c>workspace:</c> is used, and when that is absent too, the workspace root folder's name.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public string? WorkspaceName { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a row in an end state may still have a live tmux session (a stop in
+    /// flight) before this is reported as drift E. The row is never revived either way.
+    /// </summary>
+    /// <value>The default is 5 seconds.</value>
+    public TimeSpan EndStateGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets the folder of the coalescing state file (<c>&lt;workspace&gt;.state</c>). When
+    /// <see langword="null"/>, the <c>AGENT_SESSIONS_STATE_DIR</c> environment variable is used, and
+    /// when that is unset, <c>&lt;root&gt;/.cache/tmux-agent-orchestrate-monitor</c>.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many lines to capture from a pane when a row's visible status must be
+    /// refreshed (the only time a pass captures a pane).
+    /// </summary>
+    /// <value>The default is 40.</value>
+    public int CaptureLines { get; set; } = 40;
+
+    /// <summary>Gets the name of the environment variable that overrides the state folder.</summary>
+    public static string StateDirectoryEnvironmentVariable => "AGENT_SESSIONS_STATE_DIR";
+
+    /// <summary>Checks the options.</summary>
+    /// <returns>One sentence per problem; empty when the options are valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (EndStateGrace < TimeSpan.Zero)
+        {
+            problems.Add($"ReconcilerOptions.EndStateGrace must not be negative (it is {EndStateGrace}).");
+        }
+
+        if (CaptureLines is < 1 or > 10_000)
+        {
+            problems.Add($"ReconcilerOptions.CaptureLines must be between 1 and 10000 (it is {CaptureLines}).");
+        }
+
+        if (WorkspaceName is { } name && (name.Length == 0 || name.AsSpan().IndexOfAny(InvalidNameChars) >= 0))
+        {
+            problems.Add($"ReconcilerOptions.WorkspaceName '{name}' must be non-empty and contain no '/', '\\', ':' or '.' characters.");
+        }
+
+        if (StateDirectory is { Length: 0 })
+        {
+            problems.Add("ReconcilerOptions.StateDirectory must be null or a folder path.");
+        }
+
+        return problems;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> InvalidNameChars = System.Buffers.SearchValues.Create("/\\:.\0");
+}

@@ -1,0 +1,226 @@
+namespace AgentSessions.Reconcile.Reconciling;
+
+/// <summary>The outcome of applying one mutation to the registry as it is at write time.</summary>
+/// <param name="Applied">Whether the registry was changed.</param>
+/// <param name="SkipReason">Why it was left as is (a person's action wins), or <see langword="null"/>.</param>
+internal readonly record struct MutationOutcome(bool Applied, string? SkipReason)
+{
+    public static MutationOutcome Done { get; } = new(true, null);
+
+    public static MutationOutcome Skip(string reason) => new(false, reason);
+}
+
+/// <summary>
+/// One change the diff wants, re-checked against the registry as it is under the store's lock:
+/// it applies only if the facts it was planned on still hold.
+/// </summary>
+internal abstract class RegistryMutation
+{
+    protected RegistryMutation(string session) => Session = session;
+
+    public string Session { get; }
+
+    /// <summary>Gets a mutation that must have been applied for this one to apply (a registration).</summary>
+    public RegistryMutation? DependsOn { get; init; }
+
+    public abstract MutationOutcome Apply(Registry current);
+
+    protected static string Word(SessionStatus? status) => DriftDiff.Word(status);
+
+    protected static bool IdInUseByOtherRow(Registry current, string id, string self)
+    {
+        foreach (var row in current.Sessions)
+        {
+            if (string.Equals(row.Name, self, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (string.Equals(row.ClaudeSessionIdOwn, id, StringComparison.Ordinal)
+                || string.Equals(row.AgySessionIdOwn, id, StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            foreach (var fields in row.AgentIdentities.Values)
+            {
+                foreach (var value in fields.Values)
+                {
+                    if (string.Equals(value, id, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>Drift A: a running row whose tmux session is gone becomes terminated.</summary>
+internal sealed class MarkTerminatedMutation : RegistryMutation
+{
+    public MarkTerminatedMutation(string session, long? seenPid, DateTimeOffset now)
+        : base(session)
+    {
+        SeenPid = seenPid;
+        Now = now;
+    }
+
+    public long? SeenPid { get; }
+
+    public DateTimeOffset Now { get; }
+
+    public override MutationOutcome Apply(Registry current)
+    {
+        var row = current.Find(Session);
+        if (row is null)
+        {
+            return MutationOutcome.Skip("the row was removed meanwhile");
+        }
+
+        if (row.Status != SessionStatus.Running)
+        {
+            return MutationOutcome.Skip($"the row is now {Word(row.Status)}");
+        }
+
+        if (row.Pane?.Pid != SeenPid)
+        {
+            return MutationOutcome.Skip("the row's pane changed meanwhile");
+        }
+
+        row.Status = SessionStatus.Terminated;
+        row.TerminatedAt = Now;
+        row.TerminationMode = "auto-detected";
+        row.UpdatedAt = Now;
+        return MutationOutcome.Done;
+    }
+}
+
+/// <summary>Drift B: a live tmux session named like this workspace's agents gets a row.</summary>
+internal sealed class RegisterMutation : RegistryMutation
+{
+    private readonly SessionRow _template;
+
+    public RegisterMutation(SessionRow template)
+        : base(template.Name) => _template = template;
+
+    public SessionRow Template => _template;
+
+    public override MutationOutcome Apply(Registry current)
+    {
+        if (current.Find(Session) is { } existing)
+        {
+            return MutationOutcome.Skip($"a row was registered meanwhile ({Word(existing.Status)})");
+        }
+
+        current.Sessions.Add(new SessionRow(_template.Name)
+        {
+            Agent = _template.Agent,
+            Project = _template.Project,
+            Cwd = _template.Cwd,
+            Status = _template.Status,
+            LastVisibleStatus = _template.LastVisibleStatus,
+            LastVisibleNote = _template.LastVisibleNote,
+            CreatedAt = _template.CreatedAt,
+            UpdatedAt = _template.UpdatedAt,
+            Pane = _template.Pane is null ? null : new PaneInfo { Pid = _template.Pane.Pid, Cmd = _template.Pane.Cmd, Cwd = _template.Pane.Cwd },
+        });
+        return MutationOutcome.Done;
+    }
+}
+
+/// <summary>Which own-id field a <see cref="FillOwnIdMutation"/> fills.</summary>
+internal enum OwnIdKind
+{
+    Claude,
+    Agy,
+}
+
+/// <summary>Drift C: an empty own session id is filled with the id that materialized.</summary>
+internal sealed class FillOwnIdMutation : RegistryMutation
+{
+    public FillOwnIdMutation(string session, OwnIdKind kind, string id, DateTimeOffset now)
+        : base(session)
+    {
+        Kind = kind;
+        Id = id;
+        Now = now;
+    }
+
+    public OwnIdKind Kind { get; }
+
+    public string Id { get; }
+
+    public DateTimeOffset Now { get; }
+
+    public override MutationOutcome Apply(Registry current)
+    {
+        var row = current.Find(Session);
+        if (row is null)
+        {
+            return MutationOutcome.Skip("the row was removed meanwhile");
+        }
+
+        if (row.IsInEndState)
+        {
+            return MutationOutcome.Skip($"the row is now {Word(row.Status)}");
+        }
+
+        var existing = Kind == OwnIdKind.Claude ? row.ClaudeSessionIdOwn : row.AgySessionIdOwn;
+        if (!string.IsNullOrEmpty(existing))
+        {
+            return MutationOutcome.Skip($"the id was set meanwhile to {existing}");
+        }
+
+        if (IdInUseByOtherRow(current, Id, Session))
+        {
+            return MutationOutcome.Skip("another row took this id meanwhile");
+        }
+
+        if (Kind == OwnIdKind.Claude)
+        {
+            row.ClaudeSessionIdOwn = Id;
+        }
+        else
+        {
+            row.AgySessionIdOwn = Id;
+        }
+
+        row.UpdatedAt = Now;
+        return MutationOutcome.Done;
+    }
+}
+
+/// <summary>
+/// Not a drift: a running row with a live tmux session whose last visible status is not
+/// <c>running</c> gets <c>running</c> and a note from a pane capture.
+/// </summary>
+internal sealed class RefreshVisibleMutation : RegistryMutation
+{
+    public RefreshVisibleMutation(string session, string note, DateTimeOffset now)
+        : base(session)
+    {
+        Note = note;
+        Now = now;
+    }
+
+    public string Note { get; }
+
+    public DateTimeOffset Now { get; }
+
+    public override MutationOutcome Apply(Registry current)
+    {
+        var row = current.Find(Session);
+        if (row is null || row.Status != SessionStatus.Running || row.LastVisibleStatus == SessionStatus.Running)
+        {
+            return MutationOutcome.Skip("the row changed meanwhile");
+        }
+
+        row.LastVisibleStatus = SessionStatus.Running;
+        row.LastVisibleNote = Note;
+        row.UpdatedAt = Now;
+        return MutationOutcome.Done;
+    }
+}
