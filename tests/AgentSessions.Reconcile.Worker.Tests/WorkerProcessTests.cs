@@ -163,6 +163,26 @@ public sealed class WorkerProcessTests : IDisposable
         return stdout.Result;
     }
 
+    private string TmuxQuiet(params string[] args)
+    {
+        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])["-L", _socket, .. args])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            return string.Empty;
+        }
+
+        return process.ExitCode == 0 ? stdout.Result : string.Empty;
+    }
+
     private void Append(string? line)
     {
         if (line is not null)
@@ -193,8 +213,13 @@ public sealed class WorkerProcessTests : IDisposable
         _worker?.Dispose();
         try
         {
-            var kill = Process.Start(new ProcessStartInfo("tmux", ["-L", _socket, "kill-server"]) { RedirectStandardError = true, UseShellExecute = false })!;
-            kill.WaitForExit(TimeSpan.FromSeconds(10));
+            // kill-server may leave the socket file behind: learn its path first, then remove it.
+            var socketPath = TmuxQuiet("display-message", "-p", "#{socket_path}").Trim();
+            TmuxQuiet("kill-server");
+            if (socketPath.Length > 0 && File.Exists(socketPath))
+            {
+                File.Delete(socketPath);
+            }
         }
         catch (System.ComponentModel.Win32Exception)
         {
