@@ -18,6 +18,7 @@ public sealed class WorkerProcessTests : IDisposable
     private readonly string _root = Path.Combine(Path.GetTempPath(), "asw-e2e-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly string _socket = "asw-e2e-" + Guid.NewGuid().ToString("N")[..12];
     private readonly StringBuilder _output = new();
+    private readonly List<string> _stdout = [];
     private Process? _worker;
 
     public WorkerProcessTests()
@@ -51,7 +52,9 @@ public sealed class WorkerProcessTests : IDisposable
         var board = new HermesBoard(Path.Combine(_root, "kanban.db"));
         board.AddRunningGoalTask(TaskId, runId: 1, claimLock: "e2e-host:4242", profile: Profile);
 
-        _worker = StartWorker(board.DatabasePath);
+        _worker = StartWorker(
+            HermesEnvironment(board.DatabasePath),
+            "--workspace", Workspace, "--tmux-socket", _socket, "--interval", "1", "--heartbeat-interval", "2");
 
         // The worker is up once its first heartbeat is on the card.
         await UntilAsync(() => board.Events(TaskId).Any(e => e.Kind == "heartbeat"), "the first heartbeat");
@@ -82,43 +85,95 @@ public sealed class WorkerProcessTests : IDisposable
         File.ReadAllText(Path.Combine(Workspace, ".hermes", "agent-sessions.yaml")).Should().Contain("terminated");
     }
 
-    private Process StartWorker(string databasePath)
+    [Fact]
+    public async Task Worker_NoHermesTask_SpeaksJsonLinesAndStopsOnStdinComment()
+    {
+        Tmux("new-session", "-d", "-s", "lab-web-creator-claude", "-c", Workspace, "sleep 3600");
+        File.WriteAllText(Path.Combine(Workspace, ".hermes", "agent-sessions.yaml"), "version: 1\nworkspace: lab\nsessions: []\n");
+
+        _worker = StartWorker(new Dictionary<string, string>(), "--tmux-socket", _socket, "--interval", "1", "--heartbeat-interval", "2");
+
+        // Found by searching up from the working folder; the unregistered live session is drift B.
+        await UntilAsync(() => StdoutLines().Any(l => l.Contains("\"kanban_heartbeat\"", StringComparison.Ordinal)), "a heartbeat line");
+        await UntilAsync(() => StdoutLines().Any(l => l.Contains("\"kanban_comment\"", StringComparison.Ordinal) && l.Contains("[B] lab-web-creator-claude", StringComparison.Ordinal)), "a drift comment line");
+        await _worker.StandardInput.WriteLineAsync($"{{\"author\":\"alice\",\"body\":\"Stop.\",\"created_at\":{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}}");
+        await _worker.StandardInput.FlushAsync();
+
+        var exited = await Task.Run(() => _worker.WaitForExit(Bound));
+        exited.Should().BeTrue("the worker ends after a stop request\n" + Output());
+        _worker.ExitCode.Should().Be(0, Output());
+        StdoutLines().Should().ContainSingle(l => l.Contains("\"kanban_block\"", StringComparison.Ordinal))
+            .Which.Should().MatchRegex("\"reason\":\"stop-requested by user at [0-9T:-]+Z\"").And.Contain("\"kind\":\"needs_input\"");
+        StdoutLines().Should().OnlyContain(l => l.StartsWith("{\"tool\":", StringComparison.Ordinal), "logs go to stderr, stdout is the card");
+        Tmux("list-sessions", "-F", "#{session_name}").Trim().Should().Be("lab-web-creator-claude");
+    }
+
+    [Theory]
+    [InlineData("--interval", "0")]
+    [InlineData("--gateway", "smoke-signals")]
+    [InlineData("--bogus", "1")]
+    public void Worker_BadOption_ExitsTwoWithSentence(string flag, string value)
+    {
+        _worker = StartWorker(new Dictionary<string, string>(), "--workspace", Workspace, flag, value);
+
+        _worker.WaitForExit(Bound).Should().BeTrue();
+        _worker.WaitForExit(); // drains the redirected output
+        _worker.ExitCode.Should().Be(2, Output());
+        Output().Should().Contain("agent-sessions-worker: ").And.Contain(flag);
+    }
+
+    private Process StartWorker(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = typeof(WorkerProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "WorkerAssembly").Value!;
         File.Exists(dll).Should().BeTrue($"the sample is built at {dll}");
         var start = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Workspace,
         };
-        foreach (var arg in new[] { dll, "--workspace", Workspace, "--tmux-socket", _socket, "--interval", "1", "--heartbeat-interval", "2" })
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["HERMES_KANBAN_DB"] = databasePath;
-        start.Environment["HERMES_KANBAN_TASK"] = TaskId;
-        start.Environment["HERMES_KANBAN_RUN_ID"] = "1";
-        start.Environment["HERMES_KANBAN_CLAIM_LOCK"] = "e2e-host:4242";
-        start.Environment["HERMES_PROFILE"] = Profile;
-        start.Environment["HERMES_KANBAN_GOAL_MODE"] = "1";
-        start.Environment["HERMES_KANBAN_GOAL_MAX_TURNS"] = "100";
+        // Nothing of the test runner's Hermes or tmux context leaks into the worker.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("HERMES_", StringComparison.Ordinal) || k.StartsWith("AGENT_SESSIONS_", StringComparison.Ordinal) || k is "TMUX" or "RECONCILE_POLL_INTERVAL").ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
         start.Environment["HOME"] = Path.Combine(_root, "home");
         start.Environment["CLAUDE_CONFIG_DIR"] = Path.Combine(_root, "home", ".claude");
         start.Environment["AGENT_SESSIONS_STATE_DIR"] = Path.Combine(_root, "state");
-        start.Environment.Remove("TMUX");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.OutputDataReceived += (_, e) => Append(e.Data, stdout: true);
+        process.ErrorDataReceived += (_, e) => Append(e.Data, stdout: false);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
     }
+
+    private static Dictionary<string, string> HermesEnvironment(string databasePath) => new()
+    {
+        ["HERMES_KANBAN_DB"] = databasePath,
+        ["HERMES_KANBAN_TASK"] = TaskId,
+        ["HERMES_KANBAN_RUN_ID"] = "1",
+        ["HERMES_KANBAN_CLAIM_LOCK"] = "e2e-host:4242",
+        ["HERMES_PROFILE"] = Profile,
+        ["HERMES_KANBAN_GOAL_MODE"] = "1",
+        ["HERMES_KANBAN_GOAL_MAX_TURNS"] = "100",
+    };
 
     private async Task UntilAsync(Func<bool> condition, string what)
     {
@@ -183,14 +238,26 @@ public sealed class WorkerProcessTests : IDisposable
         return process.ExitCode == 0 ? stdout.Result : string.Empty;
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool stdout)
     {
         if (line is not null)
         {
             lock (_output)
             {
                 _output.AppendLine(line);
+                if (stdout)
+                {
+                    _stdout.Add(line);
+                }
             }
+        }
+    }
+
+    private IReadOnlyList<string> StdoutLines()
+    {
+        lock (_output)
+        {
+            return [.. _stdout];
         }
     }
 
