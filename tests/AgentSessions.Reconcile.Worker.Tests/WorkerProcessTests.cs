@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
+using AgentSessions.Reconcile.Hermes.Tests;
 
 namespace AgentSessions.Reconcile.Worker.Tests;
 
@@ -20,6 +21,7 @@ public sealed class WorkerProcessTests : IDisposable
     private readonly StringBuilder _output = new();
     private readonly List<string> _stdout = [];
     private Process? _worker;
+    private TestBoard? _board;
 
     public WorkerProcessTests()
     {
@@ -49,35 +51,37 @@ public sealed class WorkerProcessTests : IDisposable
                 status: running
                 last_visible_status: running
             """);
-        var board = new HermesBoard(Path.Combine(_root, "kanban.db"));
-        board.AddRunningGoalTask(TaskId, runId: 1, claimLock: "e2e-host:4242", profile: Profile);
+        _board = new TestBoard();
+        var board = _board;
+        board.AddTask(TaskId, claimLock: "e2e-host:4242", claimExpires: Now + 900, runId: 1, goalMode: 1, assignee: Profile);
 
         _worker = StartWorker(
             HermesEnvironment(board.DatabasePath),
             "--workspace", Workspace, "--tmux-socket", _socket, "--interval", "1", "--heartbeat-interval", "2");
 
         // The worker is up once its first heartbeat is on the card.
-        await UntilAsync(() => board.Events(TaskId).Any(e => e.Kind == "heartbeat"), "the first heartbeat");
+        await UntilAsync(() => Events(board).Any(e => e.Kind == "heartbeat"), "the first heartbeat");
         Tmux("kill-session", "-t", "lab-web-creator-claude");
 
         await UntilAsync(
-            () => board.Comments(TaskId).Any(c => c.Author == Profile && c.Body.Contains("lab-web-creator-claude", StringComparison.Ordinal)),
+            () => Comments(board).Any(c => c.Author == Profile && c.Body.Contains("lab-web-creator-claude", StringComparison.Ordinal)),
             "a comment about the dead session");
-        var drift = board.Comments(TaskId).Single(c => c.Author == Profile && c.Body.Contains("lab-web-creator-claude", StringComparison.Ordinal));
+        var drift = Comments(board).Single(c => c.Author == Profile && c.Body.Contains("lab-web-creator-claude", StringComparison.Ordinal));
         drift.Body.Should().StartWith("agent-sessions: 1 new drift in lab\n- [A] ");
         drift.Body.Should().NotContain("lab-api-creator-claude", "the live session is no drift");
 
-        board.AddComment(TaskId, "alice", "the web session stopped, fine"); // not a command
-        board.AddComment(TaskId, "alice", "stop");
+        board.AddComment(TaskId, "alice", "the web session stopped, fine", Now); // not a command
+        board.AddComment(TaskId, "alice", "stop", Now);
 
         var exited = await Task.Run(() => _worker.WaitForExit(Bound));
         exited.Should().BeTrue("the worker ends after a stop request\n" + Output());
         _worker.ExitCode.Should().Be(0, Output());
 
-        board.Task(TaskId).Should().Be(("blocked", "needs_input"));
-        var blocked = board.Events(TaskId).Should().ContainSingle(e => e.Kind == "blocked").Subject;
+        var task = board.Row("tasks", "id = $id", ("$id", TaskId));
+        (task["status"], task["block_kind"]).Should().Be(("blocked", "needs_input"));
+        var blocked = Events(board).Should().ContainSingle(e => e.Kind == "blocked").Subject;
         blocked.Payload.Should().MatchRegex("\"reason\": ?\"stop-requested by user at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\"");
-        board.Comments(TaskId).Count(c => c.Author == Profile && c.Body.Contains("lab-web-creator-claude", StringComparison.Ordinal))
+        Comments(board).Count(c => c.Author == Profile && c.Body.Contains("lab-web-creator-claude", StringComparison.Ordinal))
             .Should().Be(1, "a drift is commented once");
 
         // Hard rules: the worker neither created nor killed tmux sessions; it marked the dead row.
@@ -121,6 +125,14 @@ public sealed class WorkerProcessTests : IDisposable
         _worker.ExitCode.Should().Be(2, Output());
         Output().Should().Contain("agent-sessions-worker: ").And.Contain(flag);
     }
+
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    private static List<(string Author, string Body)> Comments(TestBoard board) =>
+        [.. board.Rows("task_comments", "task_id = $t", ("$t", TaskId)).Select(r => ((string)r["author"]!, (string)r["body"]!))];
+
+    private static List<(string Kind, string? Payload)> Events(TestBoard board) =>
+        [.. board.Rows("task_events", "task_id = $t", ("$t", TaskId)).Select(r => ((string)r["kind"]!, (string?)r["payload"]))];
 
     private Process StartWorker(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
@@ -278,6 +290,7 @@ public sealed class WorkerProcessTests : IDisposable
         }
 
         _worker?.Dispose();
+        _board?.Dispose();
         try
         {
             // kill-server may leave the socket file behind: learn its path first, then remove it.
