@@ -687,10 +687,9 @@ internal static class DriftDiff
 
         void Stale(string id, string field, ArtifactPresence presence, string what, string artifact)
         {
-            var key = $"D:{row.Name}:{field}";
             if (presence == ArtifactPresence.Unknown)
             {
-                undecided.Add(key);
+                undecided.Add($"D:{row.Name}:{field}");
                 return;
             }
 
@@ -699,7 +698,7 @@ internal static class DriftDiff
                 drifts.Add(new PlannedDrift(
                     DriftClass.StaleId,
                     row.Name,
-                    key,
+                    $"D:{row.Name}:{field}",
                     $"{row.Name}: {field} {id}: {what} {artifact} is gone.",
                     field,
                     id,
