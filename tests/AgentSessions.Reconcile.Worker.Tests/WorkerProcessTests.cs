@@ -112,6 +112,31 @@ public sealed class WorkerProcessTests : IDisposable
         Tmux("list-sessions", "-F", "#{session_name}").Trim().Should().Be("lab-web-creator-claude");
     }
 
+    [Fact]
+    public async Task Worker_TaskNoLongerRunning_HeartbeatRejectedAndExitsZero()
+    {
+        File.WriteAllText(Path.Combine(Workspace, ".hermes", "agent-sessions.yaml"), "version: 1\nworkspace: lab\nsessions: []\n");
+        _board = new TestBoard();
+        _board.AddTask(TaskId, claimLock: "e2e-host:4242", claimExpires: Now + 900, runId: 1, goalMode: 1, assignee: Profile);
+        _worker = StartWorker(
+            HermesEnvironment(_board.DatabasePath),
+            "--workspace", Workspace, "--tmux-socket", _socket, "--interval", "1", "--heartbeat-interval", "1");
+        await UntilAsync(() => Events(_board).Any(e => e.Kind == "heartbeat"), "the first heartbeat");
+
+        // A person archives the card under the running worker.
+        using (var connection = _board.Open())
+        {
+            TestBoard.Exec(connection, "UPDATE tasks SET status = 'archived', claim_lock = NULL, current_run_id = NULL WHERE id = $id", ("$id", TaskId));
+        }
+
+        var exited = await Task.Run(() => _worker.WaitForExit(Bound));
+        exited.Should().BeTrue("the worker ends when its heartbeat is rejected\n" + Output());
+        _worker.WaitForExit();
+        _worker.ExitCode.Should().Be(0, Output());
+        Output().Should().Contain("Heartbeat rejected").And.Contain("the monitor ends");
+        Events(_board).Should().NotContain(e => e.Kind == "blocked", "a card that is not running is left as the person set it");
+    }
+
     [Theory]
     [InlineData("--interval", "0")]
     [InlineData("--gateway", "smoke-signals")]
