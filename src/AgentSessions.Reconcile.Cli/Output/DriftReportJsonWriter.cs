@@ -1,0 +1,109 @@
+using System.Text.Json;
+
+namespace AgentSessions.Reconcile.Cli.Output;
+
+/// <summary>
+/// Writes a <see cref="DriftReport"/> as the JSON object scripts parse (docs/drift-report.schema.json).
+/// The key order is fixed and part of the contract. No reflection: safe for trimming and Native AOT.
+/// </summary>
+internal static class DriftReportJsonWriter
+{
+    /// <summary>The version of the report's shape; raised only for a breaking change.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>Writes <paramref name="report"/> as one line of JSON (no trailing newline).</summary>
+    /// <param name="report">The report.</param>
+    /// <param name="context">Where the report comes from.</param>
+    /// <returns>The UTF-8 bytes.</returns>
+    public static byte[] ToUtf8(DriftReport report, ReportContext context)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(context);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = false }))
+        {
+            Write(writer, report, context);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Writes <paramref name="report"/> to <paramref name="writer"/>.</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="report">The report.</param>
+    /// <param name="context">Where the report comes from.</param>
+    public static void Write(Utf8JsonWriter writer, DriftReport report, ReportContext context)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(context);
+
+        writer.WriteStartObject();
+        writer.WriteNumber("version", FormatVersion);
+        JsonText.WriteString(writer, "workspace", report.Workspace);
+        JsonText.WriteString(writer, "workspace_root", context.WorkspaceRoot);
+        JsonText.WriteString(writer, "registry", context.RegistryPath);
+        JsonText.WriteString(writer, "at", JsonText.Timestamp(report.At));
+        writer.WriteBoolean("dry_run", report.DryRun);
+        writer.WriteBoolean("registry_written", report.RegistryWritten);
+
+        writer.WriteStartObject("tmux");
+        writer.WriteBoolean("known", report.TmuxKnown);
+        JsonText.WriteString(writer, "reason", report.TmuxKnown ? null : report.TmuxUnknownReason ?? "unknown");
+        writer.WriteEndObject();
+
+        writer.WriteStartObject("counts");
+        writer.WriteNumber("drifts", report.Drifts.Count);
+        writer.WriteNumber("coalesced", report.CoalescedCount);
+        writer.WriteNumber("applied", CountApplied(report));
+        writer.WriteNumber("sessions", report.SessionCount);
+        writer.WriteNumber("running", report.RunningCount);
+        writer.WriteEndObject();
+
+        writer.WriteStartArray("drifts");
+        foreach (var drift in report.Drifts)
+        {
+            WriteDrift(writer, drift);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static int CountApplied(DriftReport report)
+    {
+        var n = 0;
+        foreach (var d in report.Drifts)
+        {
+            if (d.Applied)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
+    private static void WriteDrift(Utf8JsonWriter writer, Drift drift)
+    {
+        writer.WriteStartObject();
+        JsonText.WriteString(writer, "class", JsonText.ClassCode(drift.Class));
+        JsonText.WriteString(writer, "session", drift.Session);
+        JsonText.WriteString(writer, "message", drift.Message);
+        if (drift.Field is not null)
+        {
+            JsonText.WriteString(writer, "field", drift.Field);
+            JsonText.WriteString(writer, "before", drift.Before);
+            JsonText.WriteString(writer, "after", drift.After);
+        }
+
+        writer.WriteBoolean("applied", drift.Applied);
+        JsonText.WriteString(writer, "key", drift.Key);
+        writer.WriteEndObject();
+    }
+}
+
+/// <summary>Facts about where a report comes from that the report itself does not carry.</summary>
+/// <param name="WorkspaceRoot">The workspace root folder.</param>
+/// <param name="RegistryPath">The registry file's full path.</param>
+internal sealed record ReportContext(string WorkspaceRoot, string RegistryPath);

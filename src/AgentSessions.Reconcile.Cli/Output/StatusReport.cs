@@ -1,0 +1,148 @@
+namespace AgentSessions.Reconcile.Cli.Output;
+
+/// <summary>Whether a session's tmux session is there.</summary>
+internal enum Liveness
+{
+    /// <summary>tmux has the session.</summary>
+    Alive,
+
+    /// <summary>tmux was asked and does not have it.</summary>
+    Gone,
+
+    /// <summary>tmux could not be asked.</summary>
+    Unknown,
+}
+
+/// <summary>One line of <c>agent-sessions status</c>.</summary>
+internal sealed record StatusRow(
+    string Name,
+    bool Registered,
+    string? Status,
+    string? LastVisibleStatus,
+    Liveness Live,
+    long? PanePid,
+    string? PaneCommand,
+    string? PaneCwd,
+    bool PaneIsLive,
+    string? ClaudeSessionIdOwn,
+    string? AgySessionIdOwn,
+    Running.LastDrift? LastDrift);
+
+/// <summary>What <c>agent-sessions status</c> shows.</summary>
+internal sealed record StatusReport(
+    string Workspace,
+    string WorkspaceRoot,
+    string RegistryPath,
+    bool RegistryExists,
+    bool TmuxKnown,
+    string? TmuxReason,
+    IReadOnlyList<StatusRow> Rows);
+
+/// <summary>Joins the registry, a tmux snapshot and the coalescing state into status rows.</summary>
+internal static class StatusBuilder
+{
+    /// <summary>Builds the report: every registry row in file order, then live tmux sessions named like this workspace's agents that have no row.</summary>
+    /// <param name="registry">The registry.</param>
+    /// <param name="tmux">The tmux snapshot.</param>
+    /// <param name="lastDrifts">The last drift by session.</param>
+    /// <param name="workspace">The workspace name.</param>
+    /// <param name="workspaceRoot">The workspace root.</param>
+    /// <param name="registryPath">The registry file.</param>
+    /// <param name="registryExists">Whether the registry file exists.</param>
+    /// <returns>The report.</returns>
+    public static StatusReport Build(
+        Registry registry,
+        TmuxState tmux,
+        IReadOnlyDictionary<string, Running.LastDrift> lastDrifts,
+        string workspace,
+        string workspaceRoot,
+        string registryPath,
+        bool registryExists)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(tmux);
+        ArgumentNullException.ThrowIfNull(lastDrifts);
+        var rows = new List<StatusRow>(registry.Sessions.Count);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in registry.Sessions)
+        {
+            names.Add(row.Name);
+            var live = !tmux.IsKnown ? Liveness.Unknown
+                : tmux.Sessions.ContainsKey(row.Name) ? Liveness.Alive : Liveness.Gone;
+            TmuxPane? pane = null;
+            if (live == Liveness.Alive)
+            {
+                pane = tmux.Sessions[row.Name].PrimaryPane;
+            }
+
+            rows.Add(new StatusRow(
+                row.Name,
+                Registered: true,
+                Status: Word(row.Status),
+                LastVisibleStatus: Word(row.LastVisibleStatus),
+                Live: live,
+                PanePid: pane is not null ? pane.Pid : row.Pane?.Pid,
+                PaneCommand: pane is not null ? pane.CurrentCommand : row.Pane?.Cmd,
+                PaneCwd: pane is not null ? pane.CurrentPath : row.Pane?.Cwd,
+                PaneIsLive: pane is not null,
+                row.ClaudeSessionIdOwn,
+                row.AgySessionIdOwn,
+                lastDrifts.GetValueOrDefault(row.Name)));
+        }
+
+        var prefix = workspace + "-";
+        var unregistered = new List<TmuxSession>();
+        foreach (var session in tmux.Sessions.Values)
+        {
+            if (!names.Contains(session.Name)
+                && session.Name.StartsWith(prefix, StringComparison.Ordinal)
+                && session.Name.Contains("creator-", StringComparison.Ordinal))
+            {
+                unregistered.Add(session);
+            }
+        }
+
+        unregistered.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        foreach (var session in unregistered)
+        {
+            var pane = session.PrimaryPane;
+            rows.Add(new StatusRow(
+                session.Name,
+                Registered: false,
+                Status: null,
+                LastVisibleStatus: null,
+                Live: Liveness.Alive,
+                PanePid: pane?.Pid,
+                PaneCommand: pane?.CurrentCommand,
+                PaneCwd: pane?.CurrentPath,
+                PaneIsLive: pane is not null,
+                ClaudeSessionIdOwn: null,
+                AgySessionIdOwn: null,
+                lastDrifts.GetValueOrDefault(session.Name)));
+        }
+
+        return new StatusReport(workspace, workspaceRoot, registryPath, registryExists, tmux.IsKnown, tmux.UnknownReason, rows);
+    }
+
+    /// <summary>The registry's spelling of a status.</summary>
+    /// <param name="status">The status.</param>
+    /// <returns><c>running</c>, <c>stopped</c>, <c>terminated</c>, <c>archived</c>, or <see langword="null"/>.</returns>
+    public static string? Word(SessionStatus? status) => status switch
+    {
+        SessionStatus.Running => "running",
+        SessionStatus.Stopped => "stopped",
+        SessionStatus.Terminated => "terminated",
+        SessionStatus.Archived => "archived",
+        _ => null,
+    };
+
+    /// <summary>The word for a liveness.</summary>
+    /// <param name="live">The liveness.</param>
+    /// <returns><c>alive</c>, <c>gone</c> or <c>unknown</c>.</returns>
+    public static string Word(Liveness live) => live switch
+    {
+        Liveness.Alive => "alive",
+        Liveness.Gone => "gone",
+        _ => "unknown",
+    };
+}

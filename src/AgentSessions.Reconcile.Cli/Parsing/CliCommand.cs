@@ -1,0 +1,56 @@
+namespace AgentSessions.Reconcile.Cli.Parsing;
+
+/// <summary>What the command line asked for.</summary>
+internal abstract class CliCommand
+{
+}
+
+/// <summary><c>agent-sessions --help</c>, <c>help [command]</c> or <c>&lt;command&gt; --help</c>.</summary>
+internal sealed class HelpCommand : CliCommand
+{
+    public HelpCommand(string? topic) => Topic = topic;
+
+    /// <summary>Gets the command whose help is wanted, or <see langword="null"/> for the overview.</summary>
+    public string? Topic { get; }
+}
+
+/// <summary><c>agent-sessions --version</c>.</summary>
+internal sealed class VersionCommand : CliCommand
+{
+}
+
+/// <summary>Options shared by every command that looks at a workspace.</summary>
+internal abstract class WorkspaceCommand : CliCommand
+{
+    /// <summary>Gets or sets the explicit workspace root (<c>--workspace</c>), or <see langword="null"/> to search from the current folder.</summary>
+    public string? Workspace { get; set; }
+
+    /// <summary>Gets or sets the tmux socket name (<c>--tmux-socket</c>, tmux <c>-L</c>).</summary>
+    public string? TmuxSocketName { get; set; }
+
+    /// <summary>Gets or sets the tmux socket path (<c>--tmux-socket-path</c>, tmux <c>-S</c>).</summary>
+    public string? TmuxSocketPath { get; set; }
+}
+
+/// <summary><c>agent-sessions reconcile …</c>.</summary>
+internal sealed class ReconcileCommand : WorkspaceCommand
+{
+    /// <summary>Gets or sets a value indicating whether to run a single pass (<c>--once</c>).</summary>
+    public bool Once { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether to print the JSON report on stdout (<c>--emit-diff</c>).</summary>
+    public bool EmitDiff { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether to change nothing on disk (<c>--dry-run</c>).</summary>
+    public bool DryRun { get; set; }
+
+    /// <summary>Gets or sets the explicit polling interval (<c>--interval</c>), or <see langword="null"/>.</summary>
+    public TimeSpan? Interval { get; set; }
+}
+
+/// <summary><c>agent-sessions status …</c>.</summary>
+internal sealed class StatusCommand : WorkspaceCommand
+{
+    /// <summary>Gets or sets a value indicating whether to print JSON instead of a table (<c>--json</c>).</summary>
+    public bool Json { get; set; }
+}

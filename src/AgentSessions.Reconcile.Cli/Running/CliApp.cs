@@ -1,0 +1,322 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using AgentSessions.Reconcile.Cli.Output;
+using AgentSessions.Reconcile.Cli.Parsing;
+
+namespace AgentSessions.Reconcile.Cli.Running;
+
+/// <summary>Runs one <c>agent-sessions</c> command line and returns its exit code.</summary>
+internal sealed class CliApp
+{
+    /// <summary>The exit code after SIGTERM during a single pass (128 + 15).</summary>
+    public const int TerminatedExitCode = 143;
+
+    private readonly CliEnvironment env;
+    private readonly StopSignal stop;
+
+    public CliApp(CliEnvironment environment, StopSignal? stop = null)
+    {
+        env = environment;
+        this.stop = stop ?? new StopSignal();
+    }
+
+    /// <summary>Gets the tool's version (the informational version without build metadata).</summary>
+    public static string Version
+    {
+        get
+        {
+            var v = typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+            var plus = v.IndexOf('+', StringComparison.Ordinal);
+            return plus < 0 ? v : v[..plus];
+        }
+    }
+
+    /// <summary>Runs <paramref name="args"/>.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="cancellationToken">Cancelled by Ctrl-C or SIGTERM.</param>
+    /// <returns>The exit code (see <see cref="ExitCodes"/>).</returns>
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        CliCommand command;
+        try
+        {
+            command = CommandLineParser.Parse(args);
+        }
+        catch (UsageException e)
+        {
+            return Usage(e);
+        }
+
+        try
+        {
+            return command switch
+            {
+                HelpCommand help => Help(help),
+                VersionCommand => WriteVersion(),
+                ReconcileCommand reconcile => await ReconcileAsync(reconcile, cancellationToken).ConfigureAwait(false),
+                StatusCommand status => await StatusAsync(status, cancellationToken).ConfigureAwait(false),
+                _ => throw new InvalidOperationException("Unhandled command " + command.GetType().Name + "."),
+            };
+        }
+        catch (UsageException e)
+        {
+            return Usage(e);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Interrupted(loop: false);
+        }
+        catch (Exception e) when (Classify(e) is { } code)
+        {
+            Fail(e);
+            return code;
+        }
+#pragma warning disable CA1031 // The CLI's last line of defence: one sentence, never a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            env.Error.WriteLine($"agent-sessions: internal error: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>Maps an exception to its exit code, or <see langword="null"/> for a bug.</summary>
+    /// <param name="e">The exception.</param>
+    /// <returns>The exit code.</returns>
+    internal static int? Classify(Exception e) => e switch
+    {
+        RegistryException { Kind: RegistryErrorKind.Locked } => ExitCodes.LockTimeout,
+        RegistryException { Kind: RegistryErrorKind.Io } => ExitCodes.IoError,
+        RegistryException => ExitCodes.RegistryInvalid,
+        IOException or UnauthorizedAccessException => ExitCodes.IoError,
+        _ => null,
+    };
+
+    /// <summary>Formats an error as one line: <c>file:line:column: message (field …)</c> for registry errors.</summary>
+    /// <param name="e">The exception.</param>
+    /// <returns>The line, without the program name.</returns>
+    internal static string Describe(Exception e)
+    {
+        if (e is not RegistryException r)
+        {
+            return e.Message;
+        }
+
+        var sb = new StringBuilder();
+
+        // The store's messages usually name the place already ("file:line:column: field: …"): don't say it twice.
+        if (!string.IsNullOrEmpty(r.FilePath) && !r.Message.Contains(r.FilePath, StringComparison.Ordinal))
+        {
+            sb.Append(r.FilePath);
+            if (r.Line is { } line)
+            {
+                sb.Append(':').Append(line);
+                if (r.Column is { } column)
+                {
+                    sb.Append(':').Append(column);
+                }
+            }
+
+            sb.Append(": ");
+        }
+
+        sb.Append(r.Message.TrimEnd());
+        if (!string.IsNullOrEmpty(r.Field) && !r.Message.Contains(r.Field, StringComparison.Ordinal))
+        {
+            sb.Append(" (field ").Append(r.Field).Append(')');
+        }
+
+        return sb.ToString();
+    }
+
+    private static string WorkspaceName(Registry registry, string root) =>
+        !string.IsNullOrEmpty(registry.Workspace)
+            ? registry.Workspace
+            : Path.GetFileName(Path.TrimEndingDirectorySeparator(root)) is { Length: > 0 } name ? name : root;
+
+    private void Fail(Exception e) => env.Error.WriteLine("agent-sessions: " + Describe(e));
+
+    private int Usage(UsageException e)
+    {
+        env.Error.WriteLine("agent-sessions: " + e.Message);
+        env.Error.WriteLine(e.Command is null
+            ? "Run 'agent-sessions --help' for usage."
+            : $"Run 'agent-sessions {e.Command} --help' for usage.");
+        return ExitCodes.Usage;
+    }
+
+    private int Help(HelpCommand help)
+    {
+        env.Out.Write(HelpText.For(help.Topic));
+        env.Out.Write('\n');
+        return ExitCodes.Ok;
+    }
+
+    private int WriteVersion()
+    {
+        env.Out.Write("agent-sessions " + Version + "\n");
+        return ExitCodes.Ok;
+    }
+
+    private int Interrupted(bool loop)
+    {
+        var signal = stop.Received;
+        env.Error.WriteLine(signal == PosixSignal.SIGTERM ? "agent-sessions: stopped (SIGTERM)." : "agent-sessions: interrupted.");
+        return signal == PosixSignal.SIGTERM ? (loop ? ExitCodes.Ok : TerminatedExitCode) : ExitCodes.Interrupted;
+    }
+
+    private CliSettings Settings(WorkspaceCommand command, string name)
+    {
+        string root;
+        if (command.Workspace is not null)
+        {
+            root = Path.GetFullPath(command.Workspace, env.CurrentDirectory);
+            if (!env.DirectoryExists(root))
+            {
+                throw new UsageException($"'--workspace' folder '{command.Workspace}' does not exist.", name);
+            }
+        }
+        else
+        {
+            root = env.Services.FindWorkspaceRoot(env.CurrentDirectory) ?? env.CurrentDirectory;
+        }
+
+        return new CliSettings(
+            root,
+            command.TmuxSocketName,
+            command.TmuxSocketPath,
+            NullIfEmpty(env.GetVariable("HOME")),
+            NullIfEmpty(env.GetVariable("CLAUDE_CONFIG_DIR")),
+            NullIfEmpty(env.GetVariable("AGENT_SESSIONS_STATE_DIR")));
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private async Task<int> ReconcileAsync(ReconcileCommand command, CancellationToken cancellationToken)
+    {
+        // Checked before the first pass so a bad value fails at once, not after 30 seconds.
+        var environmentInterval = command.Once ? null : IntervalPolicy.FromEnvironment(env.GetVariable(IntervalPolicy.EnvironmentVariable));
+        var settings = Settings(command, "reconcile");
+        var services = env.Services.Create(settings, env.Time);
+        var context = new ReportContext(settings.WorkspaceRoot, services.Store.RegistryPath);
+        var registryExisted = env.FileExists(services.Store.RegistryPath);
+        if (!registryExisted)
+        {
+            env.Error.WriteLine(
+                $"agent-sessions: note: no registry at {services.Store.RegistryPath}; starting from an empty one"
+                + (command.DryRun ? " (dry run: nothing is written)." : " (the file is created when a session is registered)."));
+        }
+
+        var request = new ReconcileRequest { Trigger = ReconcileTrigger.Manual, DryRun = command.DryRun };
+        if (command.Once)
+        {
+            var report = await services.Reconciler.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
+            Emit(report, command, context, registryExisted, once: true);
+            return ExitCodes.Ok;
+        }
+
+        var running = 0;
+        request.Trigger = ReconcileTrigger.Timer;
+        while (true)
+        {
+            try
+            {
+                var report = await services.Reconciler.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
+                Emit(report, command, context, registryExisted, once: false);
+                registryExisted |= report.RegistryWritten;
+                running = report.RunningCount;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return Interrupted(loop: true);
+            }
+#pragma warning disable CA1031 // A failing pass never ends the loop: report it and try again next time.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                env.Error.WriteLine("agent-sessions: " + (Classify(e) is null ? $"pass failed: {e.GetType().Name}: {e.Message}" : Describe(e)));
+            }
+
+            try
+            {
+                var interval = IntervalPolicy.Choose(command.Interval, environmentInterval, running);
+                await (env.Delay?.Invoke(interval, cancellationToken) ?? Task.Delay(interval, env.Time, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return Interrupted(loop: true);
+            }
+        }
+    }
+
+    private void Emit(DriftReport report, ReconcileCommand command, ReportContext context, bool registryExisted, bool once)
+    {
+        if (command.EmitDiff)
+        {
+            env.Out.Write(Encoding.UTF8.GetString(DriftReportJsonWriter.ToUtf8(report, context)));
+            env.Out.Write('\n');
+        }
+        else
+        {
+            foreach (var drift in report.Drifts)
+            {
+                env.Out.Write(JsonText.ClassCode(drift.Class) + " " + StatusTableRenderer.Clean(drift.Message) + "\n");
+            }
+
+            if (once && report.Drifts.Count == 0)
+            {
+                env.Out.Write($"no new drift ({report.SessionCount} sessions, {report.RunningCount} running)\n");
+            }
+        }
+
+        env.Out.Flush();
+        if (!report.TmuxKnown)
+        {
+            env.Error.WriteLine($"agent-sessions: note: tmux state unknown ({report.TmuxUnknownReason ?? "no reason given"}); no A or B drift was considered.");
+        }
+
+        if (!registryExisted && report.RegistryWritten)
+        {
+            env.Error.WriteLine($"agent-sessions: note: created {context.RegistryPath}.");
+        }
+    }
+
+    private async Task<int> StatusAsync(StatusCommand command, CancellationToken cancellationToken)
+    {
+        var settings = Settings(command, "status");
+        var services = env.Services.Create(settings, env.Time);
+        var exists = env.FileExists(services.Store.RegistryPath);
+        if (!exists)
+        {
+            env.Error.WriteLine($"agent-sessions: note: no registry at {services.Store.RegistryPath}.");
+        }
+
+        var registryTask = services.Store.LoadAsync(cancellationToken);
+        var tmuxTask = services.Probe.ProbeTmuxAsync(cancellationToken);
+        var registry = await registryTask.ConfigureAwait(false);
+        var tmux = await tmuxTask.ConfigureAwait(false);
+        var workspace = WorkspaceName(registry, settings.WorkspaceRoot);
+        var report = StatusBuilder.Build(
+            registry,
+            tmux,
+            env.Services.ReadLastDrifts(settings, workspace),
+            workspace,
+            settings.WorkspaceRoot,
+            services.Store.RegistryPath,
+            exists);
+        if (command.Json)
+        {
+            env.Out.Write(Encoding.UTF8.GetString(StatusJsonWriter.ToUtf8(report)));
+            env.Out.Write('\n');
+        }
+        else
+        {
+            var colour = env.OutputIsTerminal && string.IsNullOrEmpty(env.GetVariable("NO_COLOR"));
+            env.Out.Write(StatusTableRenderer.Render(report, colour));
+        }
+
+        env.Out.Flush();
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.Json;
+using AgentSessions.Reconcile.Cli.Output;
+using AgentSessions.Reconcile.Cli.Tests.TestSupport;
+
+namespace AgentSessions.Reconcile.Cli.Tests.Output;
+
+public sealed class DriftReportJsonWriterTests
+{
+    private static readonly ReportContext Context = new("/home/u/lab", "/home/u/lab/.hermes/agent-sessions.yaml");
+
+    private static string Json(DriftReport report) => Encoding.UTF8.GetString(DriftReportJsonWriter.ToUtf8(report, Context));
+
+    [Fact]
+    public void ToUtf8_EveryDriftClass_ValidatesAgainstSchema()
+    {
+        var report = Some.Report(
+            Some.TmuxGone(),
+            Some.Registered(),
+            new Drift(DriftClass.IdMaterialized, "lab-a-creator-claude", "lab-a-creator-claude: session id materialized b3a7.")
+            { Field = "claude_session_id_own", Before = null, After = "b3a7", Applied = true, Key = "C" },
+            Some.Stale(),
+            new Drift(DriftClass.EndStateAlive, "lab-b-creator-claude", "lab-b-creator-claude: stopped but tmux still alive.") { Key = "E" });
+
+        var json = Json(report);
+
+        MiniJsonSchema.Load(MiniJsonSchema.SchemaPath).Validate(json).Should().BeEmpty();
+        using var doc = JsonDocument.Parse(json);
+        doc.RootElement.GetProperty("drifts").EnumerateArray().Select(d => d.GetProperty("class").GetString())
+            .Should().Equal("A", "B", "C", "D", "E");
+    }
+
+    [Fact]
+    public void ToUtf8_EmptyReportWithUnknownTmux_ValidatesAndCarriesReason()
+    {
+        var report = new DriftReport("lab", Some.At, dryRun: true, []) { TmuxKnown = false, TmuxUnknownReason = "tmux is not installed" };
+
+        var json = Json(report);
+
+        MiniJsonSchema.Load(MiniJsonSchema.SchemaPath).Validate(json).Should().BeEmpty();
+        json.Should().Contain("\"tmux\":{\"known\":false,\"reason\":\"tmux is not installed\"}");
+        json.Should().Contain("\"dry_run\":true");
+        json.Should().Contain("\"drifts\":[]");
+    }
+
+    [Fact]
+    public void ToUtf8_Report_StableKeyOrderAndExactText()
+    {
+        var json = Json(Some.Report(Some.TmuxGone()));
+
+        json.Should().Be(
+            "{\"version\":1,\"workspace\":\"lab\",\"workspace_root\":\"/home/u/lab\","
+            + "\"registry\":\"/home/u/lab/.hermes/agent-sessions.yaml\",\"at\":\"2026-11-20T10:05:00Z\","
+            + "\"dry_run\":false,\"registry_written\":true,\"tmux\":{\"known\":true,\"reason\":null},"
+            + "\"counts\":{\"drifts\":1,\"coalesced\":1,\"applied\":1,\"sessions\":3,\"running\":2},"
+            + "\"drifts\":[{\"class\":\"A\",\"session\":\"lab-landing-page-creator-claude\","
+            + "\"message\":\"lab-landing-page-creator-claude: tmux gone (was pane 201132, cmd claude). Marked terminated.\","
+            + "\"field\":\"status\",\"before\":\"running\",\"after\":\"terminated\",\"applied\":true,"
+            + "\"key\":\"A|lab-landing-page-creator-claude\"}]}");
+    }
+
+    [Fact]
+    public void ToUtf8_DriftWithoutField_OmitsFieldBeforeAfter()
+    {
+        using var doc = JsonDocument.Parse(Json(Some.Report(Some.Registered())));
+        var drift = doc.RootElement.GetProperty("drifts")[0];
+
+        drift.EnumerateObject().Select(p => p.Name).Should().Equal("class", "session", "message", "applied", "key");
+    }
+
+    [Fact]
+    public void ToUtf8_StaleId_KeepsNullAfter()
+    {
+        using var doc = JsonDocument.Parse(Json(Some.Report(Some.Stale())));
+        var drift = doc.RootElement.GetProperty("drifts")[0];
+
+        drift.GetProperty("after").ValueKind.Should().Be(JsonValueKind.Null);
+        drift.GetProperty("applied").GetBoolean().Should().BeFalse();
+    }
+
+    [Fact]
+    public void ToUtf8_NonAscii_WrittenUnescaped()
+    {
+        const string Name = "lab-café-日本-creator-claude";
+        var drift = new Drift(DriftClass.Unregistered, Name, "세션 🚀 registered — “quoted”") { Key = "k" };
+
+        var bytes = DriftReportJsonWriter.ToUtf8(Some.Report(drift), Context);
+        var json = Encoding.UTF8.GetString(bytes);
+
+        json.Should().Contain("\"session\":\"lab-café-日本-creator-claude\"");
+        json.Should().Contain("\"message\":\"세션 🚀 registered — “quoted”\"");
+        json.Should().NotContain("\\u");
+        using var doc = JsonDocument.Parse(bytes);
+        doc.RootElement.GetProperty("drifts")[0].GetProperty("message").GetString().Should().Be("세션 🚀 registered — “quoted”");
+    }
+
+    [Fact]
+    public void ToUtf8_ControlCharactersQuotesAndBackslash_EscapedAndRoundTrip()
+    {
+        const string Message = "tab\there \"q\" back\\slash nl\n esc\u001b bell\u0007 del\u007f";
+        var drift = new Drift(DriftClass.StaleId, "s", Message) { Key = "k" };
+
+        var json = Json(Some.Report(drift));
+
+        json.Should().Contain("tab\\there \\\"q\\\" back\\\\slash nl\\n esc\\u001b bell\\u0007 del\\u007f");
+        using var doc = JsonDocument.Parse(json);
+        doc.RootElement.GetProperty("drifts")[0].GetProperty("message").GetString().Should().Be(Message);
+    }
+
+    [Fact]
+    public void ToUtf8_LoneSurrogate_ReplacedNotThrown()
+    {
+        var drift = new Drift(DriftClass.StaleId, "s", "bad \ud800 end") { Key = "k" };
+
+        using var doc = JsonDocument.Parse(Json(Some.Report(drift)));
+
+        doc.RootElement.GetProperty("drifts")[0].GetProperty("message").GetString().Should().Be("bad \uFFFD end");
+    }
+
+    [Fact]
+    public void ToUtf8_OffsetTime_WrittenAsUtcWholeSeconds()
+    {
+        var report = new DriftReport("lab", new DateTimeOffset(2026, 11, 20, 12, 0, 0, 999, TimeSpan.FromHours(2)), false, []);
+
+        Json(report).Should().Contain("\"at\":\"2026-11-20T10:00:00Z\"");
+    }
+
+    [Fact]
+    public void SchemaValidator_ReportMissingKeyOrWrongClass_Rejected()
+    {
+        var schema = MiniJsonSchema.Load(MiniJsonSchema.SchemaPath);
+        var json = Json(Some.Report(Some.TmuxGone()));
+
+        schema.Validate(json.Replace("\"class\":\"A\"", "\"class\":\"Z\"", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().Contain("$.drifts[0].class");
+        schema.Validate(json.Replace("\"dry_run\":false,", string.Empty, StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().Contain("dry_run");
+        schema.Validate(json.Replace("\"field\":\"status\",\"before\":\"running\",", "\"field\":\"status\",", StringComparison.Ordinal))
+            .Should().ContainSingle().Which.Should().Contain("requires 'before'");
+        schema.Validate(json.Replace("{\"version\":1,", "{\"version\":1,\"extra\":0,", StringComparison.Ordinal))
+            .Should().ContainSingle().Which.Should().Contain("unexpected property 'extra'");
+    }
+}
