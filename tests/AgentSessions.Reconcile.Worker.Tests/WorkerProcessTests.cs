@@ -75,6 +75,7 @@ public sealed class WorkerProcessTests : IDisposable
 
         var exited = await Task.Run(() => _worker.WaitForExit(Bound));
         exited.Should().BeTrue("the worker ends after a stop request\n" + Output());
+        _worker.WaitForExit(); // after a bounded wait, this one returns once the redirected output is drained
         _worker.ExitCode.Should().Be(0, Output());
 
         var task = board.Row("tasks", "id = $id", ("$id", TaskId));
@@ -105,6 +106,7 @@ public sealed class WorkerProcessTests : IDisposable
 
         var exited = await Task.Run(() => _worker.WaitForExit(Bound));
         exited.Should().BeTrue("the worker ends after a stop request\n" + Output());
+        _worker.WaitForExit(); // after a bounded wait, this one returns once the redirected output is drained
         _worker.ExitCode.Should().Be(0, Output());
         StdoutLines().Should().ContainSingle(l => l.Contains("\"kanban_block\"", StringComparison.Ordinal))
             .Which.Should().MatchRegex("\"reason\":\"stop-requested by user at [0-9T:-]+Z\"").And.Contain("\"kind\":\"needs_input\"");
