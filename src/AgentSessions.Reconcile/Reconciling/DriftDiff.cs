@@ -299,7 +299,7 @@ internal static class DriftDiff
         var tmux = live.Tmux;
         var artifacts = live.Artifacts;
         var workspace = options.Workspace;
-        var drifts = new List<PlannedDrift>();
+        var drifts = new List<PlannedDrift>(Math.Min(registry.Sessions.Count, 1024));
         var refreshes = new List<VisibleRefresh>();
         var firstSeen = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var undecided = new HashSet<string>(StringComparer.Ordinal);
@@ -498,7 +498,7 @@ internal static class DriftDiff
     private static Dictionary<string, object> CollectIdOwners(Registry registry)
     {
         // Value: the one row name (string), or a HashSet<string> when several rows mention the id.
-        var owners = new Dictionary<string, object>(StringComparer.Ordinal);
+        var owners = new Dictionary<string, object>(registry.Sessions.Count * 2, StringComparer.Ordinal);
         void Add(string? id, string row)
         {
             if (string.IsNullOrEmpty(id))
@@ -718,11 +718,14 @@ internal static class DriftDiff
             yield break;
         }
 
-        var known = new HashSet<string>(StringComparer.Ordinal);
+        var known = new HashSet<string>(registry.Sessions.Count, StringComparer.Ordinal);
         foreach (var row in registry.Sessions)
         {
             known.Add(row.Name);
-            known.Add(row.Name.Replace('.', '_').Replace(':', '_'));
+            if (row.Name.AsSpan().IndexOfAny('.', ':') >= 0)
+            {
+                known.Add(row.Name.Replace('.', '_').Replace(':', '_'));
+            }
         }
 
         var names = new List<string>(tmux.Sessions.Count);

@@ -1,0 +1,85 @@
+using System.Diagnostics.Metrics;
+using AgentSessions.Reconcile;
+using AgentSessions.Reconcile.DependencyInjection;
+using AgentSessions.Reconcile.Reconciling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the agent-sessions registry store, session probe and reconciler to a service collection.</summary>
+public static class ReconcileServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds an <see cref="IRegistryStore"/> (<see cref="RegistryStore.Create"/>), an
+    /// <see cref="ISessionProbe"/> (<see cref="SessionProbe.Create"/>) and an <see cref="IReconciler"/>,
+    /// each only when none is registered yet (so any of them can be replaced), plus
+    /// <see cref="TimeProvider.System"/> when no clock is registered. Options are validated when the
+    /// host starts. Safe to call more than once: every <paramref name="configure"/> runs, in order.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The same service collection.</returns>
+    public static IServiceCollection AddAgentSessionsReconcile(this IServiceCollection services, Action<AgentSessionsReconcileOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptionsWithValidateOnStart<AgentSessionsReconcileOptions>().Configure(configure);
+        return AddCore(services);
+    }
+
+    /// <summary>
+    /// Adds the same services as <see cref="AddAgentSessionsReconcile(IServiceCollection, Action{AgentSessionsReconcileOptions})"/>,
+    /// with options bound from a configuration section (for example <c>AgentSessions</c> with keys
+    /// <c>WorkspaceRoot</c>, <c>Store:LockTimeout</c>, <c>Probe:TmuxSocketName</c>, <c>Reconciler:EndStateGrace</c>).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration section to bind.</param>
+    /// <returns>The same service collection.</returns>
+    public static IServiceCollection AddAgentSessionsReconcile(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptionsWithValidateOnStart<AgentSessionsReconcileOptions>().Bind(configuration);
+        return AddCore(services);
+    }
+
+    private static IServiceCollection AddCore(IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentSessionsReconcileOptions>, AgentSessionsReconcileOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IRegistryStore>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<AgentSessionsReconcileOptions>>().Value;
+            return RegistryStore.Create(
+                new RegistryStoreOptions
+                {
+                    WorkspaceRoot = o.EffectiveWorkspaceRoot,
+                    LockTimeout = o.Store.LockTimeout,
+                    MaxFileBytes = o.Store.MaxFileBytes,
+                    MaxDepth = o.Store.MaxDepth,
+                    MaxAliasExpansions = o.Store.MaxAliasExpansions,
+                },
+                sp.GetService<TimeProvider>());
+        });
+        services.TryAddSingleton<ISessionProbe>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<AgentSessionsReconcileOptions>>().Value;
+            return SessionProbe.Create(o.Probe, fileSystem: null, sp.GetService<TimeProvider>());
+        });
+        services.TryAddSingleton<IReconciler>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<AgentSessionsReconcileOptions>>().Value;
+            return new DefaultReconciler(
+                sp.GetRequiredService<IRegistryStore>(),
+                sp.GetRequiredService<ISessionProbe>(),
+                o.Reconciler,
+                sp.GetService<TimeProvider>(),
+                sp.GetService<ILoggerFactory>(),
+                meterFactory: sp.GetService<IMeterFactory>());
+        });
+        return services;
+    }
+}
