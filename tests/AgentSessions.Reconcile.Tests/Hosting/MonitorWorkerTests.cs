@@ -1,5 +1,4 @@
 using AgentSessions.Reconcile.Testing;
-using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -13,7 +12,7 @@ public sealed class MonitorWorkerTests
     private readonly FakeKanbanGateway _gateway;
     private readonly ScriptedReconciler _reconciler;
     private readonly TestLifetime _lifetime = new();
-    private readonly FakeLogger<MonitorWorker> _logger = new();
+    private readonly CollectingLogger<MonitorWorker> _logger = new();
 
     public MonitorWorkerTests()
     {
@@ -388,7 +387,7 @@ public sealed class MonitorWorkerTests
             c => c.Should().StartWith("agent-sessions: 1 new drift in lab"),
             c => c.Should().StartWith("agent-sessions: reconcile pass failed (TimeoutException): registry lock"));
         _gateway.Heartbeats.Should().ContainSingle("the heartbeat does not depend on the pass");
-        _logger.Collector.GetSnapshot().Count(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error).Should().Be(3);
+        _logger.Records.Count(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error).Should().Be(3);
     }
 
     [Fact]
@@ -402,7 +401,7 @@ public sealed class MonitorWorkerTests
 
         worker.ExecuteTask!.IsCompletedSuccessfully.Should().BeTrue();
         _lifetime.StopRequested.Should().BeTrue();
-        _logger.Collector.GetSnapshot().Should().Contain(r => r.Message.Contains("no longer running") && r.Message.Contains("task is not running"));
+        _logger.Records.Should().Contain(r => r.Message.Contains("no longer running") && r.Message.Contains("task is not running"));
         await worker.StopAsync(CancellationToken.None);
     }
 
@@ -462,7 +461,7 @@ public sealed class MonitorWorkerTests
 
         worker.ExecuteTask!.IsCompleted.Should().BeFalse();
         _gateway.Comments.Should().ContainSingle().Which.Body.Should().Contain("s1");
-        _logger.Collector.GetSnapshot().Should().Contain(r => r.Message.Contains("failed unexpectedly"));
+        _logger.Records.Should().Contain(r => r.Message.Contains("failed unexpectedly"));
         await worker.StopAsync(CancellationToken.None);
     }
 
