@@ -1,1 +1,54 @@
-Console.WriteLine("placeholder");
+// agent-sessions-worker: the goal-mode monitor of a workspace's agent sessions, as a Generic Host.
+// Every interval a reconcile pass; new drifts become one comment on the Hermes card; a heartbeat
+// every 5 minutes; a person's "stop" comment blocks the card (needs_input) and ends the process (0).
+// Options (WorkerSettings.cs): --workspace, --tmux-socket[-path], --interval, --heartbeat-interval, --gateway.
+using AgentSessions.Reconcile;
+using AgentSessions.Reconcile.Hermes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+WorkerSettings settings;
+try
+{
+    settings = WorkerSettings.Read(args, Environment.GetEnvironmentVariable, RegistryStore.FindWorkspaceRoot);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine("agent-sessions-worker: " + e.Message);
+    return 2;
+}
+
+var builder = Host.CreateApplicationBuilder(); // the settings above are all the configuration it reads
+builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is the jsonl card
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(sp => Reconciler.Create(
+    RegistryStore.Create(new RegistryStoreOptions { WorkspaceRoot = settings.Workspace }, sp.GetService<TimeProvider>()),
+    SessionProbe.Create(new SessionProbeOptions { TmuxSocketName = settings.TmuxSocket, TmuxSocketPath = settings.TmuxSocketPath }),
+    new ReconcilerOptions(),
+    sp.GetService<TimeProvider>(),
+    sp.GetService<ILoggerFactory>()));
+builder.Services.AddSingleton(sp => settings.Gateway switch
+{
+    "sqlite" => HermesKanban.CreateSqliteGateway(new HermesKanbanOptions(), sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>()),
+    "cli" => HermesKanban.CreateCliGateway(new HermesKanbanOptions(), sp.GetService<TimeProvider>()),
+    _ => new JsonLinesKanbanGateway(new JsonLinesKanbanGatewayOptions
+    {
+        IncomingComments = Console.In,
+        TaskId = Environment.GetEnvironmentVariable("HERMES_KANBAN_TASK"),
+        SelfAuthor = Environment.GetEnvironmentVariable("HERMES_PROFILE") is { Length: > 0 } p ? p : "worker",
+    }),
+});
+builder.Services.AddAgentSessionsMonitor(o =>
+{
+    if (settings.Interval is { } interval)
+    {
+        (o.Interval, o.BusyInterval) = (interval, interval); // an explicit interval is fixed, as in the CLI
+    }
+
+    o.HeartbeatInterval = settings.HeartbeatInterval ?? o.HeartbeatInterval;
+});
+
+await builder.Build().RunAsync().ConfigureAwait(false);
+return 0;

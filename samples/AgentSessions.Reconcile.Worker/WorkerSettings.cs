@@ -1,0 +1,67 @@
+using System.Globalization;
+
+/// <summary>
+/// The worker's settings, from the command line first, then the environment:
+/// <c>--workspace DIR</c> (<c>AGENT_SESSIONS_WORKSPACE</c>; default: search up from the current folder),
+/// <c>--tmux-socket NAME</c> (<c>AGENT_SESSIONS_TMUX_SOCKET</c>), <c>--tmux-socket-path PATH</c>
+/// (<c>AGENT_SESSIONS_TMUX_SOCKET_PATH</c>), <c>--interval SECONDS</c> (<c>RECONCILE_POLL_INTERVAL</c>,
+/// as the CLI; an explicit interval is fixed, else 30 s or 60 s at 5+ running sessions),
+/// <c>--heartbeat-interval SECONDS</c> (<c>AGENT_SESSIONS_HEARTBEAT_INTERVAL</c>; default 300),
+/// <c>--gateway sqlite|cli|jsonl</c> (<c>AGENT_SESSIONS_GATEWAY</c>; default sqlite when
+/// <c>HERMES_KANBAN_TASK</c> is set, else jsonl).
+/// </summary>
+internal sealed record WorkerSettings(
+    string Workspace, string? TmuxSocket, string? TmuxSocketPath, TimeSpan? Interval, TimeSpan? HeartbeatInterval, string Gateway)
+{
+    private static readonly Dictionary<string, string> Variables = new(StringComparer.Ordinal)
+    {
+        ["--workspace"] = "AGENT_SESSIONS_WORKSPACE",
+        ["--tmux-socket"] = "AGENT_SESSIONS_TMUX_SOCKET",
+        ["--tmux-socket-path"] = "AGENT_SESSIONS_TMUX_SOCKET_PATH",
+        ["--interval"] = "RECONCILE_POLL_INTERVAL",
+        ["--heartbeat-interval"] = "AGENT_SESSIONS_HEARTBEAT_INTERVAL",
+        ["--gateway"] = "AGENT_SESSIONS_GATEWAY",
+    };
+
+    /// <summary>Reads the settings; throws <see cref="ArgumentException"/> with a sentence for the user on bad input.</summary>
+    public static WorkerSettings Read(string[] args, Func<string, string?> environment, Func<string, string?> findWorkspace)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var (flag, inline) = args[i].Split('=', 2) is [var f, var v] ? (f, v) : (args[i], null);
+            if (!Variables.ContainsKey(flag))
+            {
+                throw new ArgumentException($"unknown option '{args[i]}' (known: {string.Join(", ", Variables.Keys)})");
+            }
+
+            values[flag] = inline ?? (i + 1 < args.Length ? args[++i] : throw new ArgumentException($"'{flag}' needs a value"));
+        }
+
+        string? Get(string flag) =>
+            values.TryGetValue(flag, out var v) ? v : environment(Variables[flag]) is { Length: > 0 } e ? e : null;
+
+        var cwd = Directory.GetCurrentDirectory();
+        var workspace = Get("--workspace") is { } w ? Path.GetFullPath(w)
+            : findWorkspace(cwd) ?? throw new ArgumentException($"no .hermes/agent-sessions.yaml in '{cwd}' or above; pass --workspace DIR");
+        if (Get("--tmux-socket") is not null && Get("--tmux-socket-path") is not null)
+        {
+            throw new ArgumentException("give '--tmux-socket' or '--tmux-socket-path', not both");
+        }
+
+        var gateway = Get("--gateway") ?? (environment("HERMES_KANBAN_TASK") is { Length: > 0 } ? "sqlite" : "jsonl");
+        if (gateway is not ("sqlite" or "cli" or "jsonl"))
+        {
+            throw new ArgumentException($"'--gateway' is sqlite, cli or jsonl (was '{gateway}')");
+        }
+
+        return new WorkerSettings(
+            workspace, Get("--tmux-socket"), Get("--tmux-socket-path"), Seconds("--interval", Get("--interval")),
+            Seconds("--heartbeat-interval", Get("--heartbeat-interval")), gateway);
+    }
+
+    private static TimeSpan? Seconds(string flag, string? value) =>
+        value is null ? null
+        : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is >= 1 and <= 86_400 ? TimeSpan.FromSeconds(s)
+        : throw new ArgumentException($"'{flag}' takes whole seconds from 1 to 86400 (was '{value}')");
+}

@@ -1,0 +1,381 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentSessions.Reconcile;
+
+/// <summary>
+/// The agent-sessions monitor. Each pass (<see cref="TickAsync"/>): read new card comments and
+/// stop on a person's stop command (block, then end); run a reconcile pass; put the new drifts
+/// into one bounded comment; send the heartbeat when due. A kanban call that fails is retried by
+/// the next pass after a backoff; a reconcile pass that throws is logged, said once on the card,
+/// and retried next interval. Only a stop, a rejected heartbeat, or cancellation end the loop.
+/// </summary>
+internal sealed partial class MonitorWorker : BackgroundService
+{
+    // Drifts kept for a comment that could not be sent yet; the rest are only counted.
+    private const int MaxPendingDrifts = 500;
+
+    private readonly IReconciler _reconciler;
+    private readonly IKanbanGateway _gateway;
+    private readonly MonitorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly IHostApplicationLifetime _lifetime;
+
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly List<Drift> _pending = [];
+    private int _pendingOverflow;
+    private string _workspace = string.Empty;
+
+    private DateTimeOffset? _startedAt;
+    private KanbanCursor? _cursor;
+    private DateTimeOffset? _stopRequestedAt;
+    private DateTimeOffset _nextHeartbeatAt;
+    private int _runningCount;
+    private int _failedPasses;
+    private string? _reconcileErrorKey;
+    private string? _pendingErrorComment;
+    private int _completedTicks;
+
+    public MonitorWorker(
+        IReconciler reconciler,
+        IKanbanGateway gateway,
+        IOptions<MonitorOptions> options,
+        TimeProvider timeProvider,
+        ILogger<MonitorWorker> logger,
+        IHostApplicationLifetime lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _reconciler = reconciler;
+        _gateway = gateway;
+        _options = options.Value;
+        _time = timeProvider;
+        _logger = logger;
+        _lifetime = lifetime;
+    }
+
+    /// <summary>Gets how many drifts were detected since start (each drift once).</summary>
+    internal long DriftsDetected { get; private set; }
+
+    /// <summary>Gets when the last drift was detected, or <see langword="null"/>.</summary>
+    internal DateTimeOffset? LastDriftAt { get; private set; }
+
+    /// <summary>Gets how many passes the loop finished; raised once the wait for the next one is armed.</summary>
+    internal int CompletedTicks => Volatile.Read(ref _completedTicks);
+
+    /// <summary>Gets the current polling interval (depends on the running sessions seen by the last pass).</summary>
+    internal TimeSpan CurrentInterval => _runningCount >= _options.BusyThreshold ? _options.BusyInterval : _options.Interval;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LogStarted(_logger, _options.Interval, _options.BusyInterval, _options.BusyThreshold, _options.HeartbeatInterval);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            MonitorTick tick;
+            try
+            {
+                tick = await TickAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A pass catches what it expects; anything else is a bug, and still must not end monitoring.
+                LogPassThrew(_logger, ex);
+                tick = new MonitorTick(MonitorEnd.None, CurrentInterval);
+            }
+
+            if (tick.End is not MonitorEnd.None)
+            {
+                Interlocked.Increment(ref _completedTicks);
+                _lifetime.StopApplication();
+                return;
+            }
+
+            // Arm the wait before counting the pass, so a test that sees the count can advance time.
+            var wait = Task.Delay(tick.NextDelay, _time, stoppingToken);
+            Interlocked.Increment(ref _completedTicks);
+            try
+            {
+                await wait.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Runs one pass and says when the next one is due, or that the loop ends.</summary>
+    internal async Task<MonitorTick> TickAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (_startedAt is null)
+        {
+            // Comments older than this process (a stop that ended an earlier run) are history, not commands.
+            _startedAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+            _nextHeartbeatAt = now;
+        }
+
+        var failed = false;
+
+        if (_stopRequestedAt is null)
+        {
+            failed |= !await ReadStopRequestAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_stopRequestedAt is { } requestedAt)
+        {
+            var reason = MonitorText.StopReason(requestedAt);
+            var block = await CallAsync("block", ct => _gateway.BlockAsync(reason, KanbanBlockKind.NeedsInput, ct), cancellationToken).ConfigureAwait(false);
+            if (block.Outcome == KanbanOutcome.Failed)
+            {
+                return Retry();
+            }
+
+            if (block.Outcome == KanbanOutcome.Rejected)
+            {
+                LogBlockRejected(_logger, block.Reason);
+            }
+
+            LogStopRequested(_logger, reason);
+            return new MonitorTick(MonitorEnd.StopRequested, TimeSpan.Zero);
+        }
+
+        await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+
+        if (_pendingErrorComment is { } errorComment)
+        {
+            var sent = await CallAsync("comment", ct => _gateway.CommentAsync(errorComment, ct), cancellationToken).ConfigureAwait(false);
+            failed |= sent.Outcome == KanbanOutcome.Failed;
+            if (sent.Outcome != KanbanOutcome.Failed)
+            {
+                _pendingErrorComment = null;
+            }
+        }
+
+        if (_pending.Count > 0)
+        {
+            var body = MonitorText.DriftComment(_workspace, _pending, _pendingOverflow, _options.MaxCommentChars);
+            var sent = await CallAsync("comment", ct => _gateway.CommentAsync(body, ct), cancellationToken).ConfigureAwait(false);
+            failed |= sent.Outcome == KanbanOutcome.Failed;
+            if (sent.Outcome == KanbanOutcome.Rejected)
+            {
+                LogCommentRejected(_logger, sent.Reason, _pending.Count + _pendingOverflow);
+            }
+
+            if (sent.Outcome != KanbanOutcome.Failed)
+            {
+                _pending.Clear();
+                _pendingOverflow = 0;
+            }
+        }
+
+        now = _time.GetUtcNow();
+        if (now >= _nextHeartbeatAt)
+        {
+            var note = MonitorText.Heartbeat(DriftsDetected, LastDriftAt);
+            var beat = await CallAsync("heartbeat", ct => _gateway.HeartbeatAsync(note, ct), cancellationToken).ConfigureAwait(false);
+            switch (beat.Outcome)
+            {
+                case KanbanOutcome.Ok:
+                    _nextHeartbeatAt = now + _options.HeartbeatInterval;
+                    break;
+                case KanbanOutcome.Rejected:
+                    LogHeartbeatRejected(_logger, beat.Reason);
+                    return new MonitorTick(MonitorEnd.TaskNotRunning, TimeSpan.Zero);
+                default:
+                    failed = true;
+                    break;
+            }
+        }
+
+        if (failed)
+        {
+            return Retry();
+        }
+
+        _failedPasses = 0;
+        var next = UntilNextPass(now, CurrentInterval);
+        LogPass(_logger, DriftsDetected, _runningCount, next);
+        return new MonitorTick(MonitorEnd.None, next);
+    }
+
+    private MonitorTick Retry()
+    {
+        _failedPasses++;
+        var interval = CurrentInterval;
+        var shift = Math.Min(_failedPasses - 1, 20);
+        var backoff = TimeSpan.FromTicks(Math.Min(_options.RetryDelay.Ticks << shift, interval.Ticks));
+        LogRetrying(_logger, _failedPasses, backoff);
+        return new MonitorTick(MonitorEnd.None, backoff);
+    }
+
+    private TimeSpan UntilNextPass(DateTimeOffset now, TimeSpan interval)
+    {
+        // A heartbeat due before the next pass pulls that pass forward, so the cadence holds at any interval.
+        var untilHeartbeat = _nextHeartbeatAt - now;
+        var delay = untilHeartbeat < interval ? untilHeartbeat : interval;
+        return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
+    }
+
+    private async Task<bool> ReadStopRequestAsync(CancellationToken cancellationToken)
+    {
+        KanbanCommentPage page;
+        try
+        {
+            page = await _gateway.ReadCommentsAsync(_cursor, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogGatewayThrew(_logger, "read comments", ex);
+            return false;
+        }
+
+        if (page.Result.Outcome != KanbanOutcome.Ok)
+        {
+            LogGatewayFailed(_logger, "read comments", page.Result.Outcome, page.Result.Reason);
+            return page.Result.Outcome != KanbanOutcome.Failed;
+        }
+
+        _cursor = page.Cursor ?? _cursor;
+        foreach (var comment in page.Comments)
+        {
+            if (comment.CreatedAt >= _startedAt && StopCommand.IsStopRequest(comment, _options.StopPhrases))
+            {
+                _stopRequestedAt = comment.CreatedAt;
+                LogStopSeen(_logger, comment.Author);
+                break;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        DriftReport report;
+        try
+        {
+            report = await _reconciler.ReconcileAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Timer }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogReconcileFailed(_logger, ex);
+            var key = ex.GetType().FullName + ": " + ex.Message;
+            if (!string.Equals(key, _reconcileErrorKey, StringComparison.Ordinal))
+            {
+                _reconcileErrorKey = key;
+                _pendingErrorComment = MonitorText.ReconcileFailed(ex, CurrentInterval, _options.MaxCommentChars);
+            }
+
+            return;
+        }
+
+        _reconcileErrorKey = null;
+        _workspace = report.Workspace;
+        _runningCount = report.RunningCount;
+        foreach (var drift in report.Drifts)
+        {
+            if (!_seen.Add(KeyOf(drift)))
+            {
+                continue;
+            }
+
+            DriftsDetected++;
+            LastDriftAt = report.At;
+            if (_pending.Count < MaxPendingDrifts)
+            {
+                _pending.Add(drift);
+            }
+            else
+            {
+                _pendingOverflow++;
+            }
+        }
+    }
+
+    private static string KeyOf(Drift drift) =>
+        drift.Key.Length > 0
+            ? drift.Key
+            : string.Join('\u001f', drift.Class, drift.Session, drift.Field, drift.Before, drift.After, drift.Message);
+
+    private async Task<KanbanResult> CallAsync(string what, Func<CancellationToken, Task<KanbanResult>> call, CancellationToken cancellationToken)
+    {
+        KanbanResult result;
+        try
+        {
+            result = await call(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The gateway promises results, not exceptions; a broken one still must not kill the loop.
+            LogGatewayThrew(_logger, what, ex);
+            return KanbanResult.Failed(ex.Message);
+        }
+
+        if (result.Outcome == KanbanOutcome.Failed)
+        {
+            LogGatewayFailed(_logger, what, result.Outcome, result.Reason);
+        }
+
+        return result;
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Agent-sessions monitor started: every {Interval} ({BusyInterval} at {BusyThreshold}+ running sessions), heartbeat every {HeartbeatInterval}")]
+    private static partial void LogStarted(ILogger logger, TimeSpan interval, TimeSpan busyInterval, int busyThreshold, TimeSpan heartbeatInterval);
+
+    [LoggerMessage(2, LogLevel.Information, "Stop requested by {Author}")]
+    private static partial void LogStopSeen(ILogger logger, string author);
+
+    [LoggerMessage(3, LogLevel.Information, "Monitoring ended: {Reason}")]
+    private static partial void LogStopRequested(ILogger logger, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "The card refused the block ({Reason}); ending anyway")]
+    private static partial void LogBlockRejected(ILogger logger, string? reason);
+
+    [LoggerMessage(5, LogLevel.Information, "Heartbeat rejected ({Reason}): the task is no longer running; the monitor ends")]
+    private static partial void LogHeartbeatRejected(ILogger logger, string? reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "The card refused a comment ({Reason}); {Count} drifts were not posted")]
+    private static partial void LogCommentRejected(ILogger logger, string? reason, int count);
+
+    [LoggerMessage(7, LogLevel.Warning, "Kanban {Call} {Outcome}: {Reason}")]
+    private static partial void LogGatewayFailed(ILogger logger, string call, KanbanOutcome outcome, string? reason);
+
+    [LoggerMessage(8, LogLevel.Warning, "Kanban {Call} threw")]
+    private static partial void LogGatewayThrew(ILogger logger, string call, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Warning, "{FailedPasses} pass(es) in a row had a failed kanban call; next pass in {Delay}")]
+    private static partial void LogRetrying(ILogger logger, int failedPasses, TimeSpan delay);
+
+    [LoggerMessage(11, LogLevel.Error, "Monitor pass failed unexpectedly; retrying next interval")]
+    private static partial void LogPassThrew(ILogger logger, Exception exception);
+
+    [LoggerMessage(12, LogLevel.Debug, "Pass done: {DriftsDetected} drifts detected so far, {Running} running sessions, next pass in {Delay}")]
+    private static partial void LogPass(ILogger logger, long driftsDetected, int running, TimeSpan delay);
+
+    [LoggerMessage(10, LogLevel.Error, "Reconcile pass failed; retrying next interval")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>Why the monitor loop ends, if it does.</summary>
+internal enum MonitorEnd
+{
+    /// <summary>It goes on.</summary>
+    None,
+
+    /// <summary>A person asked it to stop; the card was blocked.</summary>
+    StopRequested,
+
+    /// <summary>A heartbeat was rejected: the task no longer runs.</summary>
+    TaskNotRunning,
+}
+
+/// <summary>The outcome of one monitor pass.</summary>
+/// <param name="End">Whether and why the loop ends.</param>
+/// <param name="NextDelay">The wait before the next pass.</param>
+internal readonly record struct MonitorTick(MonitorEnd End, TimeSpan NextDelay);
