@@ -96,6 +96,11 @@ internal sealed class TempWorkspace : IDisposable
             // No server left: nothing to kill.
         }
 
+        // tmux 3.3a leaves its socket file behind after kill-server; -L names live in
+        // $TMUX_TMPDIR (default /tmp)/tmux-<uid>/.
+        var tmuxDir = System.Environment.GetEnvironmentVariable("TMUX_TMPDIR") is { Length: > 0 } t ? t : "/tmp";
+        File.Delete(Path.Combine(tmuxDir, $"tmux-{GetUid()}", Socket));
+
         try
         {
             Directory.Delete(top, recursive: true);
@@ -129,4 +134,7 @@ internal sealed class TempWorkspace : IDisposable
             throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed: {err}");
         }
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getuid")]
+    private static extern uint GetUid();
 }
