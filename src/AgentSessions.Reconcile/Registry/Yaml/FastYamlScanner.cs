@@ -82,6 +82,7 @@ internal static class FastYamlScanner
 
     private sealed class Scanner(string text, RegistryYamlParser.TreeBuilder builder, int maxDepth)
     {
+        private readonly Dictionary<string, string> strings = new(StringComparer.Ordinal);
         private int pos;
         private int line = 1;
         private int lineStart;
@@ -150,6 +151,30 @@ internal static class FastYamlScanner
             }
 
             return false;
+        }
+
+        /// <summary>Gets the text of a span, sharing one string for short texts that repeat (keys, words like running or null).</summary>
+        private string Slice(int start, int end)
+        {
+            var span = text.AsSpan(start, end - start);
+            if (span.Length > 24)
+            {
+                return span.ToString();
+            }
+
+            var lookup = strings.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lookup.TryGetValue(span, out var shared))
+            {
+                return shared;
+            }
+
+            var value = span.ToString();
+            if (strings.Count < 4096)
+            {
+                strings[value] = value;
+            }
+
+            return value;
         }
 
         private bool IsEol(int i) => i >= text.Length || text[i] is '\n' or '\r';
@@ -314,7 +339,7 @@ internal static class FastYamlScanner
                 end--;
             }
 
-            builder.Scalar(text[start..end], ScalarStyle.Plain, null, null, start, end, line, Column);
+            builder.Scalar(Slice(start, end), ScalarStyle.Plain, null, null, start, end, line, Column);
             pos = i + 1;
             return true;
         }
@@ -401,7 +426,7 @@ internal static class FastYamlScanner
                 end--;
             }
 
-            builder.Scalar(text[start..end], ScalarStyle.Plain, null, null, start, end, line, Column);
+            builder.Scalar(Slice(start, end), ScalarStyle.Plain, null, null, start, end, line, Column);
             pos = end;
             return true;
         }
@@ -591,7 +616,7 @@ internal static class FastYamlScanner
                 return false;
             }
 
-            builder.Scalar(text[start..end], ScalarStyle.Plain, null, null, start, end, line, Column);
+            builder.Scalar(Slice(start, end), ScalarStyle.Plain, null, null, start, end, line, Column);
             pos = end;
             return true;
         }

@@ -404,7 +404,7 @@ internal static class RegistryYamlParser
                 return true;
             }
 
-            if (map.Entries.Count >= 16)
+            if (map.Entries.Count >= 48)
             {
                 frame.Keys = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var entry in map.Entries)
