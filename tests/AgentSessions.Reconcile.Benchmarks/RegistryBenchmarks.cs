@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AgentSessions.Reconcile.Yaml;
 using BenchmarkDotNet.Attributes;
 
 namespace AgentSessions.Reconcile.Benchmarks;
@@ -11,19 +12,30 @@ public class RegistryBenchmarks
 {
     private string root = string.Empty;
     private IRegistryStore store = null!;
+    private static readonly YamlLimits Limits = new(64, 10_000);
     private int tick;
+    private string text = string.Empty;
 
     [GlobalSetup]
     public void Setup()
     {
         root = Path.Combine(Path.GetTempPath(), "asr-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(root, ".hermes"));
-        File.WriteAllText(Path.Combine(root, ".hermes", "agent-sessions.yaml"), Generate(1000), new UTF8Encoding(false));
+        text = Generate(1000);
+        File.WriteAllText(Path.Combine(root, ".hermes", "agent-sessions.yaml"), text, new UTF8Encoding(false));
         store = RegistryStore.Create(new RegistryStoreOptions { WorkspaceRoot = root });
     }
 
     [GlobalCleanup]
     public void Cleanup() => Directory.Delete(root, recursive: true);
+
+    /// <summary>The previous parse path: YamlDotNet's event parser into the span tree, then mapping (text in memory).</summary>
+    [Benchmark(Baseline = true)]
+    public int ParseAndMapYamlDotNet() => RegistryMapper.Map("b", RegistryYamlParser.ParseWithYamlDotNet("b", text, hasBom: false, Limits)).Registry.Sessions.Count;
+
+    /// <summary>A cold parse with the fast scanner, then mapping (text in memory).</summary>
+    [Benchmark]
+    public int ParseAndMapFast() => RegistryMapper.Map("b", RegistryYamlParser.Parse("b", text, hasBom: false, Limits)).Registry.Sessions.Count;
 
     [Benchmark]
     public async Task<int> Load() => (await store.LoadAsync().ConfigureAwait(false)).Sessions.Count;

@@ -23,6 +23,10 @@ internal sealed class FileRegistryStore : IRegistryStore
     private readonly YamlLimits limits;
     private readonly TimeProvider timeProvider;
 
+    // The last parse, keyed by the exact bytes it came from. Parsed trees are never mutated after
+    // parsing (composing makes new nodes), so a tree can be shared by every read of the same bytes.
+    private volatile ParsedFile? lastParse;
+
     public FileRegistryStore(string workspaceRoot, TimeSpan lockTimeout, long maxFileBytes, YamlLimits limits, TimeProvider timeProvider)
     {
         WorkspaceRoot = workspaceRoot;
@@ -55,9 +59,21 @@ internal sealed class FileRegistryStore : IRegistryStore
     internal LoadedRegistry Read(out byte[]? bytes)
     {
         bytes = ReadBytes();
-        var document = bytes is null
-            ? new YDocument(string.Empty, null, hasBom: false)
-            : RegistryYamlParser.Parse(RegistryPath, bytes, limits);
+        YDocument document;
+        if (bytes is null)
+        {
+            document = new YDocument(string.Empty, null, hasBom: false);
+        }
+        else if (lastParse is { } cached && cached.Bytes.AsSpan().SequenceEqual(bytes))
+        {
+            document = cached.Document;
+        }
+        else
+        {
+            document = RegistryYamlParser.Parse(RegistryPath, bytes, limits);
+            lastParse = new ParsedFile(bytes, document);
+        }
+
         return RegistryMapper.Map(RegistryPath, document);
     }
 
@@ -72,7 +88,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         {
             var loaded = Read(out _);
             var value = apply(loaded.Registry);
-            var text = Render(loaded, out _);
+            var text = Render(loaded, out _, out _);
             return new RegistryUpdateResult<TResult>(value, text is not null, written: false, loaded.Registry, text);
         }
 
@@ -89,7 +105,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         RemoveStaleTemporaryFiles();
         var current = Read(out var oldBytes);
         var result = apply(current.Registry);
-        var newText = Render(current, out var bom);
+        var newText = Render(current, out var bom, out var verified);
         if (newText is null)
         {
             return new RegistryUpdateResult<TResult>(result, changed: false, written: false, current.Registry, null);
@@ -107,6 +123,7 @@ internal sealed class FileRegistryStore : IRegistryStore
             }
 
             WriteAtomically(RegistryPath, newBytes, mode, owner);
+            lastParse = new ParsedFile(newBytes, new YDocument(verified!.Text, verified.Root, bom));
             if (existed)
             {
                 WriteAtomically(BackupPath, oldBytes!, mode, owner);
@@ -121,9 +138,10 @@ internal sealed class FileRegistryStore : IRegistryStore
     }
 
     /// <summary>Validates the changed registry and renders it; <see langword="null"/> when its content did not change.</summary>
-    internal string? Render(LoadedRegistry loaded, out bool bom)
+    internal string? Render(LoadedRegistry loaded, out bool bom, out YDocument? verified)
     {
         bom = loaded.Document.HasBom;
+        verified = null;
         RegistryComposer.Validate(RegistryPath, loaded.Registry);
         var intended = RegistryComposer.Compose(loaded, loaded.Registry);
         if (intended is null || ReferenceEquals(intended, loaded.Document.Root))
@@ -131,7 +149,9 @@ internal sealed class FileRegistryStore : IRegistryStore
             return null;
         }
 
-        return RegistryWriter.Write(RegistryPath, loaded.Document, intended, limits, out _);
+        var text = RegistryWriter.Write(RegistryPath, loaded.Document, intended, limits, out _, out var reparsed);
+        verified = reparsed;
+        return text;
     }
 
     private static byte[] Encode(string text, bool bom)
@@ -330,6 +350,8 @@ internal sealed class FileRegistryStore : IRegistryStore
             NativeMethods.Close(fd);
         }
     }
+
+    private sealed record ParsedFile(byte[] Bytes, YDocument Document);
 
     private sealed class LockHandle(int fd) : IDisposable
     {

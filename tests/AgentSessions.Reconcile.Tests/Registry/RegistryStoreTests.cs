@@ -39,6 +39,23 @@ public sealed class RegistryStoreTests : IDisposable
     public void Dispose() => ws.Dispose();
 
     [Fact]
+    public async Task LoadAsync_FileChangedBehindTheStoreWithSameLength_ReadsTheNewContent()
+    {
+        var store = ws.Store();
+        ws.Write(Sample);
+        (await store.LoadAsync()).Sessions[0].Status.Should().Be(SessionStatus.Running);
+        (await store.UpdateAsync(r => r.Sessions[1].Agent = "zzz")).Written.Should().BeTrue();
+
+        ws.Write(ws.Read().Replace("status: running   # set", "status: stopped   # set", StringComparison.Ordinal));
+        var reloaded = await store.LoadAsync();
+
+        reloaded.Sessions[0].Status.Should().Be(SessionStatus.Stopped);
+        reloaded.Sessions[1].Agent.Should().Be("zzz");
+        (await store.UpdateAsync(r => r.Sessions[0].LastVisibleNote = "noted")).Registry.Sessions[0].Status.Should().Be(SessionStatus.Stopped);
+        ws.Read().Should().Contain("status: stopped   # set").And.Contain("last_visible_note: noted");
+    }
+
+    [Fact]
     public async Task LoadAsync_SampleFile_MapsTypedFields()
     {
         ws.Write(Sample);

@@ -12,10 +12,14 @@ namespace AgentSessions.Reconcile.Yaml;
 /// </summary>
 internal static class RegistryWriter
 {
-    public static string Write(string path, YDocument original, YNode intended, YamlLimits limits, out bool surgical)
+    public static string Write(string path, YDocument original, YNode intended, YamlLimits limits, out bool surgical) =>
+        Write(path, original, intended, limits, out surgical, out _);
+
+    /// <summary>Writes and verifies; <paramref name="verified"/> is the re-parse of the returned text (its tree, reusable as that text's parse).</summary>
+    public static string Write(string path, YDocument original, YNode intended, YamlLimits limits, out bool surgical, out YDocument verified)
     {
         var patched = YamlPatcher.TryPatch(original, intended);
-        if (patched is not null && Verifies(path, patched, intended, limits))
+        if (patched is not null && Verifies(path, patched, intended, limits, out verified))
         {
             surgical = true;
             return patched;
@@ -23,7 +27,7 @@ internal static class RegistryWriter
 
         surgical = false;
         var emitted = YamlEmitter.Emit(intended, original.NewLine);
-        if (Verifies(path, emitted, intended, limits))
+        if (Verifies(path, emitted, intended, limits, out verified))
         {
             return emitted;
         }
@@ -31,11 +35,12 @@ internal static class RegistryWriter
         throw RegistryErrors.At(RegistryErrorKind.Io, path, "the registry could not be written in a form that reads back to the same values; nothing was written.");
     }
 
-    private static bool Verifies(string path, string text, YNode intended, YamlLimits limits)
+    private static bool Verifies(string path, string text, YNode intended, YamlLimits limits, out YDocument reparsed)
     {
+        reparsed = null!;
         try
         {
-            var reparsed = RegistryYamlParser.Parse(path, text, hasBom: false, limits);
+            reparsed = RegistryYamlParser.Parse(path, text, hasBom: false, limits);
             RegistryMapper.Map(path, reparsed);
             return reparsed.Root is not null && YamlEquality.Same(reparsed.Root, intended);
         }

@@ -70,13 +70,28 @@ internal static class RegistryYamlParser
 
     public static YDocument Parse(string path, string text, bool hasBom, YamlLimits limits)
     {
+        // The common subset (block maps and sequences, one-line scalars and flow collections, comments)
+        // is read by a direct scanner; anything else, and every error, goes through YamlDotNet so
+        // that behaviour and messages are exactly those of the full parser.
+        var fast = FastYamlScanner.TryParse(path, text, limits);
+        if (fast.Parsed)
+        {
+            return new YDocument(text, fast.Root, hasBom);
+        }
+
+        return ParseWithYamlDotNet(path, text, hasBom, limits);
+    }
+
+    /// <summary>Parses with YamlDotNet's event parser only (no fast path).</summary>
+    internal static YDocument ParseWithYamlDotNet(string path, string text, bool hasBom, YamlLimits limits)
+    {
         var parser = new Parser(new Scanner(new StringReader(text), skipComments: true));
-        var builder = new Builder(path, text, limits);
+        var builder = new TreeBuilder(path, text, limits);
         try
         {
             while (parser.MoveNext())
             {
-                builder.Accept(parser.Current!);
+                Accept(builder, parser.Current!);
             }
         }
         catch (YamlException ex)
@@ -85,6 +100,35 @@ internal static class RegistryYamlParser
         }
 
         return new YDocument(text, builder.Root, hasBom);
+    }
+
+    private static void Accept(TreeBuilder builder, ParsingEvent ev)
+    {
+        var start = (int)ev.Start.Index;
+        var end = (int)ev.End.Index;
+        var line = (int)ev.Start.Line;
+        var column = (int)ev.Start.Column;
+        switch (ev)
+        {
+            case DocumentStart:
+                builder.DocumentStart(line, column);
+                break;
+            case Scalar scalar:
+                builder.Scalar(scalar.Value, scalar.Style, scalar.Tag.IsEmpty ? null : scalar.Tag.Value, scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value, start, end, line, column);
+                break;
+            case MappingStart mappingStart:
+                builder.StartCollection(isMap: true, mappingStart.Style == MappingStyle.Flow, mappingStart.Tag.IsEmpty ? null : mappingStart.Tag.Value, mappingStart.Anchor.IsEmpty ? null : mappingStart.Anchor.Value, start, end, line, column);
+                break;
+            case SequenceStart sequenceStart:
+                builder.StartCollection(isMap: false, sequenceStart.Style == SequenceStyle.Flow, sequenceStart.Tag.IsEmpty ? null : sequenceStart.Tag.Value, sequenceStart.Anchor.IsEmpty ? null : sequenceStart.Anchor.Value, start, end, line, column);
+                break;
+            case MappingEnd or SequenceEnd:
+                builder.EndCollection(start);
+                break;
+            case AnchorAlias alias:
+                builder.Alias(alias.Value.Value, start, end, line, column);
+                break;
+        }
     }
 
     private static RegistryException Translate(string path, string text, YamlException ex)
@@ -162,7 +206,8 @@ internal static class RegistryYamlParser
         public HashSet<string>? Keys { get; set; }
     }
 
-    private sealed class Builder(string path, string text, YamlLimits limits)
+    /// <summary>Builds the span-tracking tree from parse events (from YamlDotNet or the fast scanner), enforcing the limits.</summary>
+    internal sealed class TreeBuilder(string path, string text, YamlLimits limits)
     {
         private readonly Stack<Frame> stack = new();
         private readonly Dictionary<string, YNode> anchors = new(StringComparer.Ordinal);
@@ -171,96 +216,79 @@ internal static class RegistryYamlParser
 
         public YNode? Root { get; private set; }
 
-        public void Accept(ParsingEvent ev)
+        public int Depth => stack.Count;
+
+        public void DocumentStart(int line, int column)
         {
-            switch (ev)
+            if (documents > 0)
             {
-                case DocumentStart start:
-                    if (documents > 0)
-                    {
-                        throw RegistryErrors.At(RegistryErrorKind.Syntax, path, "registry must hold a single YAML document, found a second one.", (int)start.Start.Line, (int)start.Start.Column);
-                    }
-
-                    documents++;
-                    break;
-                case Scalar scalar:
-                    {
-                        var node = new YScalar(scalar.Value, scalar.Style);
-                        SetStart(node, ev, scalar.Tag.IsEmpty ? null : scalar.Tag.Value, scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value);
-                        node.End = TrimEnd((int)ev.Start.Index, (int)ev.End.Index);
-                        Attach(node, ev);
-                        break;
-                    }
-
-                case MappingStart mappingStart:
-                    {
-                        CheckDepth(ev);
-                        var node = new YMap { Flow = mappingStart.Style == MappingStyle.Flow };
-                        SetStart(node, ev, mappingStart.Tag.IsEmpty ? null : mappingStart.Tag.Value, mappingStart.Anchor.IsEmpty ? null : mappingStart.Anchor.Value);
-                        Attach(node, ev);
-                        stack.Push(new Frame(node));
-                        break;
-                    }
-
-                case SequenceStart sequenceStart:
-                    {
-                        CheckDepth(ev);
-                        var node = new YSeq { Flow = sequenceStart.Style == SequenceStyle.Flow };
-                        SetStart(node, ev, sequenceStart.Tag.IsEmpty ? null : sequenceStart.Tag.Value, sequenceStart.Anchor.IsEmpty ? null : sequenceStart.Anchor.Value);
-                        Attach(node, ev);
-                        stack.Push(new Frame(node));
-                        break;
-                    }
-
-                case MappingEnd or SequenceEnd:
-                    {
-                        var frame = stack.Pop();
-                        var node = frame.Node;
-                        var flow = node is YMap { Flow: true } or YSeq { Flow: true };
-                        if (flow)
-                        {
-                            node.End = (int)ev.Start.Index + 1;
-                        }
-                        else
-                        {
-                            YNode? last = node switch
-                            {
-                                YMap m when m.Entries.Count > 0 => m.Entries[^1].Value,
-                                YSeq s when s.Items.Count > 0 => s.Items[^1],
-                                _ => null,
-                            };
-                            node.End = last is null ? node.Start : Math.Max(last.End, last.Start);
-                        }
-
-                        break;
-                    }
-
-                case AnchorAlias alias:
-                    {
-                        if (!anchors.TryGetValue(alias.Value.Value, out var target))
-                        {
-                            throw RegistryErrors.At(RegistryErrorKind.Syntax, path, $"alias *{alias.Value.Value} refers to no anchor defined before it.", (int)ev.Start.Line, (int)ev.Start.Column);
-                        }
-
-                        var clone = target.CloneForAlias(ref aliasBudget);
-                        if (aliasBudget < 0)
-                        {
-                            throw RegistryErrors.At(
-                                RegistryErrorKind.TooLarge,
-                                path,
-                                string.Create(CultureInfo.InvariantCulture, $"aliases expand to more than {limits.MaxAliasExpansions} nodes (an alias bomb?)."),
-                                (int)ev.Start.Line,
-                                (int)ev.Start.Column);
-                        }
-
-                        clone.Start = (int)ev.Start.Index;
-                        clone.End = (int)ev.End.Index;
-                        clone.Line = (int)ev.Start.Line;
-                        clone.Column = (int)ev.Start.Column;
-                        Attach(clone, ev);
-                        break;
-                    }
+                throw RegistryErrors.At(RegistryErrorKind.Syntax, path, "registry must hold a single YAML document, found a second one.", line, column);
             }
+
+            documents++;
+        }
+
+        public void Scalar(string value, ScalarStyle style, string? tag, string? anchor, int start, int end, int line, int column)
+        {
+            var node = new YScalar(value, style);
+            SetStart(node, tag, anchor, start, end, line, column);
+            node.End = TrimEnd(start, end);
+            Attach(node, line, column);
+        }
+
+        public void StartCollection(bool isMap, bool flow, string? tag, string? anchor, int start, int end, int line, int column)
+        {
+            CheckDepth(line, column);
+            YNode node = isMap ? new YMap { Flow = flow } : new YSeq { Flow = flow };
+            SetStart(node, tag, anchor, start, end, line, column);
+            Attach(node, line, column);
+            stack.Push(new Frame(node));
+        }
+
+        public void EndCollection(int start)
+        {
+            var frame = stack.Pop();
+            var node = frame.Node;
+            var flow = node is YMap { Flow: true } or YSeq { Flow: true };
+            if (flow)
+            {
+                node.End = start + 1;
+            }
+            else
+            {
+                YNode? last = node switch
+                {
+                    YMap m when m.Entries.Count > 0 => m.Entries[^1].Value,
+                    YSeq s when s.Items.Count > 0 => s.Items[^1],
+                    _ => null,
+                };
+                node.End = last is null ? node.Start : Math.Max(last.End, last.Start);
+            }
+        }
+
+        public void Alias(string name, int start, int end, int line, int column)
+        {
+            if (!anchors.TryGetValue(name, out var target))
+            {
+                throw RegistryErrors.At(RegistryErrorKind.Syntax, path, $"alias *{name} refers to no anchor defined before it.", line, column);
+            }
+
+            var clone = target.CloneForAlias(ref aliasBudget);
+            if (aliasBudget < 0)
+            {
+                throw RegistryErrors.At(
+                    RegistryErrorKind.TooLarge,
+                    path,
+                    string.Create(CultureInfo.InvariantCulture, $"aliases expand to more than {limits.MaxAliasExpansions} nodes (an alias bomb?)."),
+                    line,
+                    column);
+            }
+
+            clone.Start = start;
+            clone.End = end;
+            clone.Line = line;
+            clone.Column = column;
+            Attach(clone, line, column);
         }
 
         private int TrimEnd(int start, int end)
@@ -274,7 +302,7 @@ internal static class RegistryYamlParser
             return end;
         }
 
-        private void CheckDepth(ParsingEvent ev)
+        private void CheckDepth(int line, int column)
         {
             if (stack.Count + 1 > limits.MaxDepth)
             {
@@ -282,17 +310,17 @@ internal static class RegistryYamlParser
                     RegistryErrorKind.TooLarge,
                     path,
                     string.Create(CultureInfo.InvariantCulture, $"nesting is deeper than the {limits.MaxDepth}-level limit."),
-                    (int)ev.Start.Line,
-                    (int)ev.Start.Column);
+                    line,
+                    column);
             }
         }
 
-        private void SetStart(YNode node, ParsingEvent ev, string? tag, string? anchor)
+        private void SetStart(YNode node, string? tag, string? anchor, int start, int end, int line, int column)
         {
-            node.Start = (int)ev.Start.Index;
-            node.End = (int)ev.End.Index;
-            node.Line = (int)ev.Start.Line;
-            node.Column = (int)ev.Start.Column;
+            node.Start = start;
+            node.End = end;
+            node.Line = line;
+            node.Column = column;
             node.Tag = tag;
             node.Anchor = anchor;
             if (anchor is not null)
@@ -301,7 +329,7 @@ internal static class RegistryYamlParser
             }
         }
 
-        private void Attach(YNode node, ParsingEvent ev)
+        private void Attach(YNode node, int line, int column)
         {
             if (stack.Count == 0)
             {
@@ -321,7 +349,7 @@ internal static class RegistryYamlParser
             {
                 if (node is not YScalar key)
                 {
-                    throw RegistryErrors.At(RegistryErrorKind.Syntax, path, "only plain text keys are supported, not a mapping or sequence used as a key.", (int)ev.Start.Line, (int)ev.Start.Column);
+                    throw RegistryErrors.At(RegistryErrorKind.Syntax, path, "only plain text keys are supported, not a mapping or sequence used as a key.", line, column);
                 }
 
                 if (IsDuplicate(frame, map, key.Value))
@@ -376,7 +404,7 @@ internal static class RegistryYamlParser
                 return true;
             }
 
-            if (map.Entries.Count >= 16)
+            if (map.Entries.Count >= 48)
             {
                 frame.Keys = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var entry in map.Entries)
