@@ -144,7 +144,7 @@ public sealed class HermesCliKanbanGatewayTests : IDisposable
         var result = await gateway.CommentAsync("hi");
 
         result.Outcome.Should().Be(KanbanOutcome.Failed);
-        result.Reason.Should().Contain("could not start");
+        result.Reason.Should().Contain("no-such-hermes").And.Contain("was not found");
     }
 
     [Fact]
