@@ -144,7 +144,9 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             artifacts = DriftDiff.Merge(artifacts, await ProbeArtifactsAsync(followUp, cancellationToken).ConfigureAwait(false));
         }
 
-        var now = _time.GetUtcNow();
+        // Whole seconds, as the registry's timestamps are written (2026-11-20T10:05:00Z).
+        var utcNow = _time.GetUtcNow();
+        var now = utcNow.AddTicks(-(utcNow.Ticks % TimeSpan.TicksPerSecond));
         var stateFile = new CoalescingStateFile(_fileSystem, StatePath(workspace), _logger);
         var state = stateFile.Load();
         var diff = DriftDiff.Compute(

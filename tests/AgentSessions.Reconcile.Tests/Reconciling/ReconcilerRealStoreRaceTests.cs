@@ -104,4 +104,18 @@ public sealed class ReconcilerRealStoreRaceTests : IDisposable
         process.WaitForExit(30_000).Should().BeTrue("flock + python must finish within its bound");
         process.ExitCode.Should().Be(0, stderr);
     }
+
+    [Fact]
+    public async Task ReconcileAsync_RegistersSession_StampsWholeSecondTimestamps()
+    {
+        var store = _workspace.Store();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 5, 0, 123, TimeSpan.Zero).AddTicks(4567));
+        var probe = new FakeSessionProbe().AddTmuxSession("lab-api-creator-claude", cwd: "/home/u/lab/api", pid: 77, command: "claude");
+        var reconciler = Reconciler.Create(store, probe, new ReconcilerOptions { WorkspaceName = "lab", StateDirectory = Path.Combine(_workspace.Root, "state") }, time);
+
+        await reconciler.ReconcileAsync(new ReconcileRequest());
+
+        _workspace.Read().Should().Contain("updated_at: 2026-11-20T10:05:00Z");
+        (await store.LoadAsync()).Find("lab-api-creator-claude")!.UpdatedAt.Should().Be(new DateTimeOffset(2026, 11, 20, 10, 5, 0, TimeSpan.Zero));
+    }
 }
