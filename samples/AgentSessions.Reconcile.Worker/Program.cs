@@ -22,13 +22,12 @@ catch (ArgumentException e)
 
 var builder = Host.CreateApplicationBuilder(); // the settings above are all the configuration it reads
 builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is the jsonl card
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(sp => Reconciler.Create(
-    RegistryStore.Create(new RegistryStoreOptions { WorkspaceRoot = settings.Workspace }, sp.GetService<TimeProvider>()),
-    SessionProbe.Create(new SessionProbeOptions { TmuxSocketName = settings.TmuxSocket, TmuxSocketPath = settings.TmuxSocketPath }),
-    new ReconcilerOptions(),
-    sp.GetService<TimeProvider>(),
-    sp.GetService<ILoggerFactory>()));
+builder.Services.AddAgentSessionsReconcile(o =>
+{
+    o.WorkspaceRoot = settings.Workspace;
+    o.Probe.TmuxSocketName = settings.TmuxSocket;
+    o.Probe.TmuxSocketPath = settings.TmuxSocketPath;
+});
 builder.Services.AddSingleton(sp => settings.Gateway switch
 {
     "sqlite" => HermesKanban.CreateSqliteGateway(new HermesKanbanOptions(), sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>()),
