@@ -87,6 +87,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         if (options?.DryRun == true)
         {
             var loaded = Read(out _);
+            loaded.TakeSnapshot();
             var value = apply(loaded.Registry);
             var text = Render(loaded, out _, out _);
             return new RegistryUpdateResult<TResult>(value, text is not null, written: false, loaded.Registry, text);
@@ -104,6 +105,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         using var held = await AcquireLockAsync(cancellationToken).ConfigureAwait(false);
         RemoveStaleTemporaryFiles();
         var current = Read(out var oldBytes);
+        current.TakeSnapshot();
         var result = apply(current.Registry);
         var newText = Render(current, out var bom, out var verified);
         if (newText is null)

@@ -111,6 +111,51 @@ public sealed class RegistryWriterVerificationTests : IDisposable
         Directory.GetFiles(Path.GetDirectoryName(ws.RegistryPath)!, "*.tmp-*").Should().BeEmpty();
     }
 
+    private const string Nested = """
+        sessions:
+          - name: a
+            status: running
+            pane: { pid: 1, cmd: claude, cwd: /x }
+            agent_identities:
+              claude: { session_id: s1 }
+            jobs:
+              - job_id: j1
+                status: running
+          - name: b
+            status: running
+        """;
+
+    [Theory]
+    [InlineData(0, "pid: 2")]
+    [InlineData(1, "session_id: s2")]
+    [InlineData(2, "status: completed")]
+    [InlineData(3, "job_id: j2")]
+    [InlineData(4, "codex:")]
+    public async Task UpdateAsync_InPlaceChangeDeepInARow_IsWrittenDespiteSnapshot(int change, string expected)
+    {
+        ws.Write(Nested);
+        var store = ws.Store();
+        await store.UpdateAsync(r => r.Sessions[1].LastVisibleNote = "first write, so the store holds a reused parse");
+
+        var result = await store.UpdateAsync(r =>
+        {
+            var row = r.Sessions[0];
+            switch (change)
+            {
+                case 0: row.Pane!.Pid = 2; break;
+                case 1: row.AgentIdentities["claude"]["session_id"] = "s2"; break;
+                case 2: row.Jobs[0].Status = JobStatus.Completed; break;
+                case 3: row.Jobs.Add(new JobEntry("j2") { Status = JobStatus.Running }); break;
+                default: row.AgentIdentities["codex"] = new Dictionary<string, string?> { ["id"] = "c" }; break;
+            }
+
+            return change;
+        });
+
+        result.Written.Should().BeTrue();
+        ws.Read().Should().Contain(expected);
+    }
+
     private static long Inode(string path) => long.Parse(Run("stat", "-c", "%i", path).Trim(), CultureInfo.InvariantCulture);
 
     private static string Run(string file, params string[] args)

@@ -20,6 +20,19 @@ internal sealed class LoadedRegistry
 
     /// <summary>Gets the source node of each session row and job, by reference.</summary>
     public Dictionary<object, YMap> Sources { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Gets the rows' values as they were before a change was applied (see <see cref="TakeSnapshot"/>), or <see langword="null"/>.</summary>
+    public Dictionary<SessionRow, RowSnapshot>? Snapshots { get; private set; }
+
+    /// <summary>Records every row's values, so composing can reuse the parsed node of rows a change leaves alone.</summary>
+    public void TakeSnapshot()
+    {
+        Snapshots = new Dictionary<SessionRow, RowSnapshot>(Registry.Sessions.Count, ReferenceEqualityComparer.Instance);
+        foreach (var row in Registry.Sessions)
+        {
+            Snapshots[row] = new RowSnapshot(row);
+        }
+    }
 }
 
 /// <summary>Maps a parsed document to the typed <see cref="Registry"/>, validating types and words.</summary>
