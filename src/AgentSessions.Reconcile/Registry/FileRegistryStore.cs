@@ -87,6 +87,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         if (options?.DryRun == true)
         {
             var loaded = Read(out _);
+            loaded.TakeSnapshot();
             var value = apply(loaded.Registry);
             var text = Render(loaded, out _, out _);
             return new RegistryUpdateResult<TResult>(value, text is not null, written: false, loaded.Registry, text);
@@ -104,6 +105,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         using var held = await AcquireLockAsync(cancellationToken).ConfigureAwait(false);
         RemoveStaleTemporaryFiles();
         var current = Read(out var oldBytes);
+        current.TakeSnapshot();
         var result = apply(current.Registry);
         var newText = Render(current, out var bom, out var verified);
         if (newText is null)
@@ -122,12 +124,38 @@ internal sealed class FileRegistryStore : IRegistryStore
                 owner = (uid, gid);
             }
 
-            WriteAtomically(RegistryPath, newBytes, mode, owner);
-            lastParse = new ParsedFile(newBytes, new YDocument(verified!.Text, verified.Root, bom));
-            if (existed)
+            // The new text goes to a fsync'd temp file; the current file gets a second name (a hard
+            // link: the old inode, whole and already on disk, mode and owner kept; a fsync'd copy where
+            // links are not possible); the new file is renamed into place, then the second name over
+            // the .bak, and the folder is fsync'd once. Every rename is atomic, so the registry and the
+            // .bak are each always a whole committed version, the .bak older than the registry.
+            var temp = WriteTemporary(RegistryPath, newBytes, mode, owner);
+            string? backupTemp = null;
+            try
             {
-                WriteAtomically(BackupPath, oldBytes!, mode, owner);
+                if (existed)
+                {
+                    backupTemp = PrepareBackup(oldBytes!, mode, owner);
+                }
+
+                File.Move(temp, RegistryPath, overwrite: true);
+                if (backupTemp is not null)
+                {
+                    File.Move(backupTemp, BackupPath, overwrite: true);
+                }
             }
+            finally
+            {
+                // Normally already renamed away; rename(2) also does nothing when both names are one file.
+                TryDelete(temp);
+                if (backupTemp is not null)
+                {
+                    TryDelete(backupTemp);
+                }
+            }
+
+            FsyncFolder();
+            lastParse = new ParsedFile(newBytes, new YDocument(verified!.Text, verified.Root, bom));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -287,9 +315,30 @@ internal sealed class FileRegistryStore : IRegistryStore
         }
     }
 
-    private void WriteAtomically(string target, byte[] bytes, UnixFileMode mode, (uint Uid, uint Gid)? owner)
+    /// <summary>Gives the current registry file a temp second name (hard link, else a fsync'd copy of <paramref name="oldBytes"/>); returns it.</summary>
+    private string PrepareBackup(byte[] oldBytes, UnixFileMode mode, (uint Uid, uint Gid)? owner)
     {
-        var temp = string.Create(CultureInfo.InvariantCulture, $"{target}.tmp-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}");
+        // link(2) would link a symbolic link itself, not the file it names: copy in that case.
+        if (!OperatingSystem.IsWindows() && new FileInfo(RegistryPath).LinkTarget is null)
+        {
+            var linkTemp = TemporaryName(BackupPath);
+            if (NativeMethods.Link(RegistryPath, linkTemp) == 0)
+            {
+                return linkTemp;
+            }
+        }
+
+        // No hard links here (EXDEV, EPERM, ENOTSUP, …): write a copy of the old bytes.
+        return WriteTemporary(BackupPath, oldBytes, mode, owner);
+    }
+
+    private static string TemporaryName(string target) =>
+        string.Create(CultureInfo.InvariantCulture, $"{target}.tmp-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}");
+
+    /// <summary>Writes <paramref name="bytes"/> to a new fsync'd temp file next to <paramref name="target"/> with its mode and owner; returns its path.</summary>
+    private static string WriteTemporary(string target, byte[] bytes, UnixFileMode mode, (uint Uid, uint Gid)? owner)
+    {
+        var temp = TemporaryName(target);
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
@@ -314,23 +363,25 @@ internal sealed class FileRegistryStore : IRegistryStore
                 throw new IOException($"cannot give {temp} its owner back (chown failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}).");
             }
 
-            File.Move(temp, target, overwrite: true);
+            return temp;
         }
         catch
         {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The original error matters more.
-            }
-
+            TryDelete(temp);
             throw;
         }
+    }
 
-        FsyncFolder();
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The original error matters more.
+        }
     }
 
     private void FsyncFolder()

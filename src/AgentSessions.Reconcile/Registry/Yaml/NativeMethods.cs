@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace AgentSessions.Reconcile.Yaml;
 
-/// <summary>The few POSIX calls the store needs that .NET does not expose: flock, fsync of a folder, chown.</summary>
+/// <summary>The few POSIX calls the store needs that .NET does not expose: flock, fsync of a folder, link, chown.</summary>
 internal static partial class NativeMethods
 {
     public const int LockEx = 2;
@@ -28,6 +28,9 @@ internal static partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Link(string existingPath, string newPath);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEuid();

@@ -105,8 +105,18 @@ internal static class RegistryComposer
         var items = new List<YNode>(registry.Sessions.Count);
         for (var i = 0; i < registry.Sessions.Count; i++)
         {
+            var row = registry.Sessions[i];
+            if (sources[i] is { } source && loaded.Snapshots is { } snapshots && row is not null
+                && snapshots.TryGetValue(row, out var snapshot) && snapshot.Unchanged(row)
+                && loaded.Sources.TryGetValue(row, out var loadedFrom) && ReferenceEquals(loadedFrom, source))
+            {
+                // Untouched since the snapshot taken at load: its parsed node is its composition.
+                items.Add(source);
+                continue;
+            }
+
             var field = string.Create(CultureInfo.InvariantCulture, $"sessions[{i}]");
-            items.Add(Row(loaded, reader, sources[i], registry.Sessions[i], field));
+            items.Add(Row(loaded, reader, sources[i], row!, field));
         }
 
         return Seq(orig, origSeq, items);

@@ -20,6 +20,19 @@ internal sealed class LoadedRegistry
 
     /// <summary>Gets the source node of each session row and job, by reference.</summary>
     public Dictionary<object, YMap> Sources { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Gets the rows' values as they were before a change was applied (see <see cref="TakeSnapshot"/>), or <see langword="null"/>.</summary>
+    public Dictionary<SessionRow, RowSnapshot>? Snapshots { get; private set; }
+
+    /// <summary>Records every row's values, so composing can reuse the parsed node of rows a change leaves alone.</summary>
+    public void TakeSnapshot()
+    {
+        Snapshots = new Dictionary<SessionRow, RowSnapshot>(Registry.Sessions.Count, ReferenceEqualityComparer.Instance);
+        foreach (var row in Registry.Sessions)
+        {
+            Snapshots[row] = new RowSnapshot(row);
+        }
+    }
 }
 
 /// <summary>Maps a parsed document to the typed <see cref="Registry"/>, validating types and words.</summary>
@@ -28,7 +41,14 @@ internal static class RegistryMapper
     public const string StatusWords = "running, stopped, terminated or archived";
     public const string JobStatusWords = "running, completed, error or cancelled";
 
-    public static LoadedRegistry Map(string path, YDocument document)
+    public static LoadedRegistry Map(string path, YDocument document) => Map(path, document, trustedRow: null);
+
+    /// <summary>
+    /// Maps a document; rows for which <paramref name="trustedRow"/> is true are only checked for a
+    /// unique name and are not read (nor added to the result). The writer's verification uses this
+    /// for rows it has already shown equal, node by node, to rows that mapped when the file was loaded.
+    /// </summary>
+    public static LoadedRegistry Map(string path, YDocument document, Func<int, bool>? trustedRow)
     {
         var registry = new Registry();
         var loaded = new LoadedRegistry(path, document, registry);
@@ -77,6 +97,16 @@ internal static class RegistryMapper
             if (seq.Items[i] is not YMap rowNode)
             {
                 throw Error(path, seq.Items[i], field, "each session must be a mapping with at least a name, not a " + KindOf(seq.Items[i]) + ".");
+            }
+
+            if (trustedRow is not null && trustedRow(i))
+            {
+                if (rowNode.Get("name") is not YScalar { Value: { Length: > 0 } trustedName } trustedNode || !names.Add(trustedName))
+                {
+                    throw Error(path, rowNode.Get("name") ?? rowNode, field + ".name", "duplicate or missing session name; names must be unique.");
+                }
+
+                continue;
             }
 
             var row = reader.Row(rowNode, field);

@@ -16,10 +16,19 @@ internal static class RegistryWriter
         Write(path, original, intended, limits, out surgical, out _);
 
     /// <summary>Writes and verifies; <paramref name="verified"/> is the re-parse of the returned text (its tree, reusable as that text's parse).</summary>
-    public static string Write(string path, YDocument original, YNode intended, YamlLimits limits, out bool surgical, out YDocument verified)
+    public static string Write(string path, YDocument original, YNode intended, YamlLimits limits, out bool surgical, out YDocument verified) =>
+        Write(path, original, intended, limits, tamper: null, out surgical, out verified);
+
+    /// <summary>Writes and verifies; <paramref name="tamper"/> (tests only) alters the surgical text before it is verified, to prove a bad edit is caught.</summary>
+    internal static string Write(string path, YDocument original, YNode intended, YamlLimits limits, Func<string, string>? tamper, out bool surgical, out YDocument verified)
     {
         var patched = YamlPatcher.TryPatch(original, intended);
-        if (patched is not null && Verifies(path, patched, intended, limits, out verified))
+        if (patched is not null && tamper is not null)
+        {
+            patched = tamper(patched);
+        }
+
+        if (patched is not null && Verifies(path, patched, intended, original.Root, limits, out verified))
         {
             surgical = true;
             return patched;
@@ -27,7 +36,7 @@ internal static class RegistryWriter
 
         surgical = false;
         var emitted = YamlEmitter.Emit(intended, original.NewLine);
-        if (Verifies(path, emitted, intended, limits, out verified))
+        if (Verifies(path, emitted, intended, original.Root, limits, out verified))
         {
             return emitted;
         }
@@ -35,19 +44,42 @@ internal static class RegistryWriter
         throw RegistryErrors.At(RegistryErrorKind.Io, path, "the registry could not be written in a form that reads back to the same values; nothing was written.");
     }
 
-    private static bool Verifies(string path, string text, YNode intended, YamlLimits limits, out YDocument reparsed)
+    /// <summary>
+    /// Re-parses <paramref name="text"/> in full and compares every node with <paramref name="intended"/>
+    /// by meaning; then maps it (types, words, unique names). Rows of the intended document that are
+    /// the very nodes parsed from the original file (untouched rows, which mapped when it was loaded)
+    /// and whose re-parse was just shown equal to them are not mapped again, only name-checked.
+    /// </summary>
+    private static bool Verifies(string path, string text, YNode intended, YNode? originalRoot, YamlLimits limits, out YDocument reparsed)
     {
         reparsed = null!;
         try
         {
             reparsed = RegistryYamlParser.Parse(path, text, hasBom: false, limits);
-            RegistryMapper.Map(path, reparsed);
-            return reparsed.Root is not null && YamlEquality.Same(reparsed.Root, intended);
+            if (reparsed.Root is null || !YamlEquality.Same(reparsed.Root, intended))
+            {
+                return false;
+            }
+
+            RegistryMapper.Map(path, reparsed, UntouchedRows(intended, originalRoot));
+            return true;
         }
         catch (RegistryException)
         {
             return false;
         }
+    }
+
+    private static Func<int, bool>? UntouchedRows(YNode intended, YNode? originalRoot)
+    {
+        if (intended is not YMap { } im || im.Get("sessions") is not YSeq intendedRows
+            || originalRoot is not YMap om || om.Get("sessions") is not YSeq originalRows)
+        {
+            return null;
+        }
+
+        var originals = new HashSet<YNode>(originalRows.Items, ReferenceEqualityComparer.Instance);
+        return i => i < intendedRows.Items.Count && !intendedRows.Items[i].ViaAlias && originals.Contains(intendedRows.Items[i]);
     }
 }
 
