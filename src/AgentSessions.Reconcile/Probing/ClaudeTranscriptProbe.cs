@@ -114,6 +114,7 @@ internal sealed class ClaudeTranscriptProbe
     private sealed class FolderSnapshot
     {
         private Dictionary<string, FileEntry>? byName;
+        private FileEntry[]? newestFirst;
 
         public FolderSnapshot(FileEntry[] entries)
         {
@@ -125,13 +126,47 @@ internal sealed class ClaudeTranscriptProbe
         public FileEntry[] Entries { get; }
 
         /// <summary>
+        /// Takes over the order of <paramref name="previous"/> when this listing holds exactly its
+        /// entries (same files, each with the same length and mtime): nothing to sort again.
+        /// </summary>
+        public FolderSnapshot InheritOrder(FolderSnapshot previous, int reused)
+        {
+            if (reused == Entries.Length && reused == previous.Entries.Length)
+            {
+                newestFirst = previous.newestFirst;
+            }
+
+            return this;
+        }
+
+        /// <summary>The entries newest first (mtime descending, then session id ordinal), sorted once per change.</summary>
+        public FileEntry[] NewestFirst()
+        {
+            if (newestFirst is null && Entries.Length > 0)
+            {
+                var sorted = (FileEntry[])Entries.Clone();
+                Array.Sort(sorted, static (a, b) =>
+                {
+                    var byTime = b.LastWriteUtc.CompareTo(a.LastWriteUtc);
+                    return byTime != 0
+                        ? byTime
+                        : a.Name.AsSpan(0, a.Name.Length - Extension.Length).SequenceCompareTo(b.Name.AsSpan(0, b.Name.Length - Extension.Length));
+                });
+                newestFirst = sorted;
+            }
+
+            return newestFirst ?? Entries;
+        }
+
+        /// <summary>
         /// The entry of this file from the previous pass, reused when its length and mtime did not
         /// change; a changed entry keeping the known head; or <see langword="null"/> for a new file.
         /// A listing of an unchanged folder comes back in the same order, so the entry at the same
         /// index is tried before the name index.
         /// </summary>
-        public FileEntry? Match(ReadOnlySpan<char> name, int index, long length, DateTime lastWriteUtc)
+        public FileEntry? Match(ReadOnlySpan<char> name, int index, long length, DateTime lastWriteUtc, out bool unchanged)
         {
+            unchanged = false;
             FileEntry? previous = null;
             if ((uint)index < (uint)Entries.Length && name.SequenceEqual(Entries[index].Name))
             {
@@ -148,9 +183,8 @@ internal sealed class ClaudeTranscriptProbe
                 return null;
             }
 
-            return previous.Length == length && previous.LastWriteUtc == lastWriteUtc
-                ? previous
-                : FileEntry.Changed(previous, length, lastWriteUtc);
+            unchanged = previous.Length == length && previous.LastWriteUtc == lastWriteUtc;
+            return unchanged ? previous : FileEntry.Changed(previous, length, lastWriteUtc);
         }
 
         private Dictionary<string, FileEntry> BuildIndex()
@@ -216,6 +250,7 @@ internal sealed class ClaudeTranscriptProbe
 
             var overall = ArtifactPresence.Missing;
             var transcripts = new List<ClaudeTranscript>();
+            var listedFolders = 0;
             foreach (var name in folderNames)
             {
                 var folder = GetFolder(name);
@@ -231,7 +266,8 @@ internal sealed class ClaudeTranscriptProbe
                 }
 
                 overall = ArtifactPresence.Present;
-                foreach (var file in folder.Snapshot.Entries)
+                listedFolders++;
+                foreach (var file in folder.Snapshot.NewestFirst())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var transcript = Describe(file);
@@ -247,11 +283,16 @@ internal sealed class ClaudeTranscriptProbe
                 }
             }
 
-            transcripts.Sort(static (a, b) =>
+            if (listedFolders > 1)
             {
-                var byTime = b.LastWrite.CompareTo(a.LastWrite);
-                return byTime != 0 ? byTime : string.CompareOrdinal(a.SessionId, b.SessionId);
-            });
+                // One folder's transcripts come newest first already; several (hashed keys) are merged.
+                transcripts.Sort(static (a, b) =>
+                {
+                    var byTime = b.LastWrite.CompareTo(a.LastWrite);
+                    return byTime != 0 ? byTime : string.CompareOrdinal(a.SessionId, b.SessionId);
+                });
+            }
+
             return new ClaudeProjectListing(overall, transcripts);
         }
 
@@ -383,6 +424,7 @@ internal sealed class ClaudeTranscriptProbe
         private static FolderSnapshot ListDirect(string path, FolderSnapshot previous)
         {
             var index = 0;
+            var reused = 0;
             var listing = new FileSystemEnumerable<FileEntry>(
                 path,
                 (ref FileSystemEntry entry) =>
@@ -392,20 +434,22 @@ internal sealed class ClaudeTranscriptProbe
                     // skipped when its head cannot be opened.
                     var length = entry.Length;
                     var lastWrite = entry.LastWriteTimeUtc.UtcDateTime;
-                    return previous.Match(entry.FileName, index++, length, lastWrite)
-                        ?? new FileEntry(entry.FileName.ToString(), entry.ToFullPath(), length, lastWrite);
+                    var match = previous.Match(entry.FileName, index++, length, lastWrite, out var unchanged);
+                    reused += unchanged ? 1 : 0;
+                    return match ?? new FileEntry(entry.FileName.ToString(), entry.ToFullPath(), length, lastWrite);
                 },
                 DirectOptions)
             {
                 ShouldIncludePredicate = static (ref FileSystemEntry entry) =>
                     !entry.IsDirectory && entry.FileName.EndsWith(Extension, StringComparison.Ordinal),
             };
-            return new FolderSnapshot([.. listing]);
+            return new FolderSnapshot([.. listing]).InheritOrder(previous, reused);
         }
 
         private static FolderSnapshot ListThroughAbstraction(IFileSystem fs, string path, FolderSnapshot previous)
         {
             var index = 0;
+            var reused = 0;
             var entries = new List<FileEntry>();
             foreach (var file in fs.DirectoryInfo.New(path).EnumerateFiles("*" + Extension))
             {
@@ -421,11 +465,12 @@ internal sealed class ClaudeTranscriptProbe
                     (length, lastWrite) = (-1, default);
                 }
 
-                entries.Add(previous.Match(file.Name, index++, length, lastWrite)
+                entries.Add(previous.Match(file.Name, index++, length, lastWrite, out var unchanged)
                     ?? new FileEntry(file.Name, file.FullName, length, lastWrite));
+                reused += unchanged ? 1 : 0;
             }
 
-            return new FolderSnapshot([.. entries]);
+            return new FolderSnapshot([.. entries]).InheritOrder(previous, reused);
         }
 
         private ClaudeTranscript? Describe(FileEntry file)

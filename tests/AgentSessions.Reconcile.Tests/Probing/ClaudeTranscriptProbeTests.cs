@@ -303,6 +303,26 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
     }
 
     [Fact]
+    public void Probe_SameMtime_OrderedBySessionIdOrdinalOnEveryPass()
+    {
+        var cwd = temp.CreateDirectory("work");
+        var folder = Folder(cwd);
+        var stamp = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        foreach (var id in new[] { "a", "a-b", "B", "a.b" })
+        {
+            Write(folder, id, Line(cwd, id), stamp);
+        }
+
+        var probe = CreateProbe();
+        string[] expected = ["B", "a", "a-b", "a.b"]; // string.CompareOrdinal of the ids, not of the file names.
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Select(t => t.SessionId).Should().Equal(expected);
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Select(t => t.SessionId).Should().Equal(expected);
+        File.SetLastWriteTimeUtc(Path.Combine(folder, "a.b.jsonl"), stamp.AddDays(1));
+
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Select(t => t.SessionId).Should().Equal("a.b", "B", "a", "a-b");
+    }
+
+    [Fact]
     public void Probe_FilesAddedAndRemovedBetweenPasses_ListsTheFolderAsItIsNow()
     {
         var cwd = temp.CreateDirectory("work");
