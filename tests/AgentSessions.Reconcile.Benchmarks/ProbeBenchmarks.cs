@@ -125,6 +125,42 @@ public class ProbeBenchmarks
         return sum;
     }
 
+    /// <summary>The file half of the floor alone: names of the 20,000 files, no stat.</summary>
+    [Benchmark]
+    public int FloorFilesOnly()
+    {
+        var count = 0;
+        foreach (var folder in folders)
+        {
+            foreach (var _ in Directory.EnumerateFiles(folder, "*.jsonl"))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The file half of <see cref="FloorWithStat"/> alone: names, length and mtime (one stat each).</summary>
+    [Benchmark]
+    public long FloorFilesWithStatOnly()
+    {
+        long sum = 0;
+        foreach (var folder in folders)
+        {
+            foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*.jsonl"))
+            {
+                sum += file.Length + file.LastWriteTimeUtc.Ticks;
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>The file half of <see cref="ProbePass"/> alone: transcripts of 200 cwds on a long-lived probe.</summary>
+    [Benchmark]
+    public async Task<int> ProbeArtifactsOnly() => (await warmProbe.ProbeArtifactsAsync(request)).TranscriptsByCwd.Count;
+
     /// <summary>A full pass (tmux + transcripts of 200 cwds) on a long-lived probe: heads remembered.</summary>
     [Benchmark]
     public async Task<int> ProbePass()

@@ -1,4 +1,5 @@
 using System.IO.Abstractions;
+using System.IO.Enumeration;
 using System.Text;
 
 namespace AgentSessions.Reconcile.Probing;
@@ -11,18 +12,37 @@ namespace AgentSessions.Reconcile.Probing;
 /// </summary>
 internal sealed class ClaudeTranscriptProbe
 {
+    private const string Extension = ".jsonl";
+
+    private static readonly EnumerationOptions DirectOptions = new()
+    {
+        // What IDirectoryInfo.EnumerateFiles("*.jsonl") does: nothing skipped, errors thrown.
+        AttributesToSkip = 0,
+        IgnoreInaccessible = false,
+        RecurseSubdirectories = false,
+        ReturnSpecialDirectories = false,
+    };
+
     private readonly ProbeSettings settings;
     private readonly IFileSystem fs;
     private readonly Lock gate = new();
-    private Dictionary<string, CachedHead> heads = new(StringComparer.Ordinal);
+    private Dictionary<string, FolderSnapshot> known = new(StringComparer.Ordinal);
 
     public ClaudeTranscriptProbe(ProbeSettings settings)
     {
         this.settings = settings;
         fs = settings.FileSystem;
+
+        // The real file system is listed with FileSystemEnumerable: the name, length and mtime of
+        // each entry come from the one lstat the enumerator does, with no FileInfo or wrapper per
+        // file. Any other IFileSystem (a mock, a decorator) goes through the abstraction.
+        UsesDirectEnumeration = fs.GetType() == typeof(FileSystem);
     }
 
     public string ProjectsDirectory => fs.Path.Combine(settings.ClaudeConfigDirectory, "projects");
+
+    /// <summary>Gets a value indicating whether folders are listed directly rather than through <see cref="IFileSystem"/>.</summary>
+    internal bool UsesDirectEnumeration { get; }
 
     public ClaudeProbeResult Probe(ArtifactRequest request, CancellationToken cancellationToken)
     {
@@ -42,15 +62,145 @@ internal sealed class ClaudeTranscriptProbe
                 pass.FindSessions(request.ClaudeSessionIds, presence);
             }
 
-            heads = pass.SeenHeads;
+            known = pass.Listed;
             return new ClaudeProbeResult(byCwd, presence);
         }
     }
 
-    private sealed record CachedHead(long Length, DateTime LastWriteUtc, TranscriptHead Head);
+    /// <summary>
+    /// One transcript file as listed in a pass. An entry whose length and mtime did not change is
+    /// carried over to the next pass as is, with its head and its <see cref="ClaudeTranscript"/>.
+    /// </summary>
+    private sealed class FileEntry
+    {
+        public FileEntry(string name, string path, long length, DateTime lastWriteUtc)
+        {
+            Name = name;
+            Path = path;
+            Length = length;
+            LastWriteUtc = lastWriteUtc;
+        }
 
-    /// <summary>A listed project folder: its transcript files, or <see langword="null"/> when it could not be read.</summary>
-    private sealed record Folder(ArtifactPresence Presence, IReadOnlyList<IFileInfo> Files);
+        public string Name { get; }
+
+        public string Path { get; }
+
+        /// <summary>Gets the length, or -1 when it could not be read (gone, dangling link).</summary>
+        public long Length { get; }
+
+        public DateTime LastWriteUtc { get; }
+
+        /// <summary>Gets or sets the head last read from this file (in this or an earlier pass), if any.</summary>
+        public TranscriptHead? KnownHead { get; set; }
+
+        public long KnownHeadLength { get; set; }
+
+        public DateTime KnownHeadWrite { get; set; }
+
+        /// <summary>Gets or sets the description built from this entry, once described.</summary>
+        public ClaudeTranscript? Transcript { get; set; }
+
+        /// <summary>The same file, changed since <paramref name="previous"/> was listed: its head may still answer.</summary>
+        public static FileEntry Changed(FileEntry previous, long length, DateTime lastWriteUtc) =>
+            new(previous.Name, previous.Path, length, lastWriteUtc)
+            {
+                KnownHead = previous.KnownHead,
+                KnownHeadLength = previous.KnownHeadLength,
+                KnownHeadWrite = previous.KnownHeadWrite,
+            };
+    }
+
+    /// <summary>The transcript files of a project folder, in listing order.</summary>
+    private sealed class FolderSnapshot
+    {
+        private Dictionary<string, FileEntry>? byName;
+        private FileEntry[]? newestFirst;
+
+        public FolderSnapshot(FileEntry[] entries)
+        {
+            Entries = entries;
+        }
+
+        public static FolderSnapshot Empty { get; } = new([]);
+
+        public FileEntry[] Entries { get; }
+
+        /// <summary>
+        /// Takes over the order of <paramref name="previous"/> when this listing holds exactly its
+        /// entries (same files, each with the same length and mtime): nothing to sort again.
+        /// </summary>
+        public FolderSnapshot InheritOrder(FolderSnapshot previous, int reused)
+        {
+            if (reused == Entries.Length && reused == previous.Entries.Length)
+            {
+                newestFirst = previous.newestFirst;
+            }
+
+            return this;
+        }
+
+        /// <summary>The entries newest first (mtime descending, then session id ordinal), sorted once per change.</summary>
+        public FileEntry[] NewestFirst()
+        {
+            if (newestFirst is null && Entries.Length > 0)
+            {
+                var sorted = (FileEntry[])Entries.Clone();
+                Array.Sort(sorted, static (a, b) =>
+                {
+                    var byTime = b.LastWriteUtc.CompareTo(a.LastWriteUtc);
+                    return byTime != 0
+                        ? byTime
+                        : a.Name.AsSpan(0, a.Name.Length - Extension.Length).SequenceCompareTo(b.Name.AsSpan(0, b.Name.Length - Extension.Length));
+                });
+                newestFirst = sorted;
+            }
+
+            return newestFirst ?? Entries;
+        }
+
+        /// <summary>
+        /// The entry of this file from the previous pass, reused when its length and mtime did not
+        /// change; a changed entry keeping the known head; or <see langword="null"/> for a new file.
+        /// A listing of an unchanged folder comes back in the same order, so the entry at the same
+        /// index is tried before the name index.
+        /// </summary>
+        public FileEntry? Match(ReadOnlySpan<char> name, int index, long length, DateTime lastWriteUtc, out bool unchanged)
+        {
+            unchanged = false;
+            FileEntry? previous = null;
+            if ((uint)index < (uint)Entries.Length && name.SequenceEqual(Entries[index].Name))
+            {
+                previous = Entries[index];
+            }
+            else
+            {
+                byName ??= BuildIndex();
+                byName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out previous);
+            }
+
+            if (previous is null)
+            {
+                return null;
+            }
+
+            unchanged = previous.Length == length && previous.LastWriteUtc == lastWriteUtc;
+            return unchanged ? previous : FileEntry.Changed(previous, length, lastWriteUtc);
+        }
+
+        private Dictionary<string, FileEntry> BuildIndex()
+        {
+            var index = new Dictionary<string, FileEntry>(Entries.Length, StringComparer.Ordinal);
+            foreach (var entry in Entries)
+            {
+                index[entry.Name] = entry;
+            }
+
+            return index;
+        }
+    }
+
+    /// <summary>A listed project folder: its transcript files, or none when it is missing or could not be read.</summary>
+    private sealed record Folder(ArtifactPresence Presence, FolderSnapshot Snapshot);
 
     /// <summary>State of one pass: every folder listed once, every real path resolved once.</summary>
     private sealed class Pass
@@ -67,7 +217,8 @@ internal sealed class ClaudeTranscriptProbe
             this.cancellationToken = cancellationToken;
         }
 
-        public Dictionary<string, CachedHead> SeenHeads { get; } = new(StringComparer.Ordinal);
+        /// <summary>Gets the folders listed in this pass: what the next pass compares against.</summary>
+        public Dictionary<string, FolderSnapshot> Listed { get; } = new(StringComparer.Ordinal);
 
         private IFileSystem Fs => owner.fs;
 
@@ -99,6 +250,7 @@ internal sealed class ClaudeTranscriptProbe
 
             var overall = ArtifactPresence.Missing;
             var transcripts = new List<ClaudeTranscript>();
+            var listedFolders = 0;
             foreach (var name in folderNames)
             {
                 var folder = GetFolder(name);
@@ -114,7 +266,8 @@ internal sealed class ClaudeTranscriptProbe
                 }
 
                 overall = ArtifactPresence.Present;
-                foreach (var file in folder.Files)
+                listedFolders++;
+                foreach (var file in folder.Snapshot.NewestFirst())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var transcript = Describe(file);
@@ -130,11 +283,16 @@ internal sealed class ClaudeTranscriptProbe
                 }
             }
 
-            transcripts.Sort(static (a, b) =>
+            if (listedFolders > 1)
             {
-                var byTime = b.LastWrite.CompareTo(a.LastWrite);
-                return byTime != 0 ? byTime : string.CompareOrdinal(a.SessionId, b.SessionId);
-            });
+                // One folder's transcripts come newest first already; several (hashed keys) are merged.
+                transcripts.Sort(static (a, b) =>
+                {
+                    var byTime = b.LastWrite.CompareTo(a.LastWrite);
+                    return byTime != 0 ? byTime : string.CompareOrdinal(a.SessionId, b.SessionId);
+                });
+            }
+
             return new ClaudeProjectListing(overall, transcripts);
         }
 
@@ -156,7 +314,7 @@ internal sealed class ClaudeTranscriptProbe
             {
                 if (IsPlainFileName(id))
                 {
-                    wanted[id + ".jsonl"] = id;
+                    wanted[id + Extension] = id;
                 }
             }
 
@@ -176,7 +334,7 @@ internal sealed class ClaudeTranscriptProbe
                     continue;
                 }
 
-                foreach (var file in folder.Files)
+                foreach (var file in folder.Snapshot.Entries)
                 {
                     if (wanted.Remove(file.Name, out var id))
                     {
@@ -239,63 +397,111 @@ internal sealed class ClaudeTranscriptProbe
             }
 
             var path = Fs.Path.Combine(owner.ProjectsDirectory, name);
+            var previous = owner.known.GetValueOrDefault(name) ?? FolderSnapshot.Empty;
             try
             {
-                var info = Fs.DirectoryInfo.New(path);
-                if (!info.Exists)
+                if (!Fs.Directory.Exists(path))
                 {
-                    folder = new Folder(ArtifactPresence.Missing, []);
+                    folder = new Folder(ArtifactPresence.Missing, FolderSnapshot.Empty);
                 }
                 else
                 {
-                    folder = new Folder(ArtifactPresence.Present, [.. info.EnumerateFiles("*.jsonl")]);
+                    var snapshot = owner.UsesDirectEnumeration ? ListDirect(path, previous) : ListThroughAbstraction(Fs, path, previous);
+                    folder = new Folder(ArtifactPresence.Present, snapshot);
+                    Listed[name] = snapshot;
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                folder = new Folder(ArtifactPresence.Unknown, []);
+                folder = new Folder(ArtifactPresence.Unknown, FolderSnapshot.Empty);
             }
 
             folders[name] = folder;
             return folder;
         }
 
-        private ClaudeTranscript? Describe(IFileInfo file)
+        /// <summary>The real file system: one getdents pass and one lstat per transcript, nothing else.</summary>
+        private static FolderSnapshot ListDirect(string path, FolderSnapshot previous)
         {
-            var path = file.FullName;
-            long length;
-            DateTime lastWrite;
-            try
-            {
-                if (!file.Exists)
+            var index = 0;
+            var reused = 0;
+            var listing = new FileSystemEnumerable<FileEntry>(
+                path,
+                (ref FileSystemEntry entry) =>
                 {
-                    return null; // Gone since the listing, or a dangling link.
+                    // Length and mtime come from the entry's single (l)stat; a link is followed. A
+                    // file gone since the listing reads as length 0 at the epoch: it is tried, and
+                    // skipped when its head cannot be opened.
+                    var length = entry.Length;
+                    var lastWrite = entry.LastWriteTimeUtc.UtcDateTime;
+                    var match = previous.Match(entry.FileName, index++, length, lastWrite, out var unchanged);
+                    reused += unchanged ? 1 : 0;
+                    return match ?? new FileEntry(entry.FileName.ToString(), entry.ToFullPath(), length, lastWrite);
+                },
+                DirectOptions)
+            {
+                ShouldIncludePredicate = static (ref FileSystemEntry entry) =>
+                    !entry.IsDirectory && entry.FileName.EndsWith(Extension, StringComparison.Ordinal),
+            };
+            return new FolderSnapshot([.. listing]).InheritOrder(previous, reused);
+        }
+
+        private static FolderSnapshot ListThroughAbstraction(IFileSystem fs, string path, FolderSnapshot previous)
+        {
+            var index = 0;
+            var reused = 0;
+            var entries = new List<FileEntry>();
+            foreach (var file in fs.DirectoryInfo.New(path).EnumerateFiles("*" + Extension))
+            {
+                long length;
+                DateTime lastWrite;
+                try
+                {
+                    length = file.Exists ? file.Length : -1;
+                    lastWrite = file.Exists ? file.LastWriteTimeUtc : default;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    (length, lastWrite) = (-1, default);
                 }
 
-                length = file.Length;
-                lastWrite = file.LastWriteTimeUtc;
+                entries.Add(previous.Match(file.Name, index++, length, lastWrite, out var unchanged)
+                    ?? new FileEntry(file.Name, file.FullName, length, lastWrite));
+                reused += unchanged ? 1 : 0;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+
+            return new FolderSnapshot([.. entries]).InheritOrder(previous, reused);
+        }
+
+        private ClaudeTranscript? Describe(FileEntry file)
+        {
+            if (file.Transcript is { } known)
             {
-                return null;
+                return known; // Same length and mtime as when it was described.
+            }
+
+            if (file.Length < 0)
+            {
+                return null; // Gone since the listing, or a dangling link: tried again next pass.
             }
 
             TranscriptHead head;
-            if (owner.heads.TryGetValue(path, out var cached)
-                && ((cached.Length == length && cached.LastWriteUtc == lastWrite)
-                    || (cached.Head.IsComplete && length >= cached.Length)))
+            if (file.KnownHead is { } cached
+                && ((file.KnownHeadLength == file.Length && file.KnownHeadWrite == file.LastWriteUtc)
+                    || (cached.IsComplete && file.Length >= file.KnownHeadLength)))
             {
-                head = cached.Head;
+                // Transcripts are append-only: a complete head stays true while the file grows.
+                head = cached;
             }
             else
             {
                 try
                 {
-                    head = TranscriptHead.Read(Fs, path, owner.settings.TranscriptHeadBytes);
+                    head = TranscriptHead.Read(Fs, file.Path, owner.settings.TranscriptHeadBytes);
                 }
                 catch (FileNotFoundException)
                 {
-                    return null; // Deleted since the listing, or a dangling link.
+                    return null; // Deleted since the listing, or a dangling link: tried again next pass.
                 }
                 catch (DirectoryNotFoundException)
                 {
@@ -308,14 +514,17 @@ internal sealed class ClaudeTranscriptProbe
                 }
             }
 
-            SeenHeads[path] = new CachedHead(length, lastWrite, head);
-            var sessionId = file.Name[..^".jsonl".Length];
-            return new ClaudeTranscript(
+            file.KnownHead = head;
+            file.KnownHeadLength = file.Length;
+            file.KnownHeadWrite = file.LastWriteUtc;
+            var sessionId = file.Name[..^Extension.Length];
+            file.Transcript = new ClaudeTranscript(
                 sessionId,
-                path,
-                new DateTimeOffset(DateTime.SpecifyKind(lastWrite, DateTimeKind.Utc)),
+                file.Path,
+                new DateTimeOffset(DateTime.SpecifyKind(file.LastWriteUtc, DateTimeKind.Utc)),
                 head.Cwd,
                 head.SessionId);
+            return file.Transcript;
         }
 
         private bool CwdMatches(string recorded, string requested, string requestedReal)

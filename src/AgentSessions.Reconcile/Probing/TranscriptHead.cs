@@ -26,14 +26,16 @@ internal readonly record struct TranscriptHead(string? Cwd, string? SessionId)
             {
                 while (filled < maxBytes)
                 {
-                    var read = stream.Read(buffer, filled, maxBytes - filled);
-                    if (read == 0)
+                    var wanted = maxBytes - filled;
+                    var read = stream.Read(buffer, filled, wanted);
+                    filled += read;
+
+                    // A regular file reads short only at its end: no second read to learn it.
+                    if (read < wanted)
                     {
                         endOfFile = true;
                         break;
                     }
-
-                    filled += read;
                 }
             }
 

@@ -5,27 +5,38 @@ using AgentSessions.Reconcile.Probing;
 
 namespace AgentSessions.Reconcile.Tests.Probing;
 
-/// <summary>Claude transcript fixtures on the real file system.</summary>
-public sealed class ClaudeTranscriptProbeTests : IDisposable
+/// <summary>
+/// Claude transcript fixtures on the real file system, run twice: through the direct listing the
+/// probe uses for the real <see cref="FileSystem"/>, and through the <see cref="IFileSystem"/>
+/// abstraction it uses for any other file system.
+/// </summary>
+public abstract class ClaudeTranscriptProbeContract : IDisposable
 {
     private readonly TempFolder temp = new();
     private readonly string config;
 
-    public ClaudeTranscriptProbeTests()
+    protected ClaudeTranscriptProbeContract()
     {
         config = temp.CreateDirectory("claude");
     }
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose()
+    {
+        temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Gets the file system the probe reads (the real files either way).</summary>
+    protected abstract IFileSystem CreateFileSystem();
 
     private string Projects => Path.Combine(config, "projects");
 
     private ClaudeTranscriptProbe CreateProbe(int headBytes = 65536) =>
         new(ProbeSettings.From(
             new SessionProbeOptions { ClaudeConfigDirectory = config, HomeDirectory = temp.Path, TranscriptHeadBytes = headBytes },
-            new FileSystem()));
+            CreateFileSystem()));
 
-    private ClaudeProbeResult Probe(ClaudeTranscriptProbe probe, IEnumerable<string>? cwds = null, IEnumerable<string>? ids = null)
+    private protected static ClaudeProbeResult Probe(ClaudeTranscriptProbe probe, IEnumerable<string>? cwds = null, IEnumerable<string>? ids = null)
     {
         var request = new ArtifactRequest();
         foreach (var c in cwds ?? [])
@@ -43,7 +54,7 @@ public sealed class ClaudeTranscriptProbeTests : IDisposable
 
     private string Folder(string cwd) => Directory.CreateDirectory(Path.Combine(Projects, ClaudeProjectKeyTests.SdkKey(cwd))).FullName;
 
-    private static string Line(string? cwd, string? sessionId, string type = "user")
+    protected static string Line(string? cwd, string? sessionId, string type = "user")
     {
         var parts = new List<string> { $"\"type\":\"{type}\"" };
         if (sessionId is not null)
@@ -271,6 +282,94 @@ public sealed class ClaudeTranscriptProbeTests : IDisposable
     }
 
     [Fact]
+    public void Probe_UnchangedTranscript_LaterPassReusesTheDescriptionWithoutReopening()
+    {
+        var cwd = temp.CreateDirectory("work1");
+        var other = temp.CreateDirectory("work2");
+        var stamp = new DateTime(2026, 1, 5, 0, 0, 0, DateTimeKind.Utc);
+        var path = Write(Folder(cwd), "s", Line(cwd, "s"), stamp);
+        var probe = CreateProbe();
+        var first = Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Single();
+
+        // Same length, same mtime, another recorded cwd: only a reopened file could notice.
+        File.WriteAllText(path, Line(other, "s"), new UTF8Encoding(false));
+        new FileInfo(path).Length.Should().Be(Encoding.UTF8.GetByteCount(Line(cwd, "s")));
+        File.SetLastWriteTimeUtc(path, stamp);
+        var second = Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Single();
+
+        second.Should().BeSameAs(first);
+        second.RecordedCwd.Should().Be(cwd);
+        Probe(CreateProbe(), [cwd]).TranscriptsByCwd[cwd].Transcripts.Should().BeEmpty("a fresh probe reads the new head");
+    }
+
+    [Fact]
+    public void Probe_SameMtime_OrderedBySessionIdOrdinalOnEveryPass()
+    {
+        var cwd = temp.CreateDirectory("work");
+        var folder = Folder(cwd);
+        var stamp = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        foreach (var id in new[] { "a", "a-b", "B", "a.b" })
+        {
+            Write(folder, id, Line(cwd, id), stamp);
+        }
+
+        var probe = CreateProbe();
+        string[] expected = ["B", "a", "a-b", "a.b"]; // string.CompareOrdinal of the ids, not of the file names.
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Select(t => t.SessionId).Should().Equal(expected);
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Select(t => t.SessionId).Should().Equal(expected);
+        File.SetLastWriteTimeUtc(Path.Combine(folder, "a.b.jsonl"), stamp.AddDays(1));
+
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Select(t => t.SessionId).Should().Equal("a.b", "B", "a", "a-b");
+    }
+
+    [Fact]
+    public void Probe_FilesAddedAndRemovedBetweenPasses_ListsTheFolderAsItIsNow()
+    {
+        var cwd = temp.CreateDirectory("work");
+        var folder = Folder(cwd);
+        for (var i = 0; i < 5; i++)
+        {
+            Write(folder, $"s{i}", Line(cwd, $"s{i}"), new DateTime(2026, 1, 1 + i, 0, 0, 0, DateTimeKind.Utc));
+        }
+
+        var probe = CreateProbe();
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Should().HaveCount(5);
+        File.Delete(Path.Combine(folder, "s1.jsonl"));
+        File.Delete(Path.Combine(folder, "s3.jsonl"));
+        Write(folder, "n0", Line(cwd, "n0"), new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc));
+        var grown = Path.Combine(folder, "s2.jsonl");
+        File.AppendAllText(grown, Line("/other", "other"));
+        File.SetLastWriteTimeUtc(grown, new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        var transcripts = Probe(probe, [cwd], ["s1", "n0"]);
+
+        transcripts.TranscriptsByCwd[cwd].Transcripts.Select(t => t.SessionId).Should().Equal("s2", "n0", "s4", "s0");
+        transcripts.TranscriptsByCwd[cwd].Transcripts[0].LastWrite.Should().Be(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        transcripts.SessionPresence["s1"].Should().Be(ArtifactPresence.Missing);
+        transcripts.SessionPresence["n0"].Should().Be(ArtifactPresence.Present);
+    }
+}
+
+/// <summary>The probe on the real <see cref="FileSystem"/>: folders listed directly.</summary>
+public sealed class ClaudeTranscriptProbeTests : ClaudeTranscriptProbeContract
+{
+    protected override IFileSystem CreateFileSystem() => new FileSystem();
+
+    [Fact]
+    public void Constructor_RealFileSystem_ListsDirectly() =>
+        new ClaudeTranscriptProbe(ProbeSettings.From(new SessionProbeOptions(), CreateFileSystem())).UsesDirectEnumeration.Should().BeTrue();
+}
+
+/// <summary>The probe on another <see cref="IFileSystem"/> over the same real files: the abstraction path.</summary>
+public sealed class ClaudeTranscriptProbeAbstractionTests : ClaudeTranscriptProbeContract
+{
+    protected override IFileSystem CreateFileSystem() => new DecoratedFileSystem();
+
+    [Fact]
+    public void Constructor_OtherFileSystem_ListsThroughTheAbstraction() =>
+        new ClaudeTranscriptProbe(ProbeSettings.From(new SessionProbeOptions(), CreateFileSystem())).UsesDirectEnumeration.Should().BeFalse();
+
+    [Fact]
     public void Probe_UnreadableTranscript_IncludedUnconfirmed()
     {
         // Root reads any file whatever its mode, so an exclusive lock stands in for "unreadable".
@@ -287,5 +386,10 @@ public sealed class ClaudeTranscriptProbeTests : IDisposable
         transcripts.Should().HaveCount(2);
         transcripts.Single(t => t.SessionId == "locked").RecordedCwd.Should().BeNull();
         transcripts.Single(t => t.SessionId == "open").RecordedCwd.Should().Be(cwd);
+    }
+
+    /// <summary>The real file system under another type, as a decorator or a test double would be.</summary>
+    private sealed class DecoratedFileSystem : FileSystem
+    {
     }
 }
