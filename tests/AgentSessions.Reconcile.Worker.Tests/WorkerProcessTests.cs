@@ -214,6 +214,9 @@ public sealed class WorkerProcessTests : IDisposable
         ["HERMES_KANBAN_GOAL_MAX_TURNS"] = "100",
     };
 
+    /// <summary>How often a bounded wait re-checks its condition (not a wait for anything by itself).</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
     private async Task UntilAsync(Func<bool> condition, string what)
     {
         var clock = Stopwatch.StartNew();
@@ -229,7 +232,7 @@ public sealed class WorkerProcessTests : IDisposable
                 throw new TimeoutException($"Timed out waiting for {what}.\n{Output()}");
             }
 
-            await Task.Delay(100);
+            await Task.Delay(PollInterval);
         }
     }
 
