@@ -168,6 +168,27 @@ internal sealed class CoalescingStateFile
         }
     }
 
+    /// <summary>
+    /// The state file of a workspace: <c>&lt;stateDirectory&gt;/&lt;workspace&gt;.state</c>, by default under
+    /// <c>&lt;root&gt;/.cache/tmux-agent-orchestrate-monitor</c>; characters a file name cannot hold become <c>_</c>.
+    /// The one rule for the reconciler and for readers such as <c>agent-sessions status</c>.
+    /// </summary>
+    internal static string PathFor(string workspaceRoot, string? stateDirectory, string workspace)
+    {
+        var directory = string.IsNullOrEmpty(stateDirectory)
+            ? System.IO.Path.Combine(workspaceRoot, ".cache", "tmux-agent-orchestrate-monitor")
+            : stateDirectory;
+        var invalid = System.IO.Path.GetInvalidFileNameChars();
+        var safe = string.Create(workspace.Length, workspace, (span, w) =>
+        {
+            for (var i = 0; i < w.Length; i++)
+            {
+                span[i] = Array.IndexOf(invalid, w[i]) >= 0 ? '_' : w[i];
+            }
+        });
+        return System.IO.Path.Combine(directory, safe + ".state");
+    }
+
     internal static CoalescingState Parse(string text)
     {
         using var document = JsonDocument.Parse(text);

@@ -115,20 +115,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             directory = _environment(ReconcilerOptions.StateDirectoryEnvironmentVariable);
         }
 
-        if (string.IsNullOrEmpty(directory))
-        {
-            directory = Path.Combine(_store.WorkspaceRoot, ".cache", "tmux-agent-orchestrate-monitor");
-        }
-
-        var invalid = Path.GetInvalidFileNameChars();
-        var safe = string.Create(workspace.Length, workspace, (span, w) =>
-        {
-            for (var i = 0; i < w.Length; i++)
-            {
-                span[i] = Array.IndexOf(invalid, w[i]) >= 0 ? '_' : w[i];
-            }
-        });
-        return Path.Combine(directory, safe + ".state");
+        return CoalescingStateFile.PathFor(_store.WorkspaceRoot, directory, workspace);
     }
 
     private async Task<DriftReport> RunPassAsync(ReconcileRequest request, CancellationToken cancellationToken)

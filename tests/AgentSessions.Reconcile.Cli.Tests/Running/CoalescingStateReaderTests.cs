@@ -39,4 +39,16 @@ public sealed class CoalescingStateReaderTests
         CoalescingStateReader.PathFor("/w", null, "lab").Should().Be("/w/.cache/tmux-agent-orchestrate-monitor/lab.state");
         CoalescingStateReader.PathFor("/w", "/s", "lab").Should().Be("/s/lab.state");
     }
+
+    [Fact]
+    public void PathFor_WorkspaceNameWithSlash_SameFileAsTheReconciler()
+    {
+        // The reconciler replaces characters a file name cannot hold; status must read that same file.
+        CoalescingStateReader.PathFor("/w", null, "team/lab").Should().Be("/w/.cache/tmux-agent-orchestrate-monitor/team_lab.state");
+    }
+
+    [Theory]
+    [InlineData("{\"version\":\"1\",\"reported\":{}}")]
+    [InlineData("{\"version\":1,\"reported\":{\"A:x\":7}}")]
+    public void Parse_WrongTypes_Empty(string text) => CoalescingStateReader.Parse(text).Should().BeEmpty();
 }
