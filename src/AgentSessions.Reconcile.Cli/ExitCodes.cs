@@ -21,6 +21,9 @@ internal static class ExitCodes
     /// <summary>A file could not be read or written (permission denied, disk full …).</summary>
     public const int IoError = 5;
 
+    /// <summary>A program the command needs is missing or unusable (<c>demo</c> without tmux).</summary>
+    public const int MissingTool = 6;
+
     /// <summary>Interrupted by Ctrl-C (SIGINT), 128 + 2 like a shell reports it.</summary>
     public const int Interrupted = 130;
 }

@@ -63,3 +63,8 @@ internal sealed class CompletionCommand : CliCommand
     /// <summary>Gets the parse result whose completion action writes the candidates.</summary>
     public System.CommandLine.ParseResult Result { get; }
 }
+
+/// <summary><c>agent-sessions demo</c>.</summary>
+internal sealed class DemoCommand : CliCommand
+{
+}

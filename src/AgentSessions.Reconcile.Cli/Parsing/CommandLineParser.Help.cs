@@ -96,7 +96,8 @@ internal sealed partial class CommandLineParser
             Shell completion: System.CommandLine's [suggest] directive (dotnet-suggest); see docs/cli.md.
 
             Exit codes: 0 ok, 1 internal error, 2 usage, 3 registry invalid, 4 lock timeout,
-                        5 I/O error, 130 interrupted (SIGINT), 143 terminated (SIGTERM during --once).
+                        5 I/O error, 6 tool missing (demo: tmux),
+                        130 interrupted (SIGINT), 143 terminated (SIGTERM during --once).
 
             """;
     }

@@ -39,6 +39,7 @@ internal sealed partial class CommandLineParser
 
     private readonly Command reconcile;
     private readonly Command status;
+    private readonly Command demo = new("demo", "show drift A, B and C found and repaired in a throwaway workspace (needs tmux)");
     private readonly Command help;
     private readonly RootCommand root;
 
@@ -52,7 +53,7 @@ internal sealed partial class CommandLineParser
         statusWorkspace.AddTo(status);
 
         help = new Command("help", "show the help of a command") { helpTopic };
-        root = new RootCommand("agent-sessions - keep .hermes/agent-sessions.yaml true to tmux, Claude Code and agy") { reconcile, status, help };
+        root = new RootCommand("agent-sessions - keep .hermes/agent-sessions.yaml true to tmux, Claude Code and agy") { reconcile, status, demo, help };
 
         // The generated help, followed by notes: each command's details, the overview's command lines and exit codes.
         var helpOption = root.Options.OfType<HelpOption>().Single();
@@ -68,7 +69,7 @@ internal sealed partial class CommandLineParser
         ArgumentNullException.ThrowIfNull(args);
         if (args.Count == 0)
         {
-            throw new UsageException("no command given; use 'reconcile' or 'status'.");
+            throw new UsageException("no command given; use 'reconcile' or 'status' ('demo' shows them at work).");
         }
 
         return new CommandLineParser().Map(args);
@@ -144,6 +145,11 @@ internal sealed partial class CommandLineParser
             return ToStatus(result);
         }
 
+        if (command == demo)
+        {
+            return new DemoCommand();
+        }
+
         if (command == help)
         {
             return ToHelp(result);
@@ -154,7 +160,7 @@ internal sealed partial class CommandLineParser
             return new VersionCommand();
         }
 
-        throw new UsageException("no command given; use 'reconcile' or 'status'.");
+        throw new UsageException("no command given; use 'reconcile' or 'status' ('demo' shows them at work).");
     }
 
     private ReconcileCommand ToReconcile(ParseResult result)

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
+using AgentSessions.Reconcile.Cli.Demo;
 using AgentSessions.Reconcile.Cli.Output;
 using AgentSessions.Reconcile.Cli.Parsing;
 
@@ -57,6 +58,7 @@ internal sealed class CliApp
                 CompletionCommand completion => Complete(completion),
                 ReconcileCommand reconcile => await ReconcileAsync(reconcile, cancellationToken).ConfigureAwait(false),
                 StatusCommand status => await StatusAsync(status, cancellationToken).ConfigureAwait(false),
+                DemoCommand => await new DemoRunner(env, stop).RunAsync(cancellationToken).ConfigureAwait(false),
                 _ => throw new InvalidOperationException("Unhandled command " + command.GetType().Name + "."),
             };
         }

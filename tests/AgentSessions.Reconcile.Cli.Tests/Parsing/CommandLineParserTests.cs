@@ -233,4 +233,11 @@ public sealed class CommandLineParserTests
 
         output.ToString().Should().Contain(option).And.Contain("--tmux-socket-path <PATH>");
     }
+
+    [Fact]
+    public void Parse_Demo_DemoCommand() => Parse("demo").Should().BeOfType<DemoCommand>();
+
+    [Fact]
+    public void Parse_DemoWithFlag_FailsNamingDemo() =>
+        Fails("demo", "--once").Message.Should().Be("unknown option '--once' for 'demo'.");
 }

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using AgentSessions.Reconcile.Cli.Running;
+
+namespace AgentSessions.Reconcile.Cli.Demo;
+
+/// <summary>
+/// The demo's throwaway world: a temp folder holding the workspace, a Claude config folder and a
+/// home, and a tmux server on a private socket (<c>-L agent-sessions-demo-…</c>, no config file).
+/// <see cref="DisposeAsync"/> kills that server, deletes its socket file and the temp folder.
+/// </summary>
+internal sealed class DemoWorkspace : IAsyncDisposable
+{
+    public const string Name = "demo";
+
+    private static readonly TimeSpan TmuxTimeout = TimeSpan.FromSeconds(10);
+
+    // The demo's sessions end on their own after this, should the demo be killed before it cleans up.
+    private const string PaneLifetimeSeconds = "600";
+
+    private static readonly Dictionary<string, string?> TmuxEnvironment = new(StringComparer.Ordinal) { ["TMUX"] = null, ["TMUX_PANE"] = null };
+
+    private readonly string top;
+    private string? socketPath;
+    private bool serverStarted;
+
+    private DemoWorkspace(string top)
+    {
+        this.top = top;
+        Root = Path.Combine(top, Name);
+        ClaudeDirectory = Path.Combine(top, "claude");
+        Home = Path.Combine(top, "home");
+        Socket = $"agent-sessions-demo-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..8]}";
+        Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(Path.Combine(ClaudeDirectory, "projects"));
+        Directory.CreateDirectory(Home);
+    }
+
+    /// <summary>Gets the workspace root (its path has no symbolic link, as the probes see it).</summary>
+    public string Root { get; }
+
+    /// <summary>Gets the Claude Code config folder (the demo's <c>CLAUDE_CONFIG_DIR</c>).</summary>
+    public string ClaudeDirectory { get; }
+
+    /// <summary>Gets the demo's <c>HOME</c> (agy looks under it).</summary>
+    public string Home { get; }
+
+    /// <summary>Gets the tmux socket name (<c>tmux -L</c>).</summary>
+    public string Socket { get; }
+
+    /// <summary>Creates the temp folder.</summary>
+    /// <returns>The workspace.</returns>
+    public static DemoWorkspace Create() =>
+        new(RealPath(Directory.CreateTempSubdirectory("agent-sessions-demo-").FullName));
+
+    /// <summary>Makes a project folder of the workspace.</summary>
+    /// <param name="project">The folder name.</param>
+    /// <returns>Its path.</returns>
+    public string Project(string project) => Directory.CreateDirectory(Path.Combine(Root, project)).FullName;
+
+    /// <summary>Starts a detached tmux session whose pane just waits, in <paramref name="cwd"/>.</summary>
+    /// <param name="session">The session name.</param>
+    /// <param name="cwd">The pane's folder.</param>
+    /// <returns>The pane's process id.</returns>
+    public async Task<long> StartSessionAsync(string session, string cwd)
+    {
+        string[] config = serverStarted ? [] : ["-f", "/dev/null"];
+        serverStarted = true;
+        await TmuxAsync([.. config, "new-session", "-d", "-s", session, "-c", cwd, "sleep", PaneLifetimeSeconds]).ConfigureAwait(false);
+        var pane = await TmuxAsync("display-message", "-p", "-t", "=" + session + ":", "#{socket_path}\t#{pane_pid}").ConfigureAwait(false);
+        var fields = pane.TrimEnd('\n').Split('\t');
+        socketPath = fields[0];
+        return long.Parse(fields[1], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Ends a tmux session, as when its agent exits.</summary>
+    /// <param name="session">The session name.</param>
+    /// <returns>A task.</returns>
+    public Task KillSessionAsync(string session) => TmuxAsync("kill-session", "-t", "=" + session);
+
+    /// <summary>Writes the first line of a Claude Code transcript for <paramref name="cwd"/>, as Claude does on the first message.</summary>
+    /// <param name="cwd">The session's folder.</param>
+    /// <param name="sessionId">The Claude session id.</param>
+    public void WriteTranscript(string cwd, string sessionId)
+    {
+        // Claude's project key: the folder's path with every character that is not a letter or digit as '-'.
+        var key = new StringBuilder(cwd.Length);
+        foreach (var c in cwd)
+        {
+            key.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
+        }
+
+        var folder = Directory.CreateDirectory(Path.Combine(ClaudeDirectory, "projects", key.ToString())).FullName;
+        using var file = File.Create(Path.Combine(folder, sessionId + ".jsonl"));
+        using (var json = new Utf8JsonWriter(file))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", "user");
+            json.WriteString("sessionId", sessionId);
+            json.WriteString("cwd", cwd);
+            json.WriteStartObject("message");
+            json.WriteString("role", "user");
+            json.WriteString("content", "hello from agent-sessions demo");
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        file.WriteByte((byte)'\n');
+    }
+
+    /// <summary>Kills the tmux server, deletes its socket file and the temp folder; never throws.</summary>
+    /// <returns>A task.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (serverStarted)
+        {
+            try
+            {
+                await ArgvProcess.RunAsync("tmux", ["-L", Socket, "kill-server"], TmuxTimeout, TmuxEnvironment).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Its panes end on their own after PaneLifetimeSeconds.
+            }
+
+            // tmux 3.3 leaves the socket file behind after kill-server.
+            if (socketPath is not null)
+            {
+                TryDelete(() => File.Delete(socketPath));
+            }
+        }
+
+        TryDelete(() => Directory.Delete(top, recursive: true));
+    }
+
+    private static void TryDelete(Action delete)
+    {
+        try
+        {
+            delete();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Cleanup is best effort: the temp folder is the system's to clear.
+        }
+    }
+
+    /// <summary>The path with every symbolic link resolved (macOS's /tmp is one), as the probes compare paths.</summary>
+    private static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var current = Path.GetPathRoot(full)!;
+        foreach (var part in full[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(current, part);
+            current = new DirectoryInfo(next).LinkTarget is { } target ? RealPath(Path.GetFullPath(target, current)) : next;
+        }
+
+        return current;
+    }
+
+    private async Task<string> TmuxAsync(params string[] args)
+    {
+        var result = await ArgvProcess.RunAsync("tmux", ["-L", Socket, .. args], TmuxTimeout, TmuxEnvironment).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"tmux {args[0]} failed: {result.Stderr.Trim()}");
+        }
+
+        return result.Stdout;
+    }
+}
