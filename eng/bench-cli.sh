@@ -5,6 +5,8 @@
 # runs it), ReadyToRun, and Native AOT. Uses hyperfine when installed (apt-get install hyperfine),
 # else a date +%s%N loop. Results: artifacts/bench-cli.md.
 #   bash eng/bench-cli.sh [SESSIONS=50] [RUNS=20]
+# BASELINE=/path/to/another/agent-sessions (e.g. an AOT build of an older commit) adds an interleaved
+# comparison (eng/bench-interleaved.py, 10×RUNS rounds, medians): tmux, BASELINE, this Native AOT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -99,6 +101,14 @@ else
     done
     printf '%s\n' "${times[@]}" | awk -v k="$k" '{s+=$1; if(min==""||$1<min)min=$1; if($1>max)max=$1} END {printf "| %s | %.1f | %.1f | %.1f |\n", k, s/NR/1000, min/1000, max/1000}' >>"$out/../bench-cli.md"
   done
+fi
+if [ -n "${BASELINE:-}" ]; then
+  j() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@"; }
+  { echo; echo "Interleaved, $((runs * 10)) rounds:"; echo
+    python3 eng/bench-interleaved.py $((runs * 10)) \
+      "tmux list-panes -a" "$(j tmux -L "$sock" list-panes -a -F '#{session_name} #{pane_pid} #{pane_current_command} #{pane_current_path}')" \
+      "BASELINE ($BASELINE)" "$(j "$BASELINE" "${args[@]}")" \
+      "Native AOT" "$(j "$out/aot/agent-sessions" "${args[@]}")"; } >>"$out/../bench-cli.md"
 fi
 [ "$(sha256sum "$ws/.hermes/agent-sessions.yaml")" = "$before" ] || { echo "dry run changed the registry"; exit 1; }
 cat "$out/../bench-cli.md"
