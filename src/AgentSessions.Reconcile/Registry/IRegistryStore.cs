@@ -83,4 +83,11 @@ public sealed class RegistryUpdateResult<TResult>
 
     /// <summary>Gets the text that was (or would be) written, or <see langword="null"/> when nothing changed.</summary>
     public string? NewText { get; }
+
+    /// <summary>
+    /// Gets what went wrong after the new file was committed (renamed into place), or
+    /// <see langword="null"/>: refreshing the <c>.bak</c> or syncing the folder failed. The registry
+    /// itself holds the new text (<see cref="Written"/> is <see langword="true"/>).
+    /// </summary>
+    public string? Warning { get; init; }
 }
