@@ -200,6 +200,16 @@ public sealed class RegistryStoreFixesTests : IDisposable
     }
 
     [Fact]
+    public async Task FindWorkspaceRoot_RegistryPathIsADirectory_FindsTheRootSoTheStoreCanSaySo()
+    {
+        Directory.CreateDirectory(ws.RegistryPath);
+
+        RegistryStore.FindWorkspaceRoot(ws.Root).Should().Be(ws.Root);
+        (await FluentActions.Awaiting(() => ws.Store().LoadAsync()).Should().ThrowAsync<RegistryException>())
+            .Which.Message.Should().Contain("is a directory, not a file");
+    }
+
+    [Fact]
     public async Task LoadAsync_WriterHoldsTheLockPastTheTimeout_LockedInsteadOfReadingAHalfWrittenFile()
     {
         ws.Write("version: 1\nsessions:\n  - name: a\n    status: runn");
