@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Text;
 using AgentSessions.Reconcile.Yaml;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace AgentSessions.Reconcile.Benchmarks;
 
@@ -11,7 +14,7 @@ namespace AgentSessions.Reconcile.Benchmarks;
 /// paths (YamlDotNet's event parser, the fast scanner) on the text in memory.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(warmupCount: 2, iterationCount: 7)]
+[Config(typeof(InProcessConfig))]
 public class RegistryBenchmarks
 {
     private static readonly YamlLimits Limits = new(64, 10_000);
@@ -73,6 +76,13 @@ public class RegistryBenchmarks
         var note = "tick " + (++tick).ToString(CultureInfo.InvariantCulture);
         var result = await store.UpdateAsync(r => r.Sessions[Rows / 2].LastVisibleNote = note).ConfigureAwait(false);
         return result.Written;
+    }
+
+    /// <summary>In process (no separate build: on the loaded build machine that times out), 2 warm-ups, 7 iterations.</summary>
+    private sealed class InProcessConfig : ManualConfig
+    {
+        public InProcessConfig() =>
+            AddJob(Job.Default.WithWarmupCount(2).WithIterationCount(7).WithToolchain(InProcessEmitToolchain.Instance));
     }
 
     internal static string Generate(int rows)
