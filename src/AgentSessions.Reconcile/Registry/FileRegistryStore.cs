@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using AgentSessions.Reconcile.Yaml;
 using Microsoft.Win32.SafeHandles;
@@ -139,7 +138,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         }
 
         using var held = await LockAsync(files, exclusive: true, cancellationToken).ConfigureAwait(false);
-        RemoveStaleTemporaryFiles(files);
+        RegistryFileWrites.RemoveStaleTemporaryFiles(files.Target);
         var current = Read(files, out var oldBytes);
         current.TakeSnapshot();
         var result = apply(current.Registry);
@@ -167,12 +166,12 @@ internal sealed class FileRegistryStore : IRegistryStore
             // links are not possible); the new file is renamed into place (the commit), then the second
             // name over the .bak, and the folder is fsync'd once. Every rename is atomic, so the registry
             // and the .bak are each always a whole committed version, the .bak older than the registry.
-            var temp = WriteTemporary(target, newBytes, mode, owner);
+            var temp = RegistryFileWrites.WriteTemporary(target, newBytes, mode, owner);
             try
             {
                 if (existed)
                 {
-                    backupTemp = PrepareBackup(target, files.Backup, oldBytes!, mode, owner);
+                    backupTemp = RegistryFileWrites.PrepareBackup(target, files.Backup, oldBytes!, mode, owner);
                 }
 
                 File.Move(temp, target, overwrite: true);
@@ -180,14 +179,14 @@ internal sealed class FileRegistryStore : IRegistryStore
             finally
             {
                 // Normally already renamed away; rename(2) also does nothing when both names are one file.
-                TryDelete(temp);
+                RegistryFileWrites.TryDelete(temp);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             if (backupTemp is not null)
             {
-                TryDelete(backupTemp);
+                RegistryFileWrites.TryDelete(backupTemp);
             }
 
             throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"could not write the registry: {ex.Message}", inner: ex);
@@ -204,12 +203,12 @@ internal sealed class FileRegistryStore : IRegistryStore
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                TryDelete(backupTemp);
+                RegistryFileWrites.TryDelete(backupTemp);
                 warning = $"{RegistryPath}: written, but the backup {files.Backup} was not refreshed: {ex.Message}";
             }
         }
 
-        if (FsyncFolder(files.Folder) is { } fsyncError)
+        if (RegistryFileWrites.FsyncFolder(files.Folder) is { } fsyncError)
         {
             warning = (warning is null ? string.Empty : warning + " ") + $"{RegistryPath}: written, but the folder {files.Folder} could not be synced to disk ({fsyncError}); a power loss now may lose the write.";
         }
@@ -392,115 +391,6 @@ internal sealed class FileRegistryStore : IRegistryStore
         {
             NativeMethods.Close(fd);
             throw;
-        }
-    }
-
-    private static void RemoveStaleTemporaryFiles(Files files)
-    {
-        // Temp files are only created under the lock: any left now belong to a writer that died.
-        try
-        {
-            foreach (var file in Directory.EnumerateFiles(files.Folder, Path.GetFileName(files.Target) + "*.tmp-*"))
-            {
-                File.Delete(file);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: a leftover temp file is harmless.
-        }
-    }
-
-    /// <summary>Gives the current registry file a temp second name (hard link, else a fsync'd copy of <paramref name="oldBytes"/>); returns it.</summary>
-    private static string PrepareBackup(string target, string backup, byte[] oldBytes, UnixFileMode mode, (uint Uid, uint Gid)? owner)
-    {
-        // The target is never a symbolic link here (links are resolved first).
-        if (!OperatingSystem.IsWindows())
-        {
-            var linkTemp = TemporaryName(backup);
-            if (NativeMethods.Link(target, linkTemp) == 0)
-            {
-                return linkTemp;
-            }
-        }
-
-        // No hard links here (EXDEV, EPERM, ENOTSUP, …): write a copy of the old bytes.
-        return WriteTemporary(backup, oldBytes, mode, owner);
-    }
-
-    private static string TemporaryName(string target) =>
-        string.Create(CultureInfo.InvariantCulture, $"{target}.tmp-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}");
-
-    /// <summary>Writes <paramref name="bytes"/> to a new fsync'd temp file next to <paramref name="target"/> with its mode and owner; returns its path.</summary>
-    private static string WriteTemporary(string target, byte[] bytes, UnixFileMode mode, (uint Uid, uint Gid)? owner)
-    {
-        var temp = TemporaryName(target);
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = mode;
-            }
-
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, mode);
-            }
-
-            if (owner is { } o && NativeMethods.Chown(temp, o.Uid, o.Gid) != 0)
-            {
-                throw new IOException($"cannot give {temp} its owner back (chown failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}).");
-            }
-
-            return temp;
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The original error matters more.
-        }
-    }
-
-    /// <summary>Fsyncs the folder; returns what went wrong, or <see langword="null"/>.</summary>
-    private static string? FsyncFolder(string folder)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return null;
-        }
-
-        var fd = NativeMethods.Open(folder, NativeMethods.OpenReadOnlyDirectory, 0);
-        if (fd < 0)
-        {
-            return Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
-        }
-
-        try
-        {
-            return NativeMethods.Fsync(fd) == 0 ? null : Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
-        }
-        finally
-        {
-            NativeMethods.Close(fd);
         }
     }
 
