@@ -15,11 +15,14 @@ public interface IRegistryStore
     string WorkspaceRoot { get; }
 
     /// <summary>
-    /// Loads the registry without taking the lock. A missing file gives an empty registry.
+    /// Loads the registry. When the lock file exists, the read holds a shared lock on it, so a
+    /// writer rewriting the file under the lock is never seen half-written; a read never creates
+    /// the lock file. A missing file gives an empty registry; anything but a regular file at the
+    /// path (a directory, FIFO, socket, device) is an error.
     /// </summary>
     /// <param name="cancellationToken">A token to cancel the read.</param>
     /// <returns>The registry as it is on disk now.</returns>
-    /// <exception cref="RegistryException">The file cannot be read, parsed or validated; the error names the file, line, column and field.</exception>
+    /// <exception cref="RegistryException">The file cannot be read, parsed or validated (the error names the file, line, column and field), or a writer held the lock for longer than the configured wait.</exception>
     Task<Registry> LoadAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
