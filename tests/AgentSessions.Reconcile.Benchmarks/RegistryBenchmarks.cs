@@ -2,35 +2,65 @@ using System.Globalization;
 using System.Text;
 using AgentSessions.Reconcile.Yaml;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace AgentSessions.Reconcile.Benchmarks;
 
-/// <summary>Load and locked, fsync'd one-row update of a 1,000-session registry on the real file system.</summary>
+/// <summary>
+/// Load and locked, fsync'd one-row update of a registry on the real file system, at 100 and 1,000
+/// sessions, against the floor of writing, fsyncing and renaming the same bytes; plus the two parse
+/// paths (YamlDotNet's event parser, the fast scanner) on the text in memory.
+/// </summary>
 [MemoryDiagnoser]
-[SimpleJob(warmupCount: 2, iterationCount: 5)]
+[Config(typeof(InProcessConfig))]
 public class RegistryBenchmarks
 {
+    private static readonly YamlLimits Limits = new(64, 10_000);
     private string root = string.Empty;
     private IRegistryStore store = null!;
-    private static readonly YamlLimits Limits = new(64, 10_000);
     private int tick;
     private string text = string.Empty;
+    private byte[] bytes = [];
+
+    [Params(100, 1000)]
+    public int Rows { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
         root = Path.Combine(Path.GetTempPath(), "asr-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(root, ".hermes"));
-        text = Generate(1000);
-        File.WriteAllText(Path.Combine(root, ".hermes", "agent-sessions.yaml"), text, new UTF8Encoding(false));
+        text = Generate(Rows);
+        bytes = Encoding.UTF8.GetBytes(text);
+        File.WriteAllBytes(Path.Combine(root, ".hermes", "agent-sessions.yaml"), bytes);
         store = RegistryStore.Create(new RegistryStoreOptions { WorkspaceRoot = root });
     }
 
     [GlobalCleanup]
     public void Cleanup() => Directory.Delete(root, recursive: true);
 
-    /// <summary>The previous parse path: YamlDotNet's event parser into the span tree, then mapping (text in memory).</summary>
+    /// <summary>The floor of any durable update: the same bytes to a temp file, fsync, rename, fsync of the folder.</summary>
     [Benchmark(Baseline = true)]
+    public void WriteFsyncRenameFloor()
+    {
+        var folder = Path.Combine(root, ".hermes");
+        var temp = Path.Combine(folder, "floor.tmp");
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, Path.Combine(folder, "floor.yaml"), overwrite: true);
+        var fd = NativeMethods.Open(folder, NativeMethods.OpenReadOnlyDirectory, 0);
+        NativeMethods.Fsync(fd);
+        NativeMethods.Close(fd);
+    }
+
+    /// <summary>A cold parse with YamlDotNet's event parser, then mapping (text in memory).</summary>
+    [Benchmark]
     public int ParseAndMapYamlDotNet() => RegistryMapper.Map("b", RegistryYamlParser.ParseWithYamlDotNet("b", text, hasBom: false, Limits)).Registry.Sessions.Count;
 
     /// <summary>A cold parse with the fast scanner, then mapping (text in memory).</summary>
@@ -44,8 +74,15 @@ public class RegistryBenchmarks
     public async Task<bool> UpdateOneRow()
     {
         var note = "tick " + (++tick).ToString(CultureInfo.InvariantCulture);
-        var result = await store.UpdateAsync(r => r.Sessions[500].LastVisibleNote = note).ConfigureAwait(false);
+        var result = await store.UpdateAsync(r => r.Sessions[Rows / 2].LastVisibleNote = note).ConfigureAwait(false);
         return result.Written;
+    }
+
+    /// <summary>In process (no separate build: on the loaded build machine that times out), 2 warm-ups, 7 iterations.</summary>
+    private sealed class InProcessConfig : ManualConfig
+    {
+        public InProcessConfig() =>
+            AddJob(Job.Default.WithWarmupCount(2).WithIterationCount(7).WithToolchain(InProcessEmitToolchain.Instance));
     }
 
     internal static string Generate(int rows)

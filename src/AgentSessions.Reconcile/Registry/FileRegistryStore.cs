@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using AgentSessions.Reconcile.Yaml;
+using Microsoft.Win32.SafeHandles;
 
 namespace AgentSessions.Reconcile;
 
@@ -31,8 +31,6 @@ internal sealed class FileRegistryStore : IRegistryStore
     {
         WorkspaceRoot = workspaceRoot;
         RegistryPath = Path.Combine(workspaceRoot, ".hermes", "agent-sessions.yaml");
-        LockPath = RegistryPath + ".lock";
-        BackupPath = RegistryPath + ".bak";
         this.lockTimeout = lockTimeout;
         this.maxFileBytes = maxFileBytes;
         this.limits = limits;
@@ -43,22 +41,22 @@ internal sealed class FileRegistryStore : IRegistryStore
 
     public string WorkspaceRoot { get; }
 
-    public string LockPath { get; }
-
-    public string BackupPath { get; }
-
-    private string Folder => Path.GetDirectoryName(RegistryPath)!;
-
-    public Task<Registry> LoadAsync(CancellationToken cancellationToken = default)
+    public async Task<Registry> LoadAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Read(out _).Registry);
+        var files = Resolve();
+        using (await LockAsync(files, exclusive: false, cancellationToken).ConfigureAwait(false))
+        {
+            return Read(files, out _).Registry;
+        }
     }
 
     /// <summary>Reads and maps the registry; a missing file is an empty registry.</summary>
-    internal LoadedRegistry Read(out byte[]? bytes)
+    internal LoadedRegistry Read(out byte[]? bytes) => Read(Resolve(), out bytes);
+
+    private LoadedRegistry Read(Files files, out byte[]? bytes)
     {
-        bytes = ReadBytes();
+        bytes = ReadBytes(files.Target);
         YDocument document;
         if (bytes is null)
         {
@@ -77,6 +75,36 @@ internal sealed class FileRegistryStore : IRegistryStore
         return RegistryMapper.Map(RegistryPath, document);
     }
 
+    /// <summary>
+    /// The file the registry path names (the final target of a symbolic link, so a write replaces the
+    /// target and keeps the link) and the lock, <c>.bak</c> and folder beside it.
+    /// </summary>
+    private Files Resolve()
+    {
+        try
+        {
+            var target = File.ResolveLinkTarget(RegistryPath, returnFinalTarget: true)?.FullName ?? RegistryPath;
+            return new Files(target, target + ".lock", target + ".bak", Path.GetDirectoryName(target)!);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return new Files(RegistryPath, RegistryPath + ".lock", RegistryPath + ".bak", Path.GetDirectoryName(RegistryPath)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"cannot follow the registry's symbolic link: {ex.Message}", inner: ex);
+        }
+    }
+
+    /// <summary>Refuses a path that names anything but a regular file (or nothing), without opening it.</summary>
+    private void CheckRegularFile(string target)
+    {
+        if (!OperatingSystem.IsWindows() && NativeMethods.NotRegularFileKind(target) is { } kind)
+        {
+            throw RegistryErrors.At(RegistryErrorKind.Schema, RegistryPath, $"is {kind}, not a file; a registry must be a regular file.");
+        }
+    }
+
     public async Task<RegistryUpdateResult<TResult>> UpdateAsync<TResult>(
         Func<Registry, TResult> apply,
         RegistryUpdateOptions? options = null,
@@ -84,27 +112,34 @@ internal sealed class FileRegistryStore : IRegistryStore
     {
         ArgumentNullException.ThrowIfNull(apply);
         cancellationToken.ThrowIfCancellationRequested();
+        var files = Resolve();
         if (options?.DryRun == true)
         {
-            var loaded = Read(out _);
+            LoadedRegistry loaded;
+            using (await LockAsync(files, exclusive: false, cancellationToken).ConfigureAwait(false))
+            {
+                loaded = Read(files, out _);
+            }
+
             loaded.TakeSnapshot();
             var value = apply(loaded.Registry);
             var text = Render(loaded, out _, out _);
             return new RegistryUpdateResult<TResult>(value, text is not null, written: false, loaded.Registry, text);
         }
 
+        CheckRegularFile(files.Target);
         try
         {
-            Directory.CreateDirectory(Folder);
+            Directory.CreateDirectory(files.Folder);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"cannot create the folder {Folder}: {ex.Message}", inner: ex);
+            throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"cannot create the folder {files.Folder}: {ex.Message}", inner: ex);
         }
 
-        using var held = await AcquireLockAsync(cancellationToken).ConfigureAwait(false);
-        RemoveStaleTemporaryFiles();
-        var current = Read(out var oldBytes);
+        using var held = await LockAsync(files, exclusive: true, cancellationToken).ConfigureAwait(false);
+        RegistryFileWrites.RemoveStaleTemporaryFiles(files.Target);
+        var current = Read(files, out var oldBytes);
         current.TakeSnapshot();
         var result = apply(current.Registry);
         var newText = Render(current, out var bom, out var verified);
@@ -114,55 +149,71 @@ internal sealed class FileRegistryStore : IRegistryStore
         }
 
         var newBytes = Encode(newText, bom);
+        var target = files.Target;
+        string? backupTemp = null;
         try
         {
             var existed = oldBytes is not null;
-            var mode = existed && !OperatingSystem.IsWindows() ? File.GetUnixFileMode(RegistryPath) : NewFileMode;
+            var mode = existed && !OperatingSystem.IsWindows() ? File.GetUnixFileMode(target) : NewFileMode;
             (uint Uid, uint Gid)? owner = null;
-            if (existed && NativeMethods.GetEuid() == 0 && NativeMethods.TryGetOwner(RegistryPath, out var uid, out var gid))
+            if (existed && NativeMethods.GetEuid() == 0 && NativeMethods.TryGetOwner(target, out var uid, out var gid))
             {
                 owner = (uid, gid);
             }
 
             // The new text goes to a fsync'd temp file; the current file gets a second name (a hard
             // link: the old inode, whole and already on disk, mode and owner kept; a fsync'd copy where
-            // links are not possible); the new file is renamed into place, then the second name over
-            // the .bak, and the folder is fsync'd once. Every rename is atomic, so the registry and the
-            // .bak are each always a whole committed version, the .bak older than the registry.
-            var temp = WriteTemporary(RegistryPath, newBytes, mode, owner);
-            string? backupTemp = null;
+            // links are not possible); the new file is renamed into place (the commit), then the second
+            // name over the .bak, and the folder is fsync'd once. Every rename is atomic, so the registry
+            // and the .bak are each always a whole committed version, the .bak older than the registry.
+            var temp = RegistryFileWrites.WriteTemporary(target, newBytes, mode, owner);
             try
             {
                 if (existed)
                 {
-                    backupTemp = PrepareBackup(oldBytes!, mode, owner);
+                    backupTemp = RegistryFileWrites.PrepareBackup(target, files.Backup, oldBytes!, mode, owner);
                 }
 
-                File.Move(temp, RegistryPath, overwrite: true);
-                if (backupTemp is not null)
-                {
-                    File.Move(backupTemp, BackupPath, overwrite: true);
-                }
+                File.Move(temp, target, overwrite: true);
             }
             finally
             {
                 // Normally already renamed away; rename(2) also does nothing when both names are one file.
-                TryDelete(temp);
-                if (backupTemp is not null)
-                {
-                    TryDelete(backupTemp);
-                }
+                RegistryFileWrites.TryDelete(temp);
             }
-
-            FsyncFolder();
-            lastParse = new ParsedFile(newBytes, new YDocument(verified!.Text, verified.Root, bom));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            if (backupTemp is not null)
+            {
+                RegistryFileWrites.TryDelete(backupTemp);
+            }
+
             throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"could not write the registry: {ex.Message}", inner: ex);
         }
 
-        return new RegistryUpdateResult<TResult>(result, changed: true, written: true, current.Registry, newText);
+        // Committed: what fails from here on is a warning, never an error that would lose the pass.
+        lastParse = new ParsedFile(newBytes, new YDocument(verified!.Text, verified.Root, bom));
+        string? warning = null;
+        if (backupTemp is not null)
+        {
+            try
+            {
+                File.Move(backupTemp, files.Backup, overwrite: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                RegistryFileWrites.TryDelete(backupTemp);
+                warning = $"{RegistryPath}: written, but the backup {files.Backup} was not refreshed: {ex.Message}";
+            }
+        }
+
+        if (RegistryFileWrites.FsyncFolder(files.Folder) is { } fsyncError)
+        {
+            warning = (warning is null ? string.Empty : warning + " ") + $"{RegistryPath}: written, but the folder {files.Folder} could not be synced to disk ({fsyncError}); a power loss now may lose the write.";
+        }
+
+        return new RegistryUpdateResult<TResult>(result, changed: true, written: true, current.Registry, newText) { Warning = warning };
     }
 
     /// <summary>Validates the changed registry and renders it; <see langword="null"/> when its content did not change.</summary>
@@ -171,15 +222,23 @@ internal sealed class FileRegistryStore : IRegistryStore
         bom = loaded.Document.HasBom;
         verified = null;
         RegistryComposer.Validate(RegistryPath, loaded.Registry);
-        var intended = RegistryComposer.Compose(loaded, loaded.Registry);
-        if (intended is null || ReferenceEquals(intended, loaded.Document.Root))
+        try
         {
-            return null;
-        }
+            var intended = RegistryComposer.Compose(loaded, loaded.Registry);
+            if (intended is null || ReferenceEquals(intended, loaded.Document.Root))
+            {
+                return null;
+            }
 
-        var text = RegistryWriter.Write(RegistryPath, loaded.Document, intended, limits, out _, out var reparsed);
-        verified = reparsed;
-        return text;
+            var text = RegistryWriter.Write(RegistryPath, loaded.Document, intended, limits, out _, out var reparsed);
+            verified = reparsed;
+            return text;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A fault of the store's own, never the file's: say so in the store's terms, nothing written.
+            throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"the change could not be rendered ({ex.Message}); nothing was written.", inner: ex);
+        }
     }
 
     private static byte[] Encode(string text, bool bom)
@@ -188,17 +247,46 @@ internal sealed class FileRegistryStore : IRegistryStore
         return bom ? [.. Utf8Bom, .. body] : body;
     }
 
-    private byte[]? ReadBytes()
+    private byte[]? ReadBytes(string target)
     {
+        CheckRegularFile(target);
+        SafeFileHandle handle;
+        if (OperatingSystem.IsWindows())
+        {
+            try
+            {
+                handle = File.OpenHandle(target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"cannot read the registry: {ex.Message}", inner: ex);
+            }
+        }
+        else
+        {
+            // Non-blocking: should the path become a FIFO after the check, the open still returns.
+            var fd = NativeMethods.Open(target, NativeMethods.OpenReadOnlyNonBlocking, 0);
+            if (fd < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno is 2 or 20)
+                {
+                    return null; // ENOENT, ENOTDIR
+                }
+
+                throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"cannot read the registry: {Marshal.GetPInvokeErrorMessage(errno)}.");
+            }
+
+            handle = new SafeFileHandle(fd, ownsHandle: true);
+        }
+
         try
         {
-            using var stream = new FileStream(RegistryPath, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                Options = FileOptions.SequentialScan,
-            });
+            using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
             var length = stream.Length;
             if (length > maxFileBytes)
             {
@@ -225,17 +313,13 @@ internal sealed class FileRegistryStore : IRegistryStore
 
             return read == buffer.Length ? buffer : buffer[..read];
         }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"cannot read the registry: {ex.Message}", inner: ex);
+        }
+        finally
+        {
+            handle.Dispose();
         }
     }
 
@@ -250,13 +334,24 @@ internal sealed class FileRegistryStore : IRegistryStore
             ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024 * 1024)} MiB")
             : string.Create(CultureInfo.InvariantCulture, $"{bytes:N0}-byte");
 
-    private async Task<LockHandle> AcquireLockAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the flock: exclusive for a write (creating the lock file), shared for a read, and only
+    /// when the lock file exists (a read never creates it); <see langword="null"/> when there is none.
+    /// </summary>
+    private async Task<LockHandle?> LockAsync(Files files, bool exclusive, CancellationToken cancellationToken)
     {
-        var fd = NativeMethods.Open(LockPath, NativeMethods.OpenReadWriteCreate, Convert.ToInt32("644", 8));
+        var fd = exclusive
+            ? NativeMethods.Open(files.Lock, NativeMethods.OpenReadWriteCreate, Convert.ToInt32("644", 8))
+            : NativeMethods.Open(files.Lock, NativeMethods.OpenReadOnlyNonBlocking, 0);
         if (fd < 0)
         {
+            if (!exclusive)
+            {
+                return null; // no lock file (or not ours to open): no writer uses the lock
+            }
+
             var errno = Marshal.GetLastPInvokeError();
-            throw RegistryErrors.At(RegistryErrorKind.Io, LockPath, $"cannot open the lock file ({Marshal.GetPInvokeErrorMessage(errno)}).");
+            throw RegistryErrors.At(RegistryErrorKind.Io, files.Lock, $"cannot open the lock file ({Marshal.GetPInvokeErrorMessage(errno)}).");
         }
 
         var started = timeProvider.GetTimestamp();
@@ -264,7 +359,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         {
             while (true)
             {
-                if (NativeMethods.Flock(fd, NativeMethods.LockEx | NativeMethods.LockNb) == 0)
+                if (NativeMethods.Flock(fd, (exclusive ? NativeMethods.LockEx : NativeMethods.LockSh) | NativeMethods.LockNb) == 0)
                 {
                     return new LockHandle(fd);
                 }
@@ -277,7 +372,7 @@ internal sealed class FileRegistryStore : IRegistryStore
 
                 if (!NativeMethods.IsWouldBlock(errno))
                 {
-                    throw RegistryErrors.At(RegistryErrorKind.Io, LockPath, $"cannot lock the registry ({Marshal.GetPInvokeErrorMessage(errno)}).");
+                    throw RegistryErrors.At(RegistryErrorKind.Io, files.Lock, $"cannot lock the registry ({Marshal.GetPInvokeErrorMessage(errno)}).");
                 }
 
                 var remaining = lockTimeout - timeProvider.GetElapsedTime(started);
@@ -286,7 +381,7 @@ internal sealed class FileRegistryStore : IRegistryStore
                     throw RegistryErrors.At(
                         RegistryErrorKind.Locked,
                         RegistryPath,
-                        string.Create(CultureInfo.InvariantCulture, $"the registry is locked by another writer (flock on {LockPath}) and was not released within {lockTimeout.TotalSeconds:0.###} s; nothing was written."));
+                        string.Create(CultureInfo.InvariantCulture, $"the registry is locked by another writer (flock on {files.Lock}) and was not released within {lockTimeout.TotalSeconds:0.###} s; nothing was {(exclusive ? "written" : "read")}."));
                 }
 
                 await Task.Delay(remaining < LockPollInterval ? remaining : LockPollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
@@ -299,110 +394,10 @@ internal sealed class FileRegistryStore : IRegistryStore
         }
     }
 
-    private void RemoveStaleTemporaryFiles()
-    {
-        // Temp files are only created under the lock: any left now belong to a writer that died.
-        try
-        {
-            foreach (var file in Directory.EnumerateFiles(Folder, "agent-sessions.yaml*.tmp-*"))
-            {
-                File.Delete(file);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: a leftover temp file is harmless.
-        }
-    }
-
-    /// <summary>Gives the current registry file a temp second name (hard link, else a fsync'd copy of <paramref name="oldBytes"/>); returns it.</summary>
-    private string PrepareBackup(byte[] oldBytes, UnixFileMode mode, (uint Uid, uint Gid)? owner)
-    {
-        // link(2) would link a symbolic link itself, not the file it names: copy in that case.
-        if (!OperatingSystem.IsWindows() && new FileInfo(RegistryPath).LinkTarget is null)
-        {
-            var linkTemp = TemporaryName(BackupPath);
-            if (NativeMethods.Link(RegistryPath, linkTemp) == 0)
-            {
-                return linkTemp;
-            }
-        }
-
-        // No hard links here (EXDEV, EPERM, ENOTSUP, …): write a copy of the old bytes.
-        return WriteTemporary(BackupPath, oldBytes, mode, owner);
-    }
-
-    private static string TemporaryName(string target) =>
-        string.Create(CultureInfo.InvariantCulture, $"{target}.tmp-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}");
-
-    /// <summary>Writes <paramref name="bytes"/> to a new fsync'd temp file next to <paramref name="target"/> with its mode and owner; returns its path.</summary>
-    private static string WriteTemporary(string target, byte[] bytes, UnixFileMode mode, (uint Uid, uint Gid)? owner)
-    {
-        var temp = TemporaryName(target);
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = mode;
-            }
-
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, mode);
-            }
-
-            if (owner is { } o && NativeMethods.Chown(temp, o.Uid, o.Gid) != 0)
-            {
-                throw new IOException($"cannot give {temp} its owner back (chown failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}).");
-            }
-
-            return temp;
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The original error matters more.
-        }
-    }
-
-    private void FsyncFolder()
-    {
-        var fd = NativeMethods.Open(Folder, NativeMethods.OpenReadOnlyDirectory, 0);
-        if (fd < 0)
-        {
-            return;
-        }
-
-        try
-        {
-            NativeMethods.Fsync(fd);
-        }
-        finally
-        {
-            NativeMethods.Close(fd);
-        }
-    }
-
     private sealed record ParsedFile(byte[] Bytes, YDocument Document);
+
+    /// <summary>The registry file itself (a symbolic link's final target) and the files beside it.</summary>
+    private sealed record Files(string Target, string Lock, string Backup, string Folder);
 
     private sealed class LockHandle(int fd) : IDisposable
     {

@@ -15,11 +15,14 @@ public interface IRegistryStore
     string WorkspaceRoot { get; }
 
     /// <summary>
-    /// Loads the registry without taking the lock. A missing file gives an empty registry.
+    /// Loads the registry. When the lock file exists, the read holds a shared lock on it, so a
+    /// writer rewriting the file under the lock is never seen half-written; a read never creates
+    /// the lock file. A missing file gives an empty registry; anything but a regular file at the
+    /// path (a directory, FIFO, socket, device) is an error.
     /// </summary>
     /// <param name="cancellationToken">A token to cancel the read.</param>
     /// <returns>The registry as it is on disk now.</returns>
-    /// <exception cref="RegistryException">The file cannot be read, parsed or validated; the error names the file, line, column and field.</exception>
+    /// <exception cref="RegistryException">The file cannot be read, parsed or validated (the error names the file, line, column and field), or a writer held the lock for longer than the configured wait.</exception>
     Task<Registry> LoadAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -83,4 +86,11 @@ public sealed class RegistryUpdateResult<TResult>
 
     /// <summary>Gets the text that was (or would be) written, or <see langword="null"/> when nothing changed.</summary>
     public string? NewText { get; }
+
+    /// <summary>
+    /// Gets what went wrong after the new file was committed (renamed into place), or
+    /// <see langword="null"/>: refreshing the <c>.bak</c> or syncing the folder failed. The registry
+    /// itself holds the new text (<see cref="Written"/> is <see langword="true"/>).
+    /// </summary>
+    public string? Warning { get; init; }
 }

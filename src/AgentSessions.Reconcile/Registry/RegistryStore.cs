@@ -42,7 +42,8 @@ public static class RegistryStore
         ArgumentException.ThrowIfNullOrEmpty(startDirectory);
         for (var dir = new DirectoryInfo(Path.GetFullPath(startDirectory)); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, ".hermes", "agent-sessions.yaml")))
+            // Anything at the path counts, so a directory or FIFO there gets the store's clear error, not "no registry".
+            if (Path.Exists(Path.Combine(dir.FullName, ".hermes", "agent-sessions.yaml")))
             {
                 return dir.FullName;
             }

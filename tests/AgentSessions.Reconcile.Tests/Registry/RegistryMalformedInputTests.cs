@@ -108,6 +108,7 @@ public sealed class RegistryMalformedInputTests : IDisposable
             ["nesting-10000"] = new(p => File.WriteAllText(p, "x: " + new string('[', 10_000) + new string(']', 10_000) + "\n"), RegistryErrorKind.TooLarge, 1, 67, null, "deeper than the 64-level limit"),
             ["alias-bomb"] = Text(AliasBomb(), RegistryErrorKind.TooLarge, 5, 8, null, "aliases expand to more than 10000 nodes"),
             ["file-200-mb"] = new(p => { using var f = new FileStream(p, FileMode.Create); f.SetLength(200L * 1024 * 1024); }, RegistryErrorKind.TooLarge, null, null, null, "the file is 209,715,200 bytes, larger than the 16 MiB limit", Large: true),
+            ["file-50-mb"] = new(p => { using var f = new FileStream(p, FileMode.Create); f.SetLength(50L * 1024 * 1024); }, RegistryErrorKind.TooLarge, null, null, null, "the file is 52,428,800 bytes, larger than the 16 MiB limit", Large: true),
             ["binary-garbage"] = new(p => File.WriteAllBytes(p, [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x3E]), RegistryErrorKind.Syntax, 1, 8, null, "NUL byte"),
             ["invalid-utf8"] = new(p => File.WriteAllBytes(p, [.. "version: 1\nworkspace: "u8.ToArray(), 0xC3, 0x28, 0x0A]), RegistryErrorKind.Syntax, 2, 12, null, "not valid UTF-8"),
             ["utf16-bom"] = new(p => File.WriteAllText(p, "version: 1\n", new UnicodeEncoding(bigEndian: false, byteOrderMark: true)), RegistryErrorKind.Syntax, 1, 1, null, "registry must be UTF-8 (found a UTF-16 byte order mark)"),

@@ -7,9 +7,12 @@ internal static partial class NativeMethods
 {
     public const int LockEx = 2;
     public const int LockNb = 4;
+    public const int LockSh = 1;
     public const int LockUn = 8;
 
     public static int OpenReadWriteCreate => OperatingSystem.IsMacOS() ? 0x0002 | 0x0200 | 0x1000000 : 0x0002 | 0x0040 | 0x80000;
+
+    public static int OpenReadOnlyNonBlocking => OperatingSystem.IsMacOS() ? 0x0000 | 0x0004 | 0x1000000 : 0x0000 | 0x0800 | 0x80000;
 
     public static int OpenReadOnlyDirectory => OperatingSystem.IsMacOS() ? 0x0000 | 0x100000 | 0x1000000 : 0x0000 | 0x10000 | 0x80000;
 
@@ -40,6 +43,56 @@ internal static partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Stat(string path, [Out] byte[] buffer);
+
+    /// <summary>
+    /// Says what kind of file <paramref name="path"/> names (following symbolic links) when it is not
+    /// a regular file: "a directory", "a FIFO", …; <see langword="null"/> for a regular file, a missing
+    /// path, or where the kind cannot be read (then the open decides).
+    /// </summary>
+    public static string? NotRegularFileKind(string path)
+    {
+        int modeOffset;
+        if (OperatingSystem.IsMacOS())
+        {
+            modeOffset = 4;
+        }
+        else if (OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64)
+        {
+            modeOffset = 24;
+        }
+        else if (OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.Arm64)
+        {
+            modeOffset = 16;
+        }
+        else
+        {
+            return Directory.Exists(path) ? "a directory" : null;
+        }
+
+        var buffer = new byte[512];
+        try
+        {
+            if (Stat(path, buffer) != 0)
+            {
+                return null;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return Directory.Exists(path) ? "a directory" : null;
+        }
+
+        return (BitConverter.ToUInt16(buffer, modeOffset) & 0xF000) switch
+        {
+            0x8000 => null,
+            0x4000 => "a directory",
+            0x1000 => "a FIFO",
+            0xC000 => "a socket",
+            0x2000 => "a character device",
+            0x6000 => "a block device",
+            _ => "an unknown kind of file",
+        };
+    }
 
     /// <summary>Reads a file's owner and group (Linux x64/arm64 only; elsewhere <see langword="false"/>).</summary>
     public static bool TryGetOwner(string path, out uint uid, out uint gid)

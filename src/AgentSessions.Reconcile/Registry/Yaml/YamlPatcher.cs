@@ -16,7 +16,8 @@ internal static class YamlPatcher
         return patcher.Run(intended) ? patcher.Apply() : null;
     }
 
-    private readonly record struct Edit(int Start, int End, string Text, int Order);
+    /// <summary>One splice: replace <c>[Start, End)</c> with <c>Text</c>; <c>Seq</c> is the order edits were made in.</summary>
+    private readonly record struct Edit(int Start, int End, string Text, int Seq);
 
     private sealed class Patcher(YDocument document)
     {
@@ -37,23 +38,31 @@ internal static class YamlPatcher
                 var sb = new StringBuilder();
                 new YamlEmitter.Writer(sb, nl).MapEntries(map, 0);
                 var prefix = text.Length > 0 && !text.EndsWith('\n') ? nl : string.Empty;
-                edits.Add(new(text.Length, text.Length, prefix + sb, 0));
+                edits.Add(new(text.Length, text.Length, prefix + sb, edits.Count));
                 return true;
             }
 
             return Patch(root, intended, key: null, inFlow: false);
         }
 
-        public string Apply()
+        /// <summary>
+        /// Applies the edits from the end of the text backwards; <see langword="null"/> when two overlap.
+        /// At one position a removal goes first, then the inserts, the last made first, so they end up
+        /// in the order they were made (a row's new keys before a session appended after that row).
+        /// </summary>
+        public string? Apply()
         {
-            edits.Sort((a, b) => a.Start != b.Start ? b.Start.CompareTo(a.Start) : b.Order.CompareTo(a.Order));
+            edits.Sort((a, b) =>
+                a.Start != b.Start ? b.Start.CompareTo(a.Start)
+                : (a.End > a.Start) != (b.End > b.Start) ? (a.End > a.Start ? -1 : 1)
+                : b.Seq.CompareTo(a.Seq));
             var sb = new StringBuilder(text);
             var lastStart = int.MaxValue;
             foreach (var edit in edits)
             {
                 if (edit.End > lastStart)
                 {
-                    throw new InvalidOperationException("Overlapping edits.");
+                    return null;
                 }
 
                 sb.Remove(edit.Start, edit.End - edit.Start).Insert(edit.Start, edit.Text);
@@ -95,13 +104,13 @@ internal static class YamlPatcher
                 var rendered = YamlEmitter.ScalarText(scalar, inFlow) ?? YamlScalars.DoubleQuote(scalar.Value);
                 if (orig is YScalar && orig.Start == orig.End)
                 {
-                    edits.Add(new(orig.Start, orig.End, " " + rendered, 1));
+                    edits.Add(new(orig.Start, orig.End, " " + rendered, edits.Count));
                     return true;
                 }
 
                 if (orig is YScalar || (orig is YMap { Flow: true } or YSeq { Flow: true }))
                 {
-                    edits.Add(new(orig.Start, orig.End, rendered, 1));
+                    edits.Add(new(orig.Start, orig.End, rendered, edits.Count));
                     return true;
                 }
 
@@ -112,7 +121,7 @@ internal static class YamlPatcher
                     return false;
                 }
 
-                edits.Add(new(colon + 1, orig.End, " " + rendered, 1));
+                edits.Add(new(colon + 1, orig.End, " " + rendered, edits.Count));
                 return true;
             }
 
@@ -127,7 +136,7 @@ internal static class YamlPatcher
 
                 if (orig is YScalar || orig is YMap { Flow: true } or YSeq { Flow: true })
                 {
-                    edits.Add(new(orig.Start, orig.End, inline, 1));
+                    edits.Add(new(orig.Start, orig.End, inline, edits.Count));
                     return true;
                 }
 
@@ -160,7 +169,7 @@ internal static class YamlPatcher
             }
 
             TrimTrailingNewLine(sb);
-            edits.Add(new(at + 1, orig.End, sb.ToString(), 1));
+            edits.Add(new(at + 1, orig.End, sb.ToString(), edits.Count));
             return true;
         }
 
@@ -255,7 +264,7 @@ internal static class YamlPatcher
                     return false;
                 }
 
-                edits.Add(new(LineStart(entryKey.Start), LineEndAfter(end), string.Empty, 0));
+                edits.Add(new(LineStart(entryKey.Start), LineEndAfter(end), string.Empty, edits.Count));
             }
 
             return true;
@@ -337,7 +346,7 @@ internal static class YamlPatcher
                     return false;
                 }
 
-                edits.Add(new(LineStart(dash), LineEndAfter(orig.Items[i].End), string.Empty, 0));
+                edits.Add(new(LineStart(dash), LineEndAfter(orig.Items[i].End), string.Empty, edits.Count));
             }
 
             return true;
@@ -356,7 +365,7 @@ internal static class YamlPatcher
                 insert = nl + insert;
             }
 
-            edits.Add(new(at, at, insert, 2));
+            edits.Add(new(at, at, insert, edits.Count));
             pending.Clear();
             at = -1;
         }
