@@ -30,6 +30,7 @@ internal sealed partial class JobEventVerifier
     private readonly Dictionary<(string JobId, string Nonce), byte[]> _nonces = [];
     private readonly Queue<(long ExpiresAtMs, string JobId, string Nonce)> _nonceOrder = new();
     private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
+    private readonly Lock _logGate = new();
     private readonly HashSet<(DropReason Reason, string JobId)> _logged = [];
 
     public JobEventVerifier(TimeProvider time, ILogger logger, JobEventVerifierOptions? options = null)
@@ -220,7 +221,7 @@ internal sealed partial class JobEventVerifier
     {
         Interlocked.Increment(ref _drops[(int)reason]);
         string? logAs;
-        lock (_gate)
+        lock (_logGate)
         {
             var key = (reason, jobId ?? NoJob);
             logAs = _logged.Contains(key) ? null
