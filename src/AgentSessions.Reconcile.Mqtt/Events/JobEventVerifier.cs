@@ -40,6 +40,8 @@ internal sealed partial class JobEventVerifier
         _time = time;
         _logger = logger;
         _options = options ?? new JobEventVerifierOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAge, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxClockSkew, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.NonceCacheCapacity);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxDepth, 2);
     }
