@@ -1,0 +1,249 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+
+namespace AgentSessions.Reconcile.Mqtt;
+
+/// <summary>
+/// Verifies delegated job events in EVENTS.md's order; the first failure drops the event:
+/// 1. size; 2. a JSON object with the envelope's fields and types (integers only, bounded depth);
+/// 3. <c>v</c>; 4. <c>job_id</c> equals the topic's job segment; 5. the job is in the registry
+/// with a token; 6. HMAC-SHA256 compared in constant time; 7. <c>ts</c> inside the window;
+/// 8. the (job, nonce) pair not seen; 9. <c>seq</c> above the job's last accepted one.
+/// Everything before the MAC is cheap and needs no secret; the nonce and sequence are recorded
+/// only for an event that passed every check. Thread-safe.
+/// </summary>
+internal sealed partial class JobEventVerifier
+{
+    // A job or topic we could not read is logged under one placeholder; past MaxLoggedKeys
+    // distinct (reason, job) pairs, new pairs share one line per reason (attackers choose job ids).
+    private const string NoJob = "-";
+    private const string OtherJobs = "*";
+    private const int MaxLoggedKeys = 1024;
+
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly JobEventVerifierOptions _options;
+    private readonly long[] _drops = new long[DropReasonText.Count];
+    private long _verified;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string JobId, string Nonce), byte[]> _nonces = [];
+    private readonly Queue<(long ExpiresAtMs, string JobId, string Nonce)> _nonceOrder = new();
+    private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
+    private readonly Lock _logGate = new();
+    private readonly HashSet<(DropReason Reason, string JobId)> _logged = [];
+
+    public JobEventVerifier(TimeProvider time, ILogger logger, JobEventVerifierOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _time = time;
+        _logger = logger;
+        _options = options ?? new JobEventVerifierOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAge, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxClockSkew, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.NonceCacheCapacity);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxDepth, 2);
+    }
+
+    /// <summary>Gets the number of events verified so far.</summary>
+    public long Verified => Interlocked.Read(ref _verified);
+
+    /// <summary>Gets the number of events dropped so far, by reason (reasons never seen are absent).</summary>
+    public IReadOnlyDictionary<DropReason, long> Drops
+    {
+        get
+        {
+            var drops = new Dictionary<DropReason, long>();
+            for (var i = 0; i < _drops.Length; i++)
+            {
+                if (Interlocked.Read(ref _drops[i]) is var count and > 0)
+                {
+                    drops[(DropReason)i] = count;
+                }
+            }
+
+            return drops;
+        }
+    }
+
+    /// <summary>Gets the number of (job, nonce) pairs remembered.</summary>
+    internal int NonceCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nonces.Count;
+            }
+        }
+    }
+
+    /// <summary>Verifies one message.</summary>
+    /// <param name="topic">The topic the message arrived on.</param>
+    /// <param name="topicPrefix">The subscription's prefix: the topic must be <c>{topicPrefix}/jobs/{job_id}/events</c>.</param>
+    /// <param name="payload">The message's payload.</param>
+    /// <param name="findJob">Finds a job in the registry by id; null when it is not there.</param>
+    /// <returns>The verified event, or why it was dropped (counted and logged).</returns>
+    public VerifyResult Verify(string topic, string topicPrefix, ReadOnlySpan<byte> payload, Func<string, JobEntry?> findJob)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(topicPrefix);
+        ArgumentNullException.ThrowIfNull(findJob);
+
+        string? jobId = null;
+        var result = VerifyCore(topic, topicPrefix, payload, findJob, ref jobId);
+        if (result.Reason is { } reason)
+        {
+            CountDrop(reason, jobId ?? JobEventWire.TopicJobId(topic, topicPrefix));
+        }
+        else
+        {
+            Interlocked.Increment(ref _verified);
+        }
+
+        return result;
+    }
+
+    private VerifyResult VerifyCore(
+        string topic, string topicPrefix, ReadOnlySpan<byte> payload, Func<string, JobEntry?> findJob, ref string? jobId)
+    {
+        // 1 and 2. Size, then a JSON object with the envelope's fields and types.
+        if (JobEventEnvelope.TryRead(payload, _options.MaxDepth, out var read, out jobId) is { } invalid)
+        {
+            return VerifyResult.Dropped(invalid);
+        }
+
+        using var envelope = read!;
+
+        // 3. Version.
+        if (envelope.Version != JobEventWire.Version)
+        {
+            return VerifyResult.Dropped(DropReason.UnknownVersion);
+        }
+
+        // 4. The topic's job segment.
+        if (JobEventWire.TopicJobId(topic, topicPrefix) is not { } topicJobId)
+        {
+            return VerifyResult.Dropped(DropReason.BadTopic);
+        }
+
+        if (!string.Equals(topicJobId, envelope.JobId, StringComparison.Ordinal))
+        {
+            return VerifyResult.Dropped(DropReason.TopicMismatch);
+        }
+
+        // 5. A registered job with a token: unauthenticated events never act.
+        var job = findJob(envelope.JobId);
+        if (job is null)
+        {
+            return VerifyResult.Dropped(DropReason.UnknownJob);
+        }
+
+        if (string.IsNullOrEmpty(job.AuthToken))
+        {
+            return VerifyResult.Dropped(DropReason.NoToken);
+        }
+
+        // 6. The MAC, compared in constant time.
+        var mac = new byte[HMACSHA256.HashSizeInBytes];
+        envelope.ComputeMac(job.AuthToken, mac);
+        Span<byte> claimed = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        Convert.FromHexString(envelope.Signature, claimed, out _, out _);
+        if (!CryptographicOperations.FixedTimeEquals(mac, claimed))
+        {
+            return VerifyResult.Dropped(DropReason.BadSignature);
+        }
+
+        // 7. The time window.
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var maxAgeMs = (long)_options.MaxAge.TotalMilliseconds;
+        if (envelope.Timestamp < nowMs - maxAgeMs)
+        {
+            return VerifyResult.Dropped(DropReason.Stale);
+        }
+
+        if (envelope.Timestamp > nowMs + (long)_options.MaxClockSkew.TotalMilliseconds)
+        {
+            return VerifyResult.Dropped(DropReason.Future);
+        }
+
+        // 8 and 9 read and record shared state: one check-and-record at a time.
+        lock (_gate)
+        {
+            ForgetExpiredNonces(nowMs);
+            if (_nonces.TryGetValue((envelope.JobId, envelope.Nonce), out var acceptedMac))
+            {
+                // Same nonce and same MAC: the accepted event again (a QoS 1 redelivery), harmless.
+                return VerifyResult.Dropped(CryptographicOperations.FixedTimeEquals(acceptedMac, mac)
+                    ? DropReason.Duplicate
+                    : DropReason.Replayed);
+            }
+
+            if (_lastSequence.TryGetValue(envelope.JobId, out var last) && envelope.Sequence <= last)
+            {
+                return VerifyResult.Dropped(DropReason.OutOfOrder);
+            }
+
+            _lastSequence[envelope.JobId] = envelope.Sequence;
+            RememberNonce(envelope.JobId, envelope.Nonce, mac, expiresAtMs: envelope.Timestamp + maxAgeMs);
+        }
+
+        return VerifyResult.Verified(new JobEvent(
+            envelope.JobId,
+            envelope.Session,
+            envelope.Type,
+            envelope.Sequence,
+            DateTimeOffset.FromUnixTimeMilliseconds(envelope.Timestamp),
+            envelope.Nonce,
+            envelope.Data));
+    }
+
+    private void ForgetExpiredNonces(long nowMs)
+    {
+        while (_nonceOrder.TryPeek(out var oldest) && oldest.ExpiresAtMs < nowMs)
+        {
+            _nonceOrder.Dequeue();
+            _nonces.Remove((oldest.JobId, oldest.Nonce));
+        }
+    }
+
+    private void RememberNonce(string jobId, string nonce, byte[] mac, long expiresAtMs)
+    {
+        while (_nonces.Count >= _options.NonceCacheCapacity && _nonceOrder.TryDequeue(out var oldest))
+        {
+            _nonces.Remove((oldest.JobId, oldest.Nonce));
+        }
+
+        _nonces[(jobId, nonce)] = mac;
+        _nonceOrder.Enqueue((expiresAtMs, jobId, nonce));
+    }
+
+    private void CountDrop(DropReason reason, string? jobId)
+    {
+        Interlocked.Increment(ref _drops[(int)reason]);
+        string? logAs;
+        lock (_logGate)
+        {
+            var key = (reason, jobId ?? NoJob);
+            logAs = _logged.Contains(key) ? null
+                : _logged.Count < MaxLoggedKeys ? key.Item2
+                : OtherJobs;
+            if (logAs is not null && !_logged.Add((reason, logAs)))
+            {
+                logAs = null;
+            }
+        }
+
+        // Only the reason and a job id that passed the id rule: never a token, signature or payload.
+        var level = reason == DropReason.Duplicate ? LogLevel.Debug : LogLevel.Warning;
+        if (logAs is not null && _logger.IsEnabled(level))
+        {
+            var text = reason.ToText();
+            LogDropped(_logger, level, text, logAs);
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Message = "Dropped a job event: {Reason} (job {JobId}); further drops for this reason and job are counted, not logged")]
+    private static partial void LogDropped(ILogger logger, LogLevel level, string reason, string jobId);
+}

@@ -1,0 +1,74 @@
+using System.Buffers;
+
+namespace AgentSessions.Reconcile.Mqtt;
+
+/// <summary>The envelope's fixed rules (EVENTS.md): names on the wire, the job-id and topic shapes.</summary>
+internal static class JobEventWire
+{
+    public const int Version = 1;
+    public const int MaxPayloadBytes = 64 * 1024;
+    public const int MaxJobIdLength = 128;
+    public const int MaxNonceLength = 128;
+    public const int SignatureHexLength = 64;
+
+    private static readonly SearchValues<char> JobIdChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+
+    private static readonly SearchValues<char> NonceChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
+
+    public static string ToWire(this JobEventType type) => type switch
+    {
+        JobEventType.Started => "started",
+        JobEventType.Progress => "progress",
+        JobEventType.Completed => "completed",
+        JobEventType.Error => "error",
+        JobEventType.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown job event type."),
+    };
+
+    public static JobEventType? ParseType(string wire) => wire switch
+    {
+        "started" => JobEventType.Started,
+        "progress" => JobEventType.Progress,
+        "completed" => JobEventType.Completed,
+        "error" => JobEventType.Error,
+        "cancelled" => JobEventType.Cancelled,
+        _ => null,
+    };
+
+    public static bool IsTerminal(this JobEventType type) =>
+        type is JobEventType.Completed or JobEventType.Error or JobEventType.Cancelled;
+
+    /// <summary>A job id is <c>[A-Za-z0-9._-]{1,128}</c>: safe as one topic level, never a wildcard.</summary>
+    public static bool IsValidJobId(ReadOnlySpan<char> jobId) =>
+        jobId.Length is > 0 and <= MaxJobIdLength && !jobId.ContainsAnyExcept(JobIdChars);
+
+    /// <summary>A nonce is base64url without padding, 1 to 128 characters.</summary>
+    public static bool IsValidNonce(ReadOnlySpan<char> nonce) =>
+        nonce.Length is > 0 and <= MaxNonceLength && !nonce.ContainsAnyExcept(NonceChars);
+
+    public static bool IsLowerHexSignature(ReadOnlySpan<char> sig) =>
+        sig.Length == SignatureHexLength && !sig.ContainsAnyExcept(LowerHex);
+
+    public static string Topic(string topicPrefix, string jobId) => $"{topicPrefix}/jobs/{jobId}/events";
+
+    /// <summary>The job id segment of <c>{prefix}/jobs/{job_id}/events</c>, or null when the topic has another shape.</summary>
+    public static string? TopicJobId(string topic, string topicPrefix)
+    {
+        const string Jobs = "/jobs/", Events = "/events";
+        if (topic.Length <= topicPrefix.Length + Jobs.Length + Events.Length
+            || !topic.StartsWith(topicPrefix, StringComparison.Ordinal)
+            || string.CompareOrdinal(topic, topicPrefix.Length, Jobs, 0, Jobs.Length) != 0
+            || !topic.EndsWith(Events, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var start = topicPrefix.Length + Jobs.Length;
+        var segment = topic.AsSpan(start, topic.Length - start - Events.Length);
+        return IsValidJobId(segment) ? segment.ToString() : null;
+    }
+}
