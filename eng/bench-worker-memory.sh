@@ -4,7 +4,7 @@
 # HOME in a temp folder (no real transcripts read). The worker registers the 50 sessions in its
 # first pass (drift B), then every pass lists them again. Samples VmRSS every 10 s.
 #   bash eng/bench-worker-memory.sh [MINUTES=10] [PUBLISH_DIR]   (PUBLISH_DIR: skip the publish)
-# Prints one line per sample ("seconds rss_mb") and a summary: start, peak, last, median of the
+# Prints one line per sample ("seconds rss_mb") and a summary: at 10 s, peak, last, median of the
 # last half. Cleans up its tmux server and files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +28,7 @@ fi
 
 ws=$tmp/lab
 mkdir -p "$ws/.hermes" "$tmp/home"
-printf 'version: 1\nworkspace: lab\nsessions: []\n' >"$ws/.hermes/agent-sessions.yaml"
+printf 'version: 1\nworkspace: lab\nsessions:\n' >"$ws/.hermes/agent-sessions.yaml"
 for i in $(seq 1 50); do
   mkdir -p "$ws/p$i"
   tmux -L "$sock" new-session -d -s "lab-p$i-creator-claude" -c "$ws/p$i" "sleep 100000"
@@ -49,10 +49,10 @@ for ((t = 0; t <= end; t += 10)); do
   printf '%4d s  %6.1f MB\n' "$t" "$(echo "$rss / 1024" | bc -l)"
   [ "$t" -ge "$end" ] || sleep 10
 done
-rows=$(grep -c 'name: lab-p' "$ws/.hermes/agent-sessions.yaml" || true)
+rows=$(grep -o 'name: lab-p' "$ws/.hermes/agent-sessions.yaml" | wc -l)
 printf '%s\n' "${samples[@]}" | python3 -c "
 import statistics, sys
-kb = [int(l) for l in sys.stdin]
+kb = [int(l) for l in sys.stdin][1:]  # from 10 s: the first pass has run
 half = kb[len(kb) // 2:]
-print(f'registered rows: $rows; start {kb[0]/1024:.1f} MB, peak {max(kb)/1024:.1f} MB, last {kb[-1]/1024:.1f} MB, median of the last half {statistics.median(half)/1024:.1f} MB')
+print(f'registered rows: $rows; at 10 s {kb[0]/1024:.1f} MB, peak {max(kb)/1024:.1f} MB, last {kb[-1]/1024:.1f} MB, median of the last half {statistics.median(half)/1024:.1f} MB')
 "

@@ -78,7 +78,8 @@ cmp -s <(unzip -p "$feed/AgentSessions.Reconcile.$version.nupkg" lib/net10.0/Age
 # 3. The tool, with the "once published" line (it finds the local feed through the source above).
 run dotnet tool install -g AgentSessions.Reconcile.Cli
 export PATH=$HOME/.dotnet/tools:$PATH
-file -L "$(find "$HOME/.dotnet/tools/.store" -name agent-sessions -type f | head -1)" | grep -q ELF || fail "the installed tool is not the Native AOT binary"
+native=$(find "$HOME/.dotnet/tools/.store" -path '*/linux-x64/agent-sessions' -type f | head -1)
+[ -n "$native" ] && [ "$(head -c 4 "$native" | tail -c 3)" = ELF ] || fail "the installed tool is not the Native AOT binary"
 agent-sessions --help >"$tmp/help.txt" || fail "agent-sessions --help exited non-zero"
 grep -q reconcile "$tmp/help.txt" || fail "agent-sessions --help does not mention reconcile"
 ws=$tmp/ws
