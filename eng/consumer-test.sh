@@ -7,7 +7,7 @@
 #   1. the README's install lines: the tool from the feed, the feed as a NuGet source;
 #   2. a fresh console project, whose nuget.config maps AgentSessions.* to the local feed only,
 #      adds AgentSessions.Reconcile and .Testing, builds, and runs a host of the monitor on the
-#      Testing package's fakes (eng/consumer/Program.cs);
+#      Testing package's fakes (eng/consumer/Program.cs); the README's DI quick start compiles in it;
 #   3. the installed tool: `--help`, then the README's skill commands in a temp workspace;
 #   4. the README's main job, `dotnet run --project src/AgentSessions.Reconcile.Cli -- …`.
 # Prints what failed and exits non-zero on the first failure.
@@ -60,9 +60,19 @@ cat >"$app/app.csproj" <<'XML'
 </Project>
 XML
 cp eng/consumer/Program.cs "$app/"
+# The README's "host the monitor with DI" quick start, compiled as written (not run: it needs a board).
+python3 - README.md "$app/QuickStart2.cs" <<'PY'
+import re, sys
+block = re.search(r"## Quick start 2.*?```csharp\n(.*?)```", open(sys.argv[1], encoding="utf-8").read(), re.S).group(1)
+usings = "".join(l + "\n" for l in block.splitlines() if l.startswith("using "))
+body = "".join("        " + l + "\n" for l in block.splitlines() if l and not l.startswith("using "))
+open(sys.argv[2], "w", encoding="utf-8").write(usings + "using Microsoft.Extensions.DependencyInjection;\nusing Microsoft.Extensions.Hosting;\n\n"
+    "internal static class QuickStart2\n{\n    public static async Task RunAsync(string[] args)\n    {\n" + body + "    }\n}\n")
+PY
 cd "$app"
 run dotnet add package AgentSessions.Reconcile
 run dotnet add package AgentSessions.Reconcile.Testing
+run dotnet add package AgentSessions.Reconcile.Hermes
 run dotnet add package Microsoft.Extensions.Hosting --version 10.0.0
 run dotnet build -c Release -nologo
 out=$(timeout 120 dotnet run -c Release --no-build) || { echo "$out"; fail "the host on the fakes failed"; }
