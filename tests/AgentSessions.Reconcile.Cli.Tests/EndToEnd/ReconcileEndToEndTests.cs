@@ -40,7 +40,7 @@ public sealed class ReconcileEndToEndTests : IDisposable
         result.ExitCode.Should().Be(0, result.ToString());
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Should().ContainSingle(result.ToString());
-        MiniJsonSchema.Load(MiniJsonSchema.SchemaPath).Validate(lines[0]).Should().BeEmpty(result.ToString());
+        DriftReportSchema.Validate(lines[0]).Should().BeEmpty(result.ToString());
         return JsonDocument.Parse(lines[0]).RootElement.Clone();
     }
 
@@ -268,7 +268,7 @@ public sealed class ReconcileEndToEndTests : IDisposable
         result.Stderr.Should().NotContain("Exception").And.NotContain("   at ");
         foreach (var line in result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            MiniJsonSchema.Load(MiniJsonSchema.SchemaPath).Validate(line).Should().BeEmpty();
+            DriftReportSchema.Validate(line).Should().BeEmpty();
         }
     }
 

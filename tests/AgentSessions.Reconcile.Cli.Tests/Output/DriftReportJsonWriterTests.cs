@@ -24,7 +24,7 @@ public sealed class DriftReportJsonWriterTests
 
         var json = Json(report);
 
-        MiniJsonSchema.Load(MiniJsonSchema.SchemaPath).Validate(json).Should().BeEmpty();
+        DriftReportSchema.Validate(json).Should().BeEmpty();
         using var doc = JsonDocument.Parse(json);
         doc.RootElement.GetProperty("drifts").EnumerateArray().Select(d => d.GetProperty("class").GetString())
             .Should().Equal("A", "B", "C", "D", "E");
@@ -37,7 +37,7 @@ public sealed class DriftReportJsonWriterTests
 
         var json = Json(report);
 
-        MiniJsonSchema.Load(MiniJsonSchema.SchemaPath).Validate(json).Should().BeEmpty();
+        DriftReportSchema.Validate(json).Should().BeEmpty();
         json.Should().Contain("\"tmux\":{\"known\":false,\"reason\":\"tmux is not installed\"}");
         json.Should().Contain("\"dry_run\":true");
         json.Should().Contain("\"drifts\":[]");
@@ -128,16 +128,15 @@ public sealed class DriftReportJsonWriterTests
     [Fact]
     public void SchemaValidator_ReportMissingKeyOrWrongClass_Rejected()
     {
-        var schema = MiniJsonSchema.Load(MiniJsonSchema.SchemaPath);
         var json = Json(Some.Report(Some.TmuxGone()));
 
-        schema.Validate(json.Replace("\"class\":\"A\"", "\"class\":\"Z\"", StringComparison.Ordinal)).Should().ContainSingle()
-            .Which.Should().Contain("$.drifts[0].class");
-        schema.Validate(json.Replace("\"dry_run\":false,", string.Empty, StringComparison.Ordinal)).Should().ContainSingle()
-            .Which.Should().Contain("dry_run");
-        schema.Validate(json.Replace("\"field\":\"status\",\"before\":\"running\",", "\"field\":\"status\",", StringComparison.Ordinal))
-            .Should().ContainSingle().Which.Should().Contain("requires 'before'");
-        schema.Validate(json.Replace("{\"version\":1,", "{\"version\":1,\"extra\":0,", StringComparison.Ordinal))
-            .Should().ContainSingle().Which.Should().Contain("unexpected property 'extra'");
+        DriftReportSchema.Validate(json.Replace("\"class\":\"A\"", "\"class\":\"Z\"", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().StartWith("/drifts/0/class: enum");
+        DriftReportSchema.Validate(json.Replace("\"dry_run\":false,", string.Empty, StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().StartWith(": required").And.Contain("dry_run");
+        DriftReportSchema.Validate(json.Replace("\"field\":\"status\",\"before\":\"running\",", "\"field\":\"status\",", StringComparison.Ordinal))
+            .Should().ContainSingle().Which.Should().StartWith("/drifts/0: dependentRequired").And.Contain("before");
+        DriftReportSchema.Validate(json.Replace("{\"version\":1,", "{\"version\":1,\"extra\":0,", StringComparison.Ordinal))
+            .Should().ContainSingle().Which.Should().StartWith("/extra: ");
     }
 }

@@ -21,7 +21,7 @@ public sealed class CliAppTests
         code.Should().Be(0);
         var lines = cli.Out.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Should().ContainSingle();
-        MiniJsonSchema.Load(MiniJsonSchema.SchemaPath).Validate(lines[0]).Should().BeEmpty();
+        DriftReportSchema.Validate(lines[0]).Should().BeEmpty();
         using var doc = JsonDocument.Parse(lines[0]);
         doc.RootElement.GetProperty("registry").GetString().Should().Be(RegistryAtWs);
         doc.RootElement.GetProperty("workspace_root").GetString().Should().Be("/ws");
