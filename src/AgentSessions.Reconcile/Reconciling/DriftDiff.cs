@@ -10,7 +10,7 @@ internal sealed record DiffOptions(string Workspace, TimeSpan EndStateGrace);
 /// <summary>One drift the diff found, with the change it wants (none for report-only drifts).</summary>
 internal sealed class PlannedDrift
 {
-    public PlannedDrift(DriftClass @class, string session, string key, string observation, string? field, string? before, string? after, RegistryMutation? mutation)
+    public PlannedDrift(DriftClass @class, string session, DriftKey key, string observation, string? field, string? before, string? after, RegistryMutation? mutation)
     {
         Class = @class;
         Session = session;
@@ -26,7 +26,7 @@ internal sealed class PlannedDrift
 
     public string Session { get; }
 
-    public string Key { get; }
+    public DriftKey Key { get; }
 
     /// <summary>Gets what was seen, without what was done ("x: tmux gone (was pane 1, cmd claude)."); the coalescing hash covers it.</summary>
     public string Observation { get; }
@@ -109,7 +109,7 @@ internal sealed class DiffResult
     public required IReadOnlyDictionary<string, DateTimeOffset> EndStateAliveFirstSeen { get; init; }
 
     /// <summary>Gets the coalescing keys that could not be decided this pass (unknown presence): kept as reported.</summary>
-    public required IReadOnlySet<string> UndecidedKeys { get; init; }
+    public required IReadOnlySet<DriftKey> UndecidedKeys { get; init; }
 
     public required bool TmuxKnown { get; init; }
 
@@ -302,7 +302,7 @@ internal static class DriftDiff
         var drifts = new List<PlannedDrift>(Math.Min(registry.Sessions.Count, 1024));
         var refreshes = new List<VisibleRefresh>();
         var firstSeen = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        var undecided = new HashSet<string>(StringComparer.Ordinal);
+        var undecided = new HashSet<DriftKey>();
         var idOwners = CollectIdOwners(registry);
 
         // Ids given out in this pass, so two rows in one folder never get the same one.
@@ -358,7 +358,7 @@ internal static class DriftDiff
                     drifts.Add(new PlannedDrift(
                         DriftClass.TmuxGone,
                         row.Name,
-                        "A:" + row.Name,
+                        new DriftKey(DriftClass.TmuxGone, row.Name),
                         $"{row.Name}: tmux gone (was pane {row.Pane?.Pid?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, cmd {row.Pane?.Cmd ?? "unknown"}).",
                         "status",
                         "running",
@@ -397,7 +397,7 @@ internal static class DriftDiff
                 drifts.Add(new PlannedDrift(
                     DriftClass.Unregistered,
                     template.Name,
-                    "B:" + template.Name,
+                    new DriftKey(DriftClass.Unregistered, template.Name),
                     $"{template.Name}: tmux found but not in YAML.",
                     "status",
                     null,
@@ -418,7 +418,7 @@ internal static class DriftDiff
         };
     }
 
-    internal static string EndStateKey(string session) => "E:" + session;
+    internal static DriftKey EndStateKey(string session) => new(DriftClass.EndStateAlive, session);
 
     internal static string NormalizePath(string path) =>
         path.Length > 1 && path[^1] == '/' ? path.TrimEnd('/') is { Length: > 0 } t ? t : "/" : path;
@@ -577,7 +577,7 @@ internal static class DriftDiff
             drifts.Add(new PlannedDrift(
                 DriftClass.IdMaterialized,
                 session,
-                $"C:{session}:{ClaudeOwnField}",
+                new DriftKey(DriftClass.IdMaterialized, session, ClaudeOwnField),
                 $"{session}: session id materialized {transcriptId}.",
                 ClaudeOwnField,
                 null,
@@ -598,7 +598,7 @@ internal static class DriftDiff
             drifts.Add(new PlannedDrift(
                 DriftClass.IdMaterialized,
                 session,
-                $"C:{session}:{AgyOwnField}",
+                new DriftKey(DriftClass.IdMaterialized, session, AgyOwnField),
                 $"{session}: session id materialized {conversationId}.",
                 AgyOwnField,
                 null,
@@ -656,7 +656,7 @@ internal static class DriftDiff
         return best?.SessionId;
     }
 
-    private static void PlanStaleIds(List<PlannedDrift> drifts, HashSet<string> undecided, SessionRow row, ArtifactState artifacts)
+    private static void PlanStaleIds(List<PlannedDrift> drifts, HashSet<DriftKey> undecided, SessionRow row, ArtifactState artifacts)
     {
         CheckClaude(row.ClaudeSessionIdOwn, ClaudeOwnField);
         CheckClaude(Identity(row, "claude", "session_id"), ClaudeIdentityField);
@@ -689,7 +689,7 @@ internal static class DriftDiff
         {
             if (presence == ArtifactPresence.Unknown)
             {
-                undecided.Add($"D:{row.Name}:{field}");
+                undecided.Add(new DriftKey(DriftClass.StaleId, row.Name, field));
                 return;
             }
 
@@ -698,7 +698,7 @@ internal static class DriftDiff
                 drifts.Add(new PlannedDrift(
                     DriftClass.StaleId,
                     row.Name,
-                    $"D:{row.Name}:{field}",
+                    new DriftKey(DriftClass.StaleId, row.Name, field),
                     $"{row.Name}: {field} {id}: {what} {artifact} is gone.",
                     field,
                     id,
