@@ -27,6 +27,63 @@ internal sealed class AgyConversationProbe
 
     public string ConversationsDirectory => fs.Path.Combine(root, "conversations");
 
+    /// <summary>
+    /// The conversation agy's workspace map names for each requested directory (when its file
+    /// exists) and the presence of each requested id; unknown when agy's folder does not exist.
+    /// </summary>
+    public AgentFiles Observe(ArtifactRequest request, CancellationToken cancellationToken)
+    {
+        if (!fs.Directory.Exists(root))
+        {
+            return AgentFiles.Unknown($"agy's folder {root} does not exist (is HOME right?)");
+        }
+
+        var described = new Dictionary<string, AgyConversation>(StringComparer.Ordinal);
+        AgyConversation DescribeOnce(string id)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!described.TryGetValue(id, out var conversation))
+            {
+                conversation = Describe(id);
+                described[id] = conversation;
+            }
+
+            return conversation;
+        }
+
+        var conversations = new List<AgentConversation>();
+        if (request.AgyCwds.Count > 0 && ReadLastConversations() is { Count: > 0 } map)
+        {
+            var byPath = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
+            foreach (var (path, id) in map)
+            {
+                if (id.Length > 0)
+                {
+                    byPath[AgentFiles.NormalizePath(path)] = id;
+                }
+            }
+
+            foreach (var cwd in request.AgyCwds)
+            {
+                if (byPath.TryGetValue(AgentFiles.NormalizePath(cwd), out var id)
+                    && DescribeOnce(id) is { Presence: ArtifactPresence.Present, LastWrite: { } written })
+                {
+                    conversations.Add(new AgentConversation(id, cwd, written));
+                }
+            }
+        }
+
+        var present = new List<string>();
+        var unknown = new List<string>();
+        foreach (var id in request.AgyConversationIds)
+        {
+            var presence = DescribeOnce(id).Presence;
+            (presence == ArtifactPresence.Present ? present : presence == ArtifactPresence.Unknown ? unknown : null)?.Add(id);
+        }
+
+        return new AgentFiles(conversations, present, unknown);
+    }
+
     public AgyProbeResult Probe(ArtifactRequest request, CancellationToken cancellationToken)
     {
         var last = ReadLastConversations();
@@ -136,3 +193,8 @@ internal sealed class AgyConversationProbe
 internal sealed record AgyProbeResult(
     IReadOnlyDictionary<string, string>? LastConversations,
     IReadOnlyDictionary<string, AgyConversation> Conversations);
+
+/// <summary>One agy conversation's files.</summary>
+/// <param name="Presence">Whether <c>conversations/&lt;id&gt;.db</c> exists.</param>
+/// <param name="LastWrite">The later of the <c>.db</c> and <c>-wal</c> modification times, when present.</param>
+internal sealed record AgyConversation(ArtifactPresence Presence, DateTimeOffset? LastWrite);
