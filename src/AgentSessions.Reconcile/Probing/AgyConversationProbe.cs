@@ -84,19 +84,6 @@ internal sealed class AgyConversationProbe
         return new AgentFiles(conversations, present, unknown);
     }
 
-    public AgyProbeResult Probe(ArtifactRequest request, CancellationToken cancellationToken)
-    {
-        var last = ReadLastConversations();
-        var conversations = new Dictionary<string, AgyConversation>(StringComparer.Ordinal);
-        foreach (var id in request.AgyConversationIds)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            conversations[id] = Describe(id);
-        }
-
-        return new AgyProbeResult(last, conversations);
-    }
-
     internal IReadOnlyDictionary<string, string>? ReadLastConversations()
     {
         byte[] bytes;
@@ -188,11 +175,6 @@ internal sealed class AgyConversationProbe
         }
     }
 }
-
-/// <summary>What <see cref="AgyConversationProbe"/> found in one pass.</summary>
-internal sealed record AgyProbeResult(
-    IReadOnlyDictionary<string, string>? LastConversations,
-    IReadOnlyDictionary<string, AgyConversation> Conversations);
 
 /// <summary>One agy conversation's files.</summary>
 /// <param name="Presence">Whether <c>conversations/&lt;id&gt;.db</c> exists.</param>
