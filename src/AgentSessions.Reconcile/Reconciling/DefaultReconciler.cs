@@ -52,6 +52,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             EndStateGrace = options.EndStateGrace,
             StateDirectory = options.StateDirectory,
             CaptureLines = options.CaptureLines,
+            PollInterval = options.PollInterval,
         };
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Reconciler");
@@ -235,6 +236,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             SessionCount = after.Sessions.Count,
             RunningCount = running,
             RegistryWritten = written,
+            RequeueAfter = PollIntervals.For(running, _options.PollInterval),
         };
     }
 
