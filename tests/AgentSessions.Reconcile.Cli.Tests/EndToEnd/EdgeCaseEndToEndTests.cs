@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using AgentSessions.Reconcile.Cli.Tests.TestSupport;
 
 namespace AgentSessions.Reconcile.Cli.Tests.EndToEnd;
 
@@ -12,14 +11,7 @@ public sealed class EdgeCaseEndToEndTests : IDisposable
 
     public void Dispose() => ws.Dispose();
 
-    private static JsonElement Json(CliResult result)
-    {
-        result.ExitCode.Should().Be(0, result.ToString());
-        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle(result.ToString());
-        MiniJsonSchema.Load(MiniJsonSchema.SchemaPath).Validate(lines[0]).Should().BeEmpty(result.ToString());
-        return JsonDocument.Parse(lines[0]).RootElement.Clone();
-    }
+    private static JsonElement Json(CliResult result) => ReportJson.Parse(result);
 
     private static string[] Classes(JsonElement report) =>
         report.GetProperty("drifts").EnumerateArray().Select(d => d.GetProperty("class").GetString() + " " + d.GetProperty("session").GetString()).ToArray();
