@@ -280,6 +280,11 @@ internal sealed class CliApp
             env.Error.WriteLine($"agent-sessions: note: tmux state unknown ({report.TmuxUnknownReason ?? "no reason given"}); no A or B drift was considered.");
         }
 
+        foreach (var note in report.Notes)
+        {
+            env.Error.WriteLine($"agent-sessions: note: {note}");
+        }
+
         if (!registryExisted && report.RegistryWritten)
         {
             env.Error.WriteLine($"agent-sessions: note: created {context.RegistryPath}.");
@@ -296,14 +301,12 @@ internal sealed class CliApp
             env.Error.WriteLine($"agent-sessions: note: no registry at {services.Store.RegistryPath}.");
         }
 
-        var registryTask = services.Store.LoadAsync(cancellationToken);
-        var tmuxTask = services.Probe.ProbeTmuxAsync(cancellationToken);
-        var registry = await registryTask.ConfigureAwait(false);
-        var tmux = await tmuxTask.ConfigureAwait(false);
+        var registry = await services.Store.LoadAsync(cancellationToken).ConfigureAwait(false);
         var workspace = WorkspaceName(registry, settings.WorkspaceRoot);
+        var live = await services.Probe.ObserveAsync(registry, workspace, cancellationToken).ConfigureAwait(false);
         var report = StatusBuilder.Build(
             registry,
-            tmux,
+            live.Tmux,
             env.Services.ReadLastDrifts(settings, workspace),
             workspace,
             settings.WorkspaceRoot,

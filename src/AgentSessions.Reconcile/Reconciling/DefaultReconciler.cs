@@ -5,11 +5,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AgentSessions.Reconcile.Reconciling;
 
 /// <summary>
-/// The level-based reconciler: load the registry, probe tmux then the artifacts the rows and
-/// registration candidates need, diff, then under the store's lock apply the mutations (each
-/// re-checked against the file as it is then) and coalesce against the drift state read and written
-/// there, report. One pass at a time. It reads no environment variable and writes no file itself:
-/// the store and the <see cref="IDriftStateStore"/> do.
+/// The level-based reconciler: load the registry, observe the live state once, diff, then under
+/// the store's lock apply the mutations (each re-checked against the file as it is then) and
+/// coalesce against the drift state read and written there, report. One pass at a time. It reads
+/// no environment variable and writes no file itself: the store and the <see cref="IDriftStateStore"/> do.
 /// </summary>
 internal sealed class DefaultReconciler : IReconciler, IDisposable
 {
@@ -116,12 +115,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         var workspace = ResolveWorkspace(registry);
         ReconcilerLog.PassStarted(_logger, workspace, request.Trigger, request.DryRun);
 
-        var tmux = await ProbeTmuxAsync(cancellationToken).ConfigureAwait(false);
-        var artifacts = await ProbeArtifactsAsync(DriftDiff.BuildArtifactRequest(registry, tmux, workspace), cancellationToken).ConfigureAwait(false);
-        if (DriftDiff.BuildFollowUpRequest(registry, tmux, workspace, artifacts) is { } followUp)
-        {
-            artifacts = DriftDiff.Merge(artifacts, await ProbeArtifactsAsync(followUp, cancellationToken).ConfigureAwait(false));
-        }
+        var live = await ObserveAsync(registry, workspace, cancellationToken).ConfigureAwait(false);
 
         // Whole seconds, as the registry's timestamps are written (2026-11-20T10:05:00Z).
         var utcNow = _time.GetUtcNow();
@@ -130,9 +124,9 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         var state = LoadState(workspace, ref stateProblem);
         var diff = DriftDiff.Compute(
             registry,
-            new LiveState(tmux, artifacts),
+            live,
             now,
-            new DiffOptions(workspace, _options.EndStateGrace),
+            new DiffOptions(workspace, _options.EndStateGrace, _store.WorkspaceRoot),
             new Dictionary<string, DateTimeOffset>(state.EndStateAliveFirstSeen, StringComparer.Ordinal));
 
         var mutations = new List<RegistryMutation>();
@@ -229,6 +223,8 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             CoalescedCount = coalesced,
             TmuxKnown = diff.TmuxKnown,
             TmuxUnknownReason = diff.TmuxUnknownReason,
+            TmuxSocket = live.Tmux.SocketPath,
+            Notes = diff.Notes,
             SessionCount = after.Sessions.Count,
             RunningCount = running,
             RegistryWritten = written,
@@ -329,40 +325,32 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         return "visible: blank screen";
     }
 
-    private async Task<TmuxState> ProbeTmuxAsync(CancellationToken cancellationToken)
+    /// <summary>One observation of everything the diff needs; a probe that throws is unknown, never empty.</summary>
+    private async Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken)
     {
-        TmuxState tmux;
+        LiveState live;
         try
         {
-            tmux = await _probe.ProbeTmuxAsync(cancellationToken).ConfigureAwait(false);
+            live = await _probe.ObserveAsync(registry, workspace, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            ReconcilerLog.TmuxProbeFailed(_logger, ex);
-            tmux = TmuxState.Unknown($"the tmux probe failed: {ex.Message}");
+            ReconcilerLog.ProbeFailed(_logger, ex);
+            var reason = $"the probe failed: {ex.Message}";
+            live = new LiveState(TmuxState.Unknown(reason), AgentFiles.Unknown(reason), AgentFiles.Unknown(reason));
         }
 
-        if (!tmux.IsKnown)
+        if (!live.Tmux.IsKnown)
         {
             _metrics.ProbeFailed("tmux");
-            ReconcilerLog.TmuxUnknown(_logger, tmux.UnknownReason ?? "no reason given");
+            ReconcilerLog.TmuxUnknown(_logger, live.Tmux.UnknownReason ?? "no reason given");
         }
 
-        return tmux;
-    }
-
-    private async Task<ArtifactState> ProbeArtifactsAsync(ArtifactRequest request, CancellationToken cancellationToken)
-    {
-        try
+        if (!live.Claude.IsKnown || !live.Agy.IsKnown)
         {
-            return await _probe.ProbeArtifactsAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Nothing answered is "unknown" to the diff: no id is filled and nothing is called stale.
             _metrics.ProbeFailed("artifacts");
-            ReconcilerLog.ArtifactProbeFailed(_logger, ex);
-            return ArtifactState.Empty;
         }
+
+        return live;
     }
 }

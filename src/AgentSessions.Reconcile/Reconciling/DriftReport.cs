@@ -39,6 +39,12 @@ public sealed class DriftReport
     /// <summary>Gets why tmux state is unknown, or <see langword="null"/>.</summary>
     public string? TmuxUnknownReason { get; init; }
 
+    /// <summary>Gets the tmux socket that was asked, when the probe knows it (a wrong one reads as "no server").</summary>
+    public string? TmuxSocket { get; init; }
+
+    /// <summary>Gets what this pass could not see and why, each said once (for example a Claude config folder that does not exist, or "wrong socket?").</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Gets how many rows the registry has after the pass.</summary>
     public int SessionCount { get; init; }
 

@@ -17,11 +17,8 @@ internal static partial class ReconcilerLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "tmux state is unknown ({Reason}); no session is terminated or registered in this pass")]
     public static partial void TmuxUnknown(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "The artifact probe failed; transcripts and conversations are treated as unknown in this pass")]
-    public static partial void ArtifactProbeFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The tmux probe threw; tmux state is treated as unknown in this pass")]
-    public static partial void TmuxProbeFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The probe threw; tmux and the agents' files are treated as unknown in this pass")]
+    public static partial void ProbeFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Capturing pane of {Session} failed ({Reason}); its visible status is left as is")]
     public static partial void CaptureFailed(ILogger logger, string session, string reason);

@@ -38,7 +38,7 @@ public sealed class DriftReportJsonWriterTests
         var json = Json(report);
 
         MiniJsonSchema.Load(MiniJsonSchema.SchemaPath).Validate(json).Should().BeEmpty();
-        json.Should().Contain("\"tmux\":{\"known\":false,\"reason\":\"tmux is not installed\"}");
+        json.Should().Contain("\"tmux\":{\"known\":false,\"reason\":\"tmux is not installed\",\"socket\":null}");
         json.Should().Contain("\"dry_run\":true");
         json.Should().Contain("\"drifts\":[]");
     }
@@ -51,12 +51,27 @@ public sealed class DriftReportJsonWriterTests
         json.Should().Be(
             "{\"version\":1,\"workspace\":\"lab\",\"workspace_root\":\"/home/u/lab\","
             + "\"registry\":\"/home/u/lab/.hermes/agent-sessions.yaml\",\"at\":\"2026-11-20T10:05:00Z\","
-            + "\"dry_run\":false,\"registry_written\":true,\"tmux\":{\"known\":true,\"reason\":null},"
+            + "\"dry_run\":false,\"registry_written\":true,\"tmux\":{\"known\":true,\"reason\":null,\"socket\":null},\"notes\":[],"
             + "\"counts\":{\"drifts\":1,\"coalesced\":1,\"applied\":1,\"sessions\":3,\"running\":2},"
             + "\"drifts\":[{\"class\":\"A\",\"session\":\"lab-landing-page-creator-claude\","
             + "\"message\":\"lab-landing-page-creator-claude: tmux gone (was pane 201132, cmd claude). Marked terminated.\","
             + "\"field\":\"status\",\"before\":\"running\",\"after\":\"terminated\",\"applied\":true,"
             + "\"key\":\"A:lab-landing-page-creator-claude\"}]}");
+    }
+
+    [Fact]
+    public void ToUtf8_SocketAndNotes_WrittenAndValid()
+    {
+        var report = new DriftReport("lab", Some.At, false, [])
+        {
+            TmuxSocket = "/tmp/tmux-1000/typo",
+            Notes = ["tmux: no server answers on /tmp/tmux-1000/typo, but … (wrong socket?)"],
+        };
+
+        using var doc = JsonDocument.Parse(Json(report));
+
+        doc.RootElement.GetProperty("tmux").GetProperty("socket").GetString().Should().Be("/tmp/tmux-1000/typo");
+        doc.RootElement.GetProperty("notes")[0].GetString().Should().Contain("wrong socket?");
     }
 
     [Fact]

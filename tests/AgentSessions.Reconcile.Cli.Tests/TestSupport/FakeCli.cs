@@ -44,10 +44,8 @@ internal sealed class StubProbe : ISessionProbe
 {
     public TmuxState Tmux { get; set; } = TmuxState.Known([]);
 
-    public Task<TmuxState> ProbeTmuxAsync(CancellationToken cancellationToken = default) => Task.FromResult(Tmux);
-
-    public Task<ArtifactState> ProbeArtifactsAsync(ArtifactRequest request, CancellationToken cancellationToken = default) =>
-        Task.FromResult(ArtifactState.Empty);
+    public Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new LiveState(Tmux, new AgentFiles([]), new AgentFiles([])));
 
     public Task<PaneCapture> CapturePaneAsync(string sessionName, int lines, CancellationToken cancellationToken = default) =>
         Task.FromResult(new PaneCapture(false, null, "stub"));

@@ -132,7 +132,7 @@ public sealed class DriftDiffTests
             .AddTmuxSession(Landing, cwd, 201132, "claude")
             .AddTmuxSession(other.Name, cwd, 5, "claude")
             .AddTranscript(cwd, "taken-newest", Some.T0.AddMinutes(9))
-            .AddTranscript(cwd, "other-folder", Some.T0.AddMinutes(8), recordedCwd: "/home/u/lab/landing/page")
+            .AddTranscript("/home/u/lab/landing/page", "other-folder", Some.T0.AddMinutes(8))
             .AddTranscript(cwd, "newest-free", Some.T0.AddMinutes(7))
             .AddTranscript(cwd, "older-free", Some.T0.AddMinutes(3));
         probe.SetClaudeSessionPresence("taken-newest", ArtifactPresence.Present);
@@ -262,9 +262,11 @@ public sealed class DriftDiffTests
     [InlineData(SessionStatus.Stopped)]
     [InlineData(SessionStatus.Terminated)]
     [InlineData(SessionStatus.Archived)]
-    public void Diff_EndStateWithTmuxAlive_NeverRevivedAndReportedOnlyAfterGrace(SessionStatus status)
+    public void Diff_EndStateWithoutTimestampsTmuxAlive_NeverRevivedAndReportedOnlyAfterGraceFromFirstSeen(SessionStatus status)
     {
-        var registry = Some.Registry(Some.Row(Landing, status));
+        var row = Some.Row(Landing, status);
+        (row.CreatedAt, row.UpdatedAt) = (null, null);
+        var registry = Some.Registry(row);
         var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root, 201132, "claude");
 
         var first = Some.Diff(registry, probe, Some.Now);
@@ -333,8 +335,8 @@ public sealed class DriftDiffTests
     [InlineData("lab-a-creator-b-creator-codex", "a-creator-b", "codex")]
     public void TryParseSessionName_AgentNames_SplitsProjectAndAgent(string name, string? project, string agent)
     {
-        DriftDiff.TryParseSessionName(name, "lab", out var p, out var a).Should().BeTrue();
-        p.Should().Be(project);
-        a.Should().Be(agent);
+        SessionName.TryParse(name, "lab", out var parsed).Should().BeTrue();
+        parsed!.Project.Should().Be(project);
+        parsed.Agent.Should().Be(agent);
     }
 }
