@@ -107,7 +107,7 @@ internal static class DriftReportJsonWriter
         }
 
         writer.WriteBoolean("applied", drift.Applied);
-        JsonText.WriteString(writer, "key", drift.Key);
+        JsonText.WriteString(writer, "key", drift.Key.ToString());
         writer.WriteEndObject();
     }
 }

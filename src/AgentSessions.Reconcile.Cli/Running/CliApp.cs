@@ -270,6 +270,11 @@ internal sealed class CliApp
         }
 
         env.Out.Flush();
+        if (report.StateProblem is { } problem)
+        {
+            env.Error.WriteLine($"agent-sessions: warning: {problem}.");
+        }
+
         if (!report.TmuxKnown)
         {
             env.Error.WriteLine($"agent-sessions: note: tmux state unknown ({report.TmuxUnknownReason ?? "no reason given"}); no A or B drift was considered.");

@@ -26,6 +26,6 @@ internal sealed class DefaultCliServicesFactory : ICliServicesFactory
     public IReadOnlyDictionary<string, LastDrift> ReadLastDrifts(CliSettings settings, string workspaceName)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return CoalescingStateReader.Read(CoalescingStateReader.PathFor(settings.WorkspaceRoot, settings.StateDirectory, workspaceName));
+        return CoalescingStateReader.Read(settings.WorkspaceRoot, settings.StateDirectory, workspaceName);
     }
 }

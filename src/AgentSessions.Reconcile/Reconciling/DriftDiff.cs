@@ -73,7 +73,7 @@ internal static class DriftDiff
 internal sealed class DiffContext
 {
     private readonly Dictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _undecided = new(StringComparer.Ordinal);
+    private readonly HashSet<DriftKey> _undecided = [];
     private readonly List<string> _notes = [];
 
     public DiffContext(Registry registry, LiveState live, DateTimeOffset now, DiffOptions options, IReadOnlyDictionary<string, DateTimeOffset> previousFirstSeen)
@@ -110,7 +110,7 @@ internal sealed class DiffContext
     public void FirstSeen(string session, DateTimeOffset since) => _firstSeen[session] = since;
 
     /// <summary>A drift that could not be decided this pass: if it was reported before, it stays reported.</summary>
-    public void Undecided(string key) => _undecided.Add(key);
+    public void Undecided(DriftKey key) => _undecided.Add(key);
 
     /// <summary>Says once per pass why something could not be seen.</summary>
     public void Note(string note)

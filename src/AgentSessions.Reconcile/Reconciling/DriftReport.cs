@@ -55,6 +55,12 @@ public sealed class DriftReport
     public bool RegistryWritten { get; init; }
 
     /// <summary>
+    /// Gets why the drift state (what earlier passes reported) could not be read or written, on the
+    /// first pass that met this trouble; <see langword="null"/> otherwise, so a host says it once.
+    /// </summary>
+    public string? StateProblem { get; init; }
+
+    /// <summary>
     /// Gets when the next pass is due, counted from the end of this one:
     /// <see cref="ReconcilerOptions.PollInterval"/> when set, else 30 seconds, or 60 seconds once
     /// 5 or more rows are <c>running</c> (to keep reports from getting noisy). <see cref="ReconcileLoop"/> waits this long.

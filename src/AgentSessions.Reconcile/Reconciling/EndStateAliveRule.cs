@@ -9,7 +9,7 @@ internal static class EndStateAliveRule
 {
     public static void Plan(DiffContext diff, SessionRow row)
     {
-        var key = "E:" + row.Name;
+        var key = new DriftKey(DriftClass.EndStateAlive, row.Name);
         var previous = diff.PreviousFirstSeen.TryGetValue(row.Name, out var seen) && seen <= diff.Now ? seen : (DateTimeOffset?)null;
         if (!diff.Tmux.IsKnown)
         {

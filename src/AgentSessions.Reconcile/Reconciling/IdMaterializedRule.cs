@@ -43,7 +43,7 @@ internal static class IdMaterializedRule
         diff.Drifts.Add(new PlannedDrift(
             DriftClass.IdMaterialized,
             session,
-            $"C:{session}:{field}",
+            new DriftKey(DriftClass.IdMaterialized, session, field),
             $"{session}: session id materialized {id}.",
             field,
             null,

@@ -12,7 +12,7 @@ internal sealed record DiffOptions(string Workspace, TimeSpan EndStateGrace, str
 /// <summary>One drift the diff found, with the change it wants (none for report-only drifts).</summary>
 internal sealed class PlannedDrift
 {
-    public PlannedDrift(DriftClass @class, string session, string key, string observation, string? field, string? before, string? after, RegistryMutation? mutation)
+    public PlannedDrift(DriftClass @class, string session, DriftKey key, string observation, string? field, string? before, string? after, RegistryMutation? mutation)
     {
         Class = @class;
         Session = session;
@@ -28,7 +28,7 @@ internal sealed class PlannedDrift
 
     public string Session { get; }
 
-    public string Key { get; }
+    public DriftKey Key { get; }
 
     /// <summary>Gets what was seen, without what was done ("x: tmux gone (was pane 1, cmd claude)."); the coalescing hash covers it.</summary>
     public string Observation { get; }
@@ -111,7 +111,7 @@ internal sealed class DiffResult
     public required IReadOnlyDictionary<string, DateTimeOffset> EndStateAliveFirstSeen { get; init; }
 
     /// <summary>Gets the coalescing keys that could not be decided this pass (unknown presence): kept as reported.</summary>
-    public required IReadOnlySet<string> UndecidedKeys { get; init; }
+    public required IReadOnlySet<DriftKey> UndecidedKeys { get; init; }
 
     public required bool TmuxKnown { get; init; }
 

@@ -20,8 +20,9 @@ public sealed class ReconcilerOptions
 
     /// <summary>
     /// Gets or sets the folder of the coalescing state file (<c>&lt;workspace&gt;.state</c>). When
-    /// <see langword="null"/>, the <c>AGENT_SESSIONS_STATE_DIR</c> environment variable is used, and
-    /// when that is unset, <c>&lt;root&gt;/.cache/tmux-agent-orchestrate-monitor</c>.
+    /// <see langword="null"/>, <c>&lt;root&gt;/.cache/tmux-agent-orchestrate-monitor</c>. The reconciler
+    /// reads no environment variable: hosts (the CLI, <c>AddAgentSessionsReconcile</c>) set this from
+    /// <c>AGENT_SESSIONS_STATE_DIR</c>.
     /// </summary>
     /// <value>The default is <see langword="null"/>.</value>
     public string? StateDirectory { get; set; }
@@ -40,7 +41,7 @@ public sealed class ReconcilerOptions
     /// <value>The default is <see langword="null"/>.</value>
     public TimeSpan? PollInterval { get; set; }
 
-    /// <summary>Gets the name of the environment variable that overrides the state folder.</summary>
+    /// <summary>Gets the name of the environment variable from which hosts take <see cref="StateDirectory"/>.</summary>
     public static string StateDirectoryEnvironmentVariable => "AGENT_SESSIONS_STATE_DIR";
 
     /// <summary>Checks the options.</summary>

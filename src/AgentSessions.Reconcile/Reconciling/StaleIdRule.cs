@@ -22,7 +22,7 @@ internal static class StaleIdRule
             return;
         }
 
-        var key = $"D:{row.Name}:{field}";
+        var key = new DriftKey(DriftClass.StaleId, row.Name, field);
         switch (files.Presence(id))
         {
             case ArtifactPresence.Unknown:

@@ -10,7 +10,7 @@ internal static class TmuxGoneRule
 {
     public static void Plan(DiffContext diff, SessionRow row)
     {
-        var key = "A:" + row.Name;
+        var key = new DriftKey(DriftClass.TmuxGone, row.Name);
         if (!diff.Tmux.IsKnown)
         {
             return;

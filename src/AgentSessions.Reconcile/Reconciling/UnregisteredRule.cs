@@ -35,7 +35,7 @@ internal static class UnregisteredRule
             diff.Drifts.Add(new PlannedDrift(
                 DriftClass.Unregistered,
                 template.Name,
-                "B:" + template.Name,
+                new DriftKey(DriftClass.Unregistered, template.Name),
                 $"{template.Name}: tmux found but not in YAML.",
                 "status",
                 null,

@@ -18,9 +18,9 @@ public sealed class DriftReportJsonWriterTests
             Some.TmuxGone(),
             Some.Registered(),
             new Drift(DriftClass.IdMaterialized, "lab-a-creator-claude", "lab-a-creator-claude: session id materialized b3a7.")
-            { Field = "claude_session_id_own", Before = null, After = "b3a7", Applied = true, Key = "C" },
+            { Field = "claude_session_id_own", Before = null, After = "b3a7", Applied = true, Key = new DriftKey(DriftClass.IdMaterialized, "lab-a-creator-claude", "claude_session_id_own") },
             Some.Stale(),
-            new Drift(DriftClass.EndStateAlive, "lab-b-creator-claude", "lab-b-creator-claude: stopped but tmux still alive.") { Key = "E" });
+            new Drift(DriftClass.EndStateAlive, "lab-b-creator-claude", "lab-b-creator-claude: stopped but tmux still alive."));
 
         var json = Json(report);
 
@@ -56,7 +56,7 @@ public sealed class DriftReportJsonWriterTests
             + "\"drifts\":[{\"class\":\"A\",\"session\":\"lab-landing-page-creator-claude\","
             + "\"message\":\"lab-landing-page-creator-claude: tmux gone (was pane 201132, cmd claude). Marked terminated.\","
             + "\"field\":\"status\",\"before\":\"running\",\"after\":\"terminated\",\"applied\":true,"
-            + "\"key\":\"A|lab-landing-page-creator-claude\"}]}");
+            + "\"key\":\"A:lab-landing-page-creator-claude\"}]}");
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class DriftReportJsonWriterTests
     public void ToUtf8_NonAscii_WrittenUnescaped()
     {
         const string Name = "lab-café-日本-creator-claude";
-        var drift = new Drift(DriftClass.Unregistered, Name, "세션 🚀 registered — “quoted”") { Key = "k" };
+        var drift = new Drift(DriftClass.Unregistered, Name, "세션 🚀 registered — “quoted”") ;
 
         var bytes = DriftReportJsonWriter.ToUtf8(Some.Report(drift), Context);
         var json = Encoding.UTF8.GetString(bytes);
@@ -113,7 +113,7 @@ public sealed class DriftReportJsonWriterTests
     public void ToUtf8_ControlCharactersQuotesAndBackslash_EscapedAndRoundTrip()
     {
         const string Message = "tab\there \"q\" back\\slash nl\n esc\u001b bell\u0007 del\u007f";
-        var drift = new Drift(DriftClass.StaleId, "s", Message) { Key = "k" };
+        var drift = new Drift(DriftClass.StaleId, "s", Message) ;
 
         var json = Json(Some.Report(drift));
 
@@ -125,7 +125,7 @@ public sealed class DriftReportJsonWriterTests
     [Fact]
     public void ToUtf8_LoneSurrogate_ReplacedNotThrown()
     {
-        var drift = new Drift(DriftClass.StaleId, "s", "bad \ud800 end") { Key = "k" };
+        var drift = new Drift(DriftClass.StaleId, "s", "bad \ud800 end") ;
 
         using var doc = JsonDocument.Parse(Json(Some.Report(drift)));
 

@@ -317,6 +317,31 @@ public sealed class CliAppTests
     }
 
     [Fact]
+    public async Task Run_LoopStateProblem_WarnsOnStderrAsTheReportSaysIt()
+    {
+        using var cts = new CancellationTokenSource();
+        var reconciler = new ScriptedReconciler((n, _) =>
+        {
+            if (n == 3)
+            {
+                cts.Cancel();
+            }
+
+            return new DriftReport("lab", Some.At, false, [])
+            {
+                RequeueAfter = TimeSpan.Zero,
+                StateProblem = n == 1 ? "the coalescing state /w/s/lab.state could not be written (Not a directory)" : null,
+            };
+        });
+        var cli = new CliHarness(reconciler);
+
+        await cli.RunAsync(cts.Token, "reconcile");
+
+        cli.Error.ToString().Split('\n').Where(l => l.Contains("coalescing state", StringComparison.Ordinal)).Should().Equal(
+            "agent-sessions: warning: the coalescing state /w/s/lab.state could not be written (Not a directory).");
+    }
+
+    [Fact]
     public async Task Run_OnceCancelledBySigterm_Exit143()
     {
         using var cts = new CancellationTokenSource();

@@ -23,7 +23,7 @@ public sealed class MonitorWorkerTests
     }
 
     private static Drift D(string session, DriftClass c = DriftClass.TmuxGone) =>
-        new(c, session, $"{session}: tmux gone. Marked terminated.") { Key = $"{c}:{session}" };
+        new(c, session, $"{session}: tmux gone. Marked terminated.");
 
     private MonitorWorker Create(Action<MonitorOptions>? configure = null, IKanbanGateway? gateway = null)
     {

@@ -50,7 +50,7 @@ public sealed class DriftDiffEdgeCaseTests
 
         diff.Drifts.Should().BeEmpty();
         diff.Notes.Should().ContainSingle().Which.Should().Contain("/nohome/.claude does not exist");
-        diff.UndecidedKeys.Should().Contain("D:" + Landing + ":" + DriftDiff.ClaudeOwnField);
+        diff.UndecidedKeys.Should().Contain(new DriftKey(DriftClass.StaleId, Landing, DriftDiff.ClaudeOwnField));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class DriftDiffEdgeCaseTests
         var next = Some.Diff(registry, probe, Some.Now.AddSeconds(3));
 
         first.Drifts.Should().BeEmpty();
-        first.UndecidedKeys.Should().Contain("A:" + Landing);
+        first.UndecidedKeys.Should().Contain(new DriftKey(DriftClass.TmuxGone, Landing));
         next.Drifts.Should().ContainSingle().Which.Class.Should().Be(DriftClass.TmuxGone);
     }
 
@@ -137,7 +137,7 @@ public sealed class DriftDiffEdgeCaseTests
         var diff = Some.Diff(Some.Registry(alive, dead), probe);
 
         diff.Drifts.Should().ContainSingle().Which.Session.Should().Be("lab-b-creator-claude");
-        diff.UndecidedKeys.Should().Contain("A:" + Landing);
+        diff.UndecidedKeys.Should().Contain(new DriftKey(DriftClass.TmuxGone, Landing));
         diff.Notes.Should().ContainSingle().Which.Should().Contain("wrong socket?");
     }
 

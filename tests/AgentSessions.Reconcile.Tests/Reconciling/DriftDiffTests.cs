@@ -18,7 +18,7 @@ public sealed class DriftDiffTests
 
         var drift = diff.Drifts.Should().ContainSingle().Subject;
         drift.Class.Should().Be(DriftClass.TmuxGone);
-        drift.Key.Should().Be("A:" + Landing);
+        drift.Key.Should().Be(new DriftKey(DriftClass.TmuxGone, Landing));
         drift.ToDrift(dryRun: false, MutationOutcome.Done).Message
             .Should().Be("lab-landing-page-creator-claude: tmux gone (was pane 201132, cmd claude). Marked terminated.");
         var row = Some.ApplyTo(registry, diff).Find(Landing)!;
@@ -220,7 +220,7 @@ public sealed class DriftDiffTests
         drift.Mutation.Should().BeNull();
         drift.Field.Should().Be("agent_identities.claude.session_id");
         drift.Before.Should().Be("87dc548e");
-        drift.Key.Should().Be("D:" + Landing + ":agent_identities.claude.session_id");
+        drift.Key.Should().Be(new DriftKey(DriftClass.StaleId, Landing, "agent_identities.claude.session_id"));
         RegistryCloner.ContentEquals(Some.ApplyTo(registry, diff), registry).Should().BeTrue();
     }
 
@@ -238,7 +238,7 @@ public sealed class DriftDiffTests
         var diff = Some.Diff(Some.Registry(row), probe);
 
         diff.Drifts.Should().BeEmpty();
-        diff.UndecidedKeys.Should().Contain("D:" + Landing + ":claude_session_id_own").And.Contain("D:" + Landing + ":agy_session_id_own");
+        diff.UndecidedKeys.Should().Contain(new DriftKey(DriftClass.StaleId, Landing, "claude_session_id_own")).And.Contain(new DriftKey(DriftClass.StaleId, Landing, "agy_session_id_own"));
     }
 
     [Theory]
