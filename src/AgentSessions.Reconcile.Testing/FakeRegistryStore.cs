@@ -21,9 +21,14 @@ public sealed class FakeRegistryStore : IRegistryStore
 
     /// <summary>Initializes a new instance of the <see cref="FakeRegistryStore"/> class.</summary>
     /// <param name="initial">The starting registry (copied), or <see langword="null"/> for an empty one.</param>
-    /// <param name="workspaceRoot">The workspace root to report; nothing is read from or written to it.</param>
-    public FakeRegistryStore(Registry? initial = null, string workspaceRoot = "/fake/workspace")
+    /// <param name="workspaceRoot">
+    /// The workspace root to report; the store reads and writes nothing there. <see langword="null"/>
+    /// (the default) names a fresh folder under the temp folder (not created), so that whatever a
+    /// reconciler keeps beside the workspace (its coalescing state) never lands outside it.
+    /// </param>
+    public FakeRegistryStore(Registry? initial = null, string? workspaceRoot = null)
     {
+        workspaceRoot ??= Path.Combine(Path.GetTempPath(), "agent-sessions-fake-" + Guid.NewGuid().ToString("N")[..12]);
         ArgumentException.ThrowIfNullOrEmpty(workspaceRoot);
         _registry = initial is null ? new Registry() : RegistryCloner.Clone(initial);
         WorkspaceRoot = workspaceRoot;

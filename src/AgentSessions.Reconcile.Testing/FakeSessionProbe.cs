@@ -3,45 +3,36 @@ namespace AgentSessions.Reconcile.Testing;
 /// <summary>
 /// A scriptable <see cref="ISessionProbe"/> for tests: tmux sessions, Claude transcripts, agy
 /// conversations and pane captures are set up with builder methods, and each call is counted.
-/// Like the real probe, <see cref="ProbeArtifactsAsync"/> answers only what was asked (the
-/// requested working directories and ids), and what was never scripted is reported as it would be
-/// on an empty machine: no project folder, no transcript, no conversation (missing, not unknown).
+/// <see cref="ObserveAsync"/> answers with everything scripted, as one observation; what was never
+/// scripted reads as on an empty machine whose agents' folders exist: no transcript, no
+/// conversation (missing, not unknown). Offline: it never reads the real environment or disk.
 /// </summary>
 public sealed class FakeSessionProbe : ISessionProbe
 {
-    private readonly object _sync = new();
+    private readonly Lock _sync = new();
     private readonly Dictionary<string, TmuxSession> _tmux = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<ClaudeTranscript>> _transcripts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ArtifactPresence> _listingPresence = new(StringComparer.Ordinal);
+    private readonly List<AgentConversation> _transcripts = [];
     private readonly Dictionary<string, ArtifactPresence> _claudePresence = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, AgyConversation> _agyConversations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ArtifactPresence Presence, DateTimeOffset? LastWrite)> _agyConversations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _agyLastConversations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PaneCapture> _captures = new(StringComparer.Ordinal);
-    private readonly List<ArtifactRequest> _artifactRequests = new();
-    private readonly List<string> _capturedSessions = new();
-    private Dictionary<string, string>? _agyLastConversations;
+    private readonly Dictionary<string, string> _registryRoots = new(StringComparer.Ordinal);
+    private readonly HashSet<long> _alivePanes = [];
+    private readonly List<string> _capturedSessions = [];
     private string? _tmuxUnknownReason;
-    private int _tmuxProbeCount;
+    private string? _claudeUnknownReason;
+    private string? _agyUnknownReason;
+    private bool _noServer;
+    private int _observeCount;
 
-    /// <summary>Gets how many times <see cref="ProbeTmuxAsync"/> was called.</summary>
-    public int TmuxProbeCount
+    /// <summary>Gets how many times <see cref="ObserveAsync"/> was called.</summary>
+    public int ObserveCount
     {
         get
         {
             lock (_sync)
             {
-                return _tmuxProbeCount;
-            }
-        }
-    }
-
-    /// <summary>Gets how many times <see cref="ProbeArtifactsAsync"/> was called.</summary>
-    public int ArtifactProbeCount
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _artifactRequests.Count;
+                return _observeCount;
             }
         }
     }
@@ -54,18 +45,6 @@ public sealed class FakeSessionProbe : ISessionProbe
             lock (_sync)
             {
                 return _capturedSessions.Count;
-            }
-        }
-    }
-
-    /// <summary>Gets copies of the requests passed to <see cref="ProbeArtifactsAsync"/>, in call order.</summary>
-    public IReadOnlyList<ArtifactRequest> ArtifactRequests
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _artifactRequests.ToArray();
             }
         }
     }
@@ -83,10 +62,10 @@ public sealed class FakeSessionProbe : ISessionProbe
     }
 
     /// <summary>
-    /// Gets or sets a callback run at the start of each <see cref="ProbeTmuxAsync"/> call, before the
+    /// Gets or sets a callback run at the start of each <see cref="ObserveAsync"/> call, before the
     /// snapshot is taken (for example to change the scripted state while a pass is under way).
     /// </summary>
-    public Action<FakeSessionProbe>? OnProbeTmux { get; set; }
+    public Action<FakeSessionProbe>? OnObserve { get; set; }
 
     /// <summary>Adds (or replaces) a live tmux session with one active pane, and makes the tmux state known.</summary>
     /// <param name="name">The session name.</param>
@@ -99,7 +78,7 @@ public sealed class FakeSessionProbe : ISessionProbe
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var pane = new TmuxPane(0, 0, pid, command, cwd, created, IsActive: true, IsDead: false);
-        return AddTmuxSession(new TmuxSession(name, created, new[] { pane }));
+        return AddTmuxSession(new TmuxSession(name, created, [pane]));
     }
 
     /// <summary>Adds (or replaces) a live tmux session as given, and makes the tmux state known.</summary>
@@ -108,94 +87,66 @@ public sealed class FakeSessionProbe : ISessionProbe
     public FakeSessionProbe AddTmuxSession(TmuxSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        lock (_sync)
+        return Set(() =>
         {
             _tmux[session.Name] = session;
             _tmuxUnknownReason = null;
-        }
-
-        return this;
+            _noServer = false;
+        });
     }
 
     /// <summary>Removes a tmux session (as if it was killed).</summary>
     /// <param name="name">The session name.</param>
     /// <returns>This probe.</returns>
-    public FakeSessionProbe RemoveTmuxSession(string name)
-    {
-        lock (_sync)
-        {
-            _tmux.Remove(name);
-        }
+    public FakeSessionProbe RemoveTmuxSession(string name) => Set(() => _tmux.Remove(name));
 
-        return this;
-    }
-
-    /// <summary>Makes <see cref="ProbeTmuxAsync"/> report an unknown state (tmux missing, timed out …); the scripted sessions are kept.</summary>
+    /// <summary>Makes the tmux state unknown (tmux missing, timed out …); the scripted sessions are kept.</summary>
     /// <param name="reason">Why tmux could not be asked.</param>
     /// <returns>This probe.</returns>
     public FakeSessionProbe SetTmuxUnknown(string reason)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
-        lock (_sync)
-        {
-            _tmuxUnknownReason = reason;
-        }
-
-        return this;
+        return Set(() => _tmuxUnknownReason = reason);
     }
 
-    /// <summary>Makes <see cref="ProbeTmuxAsync"/> report the scripted sessions again after <see cref="SetTmuxUnknown"/>.</summary>
+    /// <summary>Makes the tmux state known again (the scripted sessions) after <see cref="SetTmuxUnknown"/> or <see cref="SetNoServer"/>.</summary>
     /// <returns>This probe.</returns>
-    public FakeSessionProbe SetTmuxKnown()
+    public FakeSessionProbe SetTmuxKnown() => Set(() => (_tmuxUnknownReason, _noServer) = (null, false));
+
+    /// <summary>
+    /// Makes no tmux server answer (zero sessions, <see cref="TmuxState.IsNoServer"/>), and says
+    /// which recorded pane pids still run their command (a wrong socket rather than a reboot).
+    /// </summary>
+    /// <param name="alivePanePids">The recorded pane pids whose process is alive and runs the recorded command.</param>
+    /// <returns>This probe.</returns>
+    public FakeSessionProbe SetNoServer(params long[] alivePanePids) => Set(() =>
     {
-        lock (_sync)
-        {
-            _tmuxUnknownReason = null;
-        }
+        (_tmuxUnknownReason, _noServer) = (null, true);
+        _alivePanes.Clear();
+        _alivePanes.UnionWith(alivePanePids ?? []);
+    });
 
-        return this;
-    }
-
-    /// <summary>Adds a Claude transcript for a working directory. Its session id becomes present.</summary>
-    /// <param name="cwd">The working directory the transcript's project folder belongs to.</param>
+    /// <summary>Adds a Claude transcript written in a working directory. Its session id becomes present.</summary>
+    /// <param name="cwd">The working directory recorded in the transcript.</param>
     /// <param name="sessionId">The session id (the file name without <c>.jsonl</c>).</param>
     /// <param name="lastWrite">The file's modification time.</param>
-    /// <param name="recordedCwd">The <c>cwd</c> recorded inside the file; defaults to <paramref name="cwd"/>.</param>
     /// <returns>This probe.</returns>
-    public FakeSessionProbe AddTranscript(string cwd, string sessionId, DateTimeOffset lastWrite, string? recordedCwd = null)
+    public FakeSessionProbe AddTranscript(string cwd, string sessionId, DateTimeOffset lastWrite)
     {
         ArgumentException.ThrowIfNullOrEmpty(cwd);
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
-        lock (_sync)
+        return Set(() =>
         {
-            if (!_transcripts.TryGetValue(cwd, out var list))
-            {
-                list = new List<ClaudeTranscript>();
-                _transcripts[cwd] = list;
-            }
-
-            list.RemoveAll(t => string.Equals(t.SessionId, sessionId, StringComparison.Ordinal));
-            list.Add(new ClaudeTranscript(sessionId, $"/fake/claude/projects/{sessionId}.jsonl", lastWrite, recordedCwd ?? cwd, sessionId));
-        }
-
-        return this;
+            _transcripts.RemoveAll(t => string.Equals(t.Id, sessionId, StringComparison.Ordinal));
+            _transcripts.Add(new AgentConversation(sessionId, cwd, lastWrite));
+        });
     }
 
     /// <summary>Removes a Claude transcript (as if the file was deleted); its id becomes missing unless overridden.</summary>
     /// <param name="sessionId">The session id.</param>
     /// <returns>This probe.</returns>
-    public FakeSessionProbe RemoveTranscript(string sessionId)
-    {
-        lock (_sync)
-        {
-            foreach (var list in _transcripts.Values)
-            {
-                list.RemoveAll(t => string.Equals(t.SessionId, sessionId, StringComparison.Ordinal));
-            }
-        }
-
-        return this;
-    }
+    public FakeSessionProbe RemoveTranscript(string sessionId) =>
+        Set(() => _transcripts.RemoveAll(t => string.Equals(t.Id, sessionId, StringComparison.Ordinal)));
 
     /// <summary>Overrides whether a Claude session id's transcript exists (for example <see cref="ArtifactPresence.Unknown"/>).</summary>
     /// <param name="sessionId">The session id.</param>
@@ -204,7 +155,7 @@ public sealed class FakeSessionProbe : ISessionProbe
     public FakeSessionProbe SetClaudeSessionPresence(string sessionId, ArtifactPresence? presence)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
-        lock (_sync)
+        return Set(() =>
         {
             if (presence is { } p)
             {
@@ -214,32 +165,18 @@ public sealed class FakeSessionProbe : ISessionProbe
             {
                 _claudePresence.Remove(sessionId);
             }
-        }
-
-        return this;
+        });
     }
 
-    /// <summary>Overrides whether a working directory's Claude project folder could be listed (<see cref="ArtifactPresence.Unknown"/> hides its transcripts).</summary>
-    /// <param name="cwd">The working directory.</param>
-    /// <param name="presence">What to report, or <see langword="null"/> to go back to the default.</param>
+    /// <summary>Makes Claude's files unknown (for example: its config folder does not exist), or known again.</summary>
+    /// <param name="reason">Why they cannot be seen, or <see langword="null"/> to make them known again.</param>
     /// <returns>This probe.</returns>
-    public FakeSessionProbe SetProjectListingPresence(string cwd, ArtifactPresence? presence)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(cwd);
-        lock (_sync)
-        {
-            if (presence is { } p)
-            {
-                _listingPresence[cwd] = p;
-            }
-            else
-            {
-                _listingPresence.Remove(cwd);
-            }
-        }
+    public FakeSessionProbe SetClaudeUnknown(string? reason) => Set(() => _claudeUnknownReason = reason);
 
-        return this;
-    }
+    /// <summary>Makes agy's files unknown (for example: its folder does not exist), or known again.</summary>
+    /// <param name="reason">Why they cannot be seen, or <see langword="null"/> to make them known again.</param>
+    /// <returns>This probe.</returns>
+    public FakeSessionProbe SetAgyUnknown(string? reason) => Set(() => _agyUnknownReason = reason);
 
     /// <summary>Adds (or replaces) an agy conversation file.</summary>
     /// <param name="conversationId">The conversation id.</param>
@@ -249,28 +186,15 @@ public sealed class FakeSessionProbe : ISessionProbe
     public FakeSessionProbe AddAgyConversation(string conversationId, DateTimeOffset? lastWrite, ArtifactPresence presence = ArtifactPresence.Present)
     {
         ArgumentException.ThrowIfNullOrEmpty(conversationId);
-        lock (_sync)
-        {
-            _agyConversations[conversationId] = new AgyConversation(presence, lastWrite);
-        }
-
-        return this;
+        return Set(() => _agyConversations[conversationId] = (presence, lastWrite));
     }
 
     /// <summary>Removes an agy conversation file (its id becomes missing).</summary>
     /// <param name="conversationId">The conversation id.</param>
     /// <returns>This probe.</returns>
-    public FakeSessionProbe RemoveAgyConversation(string conversationId)
-    {
-        lock (_sync)
-        {
-            _agyConversations.Remove(conversationId);
-        }
+    public FakeSessionProbe RemoveAgyConversation(string conversationId) => Set(() => _agyConversations.Remove(conversationId));
 
-        return this;
-    }
-
-    /// <summary>Sets agy's most recent conversation for a workspace path (<c>last_conversations.json</c>), making the map readable.</summary>
+    /// <summary>Sets agy's most recent conversation for a workspace path (<c>last_conversations.json</c>).</summary>
     /// <param name="workspacePath">The absolute workspace path.</param>
     /// <param name="conversationId">The conversation id.</param>
     /// <returns>This probe.</returns>
@@ -278,25 +202,18 @@ public sealed class FakeSessionProbe : ISessionProbe
     {
         ArgumentException.ThrowIfNullOrEmpty(workspacePath);
         ArgumentException.ThrowIfNullOrEmpty(conversationId);
-        lock (_sync)
-        {
-            _agyLastConversations ??= new Dictionary<string, string>(StringComparer.Ordinal);
-            _agyLastConversations[workspacePath] = conversationId;
-        }
-
-        return this;
+        return Set(() => _agyLastConversations[workspacePath] = conversationId);
     }
 
-    /// <summary>Makes agy's conversation map unreadable (absent, empty or mid-rewrite): reported as <see langword="null"/>. This is the default.</summary>
+    /// <summary>Says that a working directory lies in a workspace with its own registry (at <paramref name="registryRoot"/>).</summary>
+    /// <param name="cwd">A session's working directory.</param>
+    /// <param name="registryRoot">The nearest folder at or above it that holds <c>.hermes/agent-sessions.yaml</c>.</param>
     /// <returns>This probe.</returns>
-    public FakeSessionProbe SetAgyLastConversationsUnknown()
+    public FakeSessionProbe SetRegistryRoot(string cwd, string registryRoot)
     {
-        lock (_sync)
-        {
-            _agyLastConversations = null;
-        }
-
-        return this;
+        ArgumentException.ThrowIfNullOrEmpty(cwd);
+        ArgumentException.ThrowIfNullOrEmpty(registryRoot);
+        return Set(() => _registryRoots[cwd] = registryRoot);
     }
 
     /// <summary>Scripts the text that <see cref="CapturePaneAsync"/> returns for a session.</summary>
@@ -307,12 +224,7 @@ public sealed class FakeSessionProbe : ISessionProbe
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionName);
         ArgumentNullException.ThrowIfNull(text);
-        lock (_sync)
-        {
-            _captures[sessionName] = new PaneCapture(true, text, null);
-        }
-
-        return this;
+        return Set(() => _captures[sessionName] = new PaneCapture(true, text, null));
     }
 
     /// <summary>Scripts a failed capture for a session.</summary>
@@ -323,74 +235,27 @@ public sealed class FakeSessionProbe : ISessionProbe
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionName);
         ArgumentException.ThrowIfNullOrEmpty(reason);
-        lock (_sync)
-        {
-            _captures[sessionName] = new PaneCapture(false, null, reason);
-        }
-
-        return this;
+        return Set(() => _captures[sessionName] = new PaneCapture(false, null, reason));
     }
 
     /// <inheritdoc />
-    public Task<TmuxState> ProbeTmuxAsync(CancellationToken cancellationToken = default)
+    public Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(workspace);
         cancellationToken.ThrowIfCancellationRequested();
-        OnProbeTmux?.Invoke(this);
+        OnObserve?.Invoke(this);
         lock (_sync)
         {
-            _tmuxProbeCount++;
-            return Task.FromResult(_tmuxUnknownReason is { } reason
-                ? TmuxState.Unknown(reason)
-                : TmuxState.Known(_tmux.Values.ToArray()));
-        }
-    }
-
-    /// <inheritdoc />
-    public Task<ArtifactState> ProbeArtifactsAsync(ArtifactRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_sync)
-        {
-            var copy = new ArtifactRequest();
-            copy.Cwds.UnionWith(request.Cwds);
-            copy.ClaudeSessionIds.UnionWith(request.ClaudeSessionIds);
-            copy.AgyConversationIds.UnionWith(request.AgyConversationIds);
-            _artifactRequests.Add(copy);
-
-            var listings = new Dictionary<string, ClaudeProjectListing>(StringComparer.Ordinal);
-            foreach (var cwd in request.Cwds)
+            _observeCount++;
+            var tmux = _tmuxUnknownReason is { } reason ? TmuxState.Unknown(reason)
+                : _noServer ? TmuxState.NoServer()
+                : TmuxState.Known(_tmux.Values.ToArray());
+            return Task.FromResult(new LiveState(tmux, Claude(), Agy())
             {
-                _transcripts.TryGetValue(cwd, out var list);
-                var presence = _listingPresence.TryGetValue(cwd, out var p)
-                    ? p
-                    : list is { Count: > 0 } ? ArtifactPresence.Present : ArtifactPresence.Missing;
-                IReadOnlyList<ClaudeTranscript> transcripts = presence == ArtifactPresence.Present && list is not null
-                    ? list.OrderByDescending(t => t.LastWrite).ToArray()
-                    : Array.Empty<ClaudeTranscript>();
-                listings[cwd] = new ClaudeProjectListing(presence, transcripts);
-            }
-
-            var claude = new Dictionary<string, ArtifactPresence>(StringComparer.Ordinal);
-            foreach (var id in request.ClaudeSessionIds)
-            {
-                claude[id] = _claudePresence.TryGetValue(id, out var p)
-                    ? p
-                    : _transcripts.Values.Any(l => l.Exists(t => string.Equals(t.SessionId, id, StringComparison.Ordinal)))
-                        ? ArtifactPresence.Present
-                        : ArtifactPresence.Missing;
-            }
-
-            var agy = new Dictionary<string, AgyConversation>(StringComparer.Ordinal);
-            foreach (var id in request.AgyConversationIds)
-            {
-                agy[id] = _agyConversations.TryGetValue(id, out var c) ? c : new AgyConversation(ArtifactPresence.Missing, null);
-            }
-
-            var map = _agyLastConversations is null
-                ? null
-                : new Dictionary<string, string>(_agyLastConversations, StringComparer.Ordinal);
-            return Task.FromResult(new ArtifactState(listings, claude, map, agy));
+                RegistryRoots = new Dictionary<string, string>(_registryRoots, StringComparer.Ordinal),
+                PanesAliveWithoutServer = _noServer ? new HashSet<long>(_alivePanes) : new HashSet<long>(),
+            });
         }
     }
 
@@ -407,9 +272,55 @@ public sealed class FakeSessionProbe : ISessionProbe
                 return Task.FromResult(capture);
             }
 
-            return Task.FromResult(_tmux.ContainsKey(sessionName) && _tmuxUnknownReason is null
+            return Task.FromResult(_tmux.ContainsKey(sessionName) && _tmuxUnknownReason is null && !_noServer
                 ? new PaneCapture(true, string.Empty, null)
                 : new PaneCapture(false, null, $"can't find session: {sessionName}"));
         }
+    }
+
+    private AgentFiles Claude()
+    {
+        if (_claudeUnknownReason is { } reason)
+        {
+            return AgentFiles.Unknown(reason);
+        }
+
+        var overridden = _claudePresence;
+        return new AgentFiles(
+            _transcripts.Where(t => !overridden.ContainsKey(t.Id) || overridden[t.Id] == ArtifactPresence.Present),
+            overridden.Where(p => p.Value == ArtifactPresence.Present).Select(p => p.Key),
+            overridden.Where(p => p.Value == ArtifactPresence.Unknown).Select(p => p.Key));
+    }
+
+    private AgentFiles Agy()
+    {
+        if (_agyUnknownReason is { } reason)
+        {
+            return AgentFiles.Unknown(reason);
+        }
+
+        var conversations = new List<AgentConversation>();
+        foreach (var (path, id) in _agyLastConversations)
+        {
+            if (_agyConversations.TryGetValue(id, out var c) && c is { Presence: ArtifactPresence.Present, LastWrite: { } written })
+            {
+                conversations.Add(new AgentConversation(id, path, written));
+            }
+        }
+
+        return new AgentFiles(
+            conversations,
+            _agyConversations.Where(c => c.Value.Presence == ArtifactPresence.Present).Select(c => c.Key),
+            _agyConversations.Where(c => c.Value.Presence == ArtifactPresence.Unknown).Select(c => c.Key));
+    }
+
+    private FakeSessionProbe Set(Action change)
+    {
+        lock (_sync)
+        {
+            change();
+        }
+
+        return this;
     }
 }

@@ -23,9 +23,7 @@ public class DiffBenchmarks
     {
         var (registry, probe) = Build(Sessions);
         _registry = registry;
-        var tmux = probe.ProbeTmuxAsync().GetAwaiter().GetResult();
-        var artifacts = probe.ProbeArtifactsAsync(DriftDiff.BuildArtifactRequest(registry, tmux, "lab")).GetAwaiter().GetResult();
-        _live = new LiveState(tmux, artifacts);
+        _live = probe.ObserveAsync(registry, "lab").GetAwaiter().GetResult();
         _options = new DiffOptions("lab", TimeSpan.FromSeconds(5));
         _firstSeen = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
     }

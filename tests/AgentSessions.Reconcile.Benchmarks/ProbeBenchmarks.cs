@@ -24,7 +24,10 @@ public class ProbeBenchmarks
     private string socket = string.Empty;
     private SessionProbeOptions options = new();
     private ISessionProbe warmProbe = null!;
+    private AgentSessions.Reconcile.Probing.ClaudeTranscriptProbe claudeOnly = null!;
+    private AgentSessions.Reconcile.Probing.TmuxSessionProbe tmuxOnly = null!;
     private readonly ArtifactRequest request = new();
+    private readonly Registry registry = new() { Workspace = "lab" };
 
     [GlobalSetup]
     public void Setup()
@@ -38,6 +41,7 @@ public class ProbeBenchmarks
             var cwd = Directory.CreateDirectory(Path.Combine(root, "work", $"project_{i:000}.d")).FullName;
             cwds.Add(cwd);
             request.Cwds.Add(cwd);
+            registry.Sessions.Add(new SessionRow($"bench-{i:000}") { Agent = "claude", Cwd = cwd, Status = SessionStatus.Running, CreatedAt = DateTimeOffset.UnixEpoch });
             var folder = Directory.CreateDirectory(Path.Combine(config, "projects", cwd.Replace('/', '-').Replace('_', '-').Replace('.', '-'))).FullName;
             folders.Add(folder);
             for (var t = 0; t < TranscriptsPerFolder; t++)
@@ -70,14 +74,16 @@ public class ProbeBenchmarks
 
         options = new SessionProbeOptions { TmuxSocketName = socket, HomeDirectory = root, ClaudeConfigDirectory = config };
         warmProbe = SessionProbe.Create(options, new FileSystem());
-        var state = warmProbe.ProbeTmuxAsync().GetAwaiter().GetResult();
-        if (state.Sessions.Count != Sessions)
+        var settings = AgentSessions.Reconcile.Probing.ProbeSettings.From(options, new FileSystem());
+        claudeOnly = new AgentSessions.Reconcile.Probing.ClaudeTranscriptProbe(settings);
+        tmuxOnly = new AgentSessions.Reconcile.Probing.TmuxSessionProbe(settings, runner);
+        var live = warmProbe.ObserveAsync(registry, "lab").GetAwaiter().GetResult();
+        if (live.Tmux.Sessions.Count != Sessions)
         {
-            throw new InvalidOperationException($"expected {Sessions} sessions, saw {state.Sessions.Count}: {state.UnknownReason}");
+            throw new InvalidOperationException($"expected {Sessions} sessions, saw {live.Tmux.Sessions.Count}: {live.Tmux.UnknownReason}");
         }
 
-        var artifacts = warmProbe.ProbeArtifactsAsync(request).GetAwaiter().GetResult();
-        var found = artifacts.TranscriptsByCwd.Values.Sum(l => l.Transcripts.Count);
+        var found = cwds.Sum(c => live.Claude.In(c).Count);
         if (found != Sessions * TranscriptsPerFolder)
         {
             throw new InvalidOperationException($"expected {Sessions * TranscriptsPerFolder} transcripts, saw {found}");
@@ -159,15 +165,14 @@ public class ProbeBenchmarks
 
     /// <summary>The file half of <see cref="ProbePass"/> alone: transcripts of 200 cwds on a long-lived probe.</summary>
     [Benchmark]
-    public async Task<int> ProbeArtifactsOnly() => (await warmProbe.ProbeArtifactsAsync(request)).TranscriptsByCwd.Count;
+    public int ProbeArtifactsOnly() => claudeOnly.Observe(request, default).In(cwds[0]).Count;
 
     /// <summary>A full pass (tmux + transcripts of 200 cwds) on a long-lived probe: heads remembered.</summary>
     [Benchmark]
     public async Task<int> ProbePass()
     {
-        var tmux = await warmProbe.ProbeTmuxAsync();
-        var artifacts = await warmProbe.ProbeArtifactsAsync(request);
-        return tmux.Sessions.Count + artifacts.TranscriptsByCwd.Count;
+        var live = await warmProbe.ObserveAsync(registry, "lab");
+        return live.Tmux.Sessions.Count + live.Claude.In(cwds[0]).Count;
     }
 
     /// <summary>A full pass on a fresh probe: every transcript head read (first pass after start).</summary>
@@ -175,14 +180,13 @@ public class ProbeBenchmarks
     public async Task<int> ProbePassCold()
     {
         var probe = SessionProbe.Create(options, new FileSystem());
-        var tmux = await probe.ProbeTmuxAsync();
-        var artifacts = await probe.ProbeArtifactsAsync(request);
-        return tmux.Sessions.Count + artifacts.TranscriptsByCwd.Count;
+        var live = await probe.ObserveAsync(registry, "lab");
+        return live.Tmux.Sessions.Count + live.Claude.In(cwds[0]).Count;
     }
 
     /// <summary>The tmux part alone: one list-panes for all 200 sessions.</summary>
     [Benchmark]
-    public async Task<int> ProbeTmuxOnly() => (await warmProbe.ProbeTmuxAsync()).Sessions.Count;
+    public async Task<int> ProbeTmuxOnly() => (await tmuxOnly.ProbeAsync(default)).Sessions.Count;
 
     /// <summary>The naive way: one has-session process per session.</summary>
     [Benchmark]

@@ -50,7 +50,16 @@ internal static class DriftReportJsonWriter
         writer.WriteStartObject("tmux");
         writer.WriteBoolean("known", report.TmuxKnown);
         JsonText.WriteString(writer, "reason", report.TmuxKnown ? null : report.TmuxUnknownReason ?? "unknown");
+        JsonText.WriteString(writer, "socket", report.TmuxSocket);
         writer.WriteEndObject();
+
+        writer.WriteStartArray("notes");
+        foreach (var note in report.Notes)
+        {
+            JsonText.WriteStringValue(writer, note);
+        }
+
+        writer.WriteEndArray();
 
         writer.WriteStartObject("counts");
         writer.WriteNumber("drifts", report.Drifts.Count);
@@ -98,7 +107,7 @@ internal static class DriftReportJsonWriter
         }
 
         writer.WriteBoolean("applied", drift.Applied);
-        JsonText.WriteString(writer, "key", drift.Key);
+        JsonText.WriteString(writer, "key", drift.Key.ToString());
         writer.WriteEndObject();
     }
 }

@@ -63,18 +63,12 @@ internal static class StatusBuilder
         ArgumentNullException.ThrowIfNull(tmux);
         ArgumentNullException.ThrowIfNull(lastDrifts);
         var rows = new List<StatusRow>(registry.Sessions.Count);
-        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in registry.Sessions)
         {
-            names.Add(row.Name);
-            var live = !tmux.IsKnown ? Liveness.Unknown
-                : tmux.Sessions.ContainsKey(row.Name) ? Liveness.Alive : Liveness.Gone;
-            TmuxPane? pane = null;
-            if (live == Liveness.Alive)
-            {
-                pane = tmux.Sessions[row.Name].PrimaryPane;
-            }
-
+            // The reconciler's lookup: by the row's name, or the name tmux stores for it.
+            var session = tmux.Find(row.Name);
+            var live = !tmux.IsKnown ? Liveness.Unknown : session is not null ? Liveness.Alive : Liveness.Gone;
+            var pane = session?.PrimaryPane;
             rows.Add(new StatusRow(
                 row.Name,
                 Registered: true,
@@ -90,20 +84,8 @@ internal static class StatusBuilder
                 lastDrifts.GetValueOrDefault(row.Name)));
         }
 
-        var prefix = workspace + "-";
-        var unregistered = new List<TmuxSession>();
-        foreach (var session in tmux.Sessions.Values)
-        {
-            if (!names.Contains(session.Name)
-                && session.Name.StartsWith(prefix, StringComparison.Ordinal)
-                && session.Name.Contains("creator-", StringComparison.Ordinal))
-            {
-                unregistered.Add(session);
-            }
-        }
-
-        unregistered.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        foreach (var session in unregistered)
+        // The reconciler's B candidates: named like this workspace's agents (either spelling), no row.
+        foreach (var session in SessionName.FindUnregistered(registry, tmux, workspace))
         {
             var pane = session.PrimaryPane;
             rows.Add(new StatusRow(

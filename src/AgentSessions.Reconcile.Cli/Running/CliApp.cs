@@ -196,7 +196,8 @@ internal sealed class CliApp
             command.TmuxSocketPath,
             NullIfEmpty(env.GetVariable("HOME")),
             NullIfEmpty(env.GetVariable("CLAUDE_CONFIG_DIR")),
-            NullIfEmpty(env.GetVariable("AGENT_SESSIONS_STATE_DIR")));
+            NullIfEmpty(env.GetVariable(ReconcilerOptions.StateDirectoryEnvironmentVariable)),
+            PollInterval: null);
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
@@ -205,7 +206,7 @@ internal sealed class CliApp
     {
         // Checked before the first pass so a bad value fails at once, not after 30 seconds.
         var environmentInterval = command.Once ? null : IntervalPolicy.FromEnvironment(env.GetVariable(IntervalPolicy.EnvironmentVariable));
-        var settings = Settings(command, "reconcile");
+        var settings = Settings(command, "reconcile") with { PollInterval = command.Interval ?? environmentInterval };
         var services = env.Services.Create(settings, env.Time);
         var context = new ReportContext(settings.WorkspaceRoot, services.Store.RegistryPath);
         var registryExisted = env.FileExists(services.Store.RegistryPath);
@@ -216,46 +217,44 @@ internal sealed class CliApp
                 + (command.DryRun ? " (dry run: nothing is written)." : " (the file is created when a session is registered)."));
         }
 
-        var request = new ReconcileRequest { Trigger = ReconcileTrigger.Manual, DryRun = command.DryRun };
         if (command.Once)
         {
+            var request = new ReconcileRequest { Trigger = ReconcileTrigger.Manual, DryRun = command.DryRun };
             var report = await services.Reconciler.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
             Emit(report, command, context, registryExisted, once: true);
             return ExitCodes.Ok;
         }
 
-        var running = 0;
-        request.Trigger = ReconcileTrigger.Timer;
-        while (true)
+        // Until a pass says otherwise (a failing first pass), the wait is the fixed interval or the default.
+        var requeueAfter = settings.PollInterval ?? new DriftReport(string.Empty, default, false, []).RequeueAfter;
+        try
         {
-            try
-            {
-                var report = await services.Reconciler.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
-                Emit(report, command, context, registryExisted, once: false);
-                registryExisted |= report.RegistryWritten;
-                running = report.RunningCount;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return Interrupted(loop: true);
-            }
-#pragma warning disable CA1031 // A failing pass never ends the loop: report it and try again next time.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                env.Error.WriteLine("agent-sessions: " + (Classify(e) is null ? $"pass failed: {e.GetType().Name}: {e.Message}" : Describe(e)));
-            }
+            await new ReconcileLoop(env.Time).RunAsync(
+                async (request, ct) =>
+                {
+                    request.DryRun = command.DryRun;
+                    try
+                    {
+                        var report = await services.Reconciler.ReconcileAsync(request, ct).ConfigureAwait(false);
+                        Emit(report, command, context, registryExisted, once: false);
+                        registryExisted |= report.RegistryWritten;
+                        requeueAfter = report.RequeueAfter;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        // A failing pass never ends the loop: report it and try again next time.
+                        env.Error.WriteLine("agent-sessions: " + (Classify(e) is null ? $"pass failed: {e.GetType().Name}: {e.Message}" : Describe(e)));
+                    }
 
-            try
-            {
-                var interval = IntervalPolicy.Choose(command.Interval, environmentInterval, running);
-                await (env.Delay?.Invoke(interval, cancellationToken) ?? Task.Delay(interval, env.Time, cancellationToken)).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return Interrupted(loop: true);
-            }
+                    return requeueAfter;
+                },
+                cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return Interrupted(loop: true);
     }
 
     private void Emit(DriftReport report, ReconcileCommand command, ReportContext context, bool registryExisted, bool once)
@@ -279,9 +278,19 @@ internal sealed class CliApp
         }
 
         env.Out.Flush();
+        if (report.StateProblem is { } problem)
+        {
+            env.Error.WriteLine($"agent-sessions: warning: {problem}.");
+        }
+
         if (!report.TmuxKnown)
         {
             env.Error.WriteLine($"agent-sessions: note: tmux state unknown ({report.TmuxUnknownReason ?? "no reason given"}); no A or B drift was considered.");
+        }
+
+        foreach (var note in report.Notes)
+        {
+            env.Error.WriteLine($"agent-sessions: note: {note}");
         }
 
         if (!registryExisted && report.RegistryWritten)
@@ -300,14 +309,12 @@ internal sealed class CliApp
             env.Error.WriteLine($"agent-sessions: note: no registry at {services.Store.RegistryPath}.");
         }
 
-        var registryTask = services.Store.LoadAsync(cancellationToken);
-        var tmuxTask = services.Probe.ProbeTmuxAsync(cancellationToken);
-        var registry = await registryTask.ConfigureAwait(false);
-        var tmux = await tmuxTask.ConfigureAwait(false);
+        var registry = await services.Store.LoadAsync(cancellationToken).ConfigureAwait(false);
         var workspace = WorkspaceName(registry, settings.WorkspaceRoot);
+        var live = await services.Probe.ObserveAsync(registry, workspace, cancellationToken).ConfigureAwait(false);
         var report = StatusBuilder.Build(
             registry,
-            tmux,
+            live.Tmux,
             env.Services.ReadLastDrifts(settings, workspace),
             workspace,
             settings.WorkspaceRoot,

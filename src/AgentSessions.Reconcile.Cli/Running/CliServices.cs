@@ -7,13 +7,15 @@ namespace AgentSessions.Reconcile.Cli.Running;
 /// <param name="HomeDirectory">The home folder (<c>HOME</c>) under which agy keeps its files.</param>
 /// <param name="ClaudeConfigDirectory">The Claude Code folder (<c>CLAUDE_CONFIG_DIR</c>, default <c>~/.claude</c>).</param>
 /// <param name="StateDirectory">The coalescing-state folder (<c>AGENT_SESSIONS_STATE_DIR</c>), or <see langword="null"/> for the default.</param>
+/// <param name="PollInterval">The fixed wait between passes (<c>--interval</c>, <c>RECONCILE_POLL_INTERVAL</c>), or <see langword="null"/> for the reconciler's rule.</param>
 internal sealed record CliSettings(
     string WorkspaceRoot,
     string? TmuxSocketName,
     string? TmuxSocketPath,
     string? HomeDirectory,
     string? ClaudeConfigDirectory,
-    string? StateDirectory);
+    string? StateDirectory,
+    TimeSpan? PollInterval);
 
 /// <summary>The library parts one command uses.</summary>
 /// <param name="Store">The registry store.</param>
@@ -22,9 +24,9 @@ internal sealed record CliSettings(
 internal sealed record CliServices(IRegistryStore Store, ISessionProbe Probe, IReconciler Reconciler);
 
 /// <summary>The last drift reported for a session (from the coalescing state).</summary>
-/// <param name="Class">The one-letter class.</param>
-/// <param name="Message">The drift's sentence, when recorded.</param>
-/// <param name="At">When it was reported, when recorded.</param>
+/// <param name="Class">The one-letter classes of the session's outstanding drifts (<c>C,D</c>).</param>
+/// <param name="Message">The newest drift's sentence, when recorded.</param>
+/// <param name="At">When the newest drift was reported, when recorded.</param>
 internal sealed record LastDrift(string Class, string? Message, DateTimeOffset? At);
 
 /// <summary>Builds the library parts; replaced by fakes in tests.</summary>

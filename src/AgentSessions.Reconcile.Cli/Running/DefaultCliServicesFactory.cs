@@ -19,13 +19,13 @@ internal sealed class DefaultCliServicesFactory : ICliServicesFactory
             },
             fileSystem: null,
             timeProvider);
-        var reconciler = Reconciler.Create(store, probe, new ReconcilerOptions { StateDirectory = settings.StateDirectory }, timeProvider);
+        var reconciler = Reconciler.Create(store, probe, new ReconcilerOptions { StateDirectory = settings.StateDirectory, PollInterval = settings.PollInterval }, timeProvider);
         return new CliServices(store, probe, reconciler);
     }
 
     public IReadOnlyDictionary<string, LastDrift> ReadLastDrifts(CliSettings settings, string workspaceName)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return CoalescingStateReader.Read(CoalescingStateReader.PathFor(settings.WorkspaceRoot, settings.StateDirectory, workspaceName));
+        return CoalescingStateReader.Read(settings.WorkspaceRoot, settings.StateDirectory, workspaceName);
     }
 }

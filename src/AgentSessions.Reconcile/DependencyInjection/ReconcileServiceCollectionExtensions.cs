@@ -15,9 +15,11 @@ public static class ReconcileServiceCollectionExtensions
     /// <summary>
     /// Adds an <see cref="IRegistryStore"/> (<see cref="RegistryStore.Create"/>), an
     /// <see cref="ISessionProbe"/> (<see cref="SessionProbe.Create"/>) and an <see cref="IReconciler"/>,
-    /// each only when none is registered yet (so any of them can be replaced), plus
-    /// <see cref="TimeProvider.System"/> when no clock is registered. Options are validated when the
+    /// and a <see cref="ReconcileLoop"/>, each only when none is registered yet (so any of them can be
+    /// replaced), plus <see cref="TimeProvider.System"/> when no clock is registered. Options are validated when the
     /// host starts. Safe to call more than once: every <paramref name="configure"/> runs, in order.
+    /// The drift state file lives in <c>Reconciler.StateDirectory</c>, else <c>AGENT_SESSIONS_STATE_DIR</c>,
+    /// else under the workspace root; an <see cref="IDriftStateStore"/> in the container replaces it.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options.</param>
@@ -50,6 +52,7 @@ public static class ReconcileServiceCollectionExtensions
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentSessionsReconcileOptions>, AgentSessionsReconcileOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ReconcileLoop(sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IRegistryStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<AgentSessionsReconcileOptions>>().Value;
@@ -72,13 +75,19 @@ public static class ReconcileServiceCollectionExtensions
         services.TryAddSingleton<IReconciler>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<AgentSessionsReconcileOptions>>().Value;
+            var store = sp.GetRequiredService<IRegistryStore>();
+
+            // The host resolves the state folder: the options, else AGENT_SESSIONS_STATE_DIR.
+            var stateDirectory = o.Reconciler.StateDirectory
+                ?? (Environment.GetEnvironmentVariable(ReconcilerOptions.StateDirectoryEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
             return new DefaultReconciler(
-                sp.GetRequiredService<IRegistryStore>(),
+                store,
                 sp.GetRequiredService<ISessionProbe>(),
                 o.Reconciler,
                 sp.GetService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>(),
-                meterFactory: sp.GetService<IMeterFactory>());
+                sp.GetService<IDriftStateStore>() ?? DriftStateStore.CreateFile(store.WorkspaceRoot, stateDirectory),
+                sp.GetService<IMeterFactory>());
         });
         return services;
     }

@@ -27,17 +27,61 @@ internal sealed class AgyConversationProbe
 
     public string ConversationsDirectory => fs.Path.Combine(root, "conversations");
 
-    public AgyProbeResult Probe(ArtifactRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The conversation agy's workspace map names for each requested directory (when its file
+    /// exists) and the presence of each requested id; unknown when agy's folder does not exist.
+    /// </summary>
+    public AgentFiles Observe(ArtifactRequest request, CancellationToken cancellationToken)
     {
-        var last = ReadLastConversations();
-        var conversations = new Dictionary<string, AgyConversation>(StringComparer.Ordinal);
-        foreach (var id in request.AgyConversationIds)
+        if (!fs.Directory.Exists(root))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            conversations[id] = Describe(id);
+            return AgentFiles.Unknown($"agy's folder {root} does not exist (is HOME right?)");
         }
 
-        return new AgyProbeResult(last, conversations);
+        var described = new Dictionary<string, AgyConversation>(StringComparer.Ordinal);
+        AgyConversation DescribeOnce(string id)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!described.TryGetValue(id, out var conversation))
+            {
+                conversation = Describe(id);
+                described[id] = conversation;
+            }
+
+            return conversation;
+        }
+
+        var conversations = new List<AgentConversation>();
+        if (request.AgyCwds.Count > 0 && ReadLastConversations() is { Count: > 0 } map)
+        {
+            var byPath = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
+            foreach (var (path, id) in map)
+            {
+                if (id.Length > 0)
+                {
+                    byPath[AgentFiles.NormalizePath(path)] = id;
+                }
+            }
+
+            foreach (var cwd in request.AgyCwds)
+            {
+                if (byPath.TryGetValue(AgentFiles.NormalizePath(cwd), out var id)
+                    && DescribeOnce(id) is { Presence: ArtifactPresence.Present, LastWrite: { } written })
+                {
+                    conversations.Add(new AgentConversation(id, cwd, written));
+                }
+            }
+        }
+
+        var present = new List<string>();
+        var unknown = new List<string>();
+        foreach (var id in request.AgyConversationIds)
+        {
+            var presence = DescribeOnce(id).Presence;
+            (presence == ArtifactPresence.Present ? present : presence == ArtifactPresence.Unknown ? unknown : null)?.Add(id);
+        }
+
+        return new AgentFiles(conversations, present, unknown);
     }
 
     internal IReadOnlyDictionary<string, string>? ReadLastConversations()
@@ -132,7 +176,7 @@ internal sealed class AgyConversationProbe
     }
 }
 
-/// <summary>What <see cref="AgyConversationProbe"/> found in one pass.</summary>
-internal sealed record AgyProbeResult(
-    IReadOnlyDictionary<string, string>? LastConversations,
-    IReadOnlyDictionary<string, AgyConversation> Conversations);
+/// <summary>One agy conversation's files.</summary>
+/// <param name="Presence">Whether <c>conversations/&lt;id&gt;.db</c> exists.</param>
+/// <param name="LastWrite">The later of the <c>.db</c> and <c>-wal</c> modification times, when present.</param>
+internal sealed record AgyConversation(ArtifactPresence Presence, DateTimeOffset? LastWrite);

@@ -44,6 +44,44 @@ internal sealed class ClaudeTranscriptProbe
     /// <summary>Gets a value indicating whether folders are listed directly rather than through <see cref="IFileSystem"/>.</summary>
     internal bool UsesDirectEnumeration { get; }
 
+    /// <summary>
+    /// The transcripts confirmed for each requested directory (their recorded <c>cwd</c> is the
+    /// directory, their recorded <c>sessionId</c> their name) and the presence of each requested id;
+    /// unknown when Claude's config folder does not exist at all (a wrong <c>HOME</c>?).
+    /// </summary>
+    public AgentFiles Observe(ArtifactRequest request, CancellationToken cancellationToken)
+    {
+        if (!fs.Directory.Exists(settings.ClaudeConfigDirectory))
+        {
+            return AgentFiles.Unknown($"Claude's config folder {settings.ClaudeConfigDirectory} does not exist (is HOME or CLAUDE_CONFIG_DIR right?)");
+        }
+
+        var result = Probe(request, cancellationToken);
+        var conversations = new List<AgentConversation>();
+        foreach (var (cwd, listing) in result.TranscriptsByCwd)
+        {
+            var wanted = AgentFiles.NormalizePath(cwd);
+            foreach (var t in listing.Transcripts)
+            {
+                if (t.RecordedCwd is { } recorded
+                    && string.Equals(AgentFiles.NormalizePath(recorded), wanted, StringComparison.Ordinal)
+                    && (t.RecordedSessionId is null || string.Equals(t.RecordedSessionId, t.SessionId, StringComparison.Ordinal)))
+                {
+                    conversations.Add(new AgentConversation(t.SessionId, cwd, t.LastWrite));
+                }
+            }
+        }
+
+        var present = new List<string>();
+        var unknown = new List<string>();
+        foreach (var (id, presence) in result.SessionPresence)
+        {
+            (presence == ArtifactPresence.Present ? present : presence == ArtifactPresence.Unknown ? unknown : null)?.Add(id);
+        }
+
+        return new AgentFiles(conversations, present, unknown);
+    }
+
     public ClaudeProbeResult Probe(ArtifactRequest request, CancellationToken cancellationToken)
     {
         lock (gate)
@@ -564,3 +602,21 @@ internal sealed class ClaudeTranscriptProbe
 internal sealed record ClaudeProbeResult(
     IReadOnlyDictionary<string, ClaudeProjectListing> TranscriptsByCwd,
     IReadOnlyDictionary<string, ArtifactPresence> SessionPresence);
+
+/// <summary>The Claude transcripts of one working directory.</summary>
+/// <param name="Presence">Whether the project folder could be listed (<see cref="ArtifactPresence.Missing"/>: no folder).</param>
+/// <param name="Transcripts">The transcripts whose recorded <c>cwd</c> matches (or that record none), newest first.</param>
+internal sealed record ClaudeProjectListing(ArtifactPresence Presence, IReadOnlyList<ClaudeTranscript> Transcripts);
+
+/// <summary>One Claude Code transcript file.</summary>
+/// <param name="SessionId">The session id (the file name without <c>.jsonl</c>).</param>
+/// <param name="Path">The file's full path.</param>
+/// <param name="LastWrite">The file's modification time.</param>
+/// <param name="RecordedCwd">The <c>cwd</c> of the first record that carries one within the bounded head, or <see langword="null"/>.</param>
+/// <param name="RecordedSessionId">The <c>sessionId</c> of the first record that carries one within the bounded head, or <see langword="null"/>.</param>
+internal sealed record ClaudeTranscript(
+    string SessionId,
+    string Path,
+    DateTimeOffset LastWrite,
+    string? RecordedCwd,
+    string? RecordedSessionId);

@@ -8,22 +8,17 @@ namespace AgentSessions.Reconcile;
 public interface ISessionProbe
 {
     /// <summary>
-    /// Takes one snapshot of every tmux session and pane on the configured server with a single
-    /// tmux process. "No server running" is a known state with zero sessions; tmux missing,
-    /// timing out, refusing access or failing in any other way is <see cref="TmuxState.IsKnown"/> = <see langword="false"/>.
+    /// Observes everything one reconcile pass needs, in one answer: every tmux session and pane on
+    /// the configured server (a single tmux process), the Claude transcripts written in the working
+    /// directories of the registry's rows and of this workspace's unregistered sessions, agy's
+    /// conversation for each of those directories, and whether each recorded id still has its file.
+    /// A source that cannot be seen is unknown with a reason, never empty.
     /// </summary>
-    /// <param name="cancellationToken">A token to cancel the probe.</param>
-    /// <returns>The snapshot; never throws for tmux failures.</returns>
-    Task<TmuxState> ProbeTmuxAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Looks at the files of Claude Code and agy for the given working directories and ids.
-    /// Reads at most a bounded head of each transcript.
-    /// </summary>
-    /// <param name="request">The working directories and ids to look at.</param>
-    /// <param name="cancellationToken">A token to cancel the probe.</param>
-    /// <returns>What was found; unreadable places are reported as unknown, not missing.</returns>
-    Task<ArtifactState> ProbeArtifactsAsync(ArtifactRequest request, CancellationToken cancellationToken = default);
+    /// <param name="registry">The registry as loaded: its rows say which directories and ids to look at.</param>
+    /// <param name="workspace">The workspace name (the prefix of its agents' session names).</param>
+    /// <param name="cancellationToken">A token to cancel the observation.</param>
+    /// <returns>The live state; never throws for tmux or file failures.</returns>
+    Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Captures the visible text of one session's active pane (<c>capture-pane -p -t =name:</c>),
@@ -36,11 +31,17 @@ public interface ISessionProbe
     Task<PaneCapture> CapturePaneAsync(string sessionName, int lines, CancellationToken cancellationToken = default);
 }
 
-/// <summary>What <see cref="ISessionProbe.ProbeArtifactsAsync"/> should look at.</summary>
-public sealed class ArtifactRequest
+/// <summary>Which working directories and ids the file probes look at in one pass.</summary>
+internal sealed class ArtifactRequest
 {
-    /// <summary>Gets the working directories whose Claude transcripts and agy conversation should be listed.</summary>
+    /// <summary>Gets the working directories whose Claude transcripts should be listed.</summary>
     public ISet<string> Cwds { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Gets the working directories whose agy conversation should be resolved.</summary>
+    public ISet<string> AgyCwds { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Gets the working directories of unregistered sessions: which workspace each belongs to is looked up.</summary>
+    public ISet<string> CandidateCwds { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Gets the Claude session ids whose transcript's existence should be checked.</summary>
     public ISet<string> ClaudeSessionIds { get; } = new HashSet<string>(StringComparer.Ordinal);

@@ -1,6 +1,25 @@
 namespace AgentSessions.Reconcile;
 
-/// <summary>Everything one reconcile pass observed: tmux and the agents' files.</summary>
+/// <summary>
+/// Everything one reconcile pass observed, in one answer from <see cref="ISessionProbe.ObserveAsync"/>:
+/// tmux, Claude Code's transcripts and agy's conversations, each known or unknown with a reason.
+/// </summary>
 /// <param name="Tmux">The tmux snapshot.</param>
-/// <param name="Artifacts">The transcript and conversation files found.</param>
-public sealed record LiveState(TmuxState Tmux, ArtifactState Artifacts);
+/// <param name="Claude">Claude Code's transcripts: per working directory, and which recorded ids have one.</param>
+/// <param name="Agy">agy's conversations, already resolved per working directory, and which recorded ids have one.</param>
+public sealed record LiveState(TmuxState Tmux, AgentFiles Claude, AgentFiles Agy)
+{
+    /// <summary>
+    /// Gets, for working directories of live sessions not in the registry, the nearest folder at
+    /// or above each that holds its own <c>.hermes/agent-sessions.yaml</c> (absent: none). A
+    /// session working under another workspace belongs to that workspace.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RegistryRoots { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets the recorded pane pids of running rows whose process is still alive and runs the
+    /// recorded command, looked up only when no tmux server answered: those sessions live on
+    /// another server (a wrong socket?), so they are unknown, not gone.
+    /// </summary>
+    public IReadOnlySet<long> PanesAliveWithoutServer { get; init; } = new HashSet<long>();
+}

@@ -21,6 +21,7 @@ public static class SessionProbe
         return new CompositeSessionProbe(
             new TmuxSessionProbe(settings, new ProcessRunner(time)),
             new ClaudeTranscriptProbe(settings),
-            new AgyConversationProbe(settings));
+            new AgyConversationProbe(settings),
+            settings);
     }
 }

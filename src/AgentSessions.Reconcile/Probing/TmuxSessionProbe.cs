@@ -43,13 +43,13 @@ internal sealed class TmuxSessionProbe
         var failure = Classify(result);
         if (failure is not null)
         {
-            return failure;
+            return failure.WithSocket(settings.TmuxSocket);
         }
 
         var sessions = TmuxListPanesParser.Parse(result.StandardOutput, sentinel, out var error);
         return sessions is null
-            ? TmuxState.Unknown($"tmux list-panes printed output that could not be parsed: {error}")
-            : TmuxState.Known(sessions);
+            ? TmuxState.Unknown($"tmux list-panes printed output that could not be parsed: {error}", settings.TmuxSocket)
+            : TmuxState.Known(sessions, settings.TmuxSocket);
     }
 
     public async Task<PaneCapture> CapturePaneAsync(string sessionName, int lines, CancellationToken cancellationToken)
@@ -117,7 +117,7 @@ internal sealed class TmuxSessionProbe
                 && (stderr.Contains("(No such file or directory)", StringComparison.Ordinal)
                     || stderr.Contains("(Connection refused)", StringComparison.Ordinal))))
         {
-            return TmuxState.Known([]);
+            return TmuxState.NoServer();
         }
 
         return TmuxState.Unknown(string.Create(

@@ -7,11 +7,13 @@ namespace AgentSessions.Reconcile;
 /// </summary>
 public sealed class TmuxState
 {
-    private TmuxState(bool isKnown, string? unknownReason, IReadOnlyDictionary<string, TmuxSession> sessions)
+    private TmuxState(bool isKnown, string? unknownReason, IReadOnlyDictionary<string, TmuxSession> sessions, string? socketPath, bool noServer = false)
     {
         IsKnown = isKnown;
         UnknownReason = unknownReason;
         Sessions = sessions;
+        SocketPath = socketPath;
+        IsNoServer = noServer;
     }
 
     /// <summary>Gets a value indicating whether the snapshot is real (including "no server": zero sessions).</summary>
@@ -23,10 +25,20 @@ public sealed class TmuxState
     /// <summary>Gets the live sessions by their stored tmux name; empty when unknown.</summary>
     public IReadOnlyDictionary<string, TmuxSession> Sessions { get; }
 
+    /// <summary>Gets the socket of the server that was asked, when the probe knows it.</summary>
+    public string? SocketPath { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether no server answered on the socket ("no server running"): known,
+    /// zero sessions. Right after a reboot; but also what a mistyped socket looks like.
+    /// </summary>
+    public bool IsNoServer { get; }
+
     /// <summary>Creates a known snapshot.</summary>
     /// <param name="sessions">The live sessions.</param>
+    /// <param name="socketPath">The socket of the server asked, when known.</param>
     /// <returns>The snapshot.</returns>
-    public static TmuxState Known(IEnumerable<TmuxSession> sessions)
+    public static TmuxState Known(IEnumerable<TmuxSession> sessions, string? socketPath = null)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         var map = new Dictionary<string, TmuxSession>(StringComparer.Ordinal);
@@ -35,17 +47,42 @@ public sealed class TmuxState
             map[s.Name] = s;
         }
 
-        return new TmuxState(true, null, map);
+        return new TmuxState(true, null, map, socketPath);
     }
+
+    /// <summary>Creates the snapshot of a socket where no server answers: known, with zero sessions.</summary>
+    /// <param name="socketPath">The socket asked, when known.</param>
+    /// <returns>The snapshot.</returns>
+    public static TmuxState NoServer(string? socketPath = null) =>
+        new(true, null, new Dictionary<string, TmuxSession>(StringComparer.Ordinal), socketPath, noServer: true);
 
     /// <summary>Creates an unknown snapshot.</summary>
     /// <param name="reason">One sentence that says why tmux could not be asked.</param>
+    /// <param name="socketPath">The socket asked, when known.</param>
     /// <returns>The snapshot.</returns>
-    public static TmuxState Unknown(string reason)
+    public static TmuxState Unknown(string reason, string? socketPath = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
-        return new TmuxState(false, reason, new Dictionary<string, TmuxSession>(StringComparer.Ordinal));
+        return new TmuxState(false, reason, new Dictionary<string, TmuxSession>(StringComparer.Ordinal), socketPath);
     }
+
+    /// <summary>
+    /// Finds the live session of a registry row: by its name, or by the name tmux stores for it
+    /// (<see cref="SessionName.ToTmux"/>: <c>.</c> and <c>:</c> become <c>_</c>).
+    /// </summary>
+    /// <param name="name">The row's session name.</param>
+    /// <returns>The session, or <see langword="null"/> when it is not there (or the state is unknown).</returns>
+    public TmuxSession? Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Sessions.TryGetValue(name, out var session) || Sessions.TryGetValue(SessionName.ToTmux(name), out session)
+            ? session
+            : null;
+    }
+
+    /// <summary>A copy of this snapshot that names the socket asked.</summary>
+    internal TmuxState WithSocket(string? socketPath) =>
+        new(IsKnown, UnknownReason, Sessions, socketPath, IsNoServer);
 }
 
 /// <summary>A live tmux session.</summary>

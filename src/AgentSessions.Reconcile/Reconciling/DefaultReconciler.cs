@@ -1,14 +1,14 @@
 using System.Diagnostics.Metrics;
-using System.IO.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentSessions.Reconcile.Reconciling;
 
 /// <summary>
-/// The level-based reconciler: load the registry, probe tmux then the artifacts the rows and
-/// registration candidates need, diff, apply the mutations through the store's locked update
-/// (each re-checked against the file as it is then), coalesce, report. One pass at a time.
+/// The level-based reconciler: load the registry, observe the live state once, diff, then under
+/// the store's lock apply the mutations (each re-checked against the file as it is then) and
+/// coalesce against the drift state read and written there, report. One pass at a time. It reads
+/// no environment variable and writes no file itself: the store and the <see cref="IDriftStateStore"/> do.
 /// </summary>
 internal sealed class DefaultReconciler : IReconciler, IDisposable
 {
@@ -18,10 +18,14 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
     private readonly ReconcilerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly IFileSystem _fileSystem;
-    private readonly Func<string, string?> _environment;
+    private readonly IDriftStateStore _stateStore;
     private readonly ReconcilerMetrics _metrics;
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // What this process last kept, for when the state store cannot write (said once, not repeated).
+    private (string Workspace, DriftState State)? _kept;
+    private bool _saveFailing;
+    private string? _lastStateProblem;
 
     public DefaultReconciler(
         IRegistryStore store,
@@ -29,8 +33,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         ReconcilerOptions options,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
-        IFileSystem? fileSystem = null,
-        Func<string, string?>? environment = null,
+        IDriftStateStore? stateStore = null,
         IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -52,11 +55,11 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             EndStateGrace = options.EndStateGrace,
             StateDirectory = options.StateDirectory,
             CaptureLines = options.CaptureLines,
+            PollInterval = options.PollInterval,
         };
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Reconciler");
-        _fileSystem = fileSystem ?? new FileSystem();
-        _environment = environment ?? Environment.GetEnvironmentVariable;
+        _stateStore = stateStore ?? DriftStateStore.CreateFile(store.WorkspaceRoot, options.StateDirectory);
         _metrics = new ReconcilerMetrics(meterFactory);
     }
 
@@ -106,42 +109,25 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         return Path.GetFileName(Path.TrimEndingDirectorySeparator(_store.WorkspaceRoot)) is { Length: > 0 } folder ? folder : "workspace";
     }
 
-    /// <summary>The coalescing state file: options, then <c>AGENT_SESSIONS_STATE_DIR</c>, then <c>&lt;root&gt;/.cache/tmux-agent-orchestrate-monitor</c>.</summary>
-    internal string StatePath(string workspace)
-    {
-        var directory = _options.StateDirectory;
-        if (string.IsNullOrEmpty(directory))
-        {
-            directory = _environment(ReconcilerOptions.StateDirectoryEnvironmentVariable);
-        }
-
-        return CoalescingStateFile.PathFor(_store.WorkspaceRoot, directory, workspace);
-    }
-
     private async Task<DriftReport> RunPassAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
         var registry = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
         var workspace = ResolveWorkspace(registry);
         ReconcilerLog.PassStarted(_logger, workspace, request.Trigger, request.DryRun);
 
-        var tmux = await ProbeTmuxAsync(cancellationToken).ConfigureAwait(false);
-        var artifacts = await ProbeArtifactsAsync(DriftDiff.BuildArtifactRequest(registry, tmux, workspace), cancellationToken).ConfigureAwait(false);
-        if (DriftDiff.BuildFollowUpRequest(registry, tmux, workspace, artifacts) is { } followUp)
-        {
-            artifacts = DriftDiff.Merge(artifacts, await ProbeArtifactsAsync(followUp, cancellationToken).ConfigureAwait(false));
-        }
+        var live = await ObserveAsync(registry, workspace, cancellationToken).ConfigureAwait(false);
 
         // Whole seconds, as the registry's timestamps are written (2026-11-20T10:05:00Z).
         var utcNow = _time.GetUtcNow();
         var now = utcNow.AddTicks(-(utcNow.Ticks % TimeSpan.TicksPerSecond));
-        var stateFile = new CoalescingStateFile(_fileSystem, StatePath(workspace), _logger);
-        var state = stateFile.Load();
+        string? stateProblem = null;
+        var state = LoadState(workspace, ref stateProblem);
         var diff = DriftDiff.Compute(
             registry,
-            new LiveState(tmux, artifacts),
+            live,
             now,
-            new DiffOptions(workspace, _options.EndStateGrace),
-            state.EndStateAliveFirstSeen);
+            new DiffOptions(workspace, _options.EndStateGrace, _store.WorkspaceRoot),
+            new Dictionary<string, DateTimeOffset>(state.EndStateAliveFirstSeen, StringComparer.Ordinal));
 
         var mutations = new List<RegistryMutation>();
         foreach (var planned in diff.Drifts)
@@ -171,47 +157,49 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             }
         }
 
-        var outcomes = new Dictionary<RegistryMutation, MutationOutcome>(ReferenceEqualityComparer.Instance);
         var after = registry;
         var written = false;
-        if (mutations.Count > 0)
+        List<Drift> fresh;
+        int coalesced;
+        if (request.DryRun)
         {
-            if (request.DryRun)
-            {
-                // The loaded registry is this pass's own copy: applying to it only computes the counts.
-                outcomes = ApplyAll(registry, mutations);
-            }
-            else
-            {
-                var result = await _store.UpdateAsync(current => ApplyAll(current, mutations), cancellationToken: cancellationToken).ConfigureAwait(false);
-                outcomes = result.Value;
-                after = result.Registry;
-                written = result.Written;
-            }
+            // The loaded registry is this pass's own copy: applying to it only computes the counts.
+            // The state is read, never written, and no lock is taken.
+            (fresh, coalesced, _) = Coalescer.Apply(state, Found(diff, ApplyAll(registry, mutations), dryRun: true), diff, now);
         }
-
-        var found = new List<(PlannedDrift, Drift)>(diff.Drifts.Count);
-        foreach (var planned in diff.Drifts)
+        else if (mutations.Count == 0 && diff.Drifts.Count == 0 && state.Reported.Count == 0 && state.EndStateAliveFirstSeen.Count == 0 && diff.EndStateAliveFirstSeen.Count == 0)
         {
-            MutationOutcome? outcome = planned.Mutation is not null && outcomes.TryGetValue(planned.Mutation, out var o) ? o : null;
-            found.Add((planned, planned.ToDrift(request.DryRun, outcome)));
+            // Nothing to write and nothing to remember: no lock, no file (a folder without a registry stays empty).
+            (fresh, coalesced) = ([], 0);
         }
-
-        if (!request.DryRun)
+        else
         {
-            foreach (var (mutation, outcome) in outcomes)
+            // The drift state is read and written under the registry's lock, so a monitor next to this
+            // one sees what this pass reported and does not report it again.
+            var result = await _store.UpdateAsync(
+                current =>
+                {
+                    var outcomes = ApplyAll(current, mutations);
+                    var underLock = LoadState(workspace, ref stateProblem);
+                    var (f, c, next) = Coalescer.Apply(underLock, Found(diff, outcomes, dryRun: false), diff, now);
+                    if (!next.ContentEquals(underLock))
+                    {
+                        SaveState(workspace, next, ref stateProblem);
+                    }
+
+                    return (Outcomes: outcomes, Fresh: f, Coalesced: c);
+                },
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            (fresh, coalesced) = (result.Value.Fresh, result.Value.Coalesced);
+            after = result.Registry;
+            written = result.Written;
+            foreach (var (mutation, outcome) in result.Value.Outcomes)
             {
                 if (!outcome.Applied)
                 {
                     ReconcilerLog.MutationSkipped(_logger, mutation.Session, outcome.SkipReason ?? "not applied");
                 }
             }
-        }
-
-        var (fresh, coalesced, nextState) = Coalescer.Apply(state, found, diff);
-        if (!request.DryRun && !nextState.ContentEquals(state))
-        {
-            stateFile.Save(nextState);
         }
 
         foreach (var drift in fresh)
@@ -235,10 +223,76 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             CoalescedCount = coalesced,
             TmuxKnown = diff.TmuxKnown,
             TmuxUnknownReason = diff.TmuxUnknownReason,
+            TmuxSocket = live.Tmux.SocketPath,
+            Notes = diff.Notes,
             SessionCount = after.Sessions.Count,
             RunningCount = running,
             RegistryWritten = written,
+            RequeueAfter = PollIntervals.For(running, _options.PollInterval),
+            StateProblem = stateProblem,
         };
+    }
+
+    private static List<FoundDrift> Found(DiffResult diff, Dictionary<RegistryMutation, MutationOutcome> outcomes, bool dryRun)
+    {
+        var found = new List<FoundDrift>(diff.Drifts.Count);
+        foreach (var planned in diff.Drifts)
+        {
+            MutationOutcome? outcome = planned.Mutation is not null && outcomes.TryGetValue(planned.Mutation, out var o) ? o : null;
+            found.Add(new FoundDrift(planned, planned.ToDrift(dryRun, outcome), dryRun ? null : outcome));
+        }
+
+        return found;
+    }
+
+    /// <summary>Reads the drift state; trouble is said once and this process's own memory stands in.</summary>
+    private DriftState LoadState(string workspace, ref string? problem)
+    {
+        DriftState loaded;
+        try
+        {
+            loaded = _stateStore.Load(workspace);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            StateTrouble(ex.Message, ref problem);
+            return Kept(workspace) ?? new DriftState();
+        }
+
+        // While writes fail, the file is behind what this process reported.
+        return _saveFailing && Kept(workspace) is { } kept ? kept : loaded;
+    }
+
+    private void SaveState(string workspace, DriftState state, ref string? problem)
+    {
+        try
+        {
+            _stateStore.Save(workspace, state);
+            _saveFailing = false;
+            _kept = null;
+            _lastStateProblem = null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _saveFailing = true;
+            _kept = (workspace, state);
+            StateTrouble(ex.Message, ref problem);
+        }
+    }
+
+    private DriftState? Kept(string workspace) =>
+        _kept is { } k && string.Equals(k.Workspace, workspace, StringComparison.Ordinal) ? k.State : null;
+
+    private void StateTrouble(string message, ref string? problem)
+    {
+        if (string.Equals(message, _lastStateProblem, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        _lastStateProblem = message;
+        problem = message;
+        ReconcilerLog.StateTrouble(_logger, message);
     }
 
     /// <summary>Applies the mutations in order to the registry as it is now; each re-checks its facts.</summary>
@@ -247,7 +301,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         var outcomes = new Dictionary<RegistryMutation, MutationOutcome>(ReferenceEqualityComparer.Instance);
         foreach (var mutation in mutations)
         {
-            outcomes[mutation] = mutation.DependsOn is { } dependency && !(outcomes.TryGetValue(dependency, out var d) && d.Applied)
+            outcomes[mutation] = mutation.DependsOn is { } dependency && !(outcomes.TryGetValue(dependency, out var d) && (d.Applied || d.AlreadyDone))
                 ? MutationOutcome.Skip("its registration was not applied")
                 : mutation.Apply(current);
         }
@@ -271,40 +325,32 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         return "visible: blank screen";
     }
 
-    private async Task<TmuxState> ProbeTmuxAsync(CancellationToken cancellationToken)
+    /// <summary>One observation of everything the diff needs; a probe that throws is unknown, never empty.</summary>
+    private async Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken)
     {
-        TmuxState tmux;
+        LiveState live;
         try
         {
-            tmux = await _probe.ProbeTmuxAsync(cancellationToken).ConfigureAwait(false);
+            live = await _probe.ObserveAsync(registry, workspace, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            ReconcilerLog.TmuxProbeFailed(_logger, ex);
-            tmux = TmuxState.Unknown($"the tmux probe failed: {ex.Message}");
+            ReconcilerLog.ProbeFailed(_logger, ex);
+            var reason = $"the probe failed: {ex.Message}";
+            live = new LiveState(TmuxState.Unknown(reason), AgentFiles.Unknown(reason), AgentFiles.Unknown(reason));
         }
 
-        if (!tmux.IsKnown)
+        if (!live.Tmux.IsKnown)
         {
             _metrics.ProbeFailed("tmux");
-            ReconcilerLog.TmuxUnknown(_logger, tmux.UnknownReason ?? "no reason given");
+            ReconcilerLog.TmuxUnknown(_logger, live.Tmux.UnknownReason ?? "no reason given");
         }
 
-        return tmux;
-    }
-
-    private async Task<ArtifactState> ProbeArtifactsAsync(ArtifactRequest request, CancellationToken cancellationToken)
-    {
-        try
+        if (!live.Claude.IsKnown || !live.Agy.IsKnown)
         {
-            return await _probe.ProbeArtifactsAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Nothing answered is "unknown" to the diff: no id is filled and nothing is called stale.
             _metrics.ProbeFailed("artifacts");
-            ReconcilerLog.ArtifactProbeFailed(_logger, ex);
-            return ArtifactState.Empty;
         }
+
+        return live;
     }
 }

@@ -12,6 +12,7 @@ public sealed class Drift
         Class = @class;
         Session = session;
         Message = message;
+        Key = new DriftKey(@class, session);
     }
 
     /// <summary>Gets the kind of drift.</summary>
@@ -39,8 +40,11 @@ public sealed class Drift
     /// </summary>
     public bool Applied { get; init; }
 
-    /// <summary>Gets a stable key that identifies this drift for coalescing (the same drift keeps the same key).</summary>
-    public string Key { get; init; } = string.Empty;
+    /// <summary>
+    /// Gets the key that identifies this drift for coalescing (the same drift keeps the same key).
+    /// By default the class and session; C and D drifts name their field too.
+    /// </summary>
+    public DriftKey Key { get; init; }
 
     /// <inheritdoc />
     public override string ToString() => Message;

@@ -1,3 +1,5 @@
+using AgentSessions.Reconcile.Reconciling;
+
 namespace AgentSessions.Reconcile;
 
 /// <summary>What one reconcile pass found and did.</summary>
@@ -37,6 +39,12 @@ public sealed class DriftReport
     /// <summary>Gets why tmux state is unknown, or <see langword="null"/>.</summary>
     public string? TmuxUnknownReason { get; init; }
 
+    /// <summary>Gets the tmux socket that was asked, when the probe knows it (a wrong one reads as "no server").</summary>
+    public string? TmuxSocket { get; init; }
+
+    /// <summary>Gets what this pass could not see and why, each said once (for example a Claude config folder that does not exist, or "wrong socket?").</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Gets how many rows the registry has after the pass.</summary>
     public int SessionCount { get; init; }
 
@@ -45,4 +53,18 @@ public sealed class DriftReport
 
     /// <summary>Gets a value indicating whether the registry file was written by this pass.</summary>
     public bool RegistryWritten { get; init; }
+
+    /// <summary>
+    /// Gets why the drift state (what earlier passes reported) could not be read or written, on the
+    /// first pass that met this trouble; <see langword="null"/> otherwise, so a host says it once.
+    /// </summary>
+    public string? StateProblem { get; init; }
+
+    /// <summary>
+    /// Gets when the next pass is due, counted from the end of this one:
+    /// <see cref="ReconcilerOptions.PollInterval"/> when set, else 30 seconds, or 60 seconds once
+    /// 5 or more rows are <c>running</c> (to keep reports from getting noisy). <see cref="ReconcileLoop"/> waits this long.
+    /// </summary>
+    /// <value>The default is 30 seconds.</value>
+    public TimeSpan RequeueAfter { get; init; } = PollIntervals.Default;
 }

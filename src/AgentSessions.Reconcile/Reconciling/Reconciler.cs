@@ -15,6 +15,10 @@ public static class Reconciler
     /// <param name="options">The options (copied; later changes have no effect).</param>
     /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="loggerFactory">Where to log; <see langword="null"/> for no logging.</param>
+    /// <param name="stateStore">
+    /// Where the drift state lives; <see langword="null"/> for the file store
+    /// (<see cref="DriftStateStore.CreateFile"/> in <see cref="ReconcilerOptions.StateDirectory"/>).
+    /// </param>
     /// <returns>The reconciler.</returns>
     /// <exception cref="ArgumentException">The options are invalid; the message names each problem.</exception>
     public static IReconciler Create(
@@ -22,6 +26,7 @@ public static class Reconciler
         ISessionProbe probe,
         ReconcilerOptions options,
         TimeProvider? timeProvider = null,
-        ILoggerFactory? loggerFactory = null) =>
-        new DefaultReconciler(store, probe, options, timeProvider, loggerFactory);
+        ILoggerFactory? loggerFactory = null,
+        IDriftStateStore? stateStore = null) =>
+        new DefaultReconciler(store, probe, options, timeProvider, loggerFactory, stateStore);
 }

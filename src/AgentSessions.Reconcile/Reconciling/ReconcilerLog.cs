@@ -17,23 +17,14 @@ internal static partial class ReconcilerLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "tmux state is unknown ({Reason}); no session is terminated or registered in this pass")]
     public static partial void TmuxUnknown(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "The artifact probe failed; transcripts and conversations are treated as unknown in this pass")]
-    public static partial void ArtifactProbeFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The tmux probe threw; tmux state is treated as unknown in this pass")]
-    public static partial void TmuxProbeFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The probe threw; tmux and the agents' files are treated as unknown in this pass")]
+    public static partial void ProbeFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Capturing pane of {Session} failed ({Reason}); its visible status is left as is")]
     public static partial void CaptureFailed(ILogger logger, string session, string reason);
 
-    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Coalescing state file {Path} is corrupt ({Reason}); it is replaced by a fresh one, earlier drifts may be reported again")]
-    public static partial void StateFileCorrupt(ILogger logger, string path, string reason);
-
-    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Coalescing state file {Path} could not be read ({Reason}); starting from an empty state")]
-    public static partial void StateFileUnreadable(ILogger logger, string path, string reason);
-
-    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Coalescing state file {Path} could not be written ({Reason}); drifts of this pass may be reported again")]
-    public static partial void StateFileUnwritable(ILogger logger, string path, string reason);
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Coalescing state trouble: {Problem} (said once; this process remembers what it reported meanwhile)")]
+    public static partial void StateTrouble(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "{Session}: change not applied, {Reason}")]
     public static partial void MutationSkipped(ILogger logger, string session, string reason);

@@ -20,8 +20,9 @@ public sealed class ReconcilerOptions
 
     /// <summary>
     /// Gets or sets the folder of the coalescing state file (<c>&lt;workspace&gt;.state</c>). When
-    /// <see langword="null"/>, the <c>AGENT_SESSIONS_STATE_DIR</c> environment variable is used, and
-    /// when that is unset, <c>&lt;root&gt;/.cache/tmux-agent-orchestrate-monitor</c>.
+    /// <see langword="null"/>, <c>&lt;root&gt;/.cache/tmux-agent-orchestrate-monitor</c>. The reconciler
+    /// reads no environment variable: hosts (the CLI, <c>AddAgentSessionsReconcile</c>) set this from
+    /// <c>AGENT_SESSIONS_STATE_DIR</c>.
     /// </summary>
     /// <value>The default is <see langword="null"/>.</value>
     public string? StateDirectory { get; set; }
@@ -33,7 +34,14 @@ public sealed class ReconcilerOptions
     /// <value>The default is 40.</value>
     public int CaptureLines { get; set; } = 40;
 
-    /// <summary>Gets the name of the environment variable that overrides the state folder.</summary>
+    /// <summary>
+    /// Gets or sets a fixed time between two passes of a loop (<see cref="DriftReport.RequeueAfter"/>).
+    /// When <see langword="null"/>, 30 seconds, or 60 seconds once 5 or more rows are <c>running</c>.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public TimeSpan? PollInterval { get; set; }
+
+    /// <summary>Gets the name of the environment variable from which hosts take <see cref="StateDirectory"/>.</summary>
     public static string StateDirectoryEnvironmentVariable => "AGENT_SESSIONS_STATE_DIR";
 
     /// <summary>Checks the options.</summary>
@@ -54,6 +62,11 @@ public sealed class ReconcilerOptions
         if (WorkspaceName is { } name && (name.Length == 0 || name.AsSpan().IndexOfAny(InvalidNameChars) >= 0))
         {
             problems.Add($"ReconcilerOptions.WorkspaceName '{name}' must be non-empty and contain no '/', '\\', ':' or '.' characters.");
+        }
+
+        if (PollInterval is { } interval && (interval <= TimeSpan.Zero || interval > TimeSpan.FromDays(1)))
+        {
+            problems.Add($"ReconcilerOptions.PollInterval must be more than zero and at most a day (it is {interval}).");
         }
 
         if (StateDirectory is { Length: 0 })

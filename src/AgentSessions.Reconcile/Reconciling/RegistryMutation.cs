@@ -3,11 +3,14 @@ namespace AgentSessions.Reconcile.Reconciling;
 /// <summary>The outcome of applying one mutation to the registry as it is at write time.</summary>
 /// <param name="Applied">Whether the registry was changed.</param>
 /// <param name="SkipReason">Why it was left as is (a person's action wins), or <see langword="null"/>.</param>
-internal readonly record struct MutationOutcome(bool Applied, string? SkipReason)
+/// <param name="AlreadyDone">Whether the change was found already made under the lock (another monitor made it).</param>
+internal readonly record struct MutationOutcome(bool Applied, string? SkipReason, bool AlreadyDone = false)
 {
     public static MutationOutcome Done { get; } = new(true, null);
 
     public static MutationOutcome Skip(string reason) => new(false, reason);
+
+    public static MutationOutcome FoundDone(string reason) => new(false, reason, AlreadyDone: true);
 }
 
 /// <summary>
@@ -80,6 +83,11 @@ internal sealed class MarkTerminatedMutation : RegistryMutation
             return MutationOutcome.Skip("the row was removed meanwhile");
         }
 
+        if (row.Status == SessionStatus.Terminated)
+        {
+            return MutationOutcome.FoundDone("the row was terminated meanwhile");
+        }
+
         if (row.Status != SessionStatus.Running)
         {
             return MutationOutcome.Skip($"the row is now {Word(row.Status)}");
@@ -112,7 +120,7 @@ internal sealed class RegisterMutation : RegistryMutation
     {
         if (current.Find(Session) is { } existing)
         {
-            return MutationOutcome.Skip($"a row was registered meanwhile ({Word(existing.Status)})");
+            return MutationOutcome.FoundDone($"a row was registered meanwhile ({Word(existing.Status)})");
         }
 
         current.Sessions.Add(new SessionRow(_template.Name)
@@ -169,6 +177,11 @@ internal sealed class FillOwnIdMutation : RegistryMutation
         }
 
         var existing = Kind == OwnIdKind.Claude ? row.ClaudeSessionIdOwn : row.AgySessionIdOwn;
+        if (string.Equals(existing, Id, StringComparison.Ordinal))
+        {
+            return MutationOutcome.FoundDone("the id was recorded meanwhile");
+        }
+
         if (!string.IsNullOrEmpty(existing))
         {
             return MutationOutcome.Skip($"the id was set meanwhile to {existing}");

@@ -18,9 +18,9 @@ public sealed class DriftReportJsonWriterTests
             Some.TmuxGone(),
             Some.Registered(),
             new Drift(DriftClass.IdMaterialized, "lab-a-creator-claude", "lab-a-creator-claude: session id materialized b3a7.")
-            { Field = "claude_session_id_own", Before = null, After = "b3a7", Applied = true, Key = "C" },
+            { Field = "claude_session_id_own", Before = null, After = "b3a7", Applied = true, Key = new DriftKey(DriftClass.IdMaterialized, "lab-a-creator-claude", "claude_session_id_own") },
             Some.Stale(),
-            new Drift(DriftClass.EndStateAlive, "lab-b-creator-claude", "lab-b-creator-claude: stopped but tmux still alive.") { Key = "E" });
+            new Drift(DriftClass.EndStateAlive, "lab-b-creator-claude", "lab-b-creator-claude: stopped but tmux still alive."));
 
         var json = Json(report);
 
@@ -38,7 +38,7 @@ public sealed class DriftReportJsonWriterTests
         var json = Json(report);
 
         DriftReportSchema.Validate(json).Should().BeEmpty();
-        json.Should().Contain("\"tmux\":{\"known\":false,\"reason\":\"tmux is not installed\"}");
+        json.Should().Contain("\"tmux\":{\"known\":false,\"reason\":\"tmux is not installed\",\"socket\":null}");
         json.Should().Contain("\"dry_run\":true");
         json.Should().Contain("\"drifts\":[]");
     }
@@ -51,12 +51,27 @@ public sealed class DriftReportJsonWriterTests
         json.Should().Be(
             "{\"version\":1,\"workspace\":\"lab\",\"workspace_root\":\"/home/u/lab\","
             + "\"registry\":\"/home/u/lab/.hermes/agent-sessions.yaml\",\"at\":\"2026-11-20T10:05:00Z\","
-            + "\"dry_run\":false,\"registry_written\":true,\"tmux\":{\"known\":true,\"reason\":null},"
+            + "\"dry_run\":false,\"registry_written\":true,\"tmux\":{\"known\":true,\"reason\":null,\"socket\":null},\"notes\":[],"
             + "\"counts\":{\"drifts\":1,\"coalesced\":1,\"applied\":1,\"sessions\":3,\"running\":2},"
             + "\"drifts\":[{\"class\":\"A\",\"session\":\"lab-landing-page-creator-claude\","
             + "\"message\":\"lab-landing-page-creator-claude: tmux gone (was pane 201132, cmd claude). Marked terminated.\","
             + "\"field\":\"status\",\"before\":\"running\",\"after\":\"terminated\",\"applied\":true,"
-            + "\"key\":\"A|lab-landing-page-creator-claude\"}]}");
+            + "\"key\":\"A:lab-landing-page-creator-claude\"}]}");
+    }
+
+    [Fact]
+    public void ToUtf8_SocketAndNotes_WrittenAndValid()
+    {
+        var report = new DriftReport("lab", Some.At, false, [])
+        {
+            TmuxSocket = "/tmp/tmux-1000/typo",
+            Notes = ["tmux: no server answers on /tmp/tmux-1000/typo, but … (wrong socket?)"],
+        };
+
+        using var doc = JsonDocument.Parse(Json(report));
+
+        doc.RootElement.GetProperty("tmux").GetProperty("socket").GetString().Should().Be("/tmp/tmux-1000/typo");
+        doc.RootElement.GetProperty("notes")[0].GetString().Should().Contain("wrong socket?");
     }
 
     [Fact]
@@ -82,7 +97,7 @@ public sealed class DriftReportJsonWriterTests
     public void ToUtf8_NonAscii_WrittenUnescaped()
     {
         const string Name = "lab-café-日本-creator-claude";
-        var drift = new Drift(DriftClass.Unregistered, Name, "세션 🚀 registered — “quoted”") { Key = "k" };
+        var drift = new Drift(DriftClass.Unregistered, Name, "세션 🚀 registered — “quoted”") ;
 
         var bytes = DriftReportJsonWriter.ToUtf8(Some.Report(drift), Context);
         var json = Encoding.UTF8.GetString(bytes);
@@ -98,7 +113,7 @@ public sealed class DriftReportJsonWriterTests
     public void ToUtf8_ControlCharactersQuotesAndBackslash_EscapedAndRoundTrip()
     {
         const string Message = "tab\there \"q\" back\\slash nl\n esc\u001b bell\u0007 del\u007f";
-        var drift = new Drift(DriftClass.StaleId, "s", Message) { Key = "k" };
+        var drift = new Drift(DriftClass.StaleId, "s", Message) ;
 
         var json = Json(Some.Report(drift));
 
@@ -110,7 +125,7 @@ public sealed class DriftReportJsonWriterTests
     [Fact]
     public void ToUtf8_LoneSurrogate_ReplacedNotThrown()
     {
-        var drift = new Drift(DriftClass.StaleId, "s", "bad \ud800 end") { Key = "k" };
+        var drift = new Drift(DriftClass.StaleId, "s", "bad \ud800 end") ;
 
         using var doc = JsonDocument.Parse(Json(Some.Report(drift)));
 

@@ -119,6 +119,20 @@ public sealed class StatusTableRendererTests
     }
 
     [Fact]
+    public void Build_DottedWorkspace_UsesTheReconcilersNameRules()
+    {
+        var registry = RegistryWith(new SessionRow("my.app-a-creator-claude") { Status = SessionStatus.Running });
+        registry.Workspace = "my.app";
+        var tmux = TmuxState.Known([Live("my_app-a-creator-claude", 1, "claude"), Live("my_app-b-creator-claude", 2, "claude"), Live("my.app-notes", 3, "bash")]);
+
+        var report = StatusBuilder.Build(registry, tmux, new Dictionary<string, LastDrift>(), "my.app", "/w", "/w/r", true);
+
+        report.Rows.Select(r => (r.Name, r.Registered, r.Live)).Should().Equal(
+            ("my.app-a-creator-claude", true, Liveness.Alive),
+            ("my_app-b-creator-claude", false, Liveness.Alive));
+    }
+
+    [Fact]
     public void Render_NoSessions_SaysSo()
     {
         var report = StatusBuilder.Build(new Registry(), TmuxState.Known([]), new Dictionary<string, LastDrift>(), "lab", "/w", "/w/r", false);

@@ -5,50 +5,72 @@ namespace AgentSessions.Reconcile.Cli.Tests.Running;
 public sealed class CoalescingStateReaderTests
 {
     [Fact]
-    public void Parse_ReportedKeys_ClassesBySession()
+    public void LastBySession_OutstandingDrifts_ClassesAndNewestMessage()
     {
-        const string Text = """
-            {"version":1,"reported":{
-              "A:lab-a-creator-claude":"h1",
-              "C:lab-b-creator-claude:claude_session_id_own":"h2",
-              "D:lab-b-creator-claude:agent_identities.claude.session_id":"h3",
-              "E:lab-c-creator-agy":"h4",
-              "weird":"h5"},
-             "endStateAliveFirstSeen":{}}
-            """;
+        var t = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+        var state = new DriftState();
+        state.Reported[new DriftKey(DriftClass.TmuxGone, "lab-a-creator-claude")] = new ReportedDrift("h1", "a gone", t);
+        state.Reported[new DriftKey(DriftClass.StaleId, "lab-b-creator-claude", "agent_identities.claude.session_id")] = new ReportedDrift("h3", "b stale", t.AddMinutes(5));
+        state.Reported[new DriftKey(DriftClass.IdMaterialized, "lab-b-creator-claude", "claude_session_id_own")] = new ReportedDrift("h2", "b id", t);
+        state.Reported[new DriftKey(DriftClass.EndStateAlive, "lab-c-creator-agy")] = new ReportedDrift("h4", string.Empty, default);
 
-        var result = CoalescingStateReader.Parse(Text);
+        var result = CoalescingStateReader.LastBySession(state);
 
         result.Keys.Should().BeEquivalentTo("lab-a-creator-claude", "lab-b-creator-claude", "lab-c-creator-agy");
-        result["lab-a-creator-claude"].Class.Should().Be("A");
-        result["lab-b-creator-claude"].Class.Should().Be("C,D");
-        result["lab-c-creator-agy"].Class.Should().Be("E");
+        result["lab-a-creator-claude"].Should().Be(new LastDrift("A", "a gone", t));
+        result["lab-b-creator-claude"].Should().Be(new LastDrift("C,D", "b stale", t.AddMinutes(5)));
+        result["lab-c-creator-agy"].Should().Be(new LastDrift("E", null, null), "a state written before messages were kept");
     }
 
     [Theory]
     [InlineData("")]
     [InlineData("not json")]
-    [InlineData("[]")]
-    [InlineData("{\"version\":2,\"reported\":{\"A:x\":\"h\"}}")]
-    [InlineData("{\"reported\":{\"A:x\":\"h\"}}")]
-    public void Parse_Unexpected_Empty(string text) => CoalescingStateReader.Parse(text).Should().BeEmpty();
-
-    [Fact]
-    public void PathFor_DefaultAndOverride()
+    [InlineData("{\"version\":9,\"reported\":{}}")]
+    public void Read_Unreadable_Empty(string text)
     {
-        CoalescingStateReader.PathFor("/w", null, "lab").Should().Be("/w/.cache/tmux-agent-orchestrate-monitor/lab.state");
-        CoalescingStateReader.PathFor("/w", "/s", "lab").Should().Be("/s/lab.state");
+        var root = Path.Combine(Path.GetTempPath(), "asr-reader-" + Guid.NewGuid().ToString("N"));
+        var dir = Path.Combine(root, "state");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "lab.state"), text);
+            CoalescingStateReader.Read(root, dir, "lab").Should().BeEmpty();
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
+
+public sealed class LastDriftTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "asr-lastdrift-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
     }
 
     [Fact]
-    public void PathFor_WorkspaceNameWithSlash_SameFileAsTheReconciler()
+    public async Task ReadLastDrifts_AfterARealPass_MessageAndTime()
     {
-        // The reconciler replaces characters a file name cannot hold; status must read that same file.
-        CoalescingStateReader.PathFor("/w", null, "team/lab").Should().Be("/w/.cache/tmux-agent-orchestrate-monitor/team_lab.state");
-    }
+        var at = new DateTimeOffset(2026, 11, 20, 10, 30, 0, TimeSpan.Zero);
+        var registry = new Registry { Workspace = "lab" };
+        registry.Sessions.Add(new SessionRow("lab-a-creator-claude") { Agent = "claude", Status = SessionStatus.Running, Pane = new PaneInfo { Pid = 7, Cmd = "claude" } });
+        var store = new AgentSessions.Reconcile.Testing.FakeRegistryStore(registry, _root);
+        var probe = new AgentSessions.Reconcile.Testing.FakeSessionProbe().SetTmuxKnown();
+        var reconciler = Reconciler.Create(store, probe, new ReconcilerOptions(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(at));
+        var report = await reconciler.ReconcileAsync(new ReconcileRequest());
 
-    [Theory]
-    [InlineData("{\"version\":\"1\",\"reported\":{}}")]
-    [InlineData("{\"version\":1,\"reported\":{\"A:x\":7}}")]
-    public void Parse_WrongTypes_Empty(string text) => CoalescingStateReader.Parse(text).Should().BeEmpty();
+        var last = new DefaultCliServicesFactory().ReadLastDrifts(new CliSettings(_root, null, null, null, null, null, null), "lab");
+
+        var drift = last.Should().ContainKey("lab-a-creator-claude").WhoseValue;
+        drift.Class.Should().Be("A");
+        drift.Message.Should().Be(report.Drifts.Single().Message);
+        drift.At.Should().Be(at);
+    }
 }

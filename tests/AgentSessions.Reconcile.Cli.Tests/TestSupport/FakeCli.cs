@@ -44,10 +44,8 @@ internal sealed class StubProbe : ISessionProbe
 {
     public TmuxState Tmux { get; set; } = TmuxState.Known([]);
 
-    public Task<TmuxState> ProbeTmuxAsync(CancellationToken cancellationToken = default) => Task.FromResult(Tmux);
-
-    public Task<ArtifactState> ProbeArtifactsAsync(ArtifactRequest request, CancellationToken cancellationToken = default) =>
-        Task.FromResult(ArtifactState.Empty);
+    public Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new LiveState(Tmux, new AgentFiles([]), new AgentFiles([])));
 
     public Task<PaneCapture> CapturePaneAsync(string sessionName, int lines, CancellationToken cancellationToken = default) =>
         Task.FromResult(new PaneCapture(false, null, "stub"));
@@ -108,8 +106,6 @@ internal sealed class CliHarness
 
     public bool Terminal { get; set; }
 
-    public Func<TimeSpan, CancellationToken, Task>? Delay { get; set; }
-
     public StopSignal Stop { get; } = new();
 
     public Task<int> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
@@ -126,7 +122,6 @@ internal sealed class CliHarness
             Services = Factory,
             DirectoryExists = ExistingDirectories.Contains,
             FileExists = ExistingFiles.Contains,
-            Delay = Delay,
         };
         return new CliApp(env, Stop).RunAsync(args, cancellationToken);
     }

@@ -15,7 +15,7 @@ internal static class Some
             Before = "running",
             After = "terminated",
             Applied = true,
-            Key = "A|" + session,
+            Key = new DriftKey(DriftClass.TmuxGone, session),
         };
 
     public static Drift Stale(string session = "lab-x-creator-claude") =>
@@ -24,13 +24,13 @@ internal static class Some
             Field = "agent_identities.claude.session_id",
             Before = "87dc548e-0d1c-4a59-9f3e-2c7f0b1d2e3f",
             After = null,
-            Key = "D|" + session,
+            Key = new DriftKey(DriftClass.StaleId, session, "claude_session_id_own"),
         };
 
     public static Drift Registered(string session = "lab-paper-creator-agy") =>
         new(DriftClass.Unregistered, session, $"{session}: tmux found but not in YAML. Auto-registered.")
         {
             Applied = true,
-            Key = "B|" + session,
+            Key = new DriftKey(DriftClass.Unregistered, session),
         };
 }

@@ -65,7 +65,7 @@ public sealed class ReconcileServiceCollectionExtensionsTests : IDisposable
         await provider.GetRequiredService<IReconciler>().ReconcileAsync(new ReconcileRequest { DryRun = true });
 
         provider.GetRequiredService<IRegistryStore>().Should().BeSameAs(store);
-        probe.TmuxProbeCount.Should().Be(1);
+        probe.ObserveCount.Should().Be(1);
         store.LoadCount.Should().Be(1);
     }
 

@@ -5,7 +5,7 @@ public sealed class MonitorTextTests
     private static Drift D(int i, DriftClass c = DriftClass.TmuxGone, int pad = 60) =>
         new(c, $"lab-s{i}-creator-claude", $"lab-s{i}-creator-claude: tmux gone (was pane {i}, cmd claude). Marked terminated." + new string('.', pad))
         {
-            Key = $"A:lab-s{i}",
+            Key = new DriftKey(DriftClass.TmuxGone, $"lab-s{i}"),
         };
 
     [Fact]

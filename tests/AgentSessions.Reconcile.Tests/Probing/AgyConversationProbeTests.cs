@@ -53,7 +53,7 @@ public sealed class AgyConversationProbeTests : IDisposable
     }
 
     [Fact]
-    public void Probe_ConversationFiles_PresenceAndLaterOfDbAndWal()
+    public void Observe_ConversationFiles_PresenceAndLaterOfDbAndWal()
     {
         var conversations = Directory.CreateDirectory(Path.Combine(Root, "conversations")).FullName;
         var withWal = Path.Combine(conversations, "with-wal.db");
@@ -70,21 +70,30 @@ public sealed class AgyConversationProbeTests : IDisposable
             request.AgyConversationIds.Add(id);
         }
 
-        var result = CreateProbe().Probe(request, CancellationToken.None);
+        request.AgyCwds.Add("/w/app/");
+        File.WriteAllText(Directory.CreateDirectory(Path.Combine(Root, "cache")).FullName + "/last_conversations.json", "{\"/w/app\":\"with-wal\",\"/w/gone\":\"missing\"}");
+        request.AgyCwds.Add("/w/gone");
 
-        result.Conversations["with-wal"].Should().Be(new AgyConversation(ArtifactPresence.Present, new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero)));
-        result.Conversations["plain"].Should().Be(new AgyConversation(ArtifactPresence.Present, new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero)));
-        result.Conversations["missing"].Should().Be(new AgyConversation(ArtifactPresence.Missing, null));
-        result.Conversations["../conversations/plain"].Presence.Should().Be(ArtifactPresence.Missing);
-        result.LastConversations.Should().BeNull();
+        var files = CreateProbe().Observe(request, CancellationToken.None);
+
+        files.Presence("with-wal").Should().Be(ArtifactPresence.Present);
+        files.Presence("plain").Should().Be(ArtifactPresence.Present);
+        files.Presence("missing").Should().Be(ArtifactPresence.Missing);
+        files.Presence("../conversations/plain").Should().Be(ArtifactPresence.Missing);
+        files.In("/w/app").Should().Equal(new AgentConversation("with-wal", "/w/app/", new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero)));
+        files.In("/w/gone").Should().BeEmpty();
     }
 
     [Fact]
-    public void Probe_NoAgyFolderAtAll_MissingNotUnknown()
+    public void Observe_NoAgyFolderAtAll_UnknownNotMissing()
     {
         var request = new ArtifactRequest();
         request.AgyConversationIds.Add("x");
 
-        CreateProbe().Probe(request, CancellationToken.None).Conversations["x"].Presence.Should().Be(ArtifactPresence.Missing);
+        var files = CreateProbe().Observe(request, CancellationToken.None);
+
+        files.IsKnown.Should().BeFalse();
+        files.UnknownReason.Should().Contain("does not exist");
+        files.Presence("x").Should().Be(ArtifactPresence.Unknown);
     }
 }

@@ -43,7 +43,7 @@ public sealed class SessionProbeTests : IDisposable
     }
 
     [Fact]
-    public async Task ProbeArtifactsAsync_RealFiles_BytesAndMtimesUnchanged()
+    public async Task ObserveAsync_RealFiles_BytesAndMtimesUnchanged()
     {
         var cwd = temp.CreateDirectory("work");
         var home = temp.CreateDirectory("home");
@@ -71,21 +71,65 @@ public sealed class SessionProbeTests : IDisposable
         }
 
         var before = files.Select(Snapshot).ToList();
-        var probe = SessionProbe.Create(new SessionProbeOptions { HomeDirectory = home }, new FileSystem());
-        var request = new ArtifactRequest();
-        request.Cwds.Add(cwd);
-        request.ClaudeSessionIds.Add("s1");
-        request.AgyConversationIds.Add("c1");
+        var probe = SessionProbe.Create(new SessionProbeOptions { HomeDirectory = home, TmuxSocketName = "no-server-" + Guid.NewGuid().ToString("N") }, new FileSystem());
+        var registry = new AgentSessions.Reconcile.Registry();
+        registry.Sessions.Add(new SessionRow("lab-creator-claude") { Agent = "claude", Cwd = cwd, Status = SessionStatus.Running });
+        registry.Sessions.Add(new SessionRow("lab-creator-agy") { Agent = "agy", Cwd = cwd, Status = SessionStatus.Running });
+        registry.Sessions.Add(new SessionRow("lab-x-creator-claude") { Status = SessionStatus.Stopped, ClaudeSessionIdOwn = "s1", AgySessionIdOwn = "c1" });
 
-        var first = await probe.ProbeArtifactsAsync(request);
-        var second = await probe.ProbeArtifactsAsync(request);
+        var first = await probe.ObserveAsync(registry, "lab");
+        var second = await probe.ObserveAsync(registry, "lab");
 
-        first.TranscriptsByCwd[cwd].Transcripts.Select(t => t.SessionId).Should().BeEquivalentTo(["s1", "s2"]);
-        first.ClaudeSessions["s1"].Should().Be(ArtifactPresence.Present);
-        first.AgyLastConversations.Should().ContainKey(cwd);
-        first.AgyConversations["c1"].Presence.Should().Be(ArtifactPresence.Present);
-        second.TranscriptsByCwd[cwd].Should().BeEquivalentTo(first.TranscriptsByCwd[cwd]);
+        // s2 records no cwd in its head: not confirmed for the folder (but it is on disk).
+        first.Claude.In(cwd).Select(t => t.Id).Should().Equal("s1");
+        first.Claude.Presence("s1").Should().Be(ArtifactPresence.Present);
+        first.Agy.In(cwd).Select(c => c.Id).Should().Equal("c1");
+        first.Agy.Presence("c1").Should().Be(ArtifactPresence.Present);
+        first.Tmux.IsNoServer.Should().BeTrue();
+        second.Claude.In(cwd).Should().Equal(first.Claude.In(cwd));
         files.Select(Snapshot).Should().Equal(before);
+    }
+
+    [Fact]
+    public async Task ObserveAsync_AgentFoldersDoNotExist_SourcesUnknownWithWhy()
+    {
+        var home = temp.CreateDirectory("empty-home");
+        var probe = SessionProbe.Create(new SessionProbeOptions { HomeDirectory = home, TmuxSocketName = "no-server-" + Guid.NewGuid().ToString("N") }, new FileSystem());
+        var registry = new AgentSessions.Reconcile.Registry();
+        registry.Sessions.Add(new SessionRow("lab-x-creator-claude") { Status = SessionStatus.Stopped, ClaudeSessionIdOwn = "s1", AgySessionIdOwn = "c1" });
+
+        var live = await probe.ObserveAsync(registry, "lab");
+
+        live.Claude.IsKnown.Should().BeFalse();
+        live.Claude.UnknownReason.Should().Contain(Path.Combine(home, ".claude")).And.Contain("does not exist");
+        live.Claude.Presence("s1").Should().Be(ArtifactPresence.Unknown);
+        live.Agy.IsKnown.Should().BeFalse();
+        live.Agy.UnknownReason.Should().Contain(Path.Combine(home, ".gemini", "antigravity-cli"));
+        live.Agy.Presence("c1").Should().Be(ArtifactPresence.Unknown);
+    }
+
+    [Fact]
+    public async Task ObserveAsync_NoServer_NamesTheSocketAndFindsRecordedPaneAlive()
+    {
+        using var sleeper = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", ["60"]))!;
+        try
+        {
+            var name = "no-server-" + Guid.NewGuid().ToString("N");
+            var probe = SessionProbe.Create(new SessionProbeOptions { HomeDirectory = temp.Path, TmuxSocketName = name }, new FileSystem());
+            var registry = new AgentSessions.Reconcile.Registry();
+            registry.Sessions.Add(new SessionRow("lab-a-creator-claude") { Status = SessionStatus.Running, Pane = new PaneInfo { Pid = sleeper.Id, Cmd = "sleep" } });
+            registry.Sessions.Add(new SessionRow("lab-b-creator-claude") { Status = SessionStatus.Running, Pane = new PaneInfo { Pid = sleeper.Id, Cmd = "claude" } });
+
+            var live = await probe.ObserveAsync(registry, "lab");
+
+            live.Tmux.IsNoServer.Should().BeTrue();
+            live.Tmux.SocketPath.Should().EndWith("/" + name);
+            live.PanesAliveWithoutServer.Should().Equal(sleeper.Id);
+        }
+        finally
+        {
+            sleeper.Kill();
+        }
     }
 
     private static (string Path, string Hash, DateTime LastWrite, long Length) Snapshot(string path) =>

@@ -309,8 +309,9 @@ public sealed class TmuxSessionProbeTests : IDisposable
         server.NewSession("via-factory");
 
         var probe = SessionProbe.Create(new SessionProbeOptions { TmuxSocketName = server.SocketName });
-        var state = await probe.ProbeTmuxAsync();
+        var state = (await probe.ObserveAsync(new AgentSessions.Reconcile.Registry(), "lab")).Tmux;
 
         state.Sessions.Keys.Should().Equal("via-factory");
+        state.SocketPath.Should().EndWith("/" + server.SocketName);
     }
 }

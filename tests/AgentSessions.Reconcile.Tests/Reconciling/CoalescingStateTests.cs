@@ -98,7 +98,7 @@ public sealed class CoalescingStateTests : IDisposable
         first.Drifts.Should().ContainSingle();
         second.Drifts.Should().BeEmpty();
         var text = await File.ReadAllTextAsync(DefaultStatePath());
-        CoalescingStateFile.Parse(text).Reported.Should().ContainKey("D:" + Landing + ":agent_identities.claude.session_id");
+        FileDriftStateStore.Parse(text).Reported.Should().ContainKey(new DriftKey(DriftClass.StaleId, Landing, "agent_identities.claude.session_id"));
         Directory.GetFiles(Path.GetDirectoryName(DefaultStatePath())!).Should().ContainSingle("no temp file is left behind");
     }
 
@@ -117,28 +117,40 @@ public sealed class CoalescingStateTests : IDisposable
     }
 
     [Fact]
-    public void StatePath_EnvironmentVariableSet_UsesIt()
+    public void PathFor_DefaultOverrideAndUnsafeName()
     {
-        var fromEnv = Path.Combine(_root, "env-state");
-        var reconciler = new DefaultReconciler(
-            new FakeRegistryStore(workspaceRoot: _root),
-            new FakeSessionProbe(),
-            new ReconcilerOptions(),
-            environment: name => name == "AGENT_SESSIONS_STATE_DIR" ? fromEnv : null);
-
-        reconciler.StatePath("lab").Should().Be(Path.Combine(fromEnv, "lab.state"));
+        FileDriftStateStore.PathFor("/w", null, "lab").Should().Be("/w/.cache/tmux-agent-orchestrate-monitor/lab.state");
+        FileDriftStateStore.PathFor("/w", "/s", "lab").Should().Be("/s/lab.state");
+        FileDriftStateStore.PathFor("/w", null, "team/lab").Should().Be("/w/.cache/tmux-agent-orchestrate-monitor/team_lab.state");
     }
 
     [Fact]
-    public void StatePath_OptionAndEnvironmentSet_OptionWins()
+    public async Task ReconcileAsync_VersionOneStateFile_ReadAsReportedWithoutMessage()
     {
-        var reconciler = new DefaultReconciler(
-            new FakeRegistryStore(workspaceRoot: _root),
-            new FakeSessionProbe(),
-            new ReconcilerOptions { StateDirectory = "/opt/state" },
-            environment: _ => "/from/env");
+        var (store, probe) = StaleScenario("87dc548e");
+        var reconciler = Create(store, probe);
+        var first = await reconciler.ReconcileAsync(new ReconcileRequest());
+        var hash = FileDriftStateStore.Parse(await File.ReadAllTextAsync(DefaultStatePath())).Reported.Single().Value.Hash;
+        var v1 = "{\"version\":1,\"reported\":{\"D:" + Landing + ":agent_identities.claude.session_id\":\"" + hash + "\"},\"endStateAliveFirstSeen\":{}}";
+        await File.WriteAllTextAsync(DefaultStatePath(), v1);
 
-        reconciler.StatePath("lab").Should().Be("/opt/state/lab.state");
+        var second = await Create(store, probe).ReconcileAsync(new ReconcileRequest());
+
+        first.Drifts.Should().ContainSingle();
+        second.Drifts.Should().BeEmpty("a state written before the upgrade still silences its repeats");
+        second.StateProblem.Should().BeNull();
+    }
+
+    [Fact]
+    public void DriftKey_TextForm_RoundTrips()
+    {
+        foreach (var key in new[] { new DriftKey(DriftClass.TmuxGone, "lab-a:x"), new DriftKey(DriftClass.StaleId, "lab:b", "agent_identities.claude.session_id") })
+        {
+            DriftKey.Parse(key.ToString()).Should().Be(key);
+        }
+
+        new DriftKey(DriftClass.IdMaterialized, "s", "claude_session_id_own").ToString().Should().Be("C:s:claude_session_id_own");
+        DriftKey.Parse("weird").Should().BeNull();
     }
 
     private (FakeRegistryStore Store, FakeSessionProbe Probe) StaleScenario(string id)
@@ -153,5 +165,5 @@ public sealed class CoalescingStateTests : IDisposable
     private string DefaultStatePath() => Path.Combine(_root, ".cache", "tmux-agent-orchestrate-monitor", "lab.state");
 
     private DefaultReconciler Create(FakeRegistryStore store, FakeSessionProbe probe) =>
-        new(store, probe, new ReconcilerOptions(), _time, environment: _ => null);
+        new(store, probe, new ReconcilerOptions(), _time);
 }

@@ -18,7 +18,7 @@ public sealed class DriftDiffTests
 
         var drift = diff.Drifts.Should().ContainSingle().Subject;
         drift.Class.Should().Be(DriftClass.TmuxGone);
-        drift.Key.Should().Be("A:" + Landing);
+        drift.Key.Should().Be(new DriftKey(DriftClass.TmuxGone, Landing));
         drift.ToDrift(dryRun: false, MutationOutcome.Done).Message
             .Should().Be("lab-landing-page-creator-claude: tmux gone (was pane 201132, cmd claude). Marked terminated.");
         var row = Some.ApplyTo(registry, diff).Find(Landing)!;
@@ -132,7 +132,7 @@ public sealed class DriftDiffTests
             .AddTmuxSession(Landing, cwd, 201132, "claude")
             .AddTmuxSession(other.Name, cwd, 5, "claude")
             .AddTranscript(cwd, "taken-newest", Some.T0.AddMinutes(9))
-            .AddTranscript(cwd, "other-folder", Some.T0.AddMinutes(8), recordedCwd: "/home/u/lab/landing/page")
+            .AddTranscript("/home/u/lab/landing/page", "other-folder", Some.T0.AddMinutes(8))
             .AddTranscript(cwd, "newest-free", Some.T0.AddMinutes(7))
             .AddTranscript(cwd, "older-free", Some.T0.AddMinutes(3));
         probe.SetClaudeSessionPresence("taken-newest", ArtifactPresence.Present);
@@ -220,7 +220,7 @@ public sealed class DriftDiffTests
         drift.Mutation.Should().BeNull();
         drift.Field.Should().Be("agent_identities.claude.session_id");
         drift.Before.Should().Be("87dc548e");
-        drift.Key.Should().Be("D:" + Landing + ":agent_identities.claude.session_id");
+        drift.Key.Should().Be(new DriftKey(DriftClass.StaleId, Landing, "agent_identities.claude.session_id"));
         RegistryCloner.ContentEquals(Some.ApplyTo(registry, diff), registry).Should().BeTrue();
     }
 
@@ -238,7 +238,7 @@ public sealed class DriftDiffTests
         var diff = Some.Diff(Some.Registry(row), probe);
 
         diff.Drifts.Should().BeEmpty();
-        diff.UndecidedKeys.Should().Contain("D:" + Landing + ":claude_session_id_own").And.Contain("D:" + Landing + ":agy_session_id_own");
+        diff.UndecidedKeys.Should().Contain(new DriftKey(DriftClass.StaleId, Landing, "claude_session_id_own")).And.Contain(new DriftKey(DriftClass.StaleId, Landing, "agy_session_id_own"));
     }
 
     [Theory]
@@ -262,9 +262,11 @@ public sealed class DriftDiffTests
     [InlineData(SessionStatus.Stopped)]
     [InlineData(SessionStatus.Terminated)]
     [InlineData(SessionStatus.Archived)]
-    public void Diff_EndStateWithTmuxAlive_NeverRevivedAndReportedOnlyAfterGrace(SessionStatus status)
+    public void Diff_EndStateWithoutTimestampsTmuxAlive_NeverRevivedAndReportedOnlyAfterGraceFromFirstSeen(SessionStatus status)
     {
-        var registry = Some.Registry(Some.Row(Landing, status));
+        var row = Some.Row(Landing, status);
+        (row.CreatedAt, row.UpdatedAt) = (null, null);
+        var registry = Some.Registry(row);
         var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root, 201132, "claude");
 
         var first = Some.Diff(registry, probe, Some.Now);
@@ -333,8 +335,8 @@ public sealed class DriftDiffTests
     [InlineData("lab-a-creator-b-creator-codex", "a-creator-b", "codex")]
     public void TryParseSessionName_AgentNames_SplitsProjectAndAgent(string name, string? project, string agent)
     {
-        DriftDiff.TryParseSessionName(name, "lab", out var p, out var a).Should().BeTrue();
-        p.Should().Be(project);
-        a.Should().Be(agent);
+        SessionName.TryParse(name, "lab", out var parsed).Should().BeTrue();
+        parsed!.Project.Should().Be(project);
+        parsed.Agent.Should().Be(agent);
     }
 }

@@ -40,7 +40,7 @@ public sealed class ReconcilerRealStoreRaceTests : IDisposable
         var store = _workspace.Store(lockTimeout: TimeSpan.FromSeconds(30));
         var probe = new FakeSessionProbe(); // tmux known, no sessions: both rows look gone (drift A)
         var personWrote = false;
-        probe.OnProbeTmux = _ =>
+        probe.OnObserve = _ =>
         {
             if (!personWrote)
             {

@@ -79,7 +79,8 @@ public sealed class ReconcilerTests : IDisposable
         var report = await Create(store, probe).ReconcileAsync(new ReconcileRequest());
 
         store.Current.Sessions.Should().ContainSingle().Which.LastVisibleNote.Should().Be("by the create skill");
-        report.Drifts.Should().ContainSingle().Which.Applied.Should().BeFalse();
+        report.Drifts.Should().BeEmpty("a change found already made under the lock is not a new drift for this process");
+        report.CoalescedCount.Should().Be(1);
     }
 
     [Fact]
@@ -136,7 +137,7 @@ public sealed class ReconcilerTests : IDisposable
     public async Task ReconcileAsync_TmuxProbeThrows_TreatedAsUnknown()
     {
         var store = new FakeRegistryStore(Some.Registry(Some.Row(Landing)));
-        var probe = new FakeSessionProbe { OnProbeTmux = _ => throw new InvalidOperationException("boom") };
+        var probe = new FakeSessionProbe { OnObserve = _ => throw new InvalidOperationException("boom") };
 
         var report = await Create(store, probe).ReconcileAsync(new ReconcileRequest());
 
@@ -190,45 +191,71 @@ public sealed class ReconcilerTests : IDisposable
     }
 
     [Fact]
-    public async Task ReconcileAsync_ArtifactRequest_AsksOnlyForRowsAndCandidatesThatNeedIt()
+    public async Task ReconcileAsync_OnePass_ObservesOnce()
     {
-        var own = Some.Row(Landing, cwd: "/w/a");
-        var withId = Some.Row("lab-b-creator-claude", cwd: "/w/b");
-        withId.ClaudeSessionIdOwn = "id-b";
-        var stopped = Some.Row("lab-c-creator-claude", SessionStatus.Stopped, cwd: "/w/c");
-        stopped.AgentIdentities["agy"] = new Dictionary<string, string?> { ["conversation_id"] = "conv-c" };
-        var store = new FakeRegistryStore(Some.Registry(own, withId, stopped));
+        var store = new FakeRegistryStore(Some.Registry(Some.Row(Landing, cwd: "/w/a")));
         var probe = new FakeSessionProbe()
             .AddTmuxSession(Landing, "/w/a", 1, "claude")
-            .AddTmuxSession("lab-b-creator-claude", "/w/b", 2, "claude")
-            .AddTmuxSession("lab-new-creator-claude", "/w/new", 3, "claude");
+            .AddTmuxSession("lab-new-creator-claude", "/w/new", 3, "claude")
+            .AddTranscript("/w/new", "id-new", Some.Now.AddMinutes(1));
 
         await Create(store, probe).ReconcileAsync(new ReconcileRequest());
 
-        var request = probe.ArtifactRequests.Should().ContainSingle().Subject;
-        request.Cwds.Should().BeEquivalentTo("/w/a", "/w/new");
-        request.ClaudeSessionIds.Should().BeEquivalentTo("id-b");
-        request.AgyConversationIds.Should().BeEquivalentTo("conv-c");
+        probe.ObserveCount.Should().Be(1);
+        store.Current.Find("lab-new-creator-claude")!.ClaudeSessionIdOwn.Should().Be("id-new");
     }
 
     [Fact]
-    public async Task ReconcileAsync_EndStateAlive_ReportedOnceAfterGrace()
+    public async Task ReconcileAsync_EndStateAliveStoppedLongAgo_ReportedOnTheFirstPassThenCoalesced()
     {
         var store = new FakeRegistryStore(Some.Registry(Some.Row(Landing, SessionStatus.Stopped)));
+        var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root, 1, "claude");
+        var reconciler = Create(store, probe);
+
+        var dryRun = await reconciler.ReconcileAsync(new ReconcileRequest { DryRun = true });
+        var first = await reconciler.ReconcileAsync(new ReconcileRequest());
+        var second = await reconciler.ReconcileAsync(new ReconcileRequest());
+
+        dryRun.Drifts.Should().ContainSingle().Which.Class.Should().Be(DriftClass.EndStateAlive);
+        first.Drifts.Should().ContainSingle().Which.Class.Should().Be(DriftClass.EndStateAlive);
+        second.Drifts.Should().BeEmpty();
+        second.CoalescedCount.Should().Be(1);
+        store.Current.Find(Landing)!.Status.Should().Be(SessionStatus.Stopped);
+        store.WriteCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_EndStateWithoutTimestamps_ReportedAfterGraceFromFirstSeen()
+    {
+        var row = Some.Row(Landing, SessionStatus.Stopped);
+        (row.CreatedAt, row.UpdatedAt) = (null, null);
+        var store = new FakeRegistryStore(Some.Registry(row));
         var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root, 1, "claude");
         var reconciler = Create(store, probe);
 
         var first = await reconciler.ReconcileAsync(new ReconcileRequest());
         _time.Advance(TimeSpan.FromSeconds(6));
         var second = await reconciler.ReconcileAsync(new ReconcileRequest());
-        var third = await reconciler.ReconcileAsync(new ReconcileRequest());
 
         first.Drifts.Should().BeEmpty();
         second.Drifts.Should().ContainSingle().Which.Class.Should().Be(DriftClass.EndStateAlive);
-        third.Drifts.Should().BeEmpty();
-        third.CoalescedCount.Should().Be(1);
-        store.Current.Find(Landing)!.Status.Should().Be(SessionStatus.Stopped);
-        store.WriteCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_ClaudeFolderUnknownOrWrongSocket_ReportSaysWhyAndNamesTheSocket()
+    {
+        var row = Some.Row(Landing, pid: 77);
+        row.ClaudeSessionIdOwn = "id-a";
+        var store = new FakeRegistryStore(Some.Registry(row));
+        var probe = new FakeSessionProbe().SetNoServer(77).SetClaudeUnknown("Claude's config folder /x/.claude does not exist");
+
+        var report = await Create(store, probe).ReconcileAsync(new ReconcileRequest());
+
+        report.Drifts.Should().BeEmpty();
+        report.Notes.Should().HaveCount(2);
+        report.Notes.Should().Contain(n => n.Contains("wrong socket?", StringComparison.Ordinal));
+        report.Notes.Should().Contain(n => n.Contains("/x/.claude does not exist", StringComparison.Ordinal));
+        store.Current.Find(Landing)!.Status.Should().Be(SessionStatus.Running);
     }
 
     [Fact]
@@ -238,7 +265,7 @@ public sealed class ReconcilerTests : IDisposable
         var inside = 0;
         var maxInside = 0;
         var probe = new FakeSessionProbe().SetTmuxKnown();
-        probe.OnProbeTmux = _ =>
+        probe.OnObserve = _ =>
         {
             var now = Interlocked.Increment(ref inside);
             InterlockedMax(ref maxInside, now);
@@ -250,7 +277,7 @@ public sealed class ReconcilerTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => reconciler.ReconcileAsync(new ReconcileRequest()))));
 
         maxInside.Should().Be(1);
-        probe.TmuxProbeCount.Should().Be(8);
+        probe.ObserveCount.Should().Be(8);
     }
 
     [Fact]
@@ -306,6 +333,27 @@ public sealed class ReconcilerTests : IDisposable
         while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
         {
         }
+    }
+
+    [Theory]
+    [InlineData(4, null, 30)]
+    [InlineData(5, null, 60)]
+    [InlineData(9, 7, 7)]
+    [InlineData(0, 90, 90)]
+    public async Task ReconcileAsync_RunningRowsAndPollInterval_ReportSaysWhenNextPassIsDue(int running, int? fixedSeconds, int expectedSeconds)
+    {
+        var rows = Enumerable.Range(0, running).Select(i => Some.Row($"lab-p{i}-creator-claude", cwd: $"{Some.Root}/p{i}", pid: 100 + i)).ToArray();
+        var probe = new FakeSessionProbe().SetTmuxKnown();
+        for (var i = 0; i < running; i++)
+        {
+            probe.AddTmuxSession($"lab-p{i}-creator-claude", $"{Some.Root}/p{i}", 100 + i, "claude");
+        }
+
+        var options = new ReconcilerOptions { StateDirectory = _stateDir, PollInterval = fixedSeconds is { } f ? TimeSpan.FromSeconds(f) : null };
+        var report = await new DefaultReconciler(new FakeRegistryStore(Some.Registry(rows)), probe, options, _time).ReconcileAsync(new ReconcileRequest());
+
+        report.RunningCount.Should().Be(running);
+        report.RequeueAfter.Should().Be(TimeSpan.FromSeconds(expectedSeconds));
     }
 
     private DefaultReconciler Create(FakeRegistryStore store, FakeSessionProbe probe) =>

@@ -45,18 +45,9 @@ internal static class Some
 
     public static DiffOptions Options(TimeSpan? grace = null) => new("lab", grace ?? TimeSpan.FromSeconds(5));
 
-    /// <summary>Observes a fake probe the way the reconciler does (same requests).</summary>
-    public static LiveState Observe(RegistryModel registry, FakeSessionProbe probe, string workspace = "lab")
-    {
-        var tmux = probe.ProbeTmuxAsync().GetAwaiter().GetResult();
-        var artifacts = probe.ProbeArtifactsAsync(DriftDiff.BuildArtifactRequest(registry, tmux, workspace)).GetAwaiter().GetResult();
-        if (DriftDiff.BuildFollowUpRequest(registry, tmux, workspace, artifacts) is { } followUp)
-        {
-            artifacts = DriftDiff.Merge(artifacts, probe.ProbeArtifactsAsync(followUp).GetAwaiter().GetResult());
-        }
-
-        return new LiveState(tmux, artifacts);
-    }
+    /// <summary>Observes a fake probe the way the reconciler does (one call).</summary>
+    public static LiveState Observe(RegistryModel registry, FakeSessionProbe probe, string workspace = "lab") =>
+        probe.ObserveAsync(registry, workspace).GetAwaiter().GetResult();
 
     public static DiffResult Diff(RegistryModel registry, FakeSessionProbe probe, DateTimeOffset? now = null, IReadOnlyDictionary<string, DateTimeOffset>? firstSeen = null, TimeSpan? grace = null) =>
         DriftDiff.Compute(registry, Observe(registry, probe), now ?? Now, Options(grace), firstSeen ?? new Dictionary<string, DateTimeOffset>());

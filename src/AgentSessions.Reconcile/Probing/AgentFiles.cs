@@ -1,0 +1,104 @@
+namespace AgentSessions.Reconcile;
+
+/// <summary>
+/// What a probe saw of one agent's files (Claude Code transcripts, or agy conversations): the
+/// conversations written in each working directory it looked at, and which recorded ids have a
+/// file. When the source could not be seen at all (its folder does not exist, or cannot be read),
+/// it is <see cref="Unknown"/>: nothing about its ids is decided.
+/// </summary>
+public sealed class AgentFiles
+{
+    private static readonly IReadOnlyList<AgentConversation> None = [];
+    private readonly Dictionary<string, List<AgentConversation>> _byCwd = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _present = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unknown = new(StringComparer.Ordinal);
+
+    /// <summary>Initializes a new instance of the <see cref="AgentFiles"/> class: a source that was seen.</summary>
+    /// <param name="conversations">
+    /// The conversations confirmed for each working directory looked at (their ids are present).
+    /// A directory with none, or that could not be listed, simply has none.
+    /// </param>
+    /// <param name="presentIds">Further ids whose file exists (found outside a listed directory).</param>
+    /// <param name="unknownIds">Ids whose file could not be checked (an unreadable folder). Any other id is missing.</param>
+    public AgentFiles(IEnumerable<AgentConversation> conversations, IEnumerable<string>? presentIds = null, IEnumerable<string>? unknownIds = null)
+    {
+        ArgumentNullException.ThrowIfNull(conversations);
+        IsKnown = true;
+        foreach (var conversation in conversations)
+        {
+            ArgumentNullException.ThrowIfNull(conversation);
+            var key = NormalizePath(conversation.Cwd);
+            if (!_byCwd.TryGetValue(key, out var list))
+            {
+                list = [];
+                _byCwd[key] = list;
+            }
+
+            list.Add(conversation);
+            _present.Add(conversation.Id);
+        }
+
+        foreach (var list in _byCwd.Values)
+        {
+            list.Sort(static (a, b) =>
+            {
+                var byTime = b.LastWrite.CompareTo(a.LastWrite);
+                return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
+            });
+        }
+
+        _present.UnionWith(presentIds ?? []);
+        _unknown.UnionWith(unknownIds ?? []);
+        _unknown.ExceptWith(_present);
+    }
+
+    private AgentFiles(string reason)
+    {
+        UnknownReason = reason;
+    }
+
+    /// <summary>Gets a value indicating whether the source was seen. When <see langword="false"/>, every id is <see cref="ArtifactPresence.Unknown"/>.</summary>
+    public bool IsKnown { get; }
+
+    /// <summary>Gets why the source could not be seen, or <see langword="null"/>.</summary>
+    public string? UnknownReason { get; }
+
+    /// <summary>Creates a source that could not be seen.</summary>
+    /// <param name="reason">One sentence that says why (for example "~/.claude does not exist").</param>
+    /// <returns>The unknown source.</returns>
+    public static AgentFiles Unknown(string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return new AgentFiles(reason);
+    }
+
+    /// <summary>The conversations confirmed for a working directory, newest first (a trailing <c>/</c> does not matter).</summary>
+    /// <param name="cwd">The working directory.</param>
+    /// <returns>The conversations; empty when none were found or the directory was not looked at.</returns>
+    public IReadOnlyList<AgentConversation> In(string cwd)
+    {
+        ArgumentNullException.ThrowIfNull(cwd);
+        return _byCwd.TryGetValue(NormalizePath(cwd), out var list) ? list : None;
+    }
+
+    /// <summary>Whether a recorded id has its file.</summary>
+    /// <param name="id">The session or conversation id.</param>
+    /// <returns>Present, missing, or unknown (the source or the id's folder could not be seen).</returns>
+    public ArtifactPresence Presence(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return !IsKnown || _unknown.Contains(id) ? ArtifactPresence.Unknown
+            : _present.Contains(id) ? ArtifactPresence.Present
+            : ArtifactPresence.Missing;
+    }
+
+    /// <summary>A path without its trailing <c>/</c> (but <c>/</c> stays <c>/</c>).</summary>
+    internal static string NormalizePath(string path) =>
+        path.Length > 1 && path[^1] == '/' ? path.TrimEnd('/') is { Length: > 0 } t ? t : "/" : path;
+}
+
+/// <summary>One conversation an agent wrote in a working directory.</summary>
+/// <param name="Id">The Claude session id, or the agy conversation id.</param>
+/// <param name="Cwd">The working directory it was written in (recorded inside it, or by agy's workspace map).</param>
+/// <param name="LastWrite">When its file was last written.</param>
+public sealed record AgentConversation(string Id, string Cwd, DateTimeOffset LastWrite);

@@ -1,0 +1,72 @@
+namespace AgentSessions.Reconcile.Probing;
+
+/// <summary>
+/// Whether a running row's recorded pane process still lives (<c>/proc/&lt;pid&gt;</c>) and runs
+/// the recorded command (the process itself or one of its children). Asked only when no tmux
+/// server answered, to tell a reboot from a wrong socket.
+/// </summary>
+internal static class PaneProcesses
+{
+    public static IReadOnlySet<long> AliveRunningRecorded(ProbeSettings settings, Registry registry)
+    {
+        var alive = new HashSet<long>();
+        foreach (var row in registry.Sessions)
+        {
+            if (row.Status == SessionStatus.Running && row.Pane is { Pid: { } pid, Cmd: { Length: > 0 } cmd } && IsRunning(settings, pid, cmd))
+            {
+                alive.Add(pid);
+            }
+        }
+
+        return alive;
+    }
+
+    internal static bool IsRunning(ProbeSettings settings, long pid, string command)
+    {
+        if (Runs(settings, pid, command))
+        {
+            return true;
+        }
+
+        var children = Read(settings, $"{pid}/task/{pid}/children");
+        foreach (var child in (children ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (long.TryParse(child, out var childPid) && Runs(settings, childPid, command))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Runs(ProbeSettings settings, long pid, string command)
+    {
+        if (Read(settings, $"{pid}/comm") is not { } comm)
+        {
+            return false;
+        }
+
+        if (string.Equals(comm.TrimEnd('\n'), command, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // comm is cut at 15 bytes, and a script runs as its interpreter: argv[0] says what was started.
+        var cmdline = Read(settings, $"{pid}/cmdline") ?? string.Empty;
+        var argv0 = cmdline.Split('\0')[0];
+        return string.Equals(Path.GetFileName(argv0), command, StringComparison.Ordinal);
+    }
+
+    private static string? Read(ProbeSettings settings, string relative)
+    {
+        try
+        {
+            return settings.FileSystem.File.ReadAllText(settings.FileSystem.Path.Combine(settings.ProcDirectory, relative));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+namespace AgentSessions.Reconcile.Reconciling;
+
+/// <summary>
+/// E: an end-state row (stopped, terminated, archived) whose tmux session is alive past the grace
+/// window is reported, never revived. The window runs from the row's own <c>terminated_at</c>, else
+/// its <c>updated_at</c>; only a row with neither falls back to when a pass first saw it alive.
+/// </summary>
+internal static class EndStateAliveRule
+{
+    public static void Plan(DiffContext diff, SessionRow row)
+    {
+        var key = new DriftKey(DriftClass.EndStateAlive, row.Name);
+        var previous = diff.PreviousFirstSeen.TryGetValue(row.Name, out var seen) && seen <= diff.Now ? seen : (DateTimeOffset?)null;
+        if (!diff.Tmux.IsKnown)
+        {
+            if (previous is { } kept)
+            {
+                diff.FirstSeen(row.Name, kept);
+            }
+
+            diff.Undecided(key);
+            return;
+        }
+
+        if (diff.Tmux.Find(row.Name) is not { } session)
+        {
+            return;
+        }
+
+        var firstSeen = previous ?? diff.Now;
+        diff.FirstSeen(row.Name, firstSeen);
+        var since = row.TerminatedAt ?? row.UpdatedAt ?? firstSeen;
+        if (since > diff.Now || diff.Now - since < diff.Options.EndStateGrace)
+        {
+            return;
+        }
+
+        var status = DriftDiff.Word(row.Status);
+        var pane = session.PrimaryPane;
+        diff.Drifts.Add(new PlannedDrift(
+            DriftClass.EndStateAlive,
+            row.Name,
+            key,
+            $"{row.Name}: row is {status} but its tmux session is still alive ({(pane is null ? "no pane" : DriftDiff.PaneText(pane.Pid, pane.CurrentCommand))}).",
+            "status",
+            status,
+            status,
+            mutation: null));
+    }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace AgentSessions.Reconcile;
+
+/// <summary>
+/// The name of an agent's tmux session: <c>&lt;workspace&gt;-&lt;project&gt;-creator-&lt;agent&gt;</c>
+/// or <c>&lt;workspace&gt;-creator-&lt;agent&gt;</c>, where the agent is one word of letters, digits
+/// and <c>_</c>. tmux stores <c>.</c> and <c>:</c> in a session name as <c>_</c>, so a workspace
+/// named <c>my.app</c> has sessions that tmux lists as <c>my_app-…</c>; both spellings parse.
+/// </summary>
+/// <param name="Project">The project part, or <see langword="null"/> for a workspace-level session.</param>
+/// <param name="Agent">The agent (<c>claude</c>, <c>agy</c> …).</param>
+public sealed record SessionName(string? Project, string Agent)
+{
+    private const string CreatorMarker = "creator-";
+
+    /// <summary>The name tmux stores for a session name: <c>.</c> and <c>:</c> become <c>_</c>.</summary>
+    /// <param name="name">A session name as typed.</param>
+    /// <returns>The name as tmux lists it.</returns>
+    public static string ToTmux(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.AsSpan().IndexOfAny('.', ':') >= 0 ? name.Replace('.', '_').Replace(':', '_') : name;
+    }
+
+    /// <summary>Parses a session name of the given workspace (as typed, or as tmux stores it).</summary>
+    /// <param name="name">The session name.</param>
+    /// <param name="workspace">The workspace name.</param>
+    /// <param name="parsed">The project and agent, when the name is one of this workspace's agents.</param>
+    /// <returns>Whether the name is one of this workspace's agent sessions.</returns>
+    public static bool TryParse(string name, string workspace, [NotNullWhen(true)] out SessionName? parsed)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(workspace);
+        parsed = null;
+        return TryParseAfter(name, workspace, out parsed)
+            || (ToTmux(workspace) is var stored && !ReferenceEquals(stored, workspace) && TryParseAfter(name, stored, out parsed));
+    }
+
+    /// <summary>The agent of a registry row: its <c>agent</c> field, or else the suffix of its name.</summary>
+    /// <param name="row">The row.</param>
+    /// <param name="workspace">The workspace name.</param>
+    /// <returns>The agent, or <see langword="null"/> when neither says.</returns>
+    public static string? AgentOf(SessionRow row, string workspace)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Agent ?? (TryParse(row.Name, workspace, out var parsed) ? parsed.Agent : null);
+    }
+
+    /// <summary>
+    /// The live sessions named like this workspace's agents that no registry row names (by its
+    /// name, or the name tmux stores for it), in name order; none when tmux is unknown.
+    /// </summary>
+    /// <param name="registry">The registry.</param>
+    /// <param name="tmux">The tmux snapshot.</param>
+    /// <param name="workspace">The workspace name.</param>
+    /// <returns>The unregistered sessions.</returns>
+    public static IReadOnlyList<TmuxSession> FindUnregistered(Registry registry, TmuxState tmux, string workspace)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(tmux);
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (!tmux.IsKnown || tmux.Sessions.Count == 0)
+        {
+            return [];
+        }
+
+        var known = new HashSet<string>(registry.Sessions.Count, StringComparer.Ordinal);
+        foreach (var row in registry.Sessions)
+        {
+            known.Add(row.Name);
+            known.Add(ToTmux(row.Name));
+        }
+
+        var found = new List<TmuxSession>();
+        foreach (var (name, session) in tmux.Sessions)
+        {
+            if (!known.Contains(name) && TryParse(name, workspace, out _))
+            {
+                found.Add(session);
+            }
+        }
+
+        found.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return found;
+    }
+
+    private static bool TryParseAfter(string name, string workspace, out SessionName? parsed)
+    {
+        parsed = null;
+        if (workspace.Length == 0
+            || name.Length <= workspace.Length + 1
+            || !name.StartsWith(workspace, StringComparison.Ordinal)
+            || name[workspace.Length] != '-')
+        {
+            return false;
+        }
+
+        var rest = name.AsSpan(workspace.Length + 1);
+        string? project = null;
+        int agentStart;
+        if (rest.StartsWith(CreatorMarker, StringComparison.Ordinal))
+        {
+            agentStart = CreatorMarker.Length;
+        }
+        else
+        {
+            var marker = rest.LastIndexOf("-" + CreatorMarker, StringComparison.Ordinal);
+            if (marker <= 0)
+            {
+                return false;
+            }
+
+            project = rest[..marker].ToString();
+            agentStart = marker + 1 + CreatorMarker.Length;
+        }
+
+        var agent = rest[agentStart..];
+        if (agent.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var c in agent)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        parsed = new SessionName(project, agent.ToString());
+        return true;
+    }
+}

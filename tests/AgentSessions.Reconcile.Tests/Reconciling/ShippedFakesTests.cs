@@ -1,0 +1,56 @@
+using AgentSessions.Reconcile.Testing;
+
+namespace AgentSessions.Reconcile.Tests.Reconciling;
+
+/// <summary>The Testing package's fakes stay offline: nothing real is read, nothing is written outside a temp folder.</summary>
+public sealed class ShippedFakesTests
+{
+    [Fact]
+    public void FakeRegistryStore_DefaultRoot_IsAFreshFolderUnderTheTempFolder()
+    {
+        var a = new FakeRegistryStore();
+        var b = new FakeRegistryStore();
+
+        a.WorkspaceRoot.Should().StartWith(Path.GetTempPath());
+        a.WorkspaceRoot.Should().NotBe(b.WorkspaceRoot);
+        Directory.Exists(a.WorkspaceRoot).Should().BeFalse("the store itself writes nothing");
+    }
+
+    [Fact]
+    public async Task Reconcile_WithShippedFakesOnly_WritesOnlyUnderTheTempFolder()
+    {
+        var store = new FakeRegistryStore(Some.Registry(Some.Row("lab-landing-page-creator-claude")));
+        var probe = new FakeSessionProbe().SetTmuxKnown();
+        try
+        {
+            var report = await Reconciler.Create(store, probe, new ReconcilerOptions()).ReconcileAsync(new ReconcileRequest());
+
+            report.Drifts.Should().ContainSingle();
+            if (Directory.Exists(store.WorkspaceRoot))
+            {
+                Directory.EnumerateFiles(store.WorkspaceRoot, "*", SearchOption.AllDirectories).Should().OnlyContain(f => f.StartsWith(Path.GetTempPath(), StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(store.WorkspaceRoot))
+            {
+                Directory.Delete(store.WorkspaceRoot, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task FakeSessionProbe_Unscripted_ObservesAnEmptyKnownMachine()
+    {
+        var registry = Some.Registry(Some.Row("lab-landing-page-creator-claude"));
+        registry.Sessions[0].ClaudeSessionIdOwn = "id";
+
+        var live = await new FakeSessionProbe().ObserveAsync(registry, "lab");
+
+        live.Tmux.IsKnown.Should().BeTrue();
+        live.Tmux.Sessions.Should().BeEmpty();
+        live.Claude.Presence("id").Should().Be(ArtifactPresence.Missing);
+        live.Agy.IsKnown.Should().BeTrue();
+    }
+}
