@@ -28,17 +28,21 @@ builder.Services.AddAgentSessionsReconcile(o =>
     o.Probe.TmuxSocketName = settings.TmuxSocket;
     o.Probe.TmuxSocketPath = settings.TmuxSocketPath;
 });
-builder.Services.AddSingleton(sp => settings.Gateway switch
+if (settings.Gateway is "jsonl")
 {
-    "sqlite" => HermesKanban.CreateSqliteGateway(new HermesKanbanOptions(), sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>()),
-    "cli" => HermesKanban.CreateCliGateway(new HermesKanbanOptions(), sp.GetService<TimeProvider>()),
-    _ => new JsonLinesKanbanGateway(new JsonLinesKanbanGatewayOptions
+    builder.Services.AddSingleton<IKanbanGateway>(_ => new JsonLinesKanbanGateway(new JsonLinesKanbanGatewayOptions
     {
         IncomingComments = Console.In,
         TaskId = Environment.GetEnvironmentVariable("HERMES_KANBAN_TASK"),
         SelfAuthor = Environment.GetEnvironmentVariable("HERMES_PROFILE") is { Length: > 0 } p ? p : "worker",
-    }),
-});
+    }));
+}
+else
+{
+    // The board, task, run and claim come from the HERMES_KANBAN_* variables the dispatcher sets.
+    builder.Services.AddHermesKanbanGateway(o => o.Gateway = settings.Gateway is "cli" ? HermesKanbanGatewayKind.Cli : HermesKanbanGatewayKind.Sqlite);
+}
+
 builder.Services.AddAgentSessionsMonitor(o =>
 {
     if (settings.Interval is { } interval)
