@@ -29,17 +29,21 @@ builder.Services.AddAgentSessionsReconcile(o =>
     o.Probe.TmuxSocketPath = settings.TmuxSocketPath;
     o.Reconciler.PollInterval = settings.Interval; // an explicit interval is fixed, as in the CLI
 });
-builder.Services.AddSingleton(sp => settings.Gateway switch
+if (settings.Gateway is "jsonl")
 {
-    "sqlite" => HermesKanban.CreateSqliteGateway(new HermesKanbanOptions(), sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>()),
-    "cli" => HermesKanban.CreateCliGateway(new HermesKanbanOptions(), sp.GetService<TimeProvider>()),
-    _ => new JsonLinesKanbanGateway(new JsonLinesKanbanGatewayOptions
+    builder.Services.AddSingleton<IKanbanGateway>(_ => new JsonLinesKanbanGateway(new JsonLinesKanbanGatewayOptions
     {
         IncomingComments = Console.In,
         TaskId = Environment.GetEnvironmentVariable("HERMES_KANBAN_TASK"),
         SelfAuthor = Environment.GetEnvironmentVariable("HERMES_PROFILE") is { Length: > 0 } p ? p : "worker",
-    }),
-});
+    }));
+}
+else
+{
+    // The board, task, run and claim come from the HERMES_KANBAN_* variables the dispatcher sets.
+    builder.Services.AddHermesKanbanGateway(o => o.Gateway = settings.Gateway is "cli" ? HermesKanbanGatewayKind.Cli : HermesKanbanGatewayKind.Sqlite);
+}
+
 builder.Services.AddAgentSessionsMonitor(o => o.HeartbeatInterval = settings.HeartbeatInterval ?? o.HeartbeatInterval);
 
 await builder.Build().RunAsync().ConfigureAwait(false);

@@ -1,8 +1,12 @@
 namespace AgentSessions.Reconcile.Hermes;
 
-/// <summary>Options for the Hermes kanban gateways created by <see cref="HermesKanban"/>.</summary>
+/// <summary>Options for the Hermes kanban gateways created by <see cref="HermesKanban"/> or registered by <c>services.AddHermesKanbanGateway(…)</c>.</summary>
 public sealed class HermesKanbanOptions
 {
+    /// <summary>Gets or sets which gateway <c>services.AddHermesKanbanGateway(…)</c> registers (the factory methods ignore it).</summary>
+    /// <value>The default is <see cref="HermesKanbanGatewayKind.Sqlite"/>.</value>
+    public HermesKanbanGatewayKind Gateway { get; set; } = HermesKanbanGatewayKind.Sqlite;
+
     /// <summary>Gets or sets the environment the board and the worker identity are read from.</summary>
     /// <value>The default is <see langword="null"/>: the process environment (what a worker spawned by the Hermes dispatcher inherits).</value>
     public IReadOnlyDictionary<string, string?>? Environment { get; set; }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using static AgentSessions.Reconcile.Hermes.PythonJson;
+using static AgentSessions.Reconcile.Hermes.SqliteStatement;
 
 namespace AgentSessions.Reconcile.Hermes;
 
@@ -180,14 +181,22 @@ internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
                     status = recurrences >= BlockRecurrenceLimit ? "triage" : "blocked";
                 }
 
-                var sql = "UPDATE tasks SET status = $status, claim_lock = NULL, claim_expires = NULL, worker_pid = NULL, block_kind = $kind"
-                    + (recurrences is null ? string.Empty : ", block_recurrences = $recurrences")
-                    + " WHERE id = $task AND status IN ('running', 'ready')"
-                    + (expectedRun is null ? string.Empty : " AND current_run_id = $run");
-                var changed = Execute(
-                    connection,
-                    sql,
-                    ("$status", status), ("$kind", kindText), ("$recurrences", recurrences), ("$task", task), ("$run", expectedRun));
+                var sql = "UPDATE tasks SET status = $status, claim_lock = NULL, claim_expires = NULL, worker_pid = NULL, block_kind = $kind";
+                List<(string, object?)> parameters = [("$status", status), ("$kind", kindText), ("$task", task)];
+                if (recurrences is not null)
+                {
+                    sql += ", block_recurrences = $recurrences";
+                    parameters.Add(("$recurrences", recurrences));
+                }
+
+                sql += " WHERE id = $task AND status IN ('running', 'ready')";
+                if (expectedRun is not null)
+                {
+                    sql += " AND current_run_id = $run";
+                    parameters.Add(("$run", expectedRun));
+                }
+
+                var changed = Execute(connection, sql, [.. parameters]);
                 if (changed != 1)
                 {
                     return KanbanResult.Rejected(
@@ -230,10 +239,10 @@ internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
                         return new KanbanCommentPage(KanbanResult.Rejected($"unknown task {task}"), [], cursor);
                     }
 
-                    using var command = connection.CreateCommand();
-                    command.CommandText = "SELECT id, author, body, created_at FROM task_comments WHERE task_id = $task AND id > $after ORDER BY id";
-                    command.Parameters.AddWithValue("$task", task);
-                    command.Parameters.AddWithValue("$after", after);
+                    using var command = Create(
+                        connection,
+                        "SELECT id, author, body, created_at FROM task_comments WHERE task_id = $task AND id > $after ORDER BY id",
+                        ("$task", task), ("$after", after));
                     using var reader = command.ExecuteReader();
                     var comments = new List<KanbanComment>();
                     var last = after;
@@ -273,34 +282,11 @@ internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
         ex.SqliteErrorCode is SqliteBusy or SqliteLocked
         || ex.Message.Contains("database is locked", StringComparison.OrdinalIgnoreCase);
 
-    private static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            if (sql.Contains(name, StringComparison.Ordinal))
-            {
-                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            }
-        }
-
-        return command.ExecuteNonQuery();
-    }
-
-    private static object? Scalar(SqliteConnection connection, string sql, string task)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$task", task);
-        return command.ExecuteScalar();
-    }
-
     private static bool TaskExists(SqliteConnection connection, string task) =>
-        Scalar(connection, "SELECT 1 FROM tasks WHERE id = $task", task) is not null;
+        Scalar(connection, "SELECT 1 FROM tasks WHERE id = $task", ("$task", task)) is not null;
 
     private static long? CurrentRunId(SqliteConnection connection, string task) =>
-        Scalar(connection, "SELECT current_run_id FROM tasks WHERE id = $task", task) is long run && run != 0 ? run : null;
+        Scalar(connection, "SELECT current_run_id FROM tasks WHERE id = $task", ("$task", task)) is long run && run != 0 ? run : null;
 
     private static void AppendEvent(SqliteConnection connection, string task, long? runId, string kind, string? payload, long now) =>
         Execute(
@@ -333,16 +319,12 @@ internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
             "INSERT INTO task_runs (task_id, profile, step_key, status, outcome, summary, error, metadata, started_at, ended_at) "
             + "SELECT id, assignee, current_step_key, 'blocked', 'blocked', $summary, NULL, NULL, $now, $now FROM tasks WHERE id = $task",
             ("$summary", reason), ("$now", now), ("$task", task));
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT last_insert_rowid()";
-        return command.ExecuteScalar() is long id ? id : 0;
+        return Scalar(connection, "SELECT last_insert_rowid()") is long id ? id : 0;
     }
 
     private static BlockState? ReadBlockState(SqliteConnection connection, string task)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT status, block_kind, block_recurrences, goal_mode FROM tasks WHERE id = $task";
-        command.Parameters.AddWithValue("$task", task);
+        using var command = Create(connection, "SELECT status, block_kind, block_recurrences, goal_mode FROM tasks WHERE id = $task", ("$task", task));
         using var reader = command.ExecuteReader();
         if (!reader.Read())
         {
@@ -358,9 +340,7 @@ internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
 
     private static string DescribeNotRunning(SqliteConnection connection, string task, long? expectedRun)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT status, current_run_id FROM tasks WHERE id = $task";
-        command.Parameters.AddWithValue("$task", task);
+        using var command = Create(connection, "SELECT status, current_run_id FROM tasks WHERE id = $task", ("$task", task));
         using var reader = command.ExecuteReader();
         if (!reader.Read())
         {

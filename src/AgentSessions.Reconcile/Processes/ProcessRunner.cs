@@ -84,8 +84,12 @@ internal sealed class ProcessRunner : IProcessRunner
             // The child may already be gone; its stdin does not matter.
         }
 
-        var stdoutTask = ReadBoundedAsync(process.StandardOutput, request.MaxOutputChars);
-        var stderrTask = ReadBoundedAsync(process.StandardError, 64 * 1024);
+        // Process.Dispose does not close the output pipes once their readers were handed out:
+        // each run would leave two descriptors to the finalizer (a slow loop rarely collects).
+        using var stdoutReader = process.StandardOutput;
+        using var stderrReader = process.StandardError;
+        var stdoutTask = ReadBoundedAsync(stdoutReader, request.MaxOutputChars);
+        var stderrTask = ReadBoundedAsync(stderrReader, 64 * 1024);
 
         using var timeoutCts = new CancellationTokenSource(request.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
@@ -166,14 +170,21 @@ internal sealed class ProcessRunner : IProcessRunner
     {
         var text = new StringBuilder();
         var buffer = new char[8192];
-        int read;
-        while ((read = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
+        try
         {
-            var keep = Math.Min(read, maxChars - text.Length);
-            if (keep > 0)
+            int read;
+            while ((read = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
             {
-                text.Append(buffer, 0, keep);
+                var keep = Math.Min(read, maxChars - text.Length);
+                if (keep > 0)
+                {
+                    text.Append(buffer, 0, keep);
+                }
             }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended (cancelled, or a descendant kept the pipe past the drain bound) and closed it.
         }
 
         return text.ToString();
