@@ -1,3 +1,5 @@
+// This folder is also compiled into AgentSessions.Reconcile.Hermes (linked source, so that package
+// needs no core internals): keep it free of other core types.
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
