@@ -21,17 +21,30 @@ internal static class CanonicalJson
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
-    /// Writes <paramref name="value"/> in canonical form, leaving out the top-level property
-    /// <paramref name="omitProperty"/> (the signature). Returns why the value has no canonical
+    /// Writes <paramref name="value"/> in canonical form. Returns why the value has no canonical
     /// form (a float, an integer beyond 64 bits, a duplicate key, a lone surrogate), or null.
     /// Recursion is bounded by the depth limit the document was parsed with.
     /// </summary>
-    public static DropReason? Write(JsonElement value, IBufferWriter<byte> output, string? omitProperty = null)
+    public static DropReason? Write(JsonElement value, ArrayBufferWriter<byte> output) => Write(value, output, null, out _);
+
+    /// <summary>
+    /// Writes <paramref name="value"/> in canonical form and finds the top-level member named
+    /// <paramref name="markProperty"/> (the signature): <paramref name="marked"/> is the range of
+    /// the output to cut (the member and one comma) to get the canonical form without it, or an
+    /// empty range when there is no such member.
+    /// </summary>
+    public static DropReason? Write(JsonElement value, ArrayBufferWriter<byte> output, string? markProperty, out Range marked)
     {
+        marked = default;
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            return WriteObject(value, output, markProperty, out marked);
+        }
+
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                return WriteObject(value, output, omitProperty);
+                return WriteObject(value, output, null, out _);
             case JsonValueKind.Array:
                 output.Write("["u8);
                 var first = true;
@@ -76,7 +89,7 @@ internal static class CanonicalJson
     }
 
     /// <summary>Writes <paramref name="text"/> as a canonical JSON string. Throws <see cref="ArgumentException"/> on a lone surrogate.</summary>
-    public static void WriteString(ReadOnlySpan<char> text, IBufferWriter<byte> output)
+    public static void WriteString(ReadOnlySpan<char> text, ArrayBufferWriter<byte> output)
     {
         output.Write("\""u8);
         var start = 0;
@@ -97,8 +110,9 @@ internal static class CanonicalJson
         output.Write("\""u8);
     }
 
-    private static DropReason? WriteObject(JsonElement value, IBufferWriter<byte> output, string? omitProperty)
+    private static DropReason? WriteObject(JsonElement value, ArrayBufferWriter<byte> output, string? markProperty, out Range marked)
     {
+        marked = default;
         var properties = new List<KeyValuePair<string, JsonElement>>();
         foreach (var property in value.EnumerateObject())
         {
@@ -118,33 +132,43 @@ internal static class CanonicalJson
         // RFC 8785 sorts by UTF-16 code units: ordinal string comparison.
         properties.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         output.Write("{"u8);
-        var first = true;
+        var markedFirst = false;
         for (var i = 0; i < properties.Count; i++)
         {
             var (name, item) = properties[i];
-
-            // Parsers disagree on a repeated key (first wins, last wins): such an object has no one meaning.
-            if (i > 0 && string.Equals(properties[i - 1].Key, name, StringComparison.Ordinal))
+            if (i > 0)
             {
-                return DropReason.DuplicateKey;
+                // Parsers disagree on a repeated key (first wins, last wins): such an object has no one meaning.
+                if (string.Equals(properties[i - 1].Key, name, StringComparison.Ordinal))
+                {
+                    return DropReason.DuplicateKey;
+                }
+
+                if (markedFirst)
+                {
+                    // The marked member came first: cut the comma after it instead of the one before.
+                    marked = new Range(marked.Start, marked.End.Value + 1);
+                    markedFirst = false;
+                }
             }
 
-            if (omitProperty is not null && string.Equals(name, omitProperty, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (!first)
+            var start = output.WrittenCount;
+            if (i > 0)
             {
                 output.Write(","u8);
             }
 
-            first = false;
             WriteString(name, output);
             output.Write(":"u8);
             if (Write(item, output) is { } reason)
             {
                 return reason;
+            }
+
+            if (markProperty is not null && string.Equals(name, markProperty, StringComparison.Ordinal))
+            {
+                marked = new Range(start, output.WrittenCount);
+                markedFirst = i == 0;
             }
         }
 
@@ -152,7 +176,7 @@ internal static class CanonicalJson
         return null;
     }
 
-    private static DropReason? WriteInteger(JsonElement value, IBufferWriter<byte> output)
+    private static DropReason? WriteInteger(JsonElement value, ArrayBufferWriter<byte> output)
     {
         // A float has no one canonical text across languages: the contract allows integers only
         // (1.0 and 1e3 included, whatever their value).
@@ -188,7 +212,7 @@ internal static class CanonicalJson
         }
     }
 
-    private static void WriteUtf8(ReadOnlySpan<char> text, IBufferWriter<byte> output)
+    private static void WriteUtf8(ReadOnlySpan<char> text, ArrayBufferWriter<byte> output)
     {
         if (text.IsEmpty)
         {
@@ -199,7 +223,7 @@ internal static class CanonicalJson
         output.Advance(StrictUtf8.GetBytes(text, span));
     }
 
-    private static void WriteEscape(char c, IBufferWriter<byte> output)
+    private static void WriteEscape(char c, ArrayBufferWriter<byte> output)
     {
         switch (c)
         {

@@ -22,6 +22,7 @@ internal enum DropReason
     InvalidString,
     InvalidValue,
     InvalidJobId,
+    NotCanonical,
 
     // 3. version
     UnknownVersion,
@@ -55,7 +56,7 @@ internal static class DropReasonText
     private static readonly string[] Texts =
     [
         "oversized", "invalid-utf8", "not-json", "too-deep", "not-object", "duplicate-key", "missing-field",
-        "wrong-type", "floating-point", "integer-out-of-range", "invalid-string", "invalid-value", "invalid-job-id",
+        "wrong-type", "floating-point", "integer-out-of-range", "invalid-string", "invalid-value", "invalid-job-id", "not-canonical",
         "unknown-version", "bad-topic", "topic-mismatch", "unknown-job", "no-token", "bad-signature", "stale",
         "future", "duplicate", "replayed", "out-of-order",
     ];

@@ -1,8 +1,4 @@
-using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 
 namespace AgentSessions.Reconcile.Mqtt;
@@ -68,6 +64,18 @@ internal sealed partial class JobEventVerifier
         }
     }
 
+    /// <summary>Gets the number of (job, nonce) pairs remembered.</summary>
+    internal int NonceCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nonces.Count;
+            }
+        }
+    }
+
     /// <summary>Verifies one message.</summary>
     /// <param name="topic">The topic the message arrived on.</param>
     /// <param name="topicPrefix">The subscription's prefix: the topic must be <c>{topicPrefix}/jobs/{job_id}/events</c>.</param>
@@ -97,78 +105,16 @@ internal sealed partial class JobEventVerifier
     private VerifyResult VerifyCore(
         string topic, string topicPrefix, ReadOnlySpan<byte> payload, Func<string, JobEntry?> findJob, ref string? jobId)
     {
-        // 1. Size.
-        if (payload.Length > JobEventWire.MaxPayloadBytes)
-        {
-            return VerifyResult.Dropped(DropReason.Oversized);
-        }
-
-        // 2. A JSON object with the envelope's fields and types.
-        if (!Utf8.IsValid(payload))
-        {
-            return VerifyResult.Dropped(DropReason.InvalidUtf8);
-        }
-
-        JsonDocument document;
-        try
-        {
-            // The reader is not recursive and stops at MaxDepth: a 10,000-deep value costs MaxDepth tokens.
-            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = _options.MaxDepth });
-            document = JsonDocument.ParseValue(ref reader);
-            if (reader.Read())
-            {
-                document.Dispose();
-                return VerifyResult.Dropped(DropReason.NotJson);
-            }
-        }
-        catch (JsonException)
-        {
-            return VerifyResult.Dropped(ClassifyUnparsable(payload));
-        }
-
-        using (document)
-        {
-            return VerifyEnvelope(document.RootElement, topic, topicPrefix, findJob, ref jobId);
-        }
-    }
-
-    private VerifyResult VerifyEnvelope(
-        JsonElement root, string topic, string topicPrefix, Func<string, JobEntry?> findJob, ref string? jobId)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return VerifyResult.Dropped(DropReason.NotObject);
-        }
-
-        // The canonical form is also the value check: integers only, no duplicate key, real text.
-        var canonical = new ArrayBufferWriter<byte>(JobEventWire.MaxPayloadBytes / 4);
-        if (CanonicalJson.Write(root, canonical, omitProperty: "sig") is { } invalid)
+        // 1 and 2. Size, then a JSON object with the envelope's fields and types.
+        if (JobEventEnvelope.TryRead(payload, _options.MaxDepth, out var read, out jobId) is { } invalid)
         {
             return VerifyResult.Dropped(invalid);
         }
 
-        if (ReadFields(root, out var fields) is { } fieldError)
-        {
-            return VerifyResult.Dropped(fieldError);
-        }
-
-        if (!JobEventWire.IsValidJobId(fields.JobId))
-        {
-            return VerifyResult.Dropped(DropReason.InvalidJobId);
-        }
-
-        jobId = fields.JobId;
-        if (JobEventWire.ParseType(fields.Type) is not { } type
-            || fields.Session.Length == 0
-            || fields.Sequence < 0
-            || !JobEventWire.IsValidNonce(fields.Nonce)
-            || !JobEventWire.IsLowerHexSignature(fields.Signature))
-        {
-            return VerifyResult.Dropped(DropReason.InvalidValue);
-        }
+        using var envelope = read!;
 
         // 3. Version.
-        if (fields.Version != JobEventWire.Version)
+        if (envelope.Version != JobEventWire.Version)
         {
             return VerifyResult.Dropped(DropReason.UnknownVersion);
         }
@@ -179,13 +125,13 @@ internal sealed partial class JobEventVerifier
             return VerifyResult.Dropped(DropReason.BadTopic);
         }
 
-        if (!string.Equals(topicJobId, fields.JobId, StringComparison.Ordinal))
+        if (!string.Equals(topicJobId, envelope.JobId, StringComparison.Ordinal))
         {
             return VerifyResult.Dropped(DropReason.TopicMismatch);
         }
 
         // 5. A registered job with a token: unauthenticated events never act.
-        var job = findJob(fields.JobId);
+        var job = findJob(envelope.JobId);
         if (job is null)
         {
             return VerifyResult.Dropped(DropReason.UnknownJob);
@@ -198,9 +144,9 @@ internal sealed partial class JobEventVerifier
 
         // 6. The MAC, compared in constant time.
         var mac = new byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(job.AuthToken), canonical.WrittenSpan, mac);
+        envelope.ComputeMac(job.AuthToken, mac);
         Span<byte> claimed = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        Convert.FromHexString(fields.Signature, claimed, out _, out _);
+        Convert.FromHexString(envelope.Signature, claimed, out _, out _);
         if (!CryptographicOperations.FixedTimeEquals(mac, claimed))
         {
             return VerifyResult.Dropped(DropReason.BadSignature);
@@ -209,12 +155,12 @@ internal sealed partial class JobEventVerifier
         // 7. The time window.
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var maxAgeMs = (long)_options.MaxAge.TotalMilliseconds;
-        if (fields.Timestamp < nowMs - maxAgeMs)
+        if (envelope.Timestamp < nowMs - maxAgeMs)
         {
             return VerifyResult.Dropped(DropReason.Stale);
         }
 
-        if (fields.Timestamp > nowMs + (long)_options.MaxClockSkew.TotalMilliseconds)
+        if (envelope.Timestamp > nowMs + (long)_options.MaxClockSkew.TotalMilliseconds)
         {
             return VerifyResult.Dropped(DropReason.Future);
         }
@@ -223,7 +169,7 @@ internal sealed partial class JobEventVerifier
         lock (_gate)
         {
             ForgetExpiredNonces(nowMs);
-            if (_nonces.TryGetValue((fields.JobId, fields.Nonce), out var acceptedMac))
+            if (_nonces.TryGetValue((envelope.JobId, envelope.Nonce), out var acceptedMac))
             {
                 // Same nonce and same MAC: the accepted event again (a QoS 1 redelivery), harmless.
                 return VerifyResult.Dropped(CryptographicOperations.FixedTimeEquals(acceptedMac, mac)
@@ -231,106 +177,23 @@ internal sealed partial class JobEventVerifier
                     : DropReason.Replayed);
             }
 
-            if (_lastSequence.TryGetValue(fields.JobId, out var last) && fields.Sequence <= last)
+            if (_lastSequence.TryGetValue(envelope.JobId, out var last) && envelope.Sequence <= last)
             {
                 return VerifyResult.Dropped(DropReason.OutOfOrder);
             }
 
-            _lastSequence[fields.JobId] = fields.Sequence;
-            RememberNonce(fields.JobId, fields.Nonce, mac, expiresAtMs: fields.Timestamp + maxAgeMs);
+            _lastSequence[envelope.JobId] = envelope.Sequence;
+            RememberNonce(envelope.JobId, envelope.Nonce, mac, expiresAtMs: envelope.Timestamp + maxAgeMs);
         }
 
-        var data = root.GetProperty("data");
         return VerifyResult.Verified(new JobEvent(
-            fields.JobId,
-            fields.Session,
-            type,
-            fields.Sequence,
-            DateTimeOffset.FromUnixTimeMilliseconds(fields.Timestamp),
-            fields.Nonce,
-            data));
-    }
-
-    private static DropReason? ReadFields(JsonElement root, out Fields fields)
-    {
-        fields = default;
-        return Integer(root, "v", out var version)
-            ?? Text(root, "job_id", out var jobId)
-            ?? Text(root, "session", out var session)
-            ?? Text(root, "type", out var type)
-            ?? Integer(root, "seq", out var sequence)
-            ?? Integer(root, "ts", out var timestamp)
-            ?? Text(root, "nonce", out var nonce)
-            ?? Object(root, "data")
-            ?? Text(root, "sig", out var signature)
-            ?? Set(new Fields(version, jobId, session, type, sequence, timestamp, nonce, signature), out fields);
-
-        static DropReason? Set(Fields value, out Fields fields)
-        {
-            fields = value;
-            return null;
-        }
-    }
-
-    private static DropReason? Integer(JsonElement root, string name, out long value)
-    {
-        value = 0;
-        if (!root.TryGetProperty(name, out var element))
-        {
-            return DropReason.MissingField;
-        }
-
-        // Already canonical: a number here is an integer within 64 bits.
-        return element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out value) ? null : DropReason.WrongType;
-    }
-
-    private static DropReason? Text(JsonElement root, string name, out string value)
-    {
-        value = string.Empty;
-        if (!root.TryGetProperty(name, out var element))
-        {
-            return DropReason.MissingField;
-        }
-
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return DropReason.WrongType;
-        }
-
-        value = element.GetString()!;
-        return null;
-    }
-
-    private static DropReason? Object(JsonElement root, string name)
-    {
-        if (!root.TryGetProperty(name, out var element))
-        {
-            return DropReason.MissingField;
-        }
-
-        return element.ValueKind == JsonValueKind.Object ? null : DropReason.WrongType;
-    }
-
-    /// <summary>Tells a value nested deeper than the limit from broken JSON, reading no further than the limit.</summary>
-    private DropReason ClassifyUnparsable(ReadOnlySpan<byte> payload)
-    {
-        var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = _options.MaxDepth + 1 });
-        try
-        {
-            while (reader.Read())
-            {
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray
-                    && reader.CurrentDepth >= _options.MaxDepth)
-                {
-                    return DropReason.TooDeep;
-                }
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return DropReason.NotJson;
+            envelope.JobId,
+            envelope.Session,
+            envelope.Type,
+            envelope.Sequence,
+            DateTimeOffset.FromUnixTimeMilliseconds(envelope.Timestamp),
+            envelope.Nonce,
+            envelope.Data));
     }
 
     private void ForgetExpiredNonces(long nowMs)
@@ -380,7 +243,4 @@ internal sealed partial class JobEventVerifier
 
     [LoggerMessage(EventId = 1, Message = "Dropped a job event: {Reason} (job {JobId}); further drops for this reason and job are counted, not logged")]
     private static partial void LogDropped(ILogger logger, LogLevel level, string reason, string jobId);
-
-    private readonly record struct Fields(
-        long Version, string JobId, string Session, string Type, long Sequence, long Timestamp, string Nonce, string Signature);
 }

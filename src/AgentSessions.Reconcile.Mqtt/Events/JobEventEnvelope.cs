@@ -1,0 +1,246 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace AgentSessions.Reconcile.Mqtt;
+
+/// <summary>
+/// A payload read as an event envelope (verification steps 1 and 2): at most 64 KiB of UTF-8,
+/// one JSON object no deeper than the limit, every field present with its type and shape,
+/// integers only, and sent in its own canonical form. Holds the parsed document: dispose it.
+/// </summary>
+internal sealed class JobEventEnvelope : IDisposable
+{
+    private readonly JsonDocument _document;
+    private readonly ReadOnlyMemory<byte> _payload;
+    private readonly Range _signatureMember;
+
+    private JobEventEnvelope(JsonDocument document, ReadOnlyMemory<byte> payload, Range signatureMember, in Fields fields, JobEventType type)
+    {
+        _document = document;
+        _payload = payload;
+        _signatureMember = signatureMember;
+        Version = fields.Version;
+        JobId = fields.JobId;
+        Session = fields.Session;
+        Type = type;
+        Sequence = fields.Sequence;
+        Timestamp = fields.Timestamp;
+        Nonce = fields.Nonce;
+        Signature = fields.Signature;
+    }
+
+    public long Version { get; }
+
+    public string JobId { get; }
+
+    public string Session { get; }
+
+    public JobEventType Type { get; }
+
+    public long Sequence { get; }
+
+    /// <summary>Gets <c>ts</c>: Unix epoch milliseconds.</summary>
+    public long Timestamp { get; }
+
+    public string Nonce { get; }
+
+    /// <summary>Gets <c>sig</c>: 64 lower-case hex characters.</summary>
+    public string Signature { get; }
+
+    /// <summary>
+    /// Reads <paramref name="payload"/>. Returns null and the envelope, or why it is not one
+    /// (and <paramref name="jobId"/> once the job id has passed its rule, for the log).
+    /// </summary>
+    public static DropReason? TryRead(ReadOnlySpan<byte> payload, int maxDepth, out JobEventEnvelope? envelope, out string? jobId)
+    {
+        envelope = null;
+        jobId = null;
+        if (payload.Length > JobEventWire.MaxPayloadBytes)
+        {
+            return DropReason.Oversized;
+        }
+
+        if (!Utf8.IsValid(payload))
+        {
+            return DropReason.InvalidUtf8;
+        }
+
+        JsonDocument document;
+        try
+        {
+            // The reader is not recursive and stops at MaxDepth: a 10,000-deep value costs MaxDepth tokens.
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = maxDepth });
+            document = JsonDocument.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                document.Dispose();
+                return DropReason.NotJson;
+            }
+        }
+        catch (JsonException)
+        {
+            return ClassifyUnparsable(payload, maxDepth);
+        }
+
+        var reason = TryRead(document, payload, out envelope, out jobId);
+        if (reason is not null)
+        {
+            document.Dispose();
+        }
+
+        return reason;
+    }
+
+    /// <summary>Gets the <c>data</c> object; valid until the envelope is disposed.</summary>
+    public JsonElement Data => _document.RootElement.GetProperty("data");
+
+    /// <summary>Computes HMAC-SHA256 with <paramref name="key"/> over the canonical form without <c>sig</c>.</summary>
+    public void ComputeMac(string key, Span<byte> mac)
+    {
+        // The payload is its own canonical form: cutting the sig member leaves the signed bytes.
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(key));
+        var (offset, length) = _signatureMember.GetOffsetAndLength(_payload.Length);
+        hmac.AppendData(_payload.Span[..offset]);
+        hmac.AppendData(_payload.Span[(offset + length)..]);
+        hmac.GetHashAndReset(mac);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _document.Dispose();
+
+    private static DropReason? TryRead(JsonDocument document, ReadOnlySpan<byte> payload, out JobEventEnvelope? envelope, out string? jobId)
+    {
+        envelope = null;
+        jobId = null;
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return DropReason.NotObject;
+        }
+
+        // Writing the canonical form is also the value check: integers only, no repeated key, real text.
+        var canonical = new ArrayBufferWriter<byte>(payload.Length);
+        if (CanonicalJson.Write(root, canonical, markProperty: "sig", out var signatureMember) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (ReadFields(root, out var fields) is { } fieldError)
+        {
+            return fieldError;
+        }
+
+        if (!JobEventWire.IsValidJobId(fields.JobId))
+        {
+            return DropReason.InvalidJobId;
+        }
+
+        jobId = fields.JobId;
+        if (JobEventWire.ParseType(fields.Type) is not { } type
+            || fields.Session.Length == 0
+            || fields.Sequence < 0
+            || !JobEventWire.IsValidNonce(fields.Nonce)
+            || !JobEventWire.IsLowerHexSignature(fields.Signature))
+        {
+            return DropReason.InvalidValue;
+        }
+
+        // One event, one spelling: a payload that is not its canonical form (other escapes,
+        // whitespace, key order) is refused, so no byte of a signed event can change unnoticed.
+        if (!canonical.WrittenSpan.SequenceEqual(payload))
+        {
+            return DropReason.NotCanonical;
+        }
+
+        envelope = new JobEventEnvelope(document, canonical.WrittenMemory, signatureMember, fields, type);
+        return null;
+    }
+
+    private static DropReason? ReadFields(JsonElement root, out Fields fields)
+    {
+        fields = default;
+        return Integer(root, "v", out var version)
+            ?? Text(root, "job_id", out var jobId)
+            ?? Text(root, "session", out var session)
+            ?? Text(root, "type", out var type)
+            ?? Integer(root, "seq", out var sequence)
+            ?? Integer(root, "ts", out var timestamp)
+            ?? Text(root, "nonce", out var nonce)
+            ?? Object(root, "data")
+            ?? Text(root, "sig", out var signature)
+            ?? Set(new Fields(version, jobId, session, type, sequence, timestamp, nonce, signature), out fields);
+
+        static DropReason? Set(Fields value, out Fields fields)
+        {
+            fields = value;
+            return null;
+        }
+    }
+
+    private static DropReason? Integer(JsonElement root, string name, out long value)
+    {
+        value = 0;
+        if (!root.TryGetProperty(name, out var element))
+        {
+            return DropReason.MissingField;
+        }
+
+        // The canonical writer has passed it: a number here is an integer within 64 bits.
+        return element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out value) ? null : DropReason.WrongType;
+    }
+
+    private static DropReason? Text(JsonElement root, string name, out string value)
+    {
+        value = string.Empty;
+        if (!root.TryGetProperty(name, out var element))
+        {
+            return DropReason.MissingField;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return DropReason.WrongType;
+        }
+
+        value = element.GetString()!;
+        return null;
+    }
+
+    private static DropReason? Object(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var element))
+        {
+            return DropReason.MissingField;
+        }
+
+        return element.ValueKind == JsonValueKind.Object ? null : DropReason.WrongType;
+    }
+
+    /// <summary>Tells a value nested deeper than the limit from broken JSON, reading no further than the limit.</summary>
+    private static DropReason ClassifyUnparsable(ReadOnlySpan<byte> payload, int maxDepth)
+    {
+        var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = maxDepth + 1 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray
+                    && reader.CurrentDepth >= maxDepth)
+                {
+                    return DropReason.TooDeep;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return DropReason.NotJson;
+    }
+
+    private readonly record struct Fields(
+        long Version, string JobId, string Session, string Type, long Sequence, long Timestamp, string Nonce, string Signature);
+}
