@@ -88,6 +88,18 @@ public sealed partial class MqttPushMonitor : IDisposable
     /// <summary>Gets the drops so far by reason (tests).</summary>
     internal IReadOnlyDictionary<DropReason, long> Drops => _verifier.Drops;
 
+    /// <summary>Gets how many verified events wait for a pass (tests).</summary>
+    internal int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
     /// <summary>Runs until the timeout, the idle timeout, or cancellation (which throws).</summary>
     /// <param name="run">How the run ends and what it reports.</param>
     /// <param name="cancellationToken">Ends the run (SIGINT/SIGTERM).</param>
