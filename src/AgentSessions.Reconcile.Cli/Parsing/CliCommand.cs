@@ -54,3 +54,12 @@ internal sealed class StatusCommand : WorkspaceCommand
     /// <summary>Gets or sets a value indicating whether to print JSON instead of a table (<c>--json</c>).</summary>
     public bool Json { get; set; }
 }
+
+/// <summary>A <c>[suggest:N]</c> directive: the shell asks for completions (System.CommandLine answers).</summary>
+internal sealed class CompletionCommand : CliCommand
+{
+    public CompletionCommand(System.CommandLine.ParseResult result) => Result = result;
+
+    /// <summary>Gets the parse result whose completion action writes the candidates.</summary>
+    public System.CommandLine.ParseResult Result { get; }
+}

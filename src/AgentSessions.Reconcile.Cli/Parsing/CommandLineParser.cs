@@ -1,24 +1,63 @@
+using System.CommandLine;
+using System.CommandLine.Completions;
+using System.CommandLine.Help;
 using System.Globalization;
 
 namespace AgentSessions.Reconcile.Cli.Parsing;
 
 /// <summary>
-/// Parses the <c>agent-sessions</c> command line. Hand-written on purpose: no reflection, no
-/// dependency, nothing to initialise at start-up, and every error names the flag concerned.
-/// Accepts <c>--flag value</c> and <c>--flag=value</c>; flags may come in any order.
+/// The <c>agent-sessions</c> command line on System.CommandLine: the commands and options are
+/// declared once here, and help, shell completion (the <c>[suggest]</c> directive) and the parse
+/// come from the library. Its errors are turned into one sentence naming the flag (the contract
+/// in docs/cli.md), with a "did you mean" suggestion taken from the declared options.
+/// To add an option: declare a field, add it to its command in the constructor, and read it in
+/// the command's <c>To…</c> method (checks across options go there too).
 /// </summary>
-internal static class CommandLineParser
+internal sealed partial class CommandLineParser
 {
     /// <summary>The longest <c>--interval</c> accepted: one day.</summary>
     internal const int MaxIntervalSeconds = 86_400;
 
-    private static readonly string[] ReconcileFlags =
-        ["--once", "--emit-diff", "--dry-run", "--workspace", "--tmux-socket", "--tmux-socket-path", "--interval", "--help"];
+    // No response files (@file) and no bundling (-abc): every argument means what it says.
+    private static readonly ParserConfiguration Configuration = new() { EnablePosixBundling = false, ResponseFileTokenReplacer = null };
 
-    private static readonly string[] StatusFlags =
-        ["--json", "--workspace", "--tmux-socket", "--tmux-socket-path", "--help"];
+    // reconcile
+    private readonly Option<bool> once = Flag("--once", "run one pass and exit (default: loop until Ctrl-C/SIGTERM)");
+    private readonly Option<bool> emitDiff = Flag("--emit-diff", "print the JSON report of each pass on stdout (one line per pass)");
+    private readonly Option<bool> dryRun = Flag("--dry-run", "compute drift without changing any file");
+    private readonly Option<string> interval = Value(
+        "--interval", "SECONDS", "wait between passes (default 30, 60 with 5+ running sessions, or $RECONCILE_POLL_INTERVAL); not with --once");
 
-    private static readonly string[] Commands = ["reconcile", "status", "help"];
+    private readonly WorkspaceOptions reconcileWorkspace = new();
+
+    // status
+    private readonly Option<bool> json = Flag("--json", "print one JSON object instead of the table");
+    private readonly WorkspaceOptions statusWorkspace = new();
+
+    // help
+    private readonly Argument<string> helpTopic = new("COMMAND") { Arity = ArgumentArity.ZeroOrOne, Description = "the command to explain" };
+
+    private readonly Command reconcile;
+    private readonly Command status;
+    private readonly Command help;
+    private readonly RootCommand root;
+
+    private CommandLineParser()
+    {
+        reconcile = new Command("reconcile", "compare the registry with the live state, repair what is safe, report drift") { once, emitDiff, dryRun };
+        reconcileWorkspace.AddTo(reconcile);
+        reconcile.Add(interval);
+
+        status = new Command("status", "show every session: registry status, live state, pane, ids, last drift") { json };
+        statusWorkspace.AddTo(status);
+
+        help = new Command("help", "show the help of a command") { helpTopic };
+        root = new RootCommand("agent-sessions - keep .hermes/agent-sessions.yaml true to tmux, Claude Code and agy") { reconcile, status, help };
+
+        // The generated help, followed by notes: each command's details, the overview's command lines and exit codes.
+        var helpOption = root.Options.OfType<HelpOption>().Single();
+        helpOption.Action = new HelpWithNotes((HelpAction)helpOption.Action!, this);
+    }
 
     /// <summary>Parses <paramref name="args"/>.</summary>
     /// <param name="args">The arguments after the program name.</param>
@@ -32,169 +71,23 @@ internal static class CommandLineParser
             throw new UsageException("no command given; use 'reconcile' or 'status'.");
         }
 
-        var first = args[0];
-        switch (first)
-        {
-            case "-h" or "--help":
-                ExpectNoMore(args, 1, null);
-                return new HelpCommand(null);
-            case "--version":
-                ExpectNoMore(args, 1, null);
-                return new VersionCommand();
-            case "help":
-                if (args.Count > 2)
-                {
-                    throw new UsageException($"unexpected argument '{args[2]}' after 'help {args[1]}'.");
-                }
-
-                if (args.Count == 2 && !IsCommand(args[1]))
-                {
-                    throw new UsageException($"unknown command '{args[1]}'{Suggest(args[1], Commands)}.");
-                }
-
-                return new HelpCommand(args.Count == 2 ? args[1] : null);
-            case "reconcile":
-                return ParseReconcile(args);
-            case "status":
-                return ParseStatus(args);
-            default:
-                if (first.StartsWith('-'))
-                {
-                    throw new UsageException($"unknown option '{first}' before the command; use 'reconcile' or 'status' first.");
-                }
-
-                throw new UsageException($"unknown command '{first}'{Suggest(first, Commands)}.");
-        }
+        return new CommandLineParser().Map(args);
     }
 
-    private static bool IsCommand(string word) => word is "reconcile" or "status";
-
-    private static void ExpectNoMore(IReadOnlyList<string> args, int from, string? command)
+    /// <summary>Writes the generated help of <paramref name="topic"/> (or the overview) to <paramref name="output"/>.</summary>
+    /// <param name="topic">A command name, or <see langword="null"/> for the overview.</param>
+    /// <param name="output">Where to write.</param>
+    public static void WriteHelp(string? topic, TextWriter output)
     {
-        if (args.Count > from)
-        {
-            throw new UsageException($"unexpected argument '{args[from]}' after '{args[from - 1]}'.", command);
-        }
+        string[] args = topic is null ? ["--help"] : [topic, "--help"];
+        Invoke(new CommandLineParser().root.Parse(args, Configuration), output);
     }
 
-    private static CliCommand ParseReconcile(IReadOnlyList<string> args)
-    {
-        const string Name = "reconcile";
-        var command = new ReconcileCommand();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var reader = new Reader(args, Name);
-        while (reader.Next(out var flag, out var inlineValue))
-        {
-            if (flag is "-h" or "--help")
-            {
-                return new HelpCommand(Name);
-            }
-
-            Once(seen, flag, Name);
-            switch (flag)
-            {
-                case "--once":
-                    reader.NoValue(flag, inlineValue);
-                    command.Once = true;
-                    break;
-                case "--emit-diff":
-                    reader.NoValue(flag, inlineValue);
-                    command.EmitDiff = true;
-                    break;
-                case "--dry-run":
-                    reader.NoValue(flag, inlineValue);
-                    command.DryRun = true;
-                    break;
-                case "--interval":
-                    command.Interval = ParseInterval(reader.Value(flag, inlineValue, "SECONDS"), "'--interval'", Name);
-                    break;
-                default:
-                    if (!TryWorkspaceFlag(command, flag, inlineValue, ref reader))
-                    {
-                        throw UnknownFlag(flag, Name, ReconcileFlags);
-                    }
-
-                    break;
-            }
-        }
-
-        CheckSockets(command, Name);
-        if (command.Once && command.Interval is not null)
-        {
-            throw new UsageException("'--interval' has no effect with '--once'; drop one of them.", Name);
-        }
-
-        return command;
-    }
-
-    private static CliCommand ParseStatus(IReadOnlyList<string> args)
-    {
-        const string Name = "status";
-        var command = new StatusCommand();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var reader = new Reader(args, Name);
-        while (reader.Next(out var flag, out var inlineValue))
-        {
-            if (flag is "-h" or "--help")
-            {
-                return new HelpCommand(Name);
-            }
-
-            Once(seen, flag, Name);
-            if (flag == "--json")
-            {
-                reader.NoValue(flag, inlineValue);
-                command.Json = true;
-            }
-            else if (!TryWorkspaceFlag(command, flag, inlineValue, ref reader))
-            {
-                throw UnknownFlag(flag, Name, StatusFlags);
-            }
-        }
-
-        CheckSockets(command, Name);
-        return command;
-    }
-
-    private static bool TryWorkspaceFlag(WorkspaceCommand command, string flag, string? inlineValue, ref Reader reader)
-    {
-        switch (flag)
-        {
-            case "--workspace":
-                command.Workspace = reader.Value(flag, inlineValue, "DIR");
-                return true;
-            case "--tmux-socket":
-                var name = reader.Value(flag, inlineValue, "NAME");
-                if (name.Contains('/', StringComparison.Ordinal))
-                {
-                    throw new UsageException($"'--tmux-socket' takes a socket name, not a path ('{name}'); use '--tmux-socket-path' for a path.", reader.Command);
-                }
-
-                command.TmuxSocketName = name;
-                return true;
-            case "--tmux-socket-path":
-                command.TmuxSocketPath = reader.Value(flag, inlineValue, "PATH");
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static void CheckSockets(WorkspaceCommand command, string name)
-    {
-        if (command.TmuxSocketName is not null && command.TmuxSocketPath is not null)
-        {
-            throw new UsageException("'--tmux-socket' and '--tmux-socket-path' cannot be used together; give one.", name);
-        }
-    }
-
-    private static void Once(HashSet<string> seen, string flag, string command)
-    {
-        if (!seen.Add(flag))
-        {
-            throw new UsageException($"'{flag}' is given more than once.", command);
-        }
-    }
+    /// <summary>Runs a parse result's own action (help, completion) with its output going to <paramref name="output"/>.</summary>
+    /// <param name="result">The parse result.</param>
+    /// <param name="output">Where to write.</param>
+    internal static void Invoke(ParseResult result, TextWriter output) =>
+        result.Invoke(new InvocationConfiguration { Output = output, Error = output, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 
     /// <summary>Parses a whole number of seconds from 1 to one day.</summary>
     /// <param name="text">The text.</param>
@@ -214,123 +107,195 @@ internal static class CommandLineParser
         return TimeSpan.FromSeconds(seconds);
     }
 
-    private static UsageException UnknownFlag(string flag, string command, string[] known)
+    private static Option<bool> Flag(string name, string description) =>
+        new(name) { Description = description, Arity = ArgumentArity.Zero };
+
+    private static Option<string> Value(string name, string metavar, string description) =>
+        new(name) { Description = description, HelpName = metavar };
+
+    private CliCommand Map(IReadOnlyList<string> args)
     {
-        if (!flag.StartsWith('-'))
+        var result = root.Parse(args, Configuration);
+        if (root.Directives.OfType<SuggestDirective>().Any(d => result.GetResult(d) is not null))
         {
-            return new UsageException($"unexpected argument '{flag}'; '{command}' takes only options.", command);
+            return new CompletionCommand(result);
         }
 
-        return new UsageException($"unknown option '{flag}' for '{command}'{Suggest(flag, known)}.", command);
+        var command = result.CommandResult.Command;
+        var name = command == root ? null : command.Name;
+        CheckTokens(result, command, name, args);
+        if (result.Errors.Count > 0)
+        {
+            throw new UsageException(result.Errors[0].Message, name);
+        }
+
+        if (result.Action is HelpWithNotes)
+        {
+            return new HelpCommand(name);
+        }
+
+        if (command == reconcile)
+        {
+            return ToReconcile(result);
+        }
+
+        if (command == status)
+        {
+            return ToStatus(result);
+        }
+
+        if (command == help)
+        {
+            return ToHelp(result);
+        }
+
+        if (root.Options.OfType<VersionOption>().Any(v => result.GetResult(v) is { Implicit: false }))
+        {
+            return new VersionCommand();
+        }
+
+        throw new UsageException("no command given; use 'reconcile' or 'status'.");
     }
 
-    private static string Suggest(string word, string[] candidates)
+    private ReconcileCommand ToReconcile(ParseResult result)
     {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var c in candidates)
+        const string Name = "reconcile";
+        var command = new ReconcileCommand
         {
-            var d = Distance(word, c);
-            if (d < bestDistance)
+            Once = result.GetValue(once),
+            EmitDiff = result.GetValue(emitDiff),
+            DryRun = result.GetValue(dryRun),
+            Interval = result.GetValue(interval) is { } seconds ? ParseInterval(seconds, "'--interval'", Name) : null,
+        };
+        reconcileWorkspace.Fill(command, result, Name);
+        if (command.Once && command.Interval is not null)
+        {
+            throw new UsageException("'--interval' has no effect with '--once'; drop one of them.", Name);
+        }
+
+        return command;
+    }
+
+    private StatusCommand ToStatus(ParseResult result)
+    {
+        var command = new StatusCommand { Json = result.GetValue(json) };
+        statusWorkspace.Fill(command, result, "status");
+        return command;
+    }
+
+    private HelpCommand ToHelp(ParseResult result)
+    {
+        var topic = result.GetValue(helpTopic);
+        if (topic is not null && !Topics().Contains(topic, StringComparer.Ordinal))
+        {
+            throw new UsageException($"unknown command '{topic}'{TypoSuggestion.For(topic, Topics())}.");
+        }
+
+        return new HelpCommand(topic);
+    }
+
+    private string[] Topics() => [.. root.Subcommands.Where(c => c != help).Select(c => c.Name)];
+
+    /// <summary>Turns what System.CommandLine did not match or accept into the contract's sentences.</summary>
+    private void CheckTokens(ParseResult result, Command command, string? name, IReadOnlyList<string> args)
+    {
+        foreach (var option in command.Options)
+        {
+            if (option is not HelpOption && result.GetResult(option) is { IdentifierTokenCount: > 1 })
             {
-                bestDistance = d;
-                best = c;
+                throw new UsageException($"'{option.Name}' is given more than once.", name);
             }
         }
 
-        return best is not null && bestDistance <= 2 ? $" (did you mean '{best}'?)" : string.Empty;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
+        foreach (var arg in args)
         {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
-
-    /// <summary>Walks the arguments after the command, splitting <c>--flag=value</c>.</summary>
-    private struct Reader
-    {
-        private readonly IReadOnlyList<string> args;
-        private int index;
-
-        public Reader(IReadOnlyList<string> args, string command)
-        {
-            this.args = args;
-            Command = command;
-            index = 1;
-        }
-
-        public string Command { get; }
-
-        public bool Next(out string flag, out string? inlineValue)
-        {
-            if (index >= args.Count)
-            {
-                flag = string.Empty;
-                inlineValue = null;
-                return false;
-            }
-
-            var arg = args[index++];
             var eq = arg.StartsWith("--", StringComparison.Ordinal) ? arg.IndexOf('=', StringComparison.Ordinal) : -1;
-            if (eq > 0)
+            if (eq > 0 && command.Options.FirstOrDefault(o => o.Name == arg[..eq]) is { Arity.MaximumNumberOfValues: 0 } flag)
             {
-                flag = arg[..eq];
-                inlineValue = arg[(eq + 1)..];
-            }
-            else
-            {
-                flag = arg;
-                inlineValue = null;
-            }
-
-            return true;
-        }
-
-        public readonly void NoValue(string flag, string? inlineValue)
-        {
-            if (inlineValue is not null)
-            {
-                throw new UsageException($"'{flag}' takes no value (got '{inlineValue}').", Command);
+                throw new UsageException($"'{flag.Name}' takes no value (got '{arg[(eq + 1)..]}').", name);
             }
         }
 
-        public string Value(string flag, string? inlineValue, string metavar)
+        if (result.UnmatchedTokens.Count > 0)
         {
-            if (inlineValue is not null)
-            {
-                if (inlineValue.Length == 0)
-                {
-                    throw new UsageException($"'{flag}' needs a value ({metavar}), got an empty one.", Command);
-                }
+            throw Unmatched(result.UnmatchedTokens[0], command, name, args);
+        }
 
-                return inlineValue;
+        foreach (var option in command.Options)
+        {
+            if (option.Arity.MinimumNumberOfValues == 0 || result.GetResult(option) is not { Implicit: false } given)
+            {
+                continue;
             }
 
-            if (index >= args.Count || args[index].StartsWith("--", StringComparison.Ordinal) || args[index].Length == 0)
+            var metavar = option.HelpName ?? "VALUE";
+            var value = given.Tokens.Count > 0 ? given.Tokens[0].Value : null;
+            if ((value is null && args.Contains(option.Name + "=", StringComparer.Ordinal)) || value?.Length == 0)
             {
-                throw new UsageException($"'{flag}' needs a value ({metavar}).", Command);
+                throw new UsageException($"'{option.Name}' needs a value ({metavar}), got an empty one.", name);
             }
 
-            return args[index++];
+            // System.CommandLine would take the next flag as the value: a missing value, for us.
+            if (value is null || (value.StartsWith("--", StringComparison.Ordinal) && !args.Contains($"{option.Name}={value}", StringComparer.Ordinal)))
+            {
+                throw new UsageException($"'{option.Name}' needs a value ({metavar}).", name);
+            }
+        }
+    }
+
+    private UsageException Unmatched(string token, Command command, string? name, IReadOnlyList<string> args)
+    {
+        var word = token.StartsWith("--", StringComparison.Ordinal) && token.IndexOf('=', StringComparison.Ordinal) is > 0 and var eq ? token[..eq] : token;
+        var isOption = word.Length > 1 && word.StartsWith('-');
+        if (isOption && (command == root || token == args[0]))
+        {
+            return new UsageException($"unknown option '{word}' before the command; use 'reconcile' or 'status' first.");
+        }
+
+        if (command == root)
+        {
+            return new UsageException($"unknown command '{word}'{TypoSuggestion.For(word, [.. root.Subcommands.Select(c => c.Name)])}.");
+        }
+
+        if (isOption)
+        {
+            return new UsageException($"unknown option '{word}' for '{name}'{TypoSuggestion.For(word, [.. command.Options.SelectMany(o => o.Aliases.Prepend(o.Name))])}.", name);
+        }
+
+        return command == help
+            ? new UsageException($"unexpected argument '{word}'; 'help' takes one command name.", name)
+            : new UsageException($"unexpected argument '{word}'; '{name}' takes only options.", name);
+    }
+
+    /// <summary>The options every command that looks at a workspace takes.</summary>
+    private sealed class WorkspaceOptions
+    {
+        private readonly Option<string> workspace = Value("--workspace", "DIR", "the workspace root (default: search up from the current folder)");
+        private readonly Option<string> tmuxSocket = Value("--tmux-socket", "NAME", "the tmux server's socket name (tmux -L NAME)");
+        private readonly Option<string> tmuxSocketPath = Value("--tmux-socket-path", "PATH", "the tmux server's socket path (tmux -S PATH)");
+
+        public void AddTo(Command command)
+        {
+            command.Add(workspace);
+            command.Add(tmuxSocket);
+            command.Add(tmuxSocketPath);
+        }
+
+        public void Fill(WorkspaceCommand command, ParseResult result, string name)
+        {
+            command.Workspace = result.GetValue(workspace);
+            command.TmuxSocketName = result.GetValue(tmuxSocket);
+            command.TmuxSocketPath = result.GetValue(tmuxSocketPath);
+            if (command.TmuxSocketName?.Contains('/', StringComparison.Ordinal) == true)
+            {
+                throw new UsageException(
+                    $"'--tmux-socket' takes a socket name, not a path ('{command.TmuxSocketName}'); use '--tmux-socket-path' for a path.", name);
+            }
+
+            if (command.TmuxSocketName is not null && command.TmuxSocketPath is not null)
+            {
+                throw new UsageException("'--tmux-socket' and '--tmux-socket-path' cannot be used together; give one.", name);
+            }
         }
     }
 }

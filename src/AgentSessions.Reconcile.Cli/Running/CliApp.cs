@@ -54,6 +54,7 @@ internal sealed class CliApp
             {
                 HelpCommand help => Help(help),
                 VersionCommand => WriteVersion(),
+                CompletionCommand completion => Complete(completion),
                 ReconcileCommand reconcile => await ReconcileAsync(reconcile, cancellationToken).ConfigureAwait(false),
                 StatusCommand status => await StatusAsync(status, cancellationToken).ConfigureAwait(false),
                 _ => throw new InvalidOperationException("Unhandled command " + command.GetType().Name + "."),
@@ -148,8 +149,13 @@ internal sealed class CliApp
 
     private int Help(HelpCommand help)
     {
-        env.Out.Write(HelpText.For(help.Topic));
-        env.Out.Write('\n');
+        CommandLineParser.WriteHelp(help.Topic, env.Out);
+        return ExitCodes.Ok;
+    }
+
+    private int Complete(CompletionCommand completion)
+    {
+        CommandLineParser.Invoke(completion.Result, env.Out);
         return ExitCodes.Ok;
     }
 

@@ -185,4 +185,52 @@ public sealed class CommandLineParserTests
     [Fact]
     public void Parse_OptionBeforeCommand_Fails() =>
         Fails("--once", "reconcile").Message.Should().Contain("before the command");
+
+    [Fact]
+    public void Parse_FlagFollowedByWord_WordIsNotAValue() =>
+        Fails("reconcile", "--once", "true").Message.Should().Be("unexpected argument 'true'; 'reconcile' takes only options.");
+
+    [Fact]
+    public void Parse_EmptySeparateValue_Fails() =>
+        Fails("status", "--workspace", "").Message.Should().Be("'--workspace' needs a value (DIR), got an empty one.");
+
+    [Fact]
+    public void Parse_ResponseFileSyntax_TakenLiterally() =>
+        Parse("reconcile", "--workspace", "@dir").Should().BeOfType<ReconcileCommand>().Which.Workspace.Should().Be("@dir");
+
+    [Fact]
+    public void Parse_SuggestDirective_CompletesOptions()
+    {
+        var completion = Parse("[suggest:13]", "reconcile --e").Should().BeOfType<CompletionCommand>().Which;
+        using var output = new StringWriter();
+
+        CommandLineParser.Invoke(completion.Result, output);
+
+        output.ToString().Should().Be("--emit-diff\n");
+    }
+
+    [Fact]
+    public void WriteHelp_Overview_GeneratedCommandLinesAndExitCodes()
+    {
+        using var output = new StringWriter();
+
+        CommandLineParser.WriteHelp(null, output);
+
+        output.ToString().Should()
+            .Contain("  agent-sessions reconcile [--once] [--emit-diff] [--dry-run] [--workspace DIR] [--tmux-socket NAME]\n")
+            .And.Contain("  agent-sessions status [--json] [--workspace DIR] [--tmux-socket NAME] [--tmux-socket-path PATH]\n")
+            .And.Contain("Exit codes: 0 ok");
+    }
+
+    [Theory]
+    [InlineData("reconcile", "--interval <SECONDS>")]
+    [InlineData("status", "--json")]
+    public void WriteHelp_Command_ListsItsOptions(string command, string option)
+    {
+        using var output = new StringWriter();
+
+        CommandLineParser.WriteHelp(command, output);
+
+        output.ToString().Should().Contain(option).And.Contain("--tmux-socket-path <PATH>");
+    }
 }
