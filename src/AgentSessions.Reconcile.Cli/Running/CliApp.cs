@@ -7,7 +7,7 @@ using AgentSessions.Reconcile.Cli.Parsing;
 namespace AgentSessions.Reconcile.Cli.Running;
 
 /// <summary>Runs one <c>agent-sessions</c> command line and returns its exit code.</summary>
-internal sealed class CliApp
+internal sealed partial class CliApp
 {
     /// <summary>The exit code after SIGTERM during a single pass (128 + 15).</summary>
     public const int TerminatedExitCode = 143;
@@ -212,6 +212,11 @@ internal sealed class CliApp
             env.Error.WriteLine(
                 $"agent-sessions: note: no registry at {services.Store.RegistryPath}; starting from an empty one"
                 + (command.DryRun ? " (dry run: nothing is written)." : " (the file is created when a session is registered)."));
+        }
+
+        if (command.Subscribe is { } subscribe)
+        {
+            return await SubscribeAsync(command, subscribe, settings, services, new EmitState(context, registryExisted), environmentInterval, cancellationToken).ConfigureAwait(false);
         }
 
         var request = new ReconcileRequest { Trigger = ReconcileTrigger.Manual, DryRun = command.DryRun };
