@@ -103,6 +103,12 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
             try
             {
                 var result = await _client.ConnectAsync(_clientOptions, cancellationToken).ConfigureAwait(false);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                {
+                    throw new RefusedException(
+                        $"the broker refused the connection (CONNACK {result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? string.Empty : ": " + result.ReasonString)})");
+                }
+
                 if (!result.IsSessionPresent)
                 {
                     await SubscribeAsync(cancellationToken).ConfigureAwait(false);
@@ -166,8 +172,8 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
                     return $"the broker did not answer within {_options.ConnectTimeout.TotalSeconds:0.#} s";
                 case System.Security.Authentication.AuthenticationException auth:
                     return "TLS failed: " + auth.Message;
-                case SubscriptionRefusedException refusedTopic:
-                    return refusedTopic.Message;
+                case RefusedException refused:
+                    return refused.Message;
             }
         }
 
@@ -202,7 +208,7 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
         {
             if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS0))
             {
-                throw new SubscriptionRefusedException($"the broker refused the subscription to '{TopicFilter}' ({item.ResultCode})");
+                throw new RefusedException($"the broker refused the subscription to '{TopicFilter}' ({item.ResultCode})");
             }
         }
     }
@@ -230,5 +236,6 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Not connected to the MQTT broker {Broker}: {Problem}; retrying in {DelaySeconds} s")]
     private static partial void LogNotConnected(ILogger logger, string broker, string problem, double delaySeconds);
 
-    private sealed class SubscriptionRefusedException(string message) : Exception(message);
+    /// <summary>The broker said no (CONNACK or SUBACK): the message is the sentence to show.</summary>
+    private sealed class RefusedException(string message) : Exception(message);
 }

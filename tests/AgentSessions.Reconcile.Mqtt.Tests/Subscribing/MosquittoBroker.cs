@@ -14,14 +14,19 @@ internal sealed class MosquittoBroker : IAsyncDisposable
     private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(15);
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "asr-mosquitto-" + Guid.NewGuid().ToString("N"));
     private readonly TestCertificates? _tls;
+    private readonly Func<int, string, string>? _config;
     private Process? _process;
 
-    private MosquittoBroker(int port, TestCertificates? tls)
+    private MosquittoBroker(int port, TestCertificates? tls, Func<int, string, string>? config = null)
     {
         Port = port;
         _tls = tls;
+        _config = config;
         Directory.CreateDirectory(_folder);
     }
+
+    /// <summary>Gets the broker's temp folder (its config, and whatever a custom config puts there).</summary>
+    public string Folder => _folder;
 
     public int Port { get; }
 
@@ -38,9 +43,24 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         return broker;
     }
 
+    /// <summary>Starts a broker whose config is made from (port, folder); TLS brokers are named <c>localhost</c>.</summary>
+    public static async Task<MosquittoBroker> StartAsync(Func<int, string, string> config, TestCertificates tls)
+    {
+        var broker = new MosquittoBroker(FreePort(), tls, config);
+        await broker.StartAsync();
+        return broker;
+    }
+
     public async Task StartAsync()
     {
         var config = Path.Combine(_folder, "mosquitto.conf");
+        if (_config is not null)
+        {
+            await File.WriteAllTextAsync(config, _config(Port, _folder));
+            await StartProcessAsync(config);
+            return;
+        }
+
         var lines = new List<string>
         {
             $"listener {Port} 127.0.0.1",
@@ -58,6 +78,11 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         }
 
         await File.WriteAllLinesAsync(config, lines);
+        await StartProcessAsync(config);
+    }
+
+    private async Task StartProcessAsync(string config)
+    {
         var start = new ProcessStartInfo("mosquitto") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(config);
