@@ -27,6 +27,7 @@ builder.Services.AddAgentSessionsReconcile(o =>
     o.WorkspaceRoot = settings.Workspace;
     o.Probe.TmuxSocketName = settings.TmuxSocket;
     o.Probe.TmuxSocketPath = settings.TmuxSocketPath;
+    o.Reconciler.PollInterval = settings.Interval; // an explicit interval is fixed, as in the CLI
 });
 builder.Services.AddSingleton(sp => settings.Gateway switch
 {
@@ -39,15 +40,7 @@ builder.Services.AddSingleton(sp => settings.Gateway switch
         SelfAuthor = Environment.GetEnvironmentVariable("HERMES_PROFILE") is { Length: > 0 } p ? p : "worker",
     }),
 });
-builder.Services.AddAgentSessionsMonitor(o =>
-{
-    if (settings.Interval is { } interval)
-    {
-        (o.Interval, o.BusyInterval) = (interval, interval); // an explicit interval is fixed, as in the CLI
-    }
-
-    o.HeartbeatInterval = settings.HeartbeatInterval ?? o.HeartbeatInterval;
-});
+builder.Services.AddAgentSessionsMonitor(o => o.HeartbeatInterval = settings.HeartbeatInterval ?? o.HeartbeatInterval);
 
 await builder.Build().RunAsync().ConfigureAwait(false);
 return 0;

@@ -28,7 +28,10 @@ public sealed partial class MqttPushMonitor : IDisposable
     private readonly ProcessRunner _processes;
     private readonly Lock _gate = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private List<(ReconcileJobEvent Event, long ReceivedAt)> _pending = [];
+    private readonly Dictionary<ReconcileJobEvent, long> _receivedAt = new(ReferenceEqualityComparer.Instance);
+    private readonly ReconcileLoop _loop;
+    private List<ReconcileJobEvent> _failedEvents = [];
+    private int _carried;
     private BrokerState _state = new(false, null, false);
     private bool _stateChanged;
     private long _lastMessageAt;
@@ -68,6 +71,7 @@ public sealed partial class MqttPushMonitor : IDisposable
         _verifier = new JobEventVerifier(_time, _logger);
         _jobs = new JobDirectory(store);
         _processes = new ProcessRunner(_time);
+        _loop = new ReconcileLoop(_time);
     }
 
     /// <summary>Gets the topic filter subscribed to, once <see cref="RunAsync"/> has started.</summary>
@@ -95,7 +99,7 @@ public sealed partial class MqttPushMonitor : IDisposable
         {
             lock (_gate)
             {
-                return _pending.Count;
+                return _receivedAt.Count - _carried;
             }
         }
     }
@@ -121,13 +125,22 @@ public sealed partial class MqttPushMonitor : IDisposable
         await using (connection.ConfigureAwait(false))
         {
             var connecting = connection.RunAsync(stop.Token);
+            var passes = _loop.RunAsync((request, ct) => PassAsync(run, request, ct), stop.Token);
             try
             {
-                return await LoopAsync(run, connection.Address.ToString(), cancellationToken).ConfigureAwait(false);
+                var watch = WatchAsync(run, connection.Address.ToString(), stop.Token);
+                if (await Task.WhenAny(watch, passes).ConfigureAwait(false) == watch)
+                {
+                    return await watch.ConfigureAwait(false);
+                }
+
+                await passes.ConfigureAwait(false); // ends only by cancellation: throws it
+                throw new OperationCanceledException(cancellationToken);
             }
             finally
             {
                 await stop.CancelAsync().ConfigureAwait(false);
+                await Quietly(passes).ConfigureAwait(false);
                 await connecting.ConfigureAwait(false);
             }
         }
@@ -136,77 +149,78 @@ public sealed partial class MqttPushMonitor : IDisposable
     /// <inheritdoc />
     public void Dispose() => _metrics.Dispose();
 
-    private async Task<MqttMonitorExit> LoopAsync(MqttMonitorRun run, string broker, CancellationToken cancellationToken)
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop's cancellation is expected.
+        }
+    }
+
+    /// <summary>Says the broker's state changes once each, brings a pass forward when the broker is lost, and ends the run at its limits.</summary>
+    private async Task<MqttMonitorExit> WatchAsync(MqttMonitorRun run, string broker, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         Volatile.Write(ref _lastMessageAt, started);
-        var nextPass = TimeSpan.Zero; // since start: the first pass runs at once
         var everConnected = false;
         var saidDown = false;
         while (true)
         {
             BrokerState state;
             bool changed;
-            int pending;
             lock (_gate)
             {
                 state = _state;
                 changed = _stateChanged;
                 _stateChanged = false;
-                pending = _pending.Count;
             }
 
-            var now = _time.GetElapsedTime(started);
-            if (changed)
+            if (changed && state.Connected)
             {
-                if (state.Connected)
+                run.OnBrokerStatus?.Invoke(saidDown ? $"broker {broker} is back; push monitoring resumed." : $"subscribed to {TopicFilter} on {broker}.");
+                everConnected = true;
+                saidDown = false;
+                Volatile.Write(ref _lastMessageAt, _time.GetTimestamp());
+            }
+            else if (changed && !saidDown)
+            {
+                run.OnBrokerStatus?.Invoke(
+                    (everConnected ? $"lost the broker {broker}: " : $"cannot use the broker {broker}: ")
+                    + state.Problem + $"; polling every {_options.FallbackPollInterval.TotalSeconds:0.#} s while reconnecting.");
+                saidDown = true;
+                if (everConnected)
                 {
-                    run.OnBrokerStatus?.Invoke(saidDown
-                        ? $"broker {broker} is back; push monitoring resumed."
-                        : $"subscribed to {TopicFilter} on {broker}.");
-                    everConnected = true;
-                    saidDown = false;
-                    Volatile.Write(ref _lastMessageAt, _time.GetTimestamp());
-                    nextPass = now + _options.PollInterval;
-                }
-                else if (!saidDown)
-                {
-                    run.OnBrokerStatus?.Invoke(
-                        (everConnected ? $"lost the broker {broker}: " : $"cannot use the broker {broker}: ")
-                        + state.Problem + $"; polling every {_options.FallbackPollInterval.TotalSeconds:0.#} s while reconnecting.");
-                    saidDown = true;
-                    nextPass = Min(nextPass, now + _options.FallbackPollInterval);
+                    // The wait armed while connected may be long: poll now, then every fallback interval.
+                    await _loop.RequestAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Timer }, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            if (run.Timeout > TimeSpan.Zero && now >= run.Timeout)
+            var elapsed = _time.GetElapsedTime(started);
+            if (run.Timeout > TimeSpan.Zero && elapsed >= run.Timeout)
             {
                 return MqttMonitorExit.TimedOut;
             }
 
             var idleFor = _time.GetElapsedTime(Volatile.Read(ref _lastMessageAt));
-            if (state.Connected && run.IdleTimeout > TimeSpan.Zero && idleFor >= run.IdleTimeout)
+            var idle = state.Connected && run.IdleTimeout > TimeSpan.Zero;
+            if (idle && idleFor >= run.IdleTimeout)
             {
                 return MqttMonitorExit.Idle;
             }
 
-            if (pending > 0 || now >= nextPass)
-            {
-                await PassAsync(run, cancellationToken).ConfigureAwait(false);
-                now = _time.GetElapsedTime(started);
-                nextPass = now + (IsConnected ? _options.PollInterval : _options.FallbackPollInterval);
-                continue;
-            }
-
-            var wait = nextPass - now;
+            var wait = Timeout.InfiniteTimeSpan;
             if (run.Timeout > TimeSpan.Zero)
             {
-                wait = Min(wait, run.Timeout - now);
+                wait = run.Timeout - elapsed;
             }
 
-            if (state.Connected && run.IdleTimeout > TimeSpan.Zero)
+            if (idle && (wait == Timeout.InfiniteTimeSpan || run.IdleTimeout - idleFor < wait))
             {
-                wait = Min(wait, run.IdleTimeout - idleFor);
+                wait = run.IdleTimeout - idleFor;
             }
 
             await WaitAsync(wait, cancellationToken).ConfigureAwait(false);
@@ -220,31 +234,30 @@ public sealed partial class MqttPushMonitor : IDisposable
         var woken = _wake.Reader.WaitToReadAsync(timer.Token).AsTask();
         await Task.WhenAny(delay, woken).ConfigureAwait(false);
         await timer.CancelAsync().ConfigureAwait(false);
+        await Quietly(delay).ConfigureAwait(false);
+        await Quietly(woken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         _wake.Reader.TryRead(out _);
     }
 
-    private async Task PassAsync(MqttMonitorRun run, CancellationToken cancellationToken)
+    private async Task<TimeSpan?> PassAsync(MqttMonitorRun run, ReconcileRequest request, CancellationToken cancellationToken)
     {
-        List<(ReconcileJobEvent Event, long ReceivedAt)> batch;
+        request.DryRun = run.DryRun;
+        List<ReconcileJobEvent> events;
         lock (_gate)
         {
-            batch = _pending;
-            _pending = [];
+            // Events of a pass that failed go first, in their order.
+            events = [.. _failedEvents, .. request.JobEvents];
+            _failedEvents = [];
+            _carried += request.JobEvents.Count;
         }
 
-        var events = new ReconcileJobEvent[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        request.JobEvents = events;
+        if (events.Count > 0)
         {
-            events[i] = batch[i].Event;
+            request.Trigger = ReconcileTrigger.Event;
         }
 
-        var request = new ReconcileRequest
-        {
-            Trigger = batch.Count > 0 ? ReconcileTrigger.Event : ReconcileTrigger.Timer,
-            DryRun = run.DryRun,
-            JobEvents = events,
-        };
         DriftReport report;
         try
         {
@@ -260,17 +273,23 @@ public sealed partial class MqttPushMonitor : IDisposable
         {
             lock (_gate)
             {
-                batch.AddRange(_pending);
-                _pending = batch;
+                _failedEvents = events;
             }
 
             run.OnPassFailed?.Invoke(e);
-            return;
+            return IsConnected ? _options.PollInterval ?? TimeSpan.FromSeconds(30) : _options.FallbackPollInterval;
         }
 
-        foreach (var (_, receivedAt) in batch)
+        lock (_gate)
         {
-            _metrics.EventToPass(_time.GetElapsedTime(receivedAt), report.RegistryWritten);
+            foreach (var e in events)
+            {
+                if (_receivedAt.Remove(e, out var receivedAt))
+                {
+                    _carried--;
+                    _metrics.EventToPass(_time.GetElapsedTime(receivedAt), report.RegistryWritten);
+                }
+            }
         }
 
         if (_options.KillOnTerminal && !run.DryRun)
@@ -282,6 +301,8 @@ public sealed partial class MqttPushMonitor : IDisposable
         {
             await onReport(report, cancellationToken).ConfigureAwait(false);
         }
+
+        return IsConnected ? _options.PollInterval ?? report.RequeueAfter : _options.FallbackPollInterval;
     }
 
     /// <summary>Kills the tmux session of each row a verified terminal event of this pass ended.</summary>
@@ -348,15 +369,18 @@ public sealed partial class MqttPushMonitor : IDisposable
         if (result.Event is { } verified)
         {
             _metrics.Verified();
+            var carried = new ReconcileJobEvent(verified.JobId, verified.Session, verified.Type.ToWire(), verified.Sequence);
             lock (_gate)
             {
-                _pending.Add((new ReconcileJobEvent(verified.JobId, verified.Session, verified.Type.ToWire(), verified.Sequence), receivedAt));
+                _receivedAt[carried] = receivedAt;
             }
+
+            // The loop coalesces: events that arrive while a pass runs are carried together by the next one.
+            await _loop.RequestAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Event, JobEvents = [carried] }).ConfigureAwait(false);
         }
         else if (result.Reason is { } reason)
         {
             _metrics.Dropped(reason.ToText());
-            return;
         }
 
         _wake.Writer.TryWrite(true);
@@ -372,8 +396,6 @@ public sealed partial class MqttPushMonitor : IDisposable
 
         _wake.Writer.TryWrite(true);
     }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Verified terminal event ended {Session}; tmux kill-session (--kill-on-terminal): succeeded {Succeeded} {Detail}")]
     private static partial void LogKilled(ILogger logger, string session, bool succeeded, string detail);

@@ -66,8 +66,8 @@ public sealed class MqttTriggerOptions
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets the polling interval while the broker is connected (the safety net).</summary>
-    /// <value>The default is 30 seconds.</value>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <value>The default is <see langword="null"/>: each report's <see cref="DriftReport.RequeueAfter"/> (30 s, 60 s with 5+ running rows).</value>
+    public TimeSpan? PollInterval { get; set; }
 
     /// <summary>Gets or sets the polling interval while the broker is unreachable.</summary>
     /// <value>The default is 15 seconds.</value>
@@ -122,7 +122,7 @@ public sealed class MqttTriggerOptions
         Positive(problems, SessionExpiry, nameof(SessionExpiry));
         Positive(problems, ConnectTimeout, nameof(ConnectTimeout));
         Positive(problems, ReconnectDelay, nameof(ReconnectDelay));
-        Positive(problems, PollInterval, nameof(PollInterval));
+        Positive(problems, PollInterval ?? TimeSpan.FromSeconds(1), nameof(PollInterval));
         Positive(problems, FallbackPollInterval, nameof(FallbackPollInterval));
         if (MaxReconnectDelay < ReconnectDelay)
         {

@@ -28,7 +28,7 @@ internal sealed partial class CliApp
             KillOnTerminal = subscribe.KillOnTerminal,
             TmuxSocketName = settings.TmuxSocketName,
             TmuxSocketPath = settings.TmuxSocketPath,
-            PollInterval = command.Interval ?? IntervalPolicy.Default,
+            PollInterval = command.Interval,
             FallbackPollInterval = environmentInterval ?? FallbackInterval,
         };
         if (subscribe.Broker is null)

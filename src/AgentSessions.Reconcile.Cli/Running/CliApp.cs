@@ -194,7 +194,8 @@ internal sealed partial class CliApp
             command.TmuxSocketPath,
             NullIfEmpty(env.GetVariable("HOME")),
             NullIfEmpty(env.GetVariable("CLAUDE_CONFIG_DIR")),
-            NullIfEmpty(env.GetVariable("AGENT_SESSIONS_STATE_DIR")));
+            NullIfEmpty(env.GetVariable(ReconcilerOptions.StateDirectoryEnvironmentVariable)),
+            PollInterval: null);
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
@@ -203,7 +204,8 @@ internal sealed partial class CliApp
     {
         // Checked before the first pass so a bad value fails at once, not after 30 seconds.
         var environmentInterval = command.Once ? null : IntervalPolicy.FromEnvironment(env.GetVariable(IntervalPolicy.EnvironmentVariable));
-        var settings = Settings(command, "reconcile");
+        // With --subscribe, RECONCILE_POLL_INTERVAL is the fallback poll while the broker is unreachable (docs/mqtt.md).
+        var settings = Settings(command, "reconcile") with { PollInterval = command.Interval ?? (command.Subscribe is null ? environmentInterval : null) };
         var services = env.Services.Create(settings, env.Time);
         var context = new ReportContext(settings.WorkspaceRoot, services.Store.RegistryPath);
         var registryExisted = env.FileExists(services.Store.RegistryPath);
@@ -219,46 +221,44 @@ internal sealed partial class CliApp
             return await SubscribeAsync(command, subscribe, settings, services, new EmitState(context, registryExisted), environmentInterval, cancellationToken).ConfigureAwait(false);
         }
 
-        var request = new ReconcileRequest { Trigger = ReconcileTrigger.Manual, DryRun = command.DryRun };
         if (command.Once)
         {
+            var request = new ReconcileRequest { Trigger = ReconcileTrigger.Manual, DryRun = command.DryRun };
             var report = await services.Reconciler.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
             Emit(report, command, context, registryExisted, once: true);
             return ExitCodes.Ok;
         }
 
-        var running = 0;
-        request.Trigger = ReconcileTrigger.Timer;
-        while (true)
+        // Until a pass says otherwise (a failing first pass), the wait is the fixed interval or the default.
+        var requeueAfter = settings.PollInterval ?? new DriftReport(string.Empty, default, false, []).RequeueAfter;
+        try
         {
-            try
-            {
-                var report = await services.Reconciler.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
-                Emit(report, command, context, registryExisted, once: false);
-                registryExisted |= report.RegistryWritten;
-                running = report.RunningCount;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return Interrupted(loop: true);
-            }
-#pragma warning disable CA1031 // A failing pass never ends the loop: report it and try again next time.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                env.Error.WriteLine("agent-sessions: " + (Classify(e) is null ? $"pass failed: {e.GetType().Name}: {e.Message}" : Describe(e)));
-            }
+            await new ReconcileLoop(env.Time).RunAsync(
+                async (request, ct) =>
+                {
+                    request.DryRun = command.DryRun;
+                    try
+                    {
+                        var report = await services.Reconciler.ReconcileAsync(request, ct).ConfigureAwait(false);
+                        Emit(report, command, context, registryExisted, once: false);
+                        registryExisted |= report.RegistryWritten;
+                        requeueAfter = report.RequeueAfter;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        // A failing pass never ends the loop: report it and try again next time.
+                        env.Error.WriteLine("agent-sessions: " + (Classify(e) is null ? $"pass failed: {e.GetType().Name}: {e.Message}" : Describe(e)));
+                    }
 
-            try
-            {
-                var interval = IntervalPolicy.Choose(command.Interval, environmentInterval, running);
-                await (env.Delay?.Invoke(interval, cancellationToken) ?? Task.Delay(interval, env.Time, cancellationToken)).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return Interrupted(loop: true);
-            }
+                    return requeueAfter;
+                },
+                cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return Interrupted(loop: true);
     }
 
     private void Emit(DriftReport report, ReconcileCommand command, ReportContext context, bool registryExisted, bool once)

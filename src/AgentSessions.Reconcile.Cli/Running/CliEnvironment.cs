@@ -23,9 +23,6 @@ internal sealed class CliEnvironment
     /// <summary>Gets the clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>Gets the wait between two passes of the loop (tests record it instead of waiting).</summary>
-    public Func<TimeSpan, CancellationToken, Task>? Delay { get; init; }
-
     /// <summary>Gets the factory of library parts.</summary>
     public required ICliServicesFactory Services { get; init; }
 

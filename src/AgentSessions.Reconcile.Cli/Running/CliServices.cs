@@ -7,13 +7,15 @@ namespace AgentSessions.Reconcile.Cli.Running;
 /// <param name="HomeDirectory">The home folder (<c>HOME</c>) under which agy keeps its files.</param>
 /// <param name="ClaudeConfigDirectory">The Claude Code folder (<c>CLAUDE_CONFIG_DIR</c>, default <c>~/.claude</c>).</param>
 /// <param name="StateDirectory">The coalescing-state folder (<c>AGENT_SESSIONS_STATE_DIR</c>), or <see langword="null"/> for the default.</param>
+/// <param name="PollInterval">The fixed wait between passes (<c>--interval</c>, <c>RECONCILE_POLL_INTERVAL</c>), or <see langword="null"/> for the reconciler's rule.</param>
 internal sealed record CliSettings(
     string WorkspaceRoot,
     string? TmuxSocketName,
     string? TmuxSocketPath,
     string? HomeDirectory,
     string? ClaudeConfigDirectory,
-    string? StateDirectory);
+    string? StateDirectory,
+    TimeSpan? PollInterval);
 
 /// <summary>The library parts one command uses.</summary>
 /// <param name="Store">The registry store.</param>

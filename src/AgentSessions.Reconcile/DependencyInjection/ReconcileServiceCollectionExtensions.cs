@@ -15,8 +15,8 @@ public static class ReconcileServiceCollectionExtensions
     /// <summary>
     /// Adds an <see cref="IRegistryStore"/> (<see cref="RegistryStore.Create"/>), an
     /// <see cref="ISessionProbe"/> (<see cref="SessionProbe.Create"/>) and an <see cref="IReconciler"/>,
-    /// each only when none is registered yet (so any of them can be replaced), plus
-    /// <see cref="TimeProvider.System"/> when no clock is registered. Options are validated when the
+    /// and a <see cref="ReconcileLoop"/>, each only when none is registered yet (so any of them can be
+    /// replaced), plus <see cref="TimeProvider.System"/> when no clock is registered. Options are validated when the
     /// host starts. Safe to call more than once: every <paramref name="configure"/> runs, in order.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -50,6 +50,7 @@ public static class ReconcileServiceCollectionExtensions
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentSessionsReconcileOptions>, AgentSessionsReconcileOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ReconcileLoop(sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IRegistryStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<AgentSessionsReconcileOptions>>().Value;

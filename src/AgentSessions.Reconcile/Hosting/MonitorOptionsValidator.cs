@@ -14,15 +14,8 @@ internal sealed class MonitorOptionsValidator : IValidateOptions<MonitorOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        CheckPeriod(errors, nameof(MonitorOptions.Interval), options.Interval);
-        CheckPeriod(errors, nameof(MonitorOptions.BusyInterval), options.BusyInterval);
         CheckPeriod(errors, nameof(MonitorOptions.HeartbeatInterval), options.HeartbeatInterval);
         CheckPeriod(errors, nameof(MonitorOptions.RetryDelay), options.RetryDelay);
-        if (options.BusyThreshold < 1)
-        {
-            errors.Add($"MonitorOptions.BusyThreshold must be at least 1 (was {options.BusyThreshold}).");
-        }
-
         if (options.MaxCommentChars < MinCommentChars)
         {
             errors.Add($"MonitorOptions.MaxCommentChars must be at least {MinCommentChars} (was {options.MaxCommentChars}).");

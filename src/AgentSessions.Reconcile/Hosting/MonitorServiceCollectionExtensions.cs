@@ -12,7 +12,9 @@ public static class MonitorServiceCollectionExtensions
     /// Adds the agent-sessions monitor as a hosted service: a reconcile pass every interval, new
     /// drifts as one comment per pass, heartbeats, and a block when a person comments <c>stop</c>.
     /// It needs an <see cref="IReconciler"/> (for example from <c>AddAgentSessionsReconcile</c>) and
-    /// an <see cref="IKanbanGateway"/>; <see cref="TimeProvider"/> defaults to the system clock.
+    /// an <see cref="IKanbanGateway"/>; <see cref="TimeProvider"/> defaults to the system clock. Its passes
+    /// run in the <see cref="ReconcileLoop"/> singleton (added when none is registered), so other
+    /// services (an MQTT trigger) can ask for a pass with <see cref="ReconcileLoop.RequestAsync"/>.
     /// Options are validated when the host starts. Safe to call more than once.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -26,6 +28,7 @@ public static class MonitorServiceCollectionExtensions
         services.AddOptions<MonitorOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MonitorOptions>, MonitorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ReconcileLoop(sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MonitorWorker>());
         return services;
     }

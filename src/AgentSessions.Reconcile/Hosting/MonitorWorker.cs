@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace AgentSessions.Reconcile;
 
 /// <summary>
-/// The agent-sessions monitor. Each pass (<see cref="TickAsync"/>): read new card comments and
+/// The agent-sessions monitor. Each pass of its <see cref="ReconcileLoop"/>: read new card comments and
 /// stop on a person's stop command (block, then end); run a reconcile pass; put the new drifts
 /// into one bounded comment; send the heartbeat when due. A kanban call that fails is retried by
 /// the next pass after a backoff; a reconcile pass that throws is logged, said once on the card,
@@ -22,8 +22,8 @@ internal sealed partial class MonitorWorker : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IHostApplicationLifetime _lifetime;
+    private readonly ReconcileLoop _loop;
 
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly List<Drift> _pending = [];
     private int _pendingOverflow;
     private string _workspace = string.Empty;
@@ -32,11 +32,9 @@ internal sealed partial class MonitorWorker : BackgroundService
     private KanbanCursor? _cursor;
     private DateTimeOffset? _stopRequestedAt;
     private DateTimeOffset _nextHeartbeatAt;
-    private int _runningCount;
     private int _failedPasses;
     private string? _reconcileErrorKey;
     private string? _pendingErrorComment;
-    private int _completedTicks;
 
     public MonitorWorker(
         IReconciler reconciler,
@@ -44,7 +42,8 @@ internal sealed partial class MonitorWorker : BackgroundService
         IOptions<MonitorOptions> options,
         TimeProvider timeProvider,
         ILogger<MonitorWorker> logger,
-        IHostApplicationLifetime lifetime)
+        IHostApplicationLifetime lifetime,
+        ReconcileLoop loop)
     {
         ArgumentNullException.ThrowIfNull(options);
         _reconciler = reconciler;
@@ -53,6 +52,7 @@ internal sealed partial class MonitorWorker : BackgroundService
         _time = timeProvider;
         _logger = logger;
         _lifetime = lifetime;
+        _loop = loop;
     }
 
     /// <summary>Gets how many drifts were detected since start (each drift once).</summary>
@@ -62,55 +62,53 @@ internal sealed partial class MonitorWorker : BackgroundService
     internal DateTimeOffset? LastDriftAt { get; private set; }
 
     /// <summary>Gets how many passes the loop finished; raised once the wait for the next one is armed.</summary>
-    internal int CompletedTicks => Volatile.Read(ref _completedTicks);
+    internal int CompletedTicks => _loop.PassesCompleted;
 
-    /// <summary>Gets the current polling interval (depends on the running sessions seen by the last pass).</summary>
-    internal TimeSpan CurrentInterval => _runningCount >= _options.BusyThreshold ? _options.BusyInterval : _options.Interval;
+    /// <summary>Gets the wait between passes: the last report's <see cref="DriftReport.RequeueAfter"/>.</summary>
+    internal TimeSpan CurrentInterval { get; private set; } = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        LogStarted(_logger, _options.Interval, _options.BusyInterval, _options.BusyThreshold, _options.HeartbeatInterval);
-        while (!stoppingToken.IsCancellationRequested)
+        LogStarted(_logger, _options.HeartbeatInterval);
+        try
         {
-            MonitorTick tick;
-            try
-            {
-                tick = await TickAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // A pass catches what it expects; anything else is a bug, and still must not end monitoring.
-                LogPassThrew(_logger, ex);
-                tick = new MonitorTick(MonitorEnd.None, CurrentInterval);
-            }
-
-            if (tick.End is not MonitorEnd.None)
-            {
-                Interlocked.Increment(ref _completedTicks);
-                _lifetime.StopApplication();
-                return;
-            }
-
-            // Arm the wait before counting the pass, so a test that sees the count can advance time.
-            var wait = Task.Delay(tick.NextDelay, _time, stoppingToken);
-            Interlocked.Increment(ref _completedTicks);
-            try
-            {
-                await wait.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+            await _loop.RunAsync(PassAsync, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
         }
     }
 
-    /// <summary>Runs one pass and says when the next one is due, or that the loop ends.</summary>
-    internal async Task<MonitorTick> TickAsync(CancellationToken cancellationToken)
+    private async Task<TimeSpan?> PassAsync(ReconcileRequest request, CancellationToken stoppingToken)
+    {
+        MonitorTick tick;
+        try
+        {
+            tick = await TickAsync(request, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // A pass catches what it expects; anything else is a bug, and still must not end monitoring.
+            LogPassThrew(_logger, ex);
+            tick = new MonitorTick(MonitorEnd.None, CurrentInterval);
+        }
+
+        if (tick.End is not MonitorEnd.None)
+        {
+            _lifetime.StopApplication();
+            return null;
+        }
+
+        return tick.NextDelay;
+    }
+
+    /// <summary>Runs one timer pass and says when the next one is due, or that the loop ends.</summary>
+    internal Task<MonitorTick> TickAsync(CancellationToken cancellationToken) =>
+        TickAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Timer }, cancellationToken);
+
+    /// <summary>Runs one pass for <paramref name="request"/> and says when the next one is due, or that the loop ends.</summary>
+    internal async Task<MonitorTick> TickAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         if (_startedAt is null)
@@ -145,7 +143,7 @@ internal sealed partial class MonitorWorker : BackgroundService
             return new MonitorTick(MonitorEnd.StopRequested, TimeSpan.Zero);
         }
 
-        await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+        await ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
 
         if (_pendingErrorComment is { } errorComment)
         {
@@ -200,7 +198,7 @@ internal sealed partial class MonitorWorker : BackgroundService
 
         _failedPasses = 0;
         var next = UntilNextPass(now, CurrentInterval);
-        LogPass(_logger, DriftsDetected, _runningCount, next);
+        LogPass(_logger, DriftsDetected, next);
         return new MonitorTick(MonitorEnd.None, next);
     }
 
@@ -255,12 +253,12 @@ internal sealed partial class MonitorWorker : BackgroundService
         return true;
     }
 
-    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    private async Task ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
         DriftReport report;
         try
         {
-            report = await _reconciler.ReconcileAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Timer }, cancellationToken).ConfigureAwait(false);
+            report = await _reconciler.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -277,14 +275,12 @@ internal sealed partial class MonitorWorker : BackgroundService
 
         _reconcileErrorKey = null;
         _workspace = report.Workspace;
-        _runningCount = report.RunningCount;
+        CurrentInterval = report.RequeueAfter;
+
+        // The report holds new drifts only: the reconciler's coalescing is the one dedupe, so a
+        // drift that was resolved and comes back is commented again.
         foreach (var drift in report.Drifts)
         {
-            if (!_seen.Add(KeyOf(drift)))
-            {
-                continue;
-            }
-
             DriftsDetected++;
             LastDriftAt = report.At;
             if (_pending.Count < MaxPendingDrifts)
@@ -297,11 +293,6 @@ internal sealed partial class MonitorWorker : BackgroundService
             }
         }
     }
-
-    private static string KeyOf(Drift drift) =>
-        drift.Key.Length > 0
-            ? drift.Key
-            : string.Join('\u001f', drift.Class, drift.Session, drift.Field, drift.Before, drift.After, drift.Message);
 
     private async Task<KanbanResult> CallAsync(string what, Func<CancellationToken, Task<KanbanResult>> call, CancellationToken cancellationToken)
     {
@@ -325,8 +316,8 @@ internal sealed partial class MonitorWorker : BackgroundService
         return result;
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Agent-sessions monitor started: every {Interval} ({BusyInterval} at {BusyThreshold}+ running sessions), heartbeat every {HeartbeatInterval}")]
-    private static partial void LogStarted(ILogger logger, TimeSpan interval, TimeSpan busyInterval, int busyThreshold, TimeSpan heartbeatInterval);
+    [LoggerMessage(1, LogLevel.Information, "Agent-sessions monitor started: heartbeat every {HeartbeatInterval}")]
+    private static partial void LogStarted(ILogger logger, TimeSpan heartbeatInterval);
 
     [LoggerMessage(2, LogLevel.Information, "Stop requested by {Author}")]
     private static partial void LogStopSeen(ILogger logger, string author);
@@ -355,8 +346,8 @@ internal sealed partial class MonitorWorker : BackgroundService
     [LoggerMessage(11, LogLevel.Error, "Monitor pass failed unexpectedly; retrying next interval")]
     private static partial void LogPassThrew(ILogger logger, Exception exception);
 
-    [LoggerMessage(12, LogLevel.Debug, "Pass done: {DriftsDetected} drifts detected so far, {Running} running sessions, next pass in {Delay}")]
-    private static partial void LogPass(ILogger logger, long driftsDetected, int running, TimeSpan delay);
+    [LoggerMessage(12, LogLevel.Debug, "Pass done: {DriftsDetected} drifts detected so far, next pass in {Delay}")]
+    private static partial void LogPass(ILogger logger, long driftsDetected, TimeSpan delay);
 
     [LoggerMessage(10, LogLevel.Error, "Reconcile pass failed; retrying next interval")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception);

@@ -52,6 +52,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             EndStateGrace = options.EndStateGrace,
             StateDirectory = options.StateDirectory,
             CaptureLines = options.CaptureLines,
+            PollInterval = options.PollInterval,
         };
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Reconciler");
@@ -242,6 +243,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             RunningCount = running,
             RegistryWritten = written,
             Events = AppliedEvents(request.JobEvents, jobMutations),
+            RequeueAfter = PollIntervals.For(running, _options.PollInterval),
         };
     }
 

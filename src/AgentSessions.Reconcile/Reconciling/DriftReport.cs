@@ -1,3 +1,5 @@
+using AgentSessions.Reconcile.Reconciling;
+
 namespace AgentSessions.Reconcile;
 
 /// <summary>What one reconcile pass found and did.</summary>
@@ -48,4 +50,12 @@ public sealed class DriftReport
 
     /// <summary>Gets the verified job events the pass carried, each with the row that holds its job when found.</summary>
     public IReadOnlyList<ReconcileJobEvent> Events { get; init; } = [];
+
+    /// <summary>
+    /// Gets when the next pass is due, counted from the end of this one:
+    /// <see cref="ReconcilerOptions.PollInterval"/> when set, else 30 seconds, or 60 seconds once
+    /// 5 or more rows are <c>running</c> (to keep reports from getting noisy). <see cref="ReconcileLoop"/> waits this long.
+    /// </summary>
+    /// <value>The default is 30 seconds.</value>
+    public TimeSpan RequeueAfter { get; init; } = PollIntervals.Default;
 }

@@ -33,6 +33,13 @@ public sealed class ReconcilerOptions
     /// <value>The default is 40.</value>
     public int CaptureLines { get; set; } = 40;
 
+    /// <summary>
+    /// Gets or sets a fixed time between two passes of a loop (<see cref="DriftReport.RequeueAfter"/>).
+    /// When <see langword="null"/>, 30 seconds, or 60 seconds once 5 or more rows are <c>running</c>.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public TimeSpan? PollInterval { get; set; }
+
     /// <summary>Gets the name of the environment variable that overrides the state folder.</summary>
     public static string StateDirectoryEnvironmentVariable => "AGENT_SESSIONS_STATE_DIR";
 
@@ -54,6 +61,11 @@ public sealed class ReconcilerOptions
         if (WorkspaceName is { } name && (name.Length == 0 || name.AsSpan().IndexOfAny(InvalidNameChars) >= 0))
         {
             problems.Add($"ReconcilerOptions.WorkspaceName '{name}' must be non-empty and contain no '/', '\\', ':' or '.' characters.");
+        }
+
+        if (PollInterval is { } interval && (interval <= TimeSpan.Zero || interval > TimeSpan.FromDays(1)))
+        {
+            problems.Add($"ReconcilerOptions.PollInterval must be more than zero and at most a day (it is {interval}).");
         }
 
         if (StateDirectory is { Length: 0 })

@@ -35,18 +35,19 @@ public sealed class SubscribeEndToEndTests
             ws.Environment,
             ws.Root,
             "reconcile", "--subscribe", "--emit-diff", "--workspace", ws.Root, "--tmux-socket", ws.Socket, "--kill-on-terminal",
-            "--broker", broker.Url, "--idle-timeout", "2", "--timeout", "60");
+            "--broker", broker.Url, "--idle-timeout", "6", "--timeout", "120");
         cli.WaitUntil(e => e.Contains($"subscribed to agent-sessions/{ws.Name}/jobs/+/events", StringComparison.Ordinal), Bound, onStderr: true)
             .Should().BeTrue(cli.Stderr);
 
         await SignEventScript.SignAsync(
             "--token", "tok-e2e", "--job", "j-1", "--session", session, "--type", "completed", "--seq", "1", "--workspace", ws.Name,
             "--publish", "--host", "127.0.0.1", "--port", broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        cli.WaitUntil(o => o.Contains("\"type\":\"completed\"", StringComparison.Ordinal), Bound).Should().BeTrue(cli.Stderr);
         var result = cli.WaitForExit(Bound);
 
         result.ExitCode.Should().Be(0, result.ToString());
         result.Stdout.Should().Contain($"\"events\":[{{\"job_id\":\"j-1\",\"session\":\"{session}\",\"type\":\"completed\",\"seq\":1}}]");
-        result.Stderr.Should().Contain("no message for 2 s (--idle-timeout); done.");
+        result.Stderr.Should().Contain("no message for 6 s (--idle-timeout); done.");
         ws.ReadRegistry().Should().Contain("termination_mode: job-completed").And.Contain("status: completed");
         ws.HasTmux(session).Should().BeFalse("--kill-on-terminal kills the session a verified terminal event ended");
     }

@@ -101,7 +101,7 @@ public sealed class CliAppTests
 
         await cli.RunAsync("reconcile", "--once", "--tmux-socket", "asr-x");
 
-        cli.Factory.Settings.Should().Be(new CliSettings("/work", "asr-x", null, "/h", "/h/claude", "/state"));
+        cli.Factory.Settings.Should().Be(new CliSettings("/work", "asr-x", null, "/h", "/h/claude", "/state", null));
     }
 
     [Fact]
@@ -226,71 +226,64 @@ public sealed class CliAppTests
     }
 
     [Fact]
-    public async Task Run_Loop_IntervalFollowsRunningCountThenEndsOnSigint()
+    public async Task Run_Loop_PassesUntilSigintThenInterrupted()
     {
-        int[] running = [0, 4, 5, 1];
-        var reconciler = new ScriptedReconciler((n, _) => new DriftReport("lab", Some.At, false, []) { RunningCount = running[n - 1] });
-        var cli = new CliHarness(reconciler);
         using var cts = new CancellationTokenSource();
-        var waits = new List<TimeSpan>();
-        cli.Delay = (interval, ct) =>
+        CliHarness? cli = null;
+        var reconciler = new ScriptedReconciler((n, _) =>
         {
-            waits.Add(interval);
-            if (waits.Count == running.Length)
+            if (n == 3)
             {
-                cli.Stop.Record(PosixSignal.SIGINT);
+                cli!.Stop.Record(PosixSignal.SIGINT);
                 cts.Cancel();
-                return Task.FromCanceled(cts.Token);
             }
 
-            return Task.CompletedTask;
-        };
+            return new DriftReport("lab", Some.At, false, []) { RequeueAfter = TimeSpan.Zero };
+        });
+        cli = new CliHarness(reconciler);
 
         var code = await cli.RunAsync(cts.Token, "reconcile");
 
         code.Should().Be(ExitCodes.Interrupted);
-        waits.Should().Equal(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30));
-        reconciler.Requests.Should().HaveCount(4).And.OnlyContain(r => r.Trigger == ReconcileTrigger.Timer);
+        reconciler.Requests.Should().HaveCount(3).And.OnlyContain(r => r.Trigger == ReconcileTrigger.Timer && !r.DryRun);
         cli.Error.ToString().Should().EndWith("agent-sessions: interrupted.\n");
     }
 
     [Theory]
+    [InlineData(new[] { "reconcile" }, null, null)]
     [InlineData(new[] { "reconcile" }, "15", 15)]
     [InlineData(new[] { "reconcile", "--interval", "7" }, "15", 7)]
     [InlineData(new[] { "reconcile", "--interval=90" }, null, 90)]
-    public async Task Run_Loop_EnvironmentAndFlagIntervals(string[] args, string? variable, int expectedSeconds)
+    [InlineData(new[] { "reconcile", "--once" }, "15", null)]
+    public async Task Run_EnvironmentAndFlagIntervals_GoToTheReconcilerOptions(string[] args, string? variable, int? expectedSeconds)
     {
-        var cli = new CliHarness(new ScriptedReconciler((_, _) => new DriftReport("lab", Some.At, false, []) { RunningCount = 9 }));
+        using var cts = new CancellationTokenSource();
+        var cli = new CliHarness(new ScriptedReconciler((_, _) =>
+        {
+            cts.Cancel();
+            return new DriftReport("lab", Some.At, false, []);
+        }));
         if (variable is not null)
         {
             cli.Variables["RECONCILE_POLL_INTERVAL"] = variable;
         }
 
-        using var cts = new CancellationTokenSource();
-        TimeSpan? wait = null;
-        cli.Delay = (interval, _) =>
-        {
-            wait = interval;
-            cts.Cancel();
-            return Task.FromCanceled(cts.Token);
-        };
-
         await cli.RunAsync(cts.Token, args);
 
-        wait.Should().Be(TimeSpan.FromSeconds(expectedSeconds));
+        cli.Factory.Settings!.PollInterval.Should().Be(expectedSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
     }
 
     [Fact]
     public async Task Run_LoopSigterm_ExitsZero()
     {
-        var cli = new CliHarness();
         using var cts = new CancellationTokenSource();
-        cli.Delay = (_, _) =>
+        CliHarness? cli = null;
+        cli = new CliHarness(new ScriptedReconciler((_, _) =>
         {
-            cli.Stop.Record(PosixSignal.SIGTERM);
+            cli!.Stop.Record(PosixSignal.SIGTERM);
             cts.Cancel();
-            return Task.FromCanceled(cts.Token);
-        };
+            return Some.Report();
+        }));
 
         (await cli.RunAsync(cts.Token, "reconcile")).Should().Be(0);
         cli.Error.ToString().Should().EndWith("agent-sessions: stopped (SIGTERM).\n");
@@ -299,28 +292,28 @@ public sealed class CliAppTests
     [Fact]
     public async Task Run_LoopPassFails_ReportsAndKeepsGoing()
     {
-        var reconciler = new ScriptedReconciler((n, _) => n == 1
-            ? throw new RegistryException(RegistryErrorKind.Syntax, "/r.yaml", "bad.", 1, 2)
-            : Some.Report(Some.TmuxGone()));
-        var cli = new CliHarness(reconciler);
         using var cts = new CancellationTokenSource();
-        var passes = 0;
-        cli.Delay = (_, _) =>
+        var reconciler = new ScriptedReconciler((n, _) =>
         {
-            if (++passes < 2)
+            if (n == 2)
             {
-                return Task.CompletedTask;
+                throw new RegistryException(RegistryErrorKind.Syntax, "/r.yaml", "bad.", 1, 2);
             }
 
-            cts.Cancel();
-            return Task.FromCanceled(cts.Token);
-        };
+            if (n == 3)
+            {
+                cts.Cancel();
+            }
+
+            return new DriftReport("lab", Some.At, false, [Some.TmuxGone()]) { RequeueAfter = TimeSpan.Zero };
+        });
+        var cli = new CliHarness(reconciler);
 
         await cli.RunAsync(cts.Token, "reconcile", "--emit-diff");
 
-        reconciler.Requests.Should().HaveCount(2);
+        reconciler.Requests.Should().HaveCount(3, "a failed pass waits as long as the last report said, then tries again");
         cli.Error.ToString().Should().Contain("agent-sessions: /r.yaml:1:2: bad.\n");
-        cli.Out.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle();
+        cli.Out.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(2);
     }
 
     [Fact]

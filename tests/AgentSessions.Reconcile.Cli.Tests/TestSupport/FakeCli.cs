@@ -108,8 +108,6 @@ internal sealed class CliHarness
 
     public bool Terminal { get; set; }
 
-    public Func<TimeSpan, CancellationToken, Task>? Delay { get; set; }
-
     public StopSignal Stop { get; } = new();
 
     public Task<int> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
@@ -126,7 +124,6 @@ internal sealed class CliHarness
             Services = Factory,
             DirectoryExists = ExistingDirectories.Contains,
             FileExists = ExistingFiles.Contains,
-            Delay = Delay,
         };
         return new CliApp(env, Stop).RunAsync(args, cancellationToken);
     }

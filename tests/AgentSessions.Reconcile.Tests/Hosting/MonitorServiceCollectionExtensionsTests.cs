@@ -28,21 +28,22 @@ public sealed class MonitorServiceCollectionExtensionsTests
     [Fact]
     public void AddAgentSessionsMonitor_CalledTwice_OneHostedMonitorWithOptions()
     {
-        using var provider = Build(o => o.Interval = TimeSpan.FromSeconds(5), calls: 2);
+        using var provider = Build(o => o.HeartbeatInterval = TimeSpan.FromSeconds(5), calls: 2);
 
         provider.GetServices<IHostedService>().Should().ContainSingle().Which.Should().BeOfType<MonitorWorker>();
-        provider.GetRequiredService<IOptions<MonitorOptions>>().Value.Interval.Should().Be(TimeSpan.FromSeconds(5));
+        provider.GetRequiredService<IOptions<MonitorOptions>>().Value.HeartbeatInterval.Should().Be(TimeSpan.FromSeconds(5));
+        provider.GetRequiredService<ReconcileLoop>().Should().BeSameAs(provider.GetRequiredService<ReconcileLoop>());
         provider.GetRequiredService<TimeProvider>().Should().BeSameAs(TimeProvider.System);
     }
 
     [Fact]
     public void AddAgentSessionsMonitor_InvalidOptions_FailsAtStartValidation()
     {
-        using var provider = Build(o => o.Interval = TimeSpan.Zero);
+        using var provider = Build(o => o.HeartbeatInterval = TimeSpan.Zero);
 
         var validate = () => provider.GetRequiredService<IStartupValidator>().Validate();
 
-        validate.Should().Throw<OptionsValidationException>().WithMessage("*MonitorOptions.Interval must be more than zero*");
+        validate.Should().Throw<OptionsValidationException>().WithMessage("*MonitorOptions.HeartbeatInterval must be more than zero*");
     }
 
     [Fact]
@@ -52,27 +53,23 @@ public sealed class MonitorServiceCollectionExtensionsTests
     }
 
     [Theory]
-    [InlineData("BusyInterval", "MonitorOptions.BusyInterval must be more than zero")]
     [InlineData("HeartbeatInterval", "MonitorOptions.HeartbeatInterval must be more than zero")]
     [InlineData("RetryDelay", "MonitorOptions.RetryDelay must be more than zero")]
-    [InlineData("BusyThreshold", "MonitorOptions.BusyThreshold must be at least 1")]
     [InlineData("MaxCommentChars", "MonitorOptions.MaxCommentChars must be at least 200")]
     [InlineData("StopPhrases", "MonitorOptions.StopPhrases must hold at least one phrase")]
     [InlineData("BlankPhrase", "MonitorOptions.StopPhrases must not hold an empty phrase")]
-    [InlineData("HugeInterval", "MonitorOptions.Interval must be more than zero and at most 1.00:00:00")]
+    [InlineData("HugeInterval", "MonitorOptions.HeartbeatInterval must be more than zero and at most 1.00:00:00")]
     public void Validate_BadValue_FailsNamingTheField(string field, string expected)
     {
         var o = new MonitorOptions();
         switch (field)
         {
-            case "BusyInterval": o.BusyInterval = TimeSpan.Zero; break;
             case "HeartbeatInterval": o.HeartbeatInterval = TimeSpan.FromSeconds(-1); break;
             case "RetryDelay": o.RetryDelay = TimeSpan.Zero; break;
-            case "BusyThreshold": o.BusyThreshold = 0; break;
             case "MaxCommentChars": o.MaxCommentChars = 10; break;
             case "StopPhrases": o.StopPhrases.Clear(); break;
             case "BlankPhrase": o.StopPhrases.Add(" "); break;
-            case "HugeInterval": o.Interval = TimeSpan.FromDays(30); break;
+            case "HugeInterval": o.HeartbeatInterval = TimeSpan.FromDays(30); break;
         }
 
         var result = new MonitorOptionsValidator().Validate(null, o);

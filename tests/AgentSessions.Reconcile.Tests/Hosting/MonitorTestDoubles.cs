@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AgentSessions.Reconcile.Reconciling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -17,9 +18,14 @@ internal sealed class ScriptedReconciler(TimeProvider time) : IReconciler
     public void Next(params Drift[] drifts) => _script.Enqueue(at => Report(at, drifts));
 
     public void NextRunning(int running, params Drift[] drifts) =>
-        _script.Enqueue(at => new DriftReport("lab", at, false, drifts) { RunningCount = running, SessionCount = running });
+        _script.Enqueue(at => new DriftReport("lab", at, false, drifts) { RunningCount = running, SessionCount = running, RequeueAfter = PollIntervals.For(running, null) });
 
     public void NextThrows(Exception error) => _script.Enqueue(_ => throw error);
+
+    public void NextRequeue(TimeSpan requeueAfter) =>
+        _script.Enqueue(at => new DriftReport("lab", at, false, []) { RequeueAfter = requeueAfter });
+
+    public List<ReconcileRequest> Requests { get; } = [];
 
     public void NextRaw(Func<DateTimeOffset, DriftReport> report) => _script.Enqueue(report);
 
@@ -27,12 +33,17 @@ internal sealed class ScriptedReconciler(TimeProvider time) : IReconciler
     {
         var at = time.GetUtcNow();
         Calls.Enqueue(at);
+        lock (Requests)
+        {
+            Requests.Add(new ReconcileRequest { Trigger = request.Trigger, DryRun = request.DryRun });
+        }
+
         var step = _script.TryDequeue(out var s) ? s : (a => Report(a, []));
         return Task.FromResult(step(at));
     }
 
     private DriftReport Report(DateTimeOffset at, Drift[] drifts) =>
-        new("lab", at, false, drifts) { RunningCount = RunningCount, SessionCount = RunningCount };
+        new("lab", at, false, drifts) { RunningCount = RunningCount, SessionCount = RunningCount, RequeueAfter = PollIntervals.For(RunningCount, null) };
 }
 
 /// <summary>A logger that keeps every record (level, formatted message, exception).</summary>

@@ -13,11 +13,13 @@ public sealed class MonitorWorkerTests
     private readonly ScriptedReconciler _reconciler;
     private readonly TestLifetime _lifetime = new();
     private readonly CollectingLogger<MonitorWorker> _logger = new();
+    private readonly ReconcileLoop _loop;
 
     public MonitorWorkerTests()
     {
         _gateway = new FakeKanbanGateway("worker", _time);
         _reconciler = new ScriptedReconciler(_time);
+        _loop = new ReconcileLoop(_time);
     }
 
     private static Drift D(string session, DriftClass c = DriftClass.TmuxGone) =>
@@ -27,7 +29,7 @@ public sealed class MonitorWorkerTests
     {
         var options = new MonitorOptions();
         configure?.Invoke(options);
-        return new MonitorWorker(_reconciler, gateway ?? _gateway, Options.Create(options), _time, _logger, _lifetime);
+        return new MonitorWorker(_reconciler, gateway ?? _gateway, Options.Create(options), _time, _logger, _lifetime, _loop);
     }
 
     // Runs a pass, then moves the clock to when the next one is due.
@@ -72,27 +74,11 @@ public sealed class MonitorWorkerTests
     }
 
     [Fact]
-    public async Task TickAsync_ManyRowsFewRunning_KeepsShortInterval()
+    public async Task TickAsync_ReportSaysWhenNextPassIsDue_WaitsThatLong()
     {
-        var reconciler = new ManyRowsReconciler(_time, sessions: 12, running: 2);
-        var worker = new MonitorWorker(reconciler, _gateway, Options.Create(new MonitorOptions()), _time, _logger, _lifetime);
-
-        var tick = await worker.TickAsync(CancellationToken.None);
-
-        tick.NextDelay.Should().Be(TimeSpan.FromSeconds(30));
-    }
-
-    [Fact]
-    public async Task TickAsync_CustomIntervals_Honoured()
-    {
-        var worker = Create(o =>
-        {
-            o.Interval = TimeSpan.FromSeconds(1);
-            o.BusyInterval = TimeSpan.FromSeconds(2);
-            o.BusyThreshold = 2;
-        });
-        _reconciler.NextRunning(1);
-        _reconciler.NextRunning(2);
+        var worker = Create();
+        _reconciler.NextRequeue(TimeSpan.FromSeconds(1));
+        _reconciler.NextRequeue(TimeSpan.FromSeconds(2));
 
         (await TickAndAdvanceAsync(worker)).NextDelay.Should().Be(TimeSpan.FromSeconds(1));
         (await TickAndAdvanceAsync(worker)).NextDelay.Should().Be(TimeSpan.FromSeconds(2));
@@ -120,7 +106,11 @@ public sealed class MonitorWorkerTests
     [Fact]
     public async Task TickAsync_HeartbeatDueBeforeNextInterval_PassPulledForward()
     {
-        var worker = Create(o => o.Interval = TimeSpan.FromMinutes(4));
+        var worker = Create();
+        for (var i = 0; i < 3; i++)
+        {
+            _reconciler.NextRequeue(TimeSpan.FromMinutes(4));
+        }
 
         var delays = new List<TimeSpan>();
         for (var i = 0; i < 3; i++)
@@ -163,19 +153,21 @@ public sealed class MonitorWorkerTests
     }
 
     [Fact]
-    public async Task TickAsync_SameDriftReportedAgain_NeverCommentedTwice()
+    public async Task TickAsync_DriftComesBack_CommentedAgain()
     {
+        // A session dies (A), is registered again (B), and dies again (A): the reconciler reports
+        // each as new, and each is a comment; the worker keeps no set of its own.
         var worker = Create();
-        _reconciler.Next(D("s1"), D("s2"));
-        _reconciler.Next(D("s1"), D("s3"));
-        _reconciler.Next(D("s2"));
+        _reconciler.Next(D("s1"));
+        _reconciler.Next(D("s1", DriftClass.Unregistered));
+        _reconciler.Next(D("s1"));
 
         await TickAndAdvanceAsync(worker);
         await TickAndAdvanceAsync(worker);
         await TickAndAdvanceAsync(worker);
 
-        _gateway.Comments.Should().HaveCount(2);
-        _gateway.Comments[1].Body.Should().Be("agent-sessions: 1 new drift in lab\n- [A] s3: tmux gone. Marked terminated.");
+        _gateway.Comments.Should().HaveCount(3);
+        _gateway.Comments[2].Body.Should().Be("agent-sessions: 1 new drift in lab\n- [A] s1: tmux gone. Marked terminated.");
         worker.DriftsDetected.Should().Be(3);
     }
 
@@ -486,9 +478,19 @@ public sealed class MonitorWorkerTests
         await worker.StopAsync(CancellationToken.None);
     }
 
-    private sealed class ManyRowsReconciler(TimeProvider time, int sessions, int running) : IReconciler
+    [Fact]
+    public async Task ExecuteAsync_EventRequested_PassRunsBeforeTheTimerWithEventTrigger()
     {
-        public Task<DriftReport> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new DriftReport("lab", time.GetUtcNow(), false, []) { SessionCount = sessions, RunningCount = running });
+        var worker = Create();
+        await worker.StartAsync(CancellationToken.None);
+        await Poll.UntilAsync(() => worker.CompletedTicks == 1, "the first pass");
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        await _loop.RequestAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Event });
+        await Poll.UntilAsync(() => worker.CompletedTicks == 2, "the event pass");
+
+        _reconciler.Calls.Should().Equal(T0, T0.AddSeconds(5));
+        _reconciler.Requests.Select(r => r.Trigger).Should().Equal(ReconcileTrigger.Timer, ReconcileTrigger.Event);
+        await worker.StopAsync(CancellationToken.None);
     }
 }

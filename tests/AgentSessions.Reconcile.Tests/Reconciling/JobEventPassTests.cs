@@ -81,6 +81,18 @@ public sealed class JobEventPassTests : IDisposable
     }
 
     [Fact]
+    public void Merge_RequestsCarryingEvents_ConcatenatesThemInArrivalOrder()
+    {
+        var merged = ReconcileLoop.Merge([
+            Request(new ReconcileJobEvent("j-1", Landing, "progress", 1)),
+            new ReconcileRequest { Trigger = ReconcileTrigger.Timer },
+            Request(new ReconcileJobEvent("j-1", Landing, "completed", 2), new ReconcileJobEvent("j-2", Landing, "started", 1))]);
+
+        merged.Trigger.Should().Be(ReconcileTrigger.Event);
+        merged.JobEvents.Select(e => (e.JobId, e.Sequence)).Should().Equal(("j-1", 1L), ("j-1", 2L), ("j-2", 1L));
+    }
+
+    [Fact]
     public void ReconcileJobEvent_UnknownType_Throws()
     {
         var act = () => new ReconcileJobEvent("j-1", Landing, "finished", 1);

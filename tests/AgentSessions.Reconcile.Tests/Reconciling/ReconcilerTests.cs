@@ -308,6 +308,27 @@ public sealed class ReconcilerTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(4, null, 30)]
+    [InlineData(5, null, 60)]
+    [InlineData(9, 7, 7)]
+    [InlineData(0, 90, 90)]
+    public async Task ReconcileAsync_RunningRowsAndPollInterval_ReportSaysWhenNextPassIsDue(int running, int? fixedSeconds, int expectedSeconds)
+    {
+        var rows = Enumerable.Range(0, running).Select(i => Some.Row($"lab-p{i}-creator-claude", cwd: $"{Some.Root}/p{i}", pid: 100 + i)).ToArray();
+        var probe = new FakeSessionProbe().SetTmuxKnown();
+        for (var i = 0; i < running; i++)
+        {
+            probe.AddTmuxSession($"lab-p{i}-creator-claude", $"{Some.Root}/p{i}", 100 + i, "claude");
+        }
+
+        var options = new ReconcilerOptions { StateDirectory = _stateDir, PollInterval = fixedSeconds is { } f ? TimeSpan.FromSeconds(f) : null };
+        var report = await new DefaultReconciler(new FakeRegistryStore(Some.Registry(rows)), probe, options, _time).ReconcileAsync(new ReconcileRequest());
+
+        report.RunningCount.Should().Be(running);
+        report.RequeueAfter.Should().Be(TimeSpan.FromSeconds(expectedSeconds));
+    }
+
     private DefaultReconciler Create(FakeRegistryStore store, FakeSessionProbe probe) =>
         new(store, probe, new ReconcilerOptions { StateDirectory = _stateDir }, _time);
 }

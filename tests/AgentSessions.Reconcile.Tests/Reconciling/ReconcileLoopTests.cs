@@ -1,0 +1,153 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AgentSessions.Reconcile.Tests.Reconciling;
+
+public sealed class ReconcileLoopTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly ReconcileLoop _loop;
+    private readonly Channel<(ReconcileRequest Request, DateTimeOffset At)> _passes = Channel.CreateUnbounded<(ReconcileRequest, DateTimeOffset)>();
+
+    public ReconcileLoopTests() => _loop = new ReconcileLoop(_time);
+
+    private Task RunAsync(CancellationToken cancellationToken, Func<int, TimeSpan?>? wait = null, Func<Task>? during = null)
+    {
+        var n = 0;
+        return _loop.RunAsync(
+            async (request, _) =>
+            {
+                n++;
+                _passes.Writer.TryWrite((request, _time.GetUtcNow()));
+                if (during is not null)
+                {
+                    await during();
+                }
+
+                return wait is null ? TimeSpan.FromSeconds(30) : wait(n);
+            },
+            cancellationToken);
+    }
+
+    private async Task<(ReconcileRequest Request, DateTimeOffset At)> NextPassAsync()
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        return await _passes.Reader.ReadAsync(bound.Token);
+    }
+
+    private async Task WaitArmedAsync(int passes)
+    {
+        var bound = System.Diagnostics.Stopwatch.StartNew();
+        while (_loop.PassesCompleted < passes)
+        {
+            bound.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20), "the loop should arm its wait");
+            await Task.Delay(1);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_FirstPassAtOnceThenAfterReturnedWait_TimerTriggers()
+    {
+        using var cts = new CancellationTokenSource();
+        var run = RunAsync(cts.Token, n => TimeSpan.FromSeconds(n == 1 ? 60 : 30));
+
+        var first = await NextPassAsync();
+        await WaitArmedAsync(1);
+        _time.Advance(TimeSpan.FromSeconds(59));
+        _passes.Reader.TryRead(out _).Should().BeFalse("the first pass asked for 60 s");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var second = await NextPassAsync();
+
+        first.Request.Trigger.Should().Be(ReconcileTrigger.Timer);
+        second.Request.Trigger.Should().Be(ReconcileTrigger.Timer);
+        (second.At - first.At).Should().Be(TimeSpan.FromSeconds(60));
+        await cts.CancelAsync();
+        await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task RequestAsync_WhileWaiting_PassRunsAtOnceAndTimerIsReArmed()
+    {
+        using var cts = new CancellationTokenSource();
+        var run = RunAsync(cts.Token);
+        await NextPassAsync();
+        await WaitArmedAsync(1);
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        await _loop.RequestAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Event });
+        var evented = await NextPassAsync();
+        await WaitArmedAsync(2);
+        _time.Advance(TimeSpan.FromSeconds(29));
+        _passes.Reader.TryRead(out _).Should().BeFalse("the timer counts from the event pass, not from the first");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var timer = await NextPassAsync();
+
+        evented.Request.Trigger.Should().Be(ReconcileTrigger.Event);
+        evented.At.Should().Be(new DateTimeOffset(2026, 5, 1, 12, 0, 10, TimeSpan.Zero));
+        timer.Request.Trigger.Should().Be(ReconcileTrigger.Timer);
+        (timer.At - evented.At).Should().Be(TimeSpan.FromSeconds(30));
+        await cts.CancelAsync();
+        await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task RequestAsync_BurstDuringPass_OnePassMore()
+    {
+        using var cts = new CancellationTokenSource();
+        var release = new TaskCompletionSource();
+        var first = true;
+        var run = RunAsync(
+            cts.Token,
+            during: async () =>
+            {
+                if (first)
+                {
+                    first = false;
+                    for (var i = 0; i < 100; i++)
+                    {
+                        await _loop.RequestAsync(new ReconcileRequest { Trigger = i == 50 ? ReconcileTrigger.Event : ReconcileTrigger.Manual });
+                    }
+
+                    await release.Task;
+                }
+            });
+        await NextPassAsync();
+        release.SetResult();
+
+        var coalesced = await NextPassAsync();
+        await WaitArmedAsync(2);
+
+        coalesced.Request.Trigger.Should().Be(ReconcileTrigger.Event, "the most urgent trigger of the burst names the pass");
+        _passes.Reader.TryRead(out _).Should().BeFalse("a burst of requests is one pass");
+        await cts.CancelAsync();
+        await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task RunAsync_PassReturnsNull_LoopEnds()
+    {
+        await RunAsync(CancellationToken.None, _ => null);
+
+        (await NextPassAsync()).Request.Trigger.Should().Be(ReconcileTrigger.Timer);
+        _passes.Reader.TryRead(out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task RunAsync_AlreadyRunning_Throws()
+    {
+        using var cts = new CancellationTokenSource();
+        var run = RunAsync(cts.Token);
+        await NextPassAsync();
+
+        await FluentActions.Awaiting(() => RunAsync(CancellationToken.None)).Should().ThrowAsync<InvalidOperationException>();
+        await cts.CancelAsync();
+        await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public void Merge_DryRunOnlyWhenAllAskedForIt()
+    {
+        ReconcileLoop.Merge([new ReconcileRequest { DryRun = true }, new ReconcileRequest { DryRun = false }]).DryRun.Should().BeFalse();
+        ReconcileLoop.Merge([new ReconcileRequest { DryRun = true }, new ReconcileRequest { DryRun = true }]).DryRun.Should().BeTrue();
+    }
+}
