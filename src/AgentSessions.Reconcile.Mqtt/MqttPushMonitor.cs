@@ -32,6 +32,7 @@ public sealed partial class MqttPushMonitor : IDisposable
     private readonly ReconcileLoop _loop;
     private List<ReconcileJobEvent> _failedEvents = [];
     private int _carried;
+    private readonly bool _ownsPasses;
     private BrokerState _state = new(false, null, false);
     private bool _stateChanged;
     private long _lastMessageAt;
@@ -52,6 +53,19 @@ public sealed partial class MqttPushMonitor : IDisposable
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
         IMeterFactory? meterFactory = null)
+        : this(reconciler, store, options, timeProvider, loggerFactory, meterFactory, loop: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance whose events go to <paramref name="loop"/> (a host's loop, see <see cref="TriggerAsync"/>) when given.</summary>
+    internal MqttPushMonitor(
+        IReconciler reconciler,
+        IRegistryStore store,
+        MqttTriggerOptions options,
+        TimeProvider? timeProvider,
+        ILoggerFactory? loggerFactory,
+        IMeterFactory? meterFactory,
+        ReconcileLoop? loop)
     {
         ArgumentNullException.ThrowIfNull(reconciler);
         ArgumentNullException.ThrowIfNull(store);
@@ -71,7 +85,8 @@ public sealed partial class MqttPushMonitor : IDisposable
         _verifier = new JobEventVerifier(_time, _logger);
         _jobs = new JobDirectory(store);
         _processes = new ProcessRunner(_time);
-        _loop = new ReconcileLoop(_time);
+        _ownsPasses = loop is null;
+        _loop = loop ?? new ReconcileLoop(_time);
     }
 
     /// <summary>Gets the topic filter subscribed to, once <see cref="RunAsync"/> has started.</summary>
@@ -113,15 +128,13 @@ public sealed partial class MqttPushMonitor : IDisposable
     public async Task<MqttMonitorExit> RunAsync(MqttMonitorRun run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var registry = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
-        var workspace = _options.Workspace ?? (string.IsNullOrEmpty(registry.Workspace)
-            ? Path.GetFileName(Path.TrimEndingDirectorySeparator(_store.WorkspaceRoot))
-            : registry.Workspace);
-        _topicPrefix = _options.TopicPrefix ?? "agent-sessions/" + workspace;
-        await _jobs.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        if (!_ownsPasses)
+        {
+            throw new InvalidOperationException("This monitor feeds a host's reconcile loop; run the loop, and TriggerAsync.");
+        }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var connection = new BrokerConnection(_options, TopicFilter, _options.ClientId ?? "agent-sessions-" + workspace, OnMessageAsync, OnState, _time, _logger);
+        var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var connecting = connection.RunAsync(stop.Token);
@@ -148,6 +161,30 @@ public sealed partial class MqttPushMonitor : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _metrics.Dispose();
+
+    /// <summary>
+    /// Subscribes and verifies until cancelled, each verified event a <see cref="ReconcileTrigger.Event"/>
+    /// request to the host's loop (whose passes apply them); the broker's state goes to the log.
+    /// </summary>
+    internal async Task TriggerAsync(CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<BrokerConnection> ConnectionAsync(CancellationToken cancellationToken)
+    {
+        var registry = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        var workspace = _options.Workspace ?? (string.IsNullOrEmpty(registry.Workspace)
+            ? Path.GetFileName(Path.TrimEndingDirectorySeparator(_store.WorkspaceRoot))
+            : registry.Workspace);
+        _topicPrefix = _options.TopicPrefix ?? "agent-sessions/" + workspace;
+        await _jobs.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return new BrokerConnection(_options, TopicFilter, _options.ClientId ?? "agent-sessions-" + workspace, OnMessageAsync, OnState, _time, _logger);
+    }
 
     private static async Task Quietly(Task task)
     {
@@ -370,9 +407,12 @@ public sealed partial class MqttPushMonitor : IDisposable
         {
             _metrics.Verified();
             var carried = new ReconcileJobEvent(verified.JobId, verified.Session, verified.Type.ToWire(), verified.Sequence);
-            lock (_gate)
+            if (_ownsPasses)
             {
-                _receivedAt[carried] = receivedAt;
+                lock (_gate)
+                {
+                    _receivedAt[carried] = receivedAt;
+                }
             }
 
             // The loop coalesces: events that arrive while a pass runs are carried together by the next one.
