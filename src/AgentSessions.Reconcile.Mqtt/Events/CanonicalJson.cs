@@ -23,7 +23,8 @@ internal static class CanonicalJson
     /// <summary>
     /// Writes <paramref name="value"/> in canonical form. Returns why the value has no canonical
     /// form (a float, an integer beyond 64 bits, a duplicate key, a lone surrogate), or null.
-    /// Recursion is bounded by the depth limit the document was parsed with.
+    /// Recursion is bounded by the depth limit the document was parsed with. The document's
+    /// text must be valid UTF-8 (the verifier checks it first; a writer's output is).
     /// </summary>
     public static DropReason? Write(JsonElement value, ArrayBufferWriter<byte> output) => Write(value, output, null, out _);
 
@@ -65,6 +66,15 @@ internal static class CanonicalJson
                 output.Write("]"u8);
                 return null;
             case JsonValueKind.String:
+                // Without a backslash the raw text (quotes included) is already canonical: JSON
+                // has no raw control characters or quotes inside a string, and the text is UTF-8.
+                var raw = JsonMarshal.GetRawUtf8Value(value);
+                if (!raw.Contains((byte)'\\'))
+                {
+                    output.Write(raw);
+                    return null;
+                }
+
                 if (!TryGetString(value, out var text))
                 {
                     return DropReason.InvalidString;

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -100,9 +101,13 @@ public sealed class JobEventPublisher
         var unsigned = Canonical(Envelope(jobEvent, signature: null));
         var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(authToken), unsigned);
         var payload = Canonical(Envelope(jobEvent, Convert.ToHexStringLower(mac)));
-        return payload.Length <= JobEventWire.MaxPayloadBytes
-            ? payload
-            : throw new ArgumentException($"The signed event is {payload.Length} bytes; the limit is {JobEventWire.MaxPayloadBytes}.", nameof(jobEvent));
+        if (payload.Length > JobEventWire.MaxPayloadBytes)
+        {
+            throw new ArgumentException($"The signed event is {payload.Length} bytes; the limit is {JobEventWire.MaxPayloadBytes}.", nameof(jobEvent));
+        }
+
+        // A JsonElement parsed from broken bytes can carry them through; the monitor would drop them.
+        return Utf8.IsValid(payload) ? payload : throw new ArgumentException("The event's data is not valid UTF-8.", nameof(jobEvent));
     }
 
     // The envelope in any JSON form; the canonical writer (the verifier's) decides the bytes.

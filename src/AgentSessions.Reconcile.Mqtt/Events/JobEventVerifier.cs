@@ -30,6 +30,7 @@ internal sealed partial class JobEventVerifier
     private readonly Dictionary<(string JobId, string Nonce), byte[]> _nonces = [];
     private readonly Queue<(long ExpiresAtMs, string JobId, string Nonce)> _nonceOrder = new();
     private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
+    private readonly Lock _logGate = new();
     private readonly HashSet<(DropReason Reason, string JobId)> _logged = [];
 
     public JobEventVerifier(TimeProvider time, ILogger logger, JobEventVerifierOptions? options = null)
@@ -39,6 +40,8 @@ internal sealed partial class JobEventVerifier
         _time = time;
         _logger = logger;
         _options = options ?? new JobEventVerifierOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAge, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxClockSkew, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.NonceCacheCapacity);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxDepth, 2);
     }
@@ -220,7 +223,7 @@ internal sealed partial class JobEventVerifier
     {
         Interlocked.Increment(ref _drops[(int)reason]);
         string? logAs;
-        lock (_gate)
+        lock (_logGate)
         {
             var key = (reason, jobId ?? NoJob);
             logAs = _logged.Contains(key) ? null

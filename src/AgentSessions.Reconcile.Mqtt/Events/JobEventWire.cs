@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace AgentSessions.Reconcile.Mqtt;
 
 /// <summary>The envelope's fixed rules (EVENTS.md): names on the wire, the job-id and topic shapes.</summary>
@@ -8,6 +10,14 @@ internal static class JobEventWire
     public const int MaxJobIdLength = 128;
     public const int MaxNonceLength = 128;
     public const int SignatureHexLength = 64;
+
+    private static readonly SearchValues<char> JobIdChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+
+    private static readonly SearchValues<char> NonceChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
     public static string ToWire(this JobEventType type) => type switch
     {
@@ -61,12 +71,4 @@ internal static class JobEventWire
         var segment = topic.AsSpan(start, topic.Length - start - Events.Length);
         return IsValidJobId(segment) ? segment.ToString() : null;
     }
-
-    private static readonly System.Buffers.SearchValues<char> JobIdChars =
-        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
-
-    private static readonly System.Buffers.SearchValues<char> NonceChars =
-        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
-
-    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 }

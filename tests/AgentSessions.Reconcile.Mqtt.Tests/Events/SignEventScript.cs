@@ -13,7 +13,7 @@ internal static class SignEventScript
     /// <summary>Runs <c>sign-event.py sign</c>; returns the topic and the payload it prints.</summary>
     public static async Task<(string Topic, byte[] Payload)> SignAsync(params string[] arguments)
     {
-        var (exitCode, output, error) = await RunAsync(["sign", .. arguments], stdin: null);
+        var (exitCode, output, error) = await RunAsync([ScriptPath, "sign", .. arguments], stdin: null);
         exitCode.Should().Be(0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Should().HaveCount(2, output);
@@ -23,11 +23,12 @@ internal static class SignEventScript
     /// <summary>Runs <c>sign-event.py verify --token T</c> on <paramref name="payload"/>; returns its exit code and answer.</summary>
     public static async Task<(int ExitCode, string Answer)> VerifyAsync(string token, byte[] payload)
     {
-        var (exitCode, output, _) = await RunAsync(["verify", "--token", token], payload);
+        var (exitCode, output, _) = await RunAsync([ScriptPath, "verify", "--token", token], payload);
         return (exitCode, output.Trim());
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] arguments, byte[]? stdin)
+    /// <summary>Runs <c>python3</c> with <paramref name="arguments"/> and <paramref name="stdin"/>; stdout and stderr as UTF-8.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] arguments, byte[]? stdin)
     {
         var start = new ProcessStartInfo("python3")
         {
@@ -37,7 +38,6 @@ internal static class SignEventScript
             StandardOutputEncoding = Encoding.UTF8,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(ScriptPath);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -63,7 +63,7 @@ internal static class SignEventScript
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sign-event.py {string.Join(' ', arguments[..1])} did not finish within {Timeout}.");
+            throw new TimeoutException($"python3 {string.Join(' ', arguments[..2])} did not finish within {Timeout}.");
         }
     }
 }
