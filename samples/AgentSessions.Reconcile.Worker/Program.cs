@@ -1,7 +1,7 @@
 // agent-sessions-worker: the goal-mode monitor of a workspace's agent sessions, as a Generic Host.
 // Every interval a reconcile pass; new drifts become one comment on the Hermes card; a heartbeat
 // every 5 minutes; a person's "stop" comment blocks the card (needs_input) and ends the process (0).
-// Options (WorkerSettings.cs): --workspace, --tmux-socket[-path], --interval, --heartbeat-interval, --gateway.
+// Options (WorkerSettings.cs): --workspace, --tmux-socket[-path], --interval, --heartbeat-interval, --gateway, --broker.
 using AgentSessions.Reconcile;
 using AgentSessions.Reconcile.Hermes;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +45,18 @@ else
 }
 
 builder.Services.AddAgentSessionsMonitor(o => o.HeartbeatInterval = settings.HeartbeatInterval ?? o.HeartbeatInterval);
+
+if (settings.Broker is { } broker)
+{
+    // Push monitoring: verified job events are passes of the monitor's loop (docs/mqtt.md).
+    builder.Services.AddReconcileMqttTrigger(o =>
+    {
+        o.Broker = broker;
+        o.ApplyEnvironment(Environment.GetEnvironmentVariable);
+        o.TmuxSocketName = settings.TmuxSocket;
+        o.TmuxSocketPath = settings.TmuxSocketPath;
+    });
+}
 
 await builder.Build().RunAsync().ConfigureAwait(false);
 return 0;

@@ -8,10 +8,11 @@ using System.Globalization;
 /// as the CLI; an explicit interval is fixed, else 30 s or 60 s at 5+ running sessions),
 /// <c>--heartbeat-interval SECONDS</c> (<c>AGENT_SESSIONS_HEARTBEAT_INTERVAL</c>; default 300),
 /// <c>--gateway sqlite|cli|jsonl</c> (<c>AGENT_SESSIONS_GATEWAY</c>; default sqlite when
-/// <c>HERMES_KANBAN_TASK</c> is set, else jsonl).
+/// <c>HERMES_KANBAN_TASK</c> is set, else jsonl), <c>--broker URL</c> (<c>AGENT_SESSIONS_BROKER</c>; push
+/// monitoring over MQTT when set, with <c>AGENT_SESSIONS_BROKER_CA</c>, <c>_USERNAME</c>, <c>_PASSWORD</c>, docs/mqtt.md).
 /// </summary>
 internal sealed record WorkerSettings(
-    string Workspace, string? TmuxSocket, string? TmuxSocketPath, TimeSpan? Interval, TimeSpan? HeartbeatInterval, string Gateway)
+    string Workspace, string? TmuxSocket, string? TmuxSocketPath, TimeSpan? Interval, TimeSpan? HeartbeatInterval, string Gateway, string? Broker)
 {
     private static readonly Dictionary<string, string> Variables = new(StringComparer.Ordinal)
     {
@@ -21,6 +22,7 @@ internal sealed record WorkerSettings(
         ["--interval"] = "RECONCILE_POLL_INTERVAL",
         ["--heartbeat-interval"] = "AGENT_SESSIONS_HEARTBEAT_INTERVAL",
         ["--gateway"] = "AGENT_SESSIONS_GATEWAY",
+        ["--broker"] = "AGENT_SESSIONS_BROKER",
     };
 
     /// <summary>Reads the settings; throws <see cref="ArgumentException"/> with a sentence for the user on bad input.</summary>
@@ -57,7 +59,7 @@ internal sealed record WorkerSettings(
 
         return new WorkerSettings(
             workspace, Get("--tmux-socket"), Get("--tmux-socket-path"), Seconds("--interval", Get("--interval")),
-            Seconds("--heartbeat-interval", Get("--heartbeat-interval")), gateway);
+            Seconds("--heartbeat-interval", Get("--heartbeat-interval")), gateway, Get("--broker"));
     }
 
     private static TimeSpan? Seconds(string flag, string? value) =>

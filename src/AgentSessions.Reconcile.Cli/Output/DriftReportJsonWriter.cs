@@ -76,6 +76,18 @@ internal static class DriftReportJsonWriter
         }
 
         writer.WriteEndArray();
+        writer.WriteStartArray("events");
+        foreach (var e in report.Events)
+        {
+            writer.WriteStartObject();
+            JsonText.WriteString(writer, "job_id", e.JobId);
+            JsonText.WriteString(writer, "session", e.Session);
+            JsonText.WriteString(writer, "type", e.Type);
+            writer.WriteNumber("seq", e.Sequence);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
         writer.WriteEndObject();
     }
 

@@ -46,6 +46,34 @@ internal sealed class ReconcileCommand : WorkspaceCommand
 
     /// <summary>Gets or sets the explicit polling interval (<c>--interval</c>), or <see langword="null"/>.</summary>
     public TimeSpan? Interval { get; set; }
+
+    /// <summary>Gets or sets the push-monitoring settings (<c>--subscribe</c>), or <see langword="null"/> to poll only.</summary>
+    public SubscribeSettings? Subscribe { get; set; }
+}
+
+/// <summary>The <c>--subscribe</c> options of <c>reconcile</c>. Credentials never come from the command line.</summary>
+internal sealed record SubscribeSettings
+{
+    /// <summary>Gets the wall-clock limit (<c>--timeout</c>); zero for none.</summary>
+    public TimeSpan Timeout { get; init; }
+
+    /// <summary>Gets how long without a message ends the run (<c>--idle-timeout</c>); zero for never.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>Gets the broker URL (<c>--broker</c>), or <see langword="null"/> for the environment's or the default.</summary>
+    public string? Broker { get; init; }
+
+    /// <summary>Gets the CA file (<c>--broker-ca</c>), or <see langword="null"/>.</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>Gets the password file (<c>--broker-password-file</c>), or <see langword="null"/>.</summary>
+    public string? PasswordFile { get; init; }
+
+    /// <summary>Gets the topic prefix (<c>--topic-prefix</c>), or <see langword="null"/> for <c>agent-sessions/{workspace}</c>.</summary>
+    public string? TopicPrefix { get; init; }
+
+    /// <summary>Gets a value indicating whether a verified terminal event that ends a row kills its tmux session (<c>--kill-on-terminal</c>).</summary>
+    public bool KillOnTerminal { get; init; }
 }
 
 /// <summary><c>agent-sessions status …</c>.</summary>

@@ -77,6 +77,14 @@ internal sealed partial class CommandLineParser
               reported once; repeats are counted as "coalesced". The JSON format (--emit-diff) is
               docs/drift-report.schema.json; without --emit-diff, each new drift is one line ("A name: sentence").
 
+            Push monitoring (--subscribe, docs/mqtt.md):
+              Subscribes to <prefix>/jobs/+/events, verifies each signed job event, and reconciles at once; a
+              verified terminal event records the job's status and ends its row (termination_mode job-...).
+              User name and password come only from $AGENT_SESSIONS_BROKER_USERNAME and
+              $AGENT_SESSIONS_BROKER_PASSWORD (or --broker-password-file), never from a flag. When the broker is
+              unreachable or refuses us, it says so once on stderr and polls every $RECONCILE_POLL_INTERVAL
+              seconds (default 15) while reconnecting; --timeout or --idle-timeout end the run with exit 0.
+
             """;
 
         public const string Status =

@@ -29,6 +29,7 @@ internal sealed partial class CommandLineParser
         "--interval", "SECONDS", "wait between passes (default 30, 60 with 5+ running sessions, or $RECONCILE_POLL_INTERVAL); not with --once");
 
     private readonly WorkspaceOptions reconcileWorkspace = new();
+    private readonly SubscribeOptions subscribe = new();
 
     // status
     private readonly Option<bool> json = Flag("--json", "print one JSON object instead of the table");
@@ -48,6 +49,7 @@ internal sealed partial class CommandLineParser
         reconcile = new Command("reconcile", "compare the registry with the live state, repair what is safe, report drift") { once, emitDiff, dryRun };
         reconcileWorkspace.AddTo(reconcile);
         reconcile.Add(interval);
+        subscribe.AddTo(reconcile);
 
         status = new Command("status", "show every session: registry status, live state, pane, ids, last drift") { json };
         statusWorkspace.AddTo(status);
@@ -178,6 +180,8 @@ internal sealed partial class CommandLineParser
         {
             throw new UsageException("'--interval' has no effect with '--once'; drop one of them.", Name);
         }
+
+        command.Subscribe = subscribe.Read(result, command.Once, Name);
 
         return command;
     }

@@ -8,7 +8,7 @@ using AgentSessions.Reconcile.Cli.Parsing;
 namespace AgentSessions.Reconcile.Cli.Running;
 
 /// <summary>Runs one <c>agent-sessions</c> command line and returns its exit code.</summary>
-internal sealed class CliApp
+internal sealed partial class CliApp
 {
     /// <summary>The exit code after SIGTERM during a single pass (128 + 15).</summary>
     public const int TerminatedExitCode = 143;
@@ -206,7 +206,8 @@ internal sealed class CliApp
     {
         // Checked before the first pass so a bad value fails at once, not after 30 seconds.
         var environmentInterval = command.Once ? null : IntervalPolicy.FromEnvironment(env.GetVariable(IntervalPolicy.EnvironmentVariable));
-        var settings = Settings(command, "reconcile") with { PollInterval = command.Interval ?? environmentInterval };
+        // With --subscribe, RECONCILE_POLL_INTERVAL is the fallback poll while the broker is unreachable (docs/mqtt.md).
+        var settings = Settings(command, "reconcile") with { PollInterval = command.Interval ?? (command.Subscribe is null ? environmentInterval : null) };
         var services = env.Services.Create(settings, env.Time);
         var context = new ReportContext(settings.WorkspaceRoot, services.Store.RegistryPath);
         var registryExisted = env.FileExists(services.Store.RegistryPath);
@@ -215,6 +216,11 @@ internal sealed class CliApp
             env.Error.WriteLine(
                 $"agent-sessions: note: no registry at {services.Store.RegistryPath}; starting from an empty one"
                 + (command.DryRun ? " (dry run: nothing is written)." : " (the file is created when a session is registered)."));
+        }
+
+        if (command.Subscribe is { } subscribe)
+        {
+            return await SubscribeAsync(command, subscribe, settings, services, new EmitState(context, registryExisted), environmentInterval, cancellationToken).ConfigureAwait(false);
         }
 
         if (command.Once)

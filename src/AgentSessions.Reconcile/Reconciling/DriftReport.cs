@@ -54,6 +54,9 @@ public sealed class DriftReport
     /// <summary>Gets a value indicating whether the registry file was written by this pass.</summary>
     public bool RegistryWritten { get; init; }
 
+    /// <summary>Gets the verified job events the pass carried, each with the row that holds its job when found.</summary>
+    public IReadOnlyList<ReconcileJobEvent> Events { get; init; } = [];
+
     /// <summary>
     /// Gets why the drift state (what earlier passes reported) could not be read or written, on the
     /// first pass that met this trouble; <see langword="null"/> otherwise, so a host says it once.

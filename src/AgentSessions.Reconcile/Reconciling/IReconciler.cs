@@ -40,4 +40,11 @@ public sealed class ReconcileRequest
     /// disk (registry, backup, lock file and coalescing state are all left alone).
     /// </summary>
     public bool DryRun { get; set; }
+
+    /// <summary>
+    /// Gets or sets the verified job events this pass carries (a burst of events is one pass). A terminal
+    /// event sets its job's status and may terminate its row, inside the store's locked update.
+    /// </summary>
+    /// <value>The default is none.</value>
+    public IReadOnlyList<ReconcileJobEvent> JobEvents { get; set; } = [];
 }

@@ -90,6 +90,7 @@ public sealed class ReconcileLoop
     internal static ReconcileRequest Merge(IReadOnlyList<ReconcileRequest> requests)
     {
         var merged = new ReconcileRequest { Trigger = requests[0].Trigger, DryRun = true };
+        var events = new List<ReconcileJobEvent>();
         foreach (var r in requests)
         {
             if (Rank(r.Trigger) > Rank(merged.Trigger))
@@ -99,9 +100,11 @@ public sealed class ReconcileLoop
 
             merged.DryRun &= r.DryRun;
 
-            // Facts a request carries (verified job events) are concatenated here, in arrival order.
+            // Facts a request carries (verified job events) are concatenated, in arrival order.
+            events.AddRange(r.JobEvents);
         }
 
+        merged.JobEvents = events;
         return merged;
 
         static int Rank(ReconcileTrigger t) => t switch

@@ -130,20 +130,31 @@ internal sealed class CliProcess : IDisposable
         }
     }
 
-    /// <summary>Waits, bounded, until <paramref name="condition"/> holds for the output so far.</summary>
-    public bool WaitUntil(Func<string, bool> condition, TimeSpan timeout)
+    public string Stderr
+    {
+        get
+        {
+            lock (gate)
+            {
+                return stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Waits, bounded, until <paramref name="condition"/> holds for the output (or, with <paramref name="onStderr"/>, the errors) so far.</summary>
+    public bool WaitUntil(Func<string, bool> condition, TimeSpan timeout, bool onStderr = false)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
         {
-            if (condition(Stdout))
+            if (condition(onStderr ? Stderr : Stdout))
             {
                 return true;
             }
 
             if (process.HasExited)
             {
-                return condition(Stdout);
+                return condition(onStderr ? Stderr : Stdout);
             }
 
             process.WaitForExit(50); // a bounded poll on the process itself, not a sleep

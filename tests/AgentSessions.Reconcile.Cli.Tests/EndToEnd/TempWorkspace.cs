@@ -63,6 +63,19 @@ internal sealed class TempWorkspace : IDisposable
 
     public void KillTmux(string session) => Tmux("kill-session", "-t", "=" + session);
 
+    public bool HasTmux(string session)
+    {
+        try
+        {
+            Tmux("has-session", "-t", "=" + session);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Writes a Claude Code transcript for <paramref name="cwd"/> as Claude does (project key: every non-alphanumeric → '-').</summary>
     public string WriteTranscript(string cwd, string sessionId)
     {

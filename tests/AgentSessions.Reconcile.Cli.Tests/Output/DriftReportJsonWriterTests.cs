@@ -56,7 +56,7 @@ public sealed class DriftReportJsonWriterTests
             + "\"drifts\":[{\"class\":\"A\",\"session\":\"lab-landing-page-creator-claude\","
             + "\"message\":\"lab-landing-page-creator-claude: tmux gone (was pane 201132, cmd claude). Marked terminated.\","
             + "\"field\":\"status\",\"before\":\"running\",\"after\":\"terminated\",\"applied\":true,"
-            + "\"key\":\"A:lab-landing-page-creator-claude\"}]}");
+            + "\"key\":\"A:lab-landing-page-creator-claude\"}],\"events\":[]}");
     }
 
     [Fact]
@@ -72,6 +72,19 @@ public sealed class DriftReportJsonWriterTests
 
         doc.RootElement.GetProperty("tmux").GetProperty("socket").GetString().Should().Be("/tmp/tmux-1000/typo");
         doc.RootElement.GetProperty("notes")[0].GetString().Should().Contain("wrong socket?");
+    }
+
+    [Fact]
+    public void ToUtf8_JobEvents_ListedInOrderWithTheirFields()
+    {
+        var report = new DriftReport("lab", new DateTimeOffset(2026, 11, 20, 10, 5, 0, TimeSpan.Zero), dryRun: false, [])
+        {
+            Events = [new ReconcileJobEvent("j-42", "lab-landing-page-creator-claude", "completed", 7)],
+        };
+
+        var json = Json(report);
+
+        json.Should().EndWith("\"drifts\":[],\"events\":[{\"job_id\":\"j-42\",\"session\":\"lab-landing-page-creator-claude\",\"type\":\"completed\",\"seq\":7}]}");
     }
 
     [Fact]

@@ -1,0 +1,445 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using AgentSessions.Reconcile.Processes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MQTTnet;
+
+namespace AgentSessions.Reconcile.Mqtt;
+
+/// <summary>
+/// Push monitoring: subscribes to <c>{prefix}/jobs/+/events</c>, verifies each event, and runs a
+/// reconcile pass as soon as verified events arrive; a burst is one pass carrying them all (at most
+/// one registry write). Passes also run every <see cref="MqttTriggerOptions.PollInterval"/> while the
+/// broker is connected, and every <see cref="MqttTriggerOptions.FallbackPollInterval"/> while it is not
+/// (reconnecting in the background). One pass at a time.
+/// </summary>
+public sealed partial class MqttPushMonitor : IDisposable
+{
+    private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
+    private readonly IReconciler _reconciler;
+    private readonly IRegistryStore _store;
+    private readonly MqttTriggerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly MqttMetrics _metrics;
+    private readonly JobEventVerifier _verifier;
+    private readonly JobDirectory _jobs;
+    private readonly ProcessRunner _processes;
+    private readonly Lock _gate = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Dictionary<ReconcileJobEvent, long> _receivedAt = new(ReferenceEqualityComparer.Instance);
+    private readonly ReconcileLoop _loop;
+    private List<ReconcileJobEvent> _failedEvents = [];
+    private int _carried;
+    private readonly bool _ownsPasses;
+    private BrokerState _state = new(false, null, false);
+    private bool _stateChanged;
+    private long _lastMessageAt;
+    private string _topicPrefix = string.Empty;
+
+    /// <summary>Initializes a new instance of the <see cref="MqttPushMonitor"/> class.</summary>
+    /// <param name="reconciler">The reconciler whose passes the events trigger.</param>
+    /// <param name="store">The registry store (the jobs and their tokens are read from it).</param>
+    /// <param name="options">The broker and trigger options (validated here).</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="loggerFactory">Where to log; <see langword="null"/> for nowhere.</param>
+    /// <param name="meterFactory">Where the metrics go; <see langword="null"/> for a meter of our own.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message names each problem.</exception>
+    public MqttPushMonitor(
+        IReconciler reconciler,
+        IRegistryStore store,
+        MqttTriggerOptions options,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null,
+        IMeterFactory? meterFactory = null)
+        : this(reconciler, store, options, timeProvider, loggerFactory, meterFactory, loop: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance whose events go to <paramref name="loop"/> (a host's loop, see <see cref="TriggerAsync"/>) when given.</summary>
+    internal MqttPushMonitor(
+        IReconciler reconciler,
+        IRegistryStore store,
+        MqttTriggerOptions options,
+        TimeProvider? timeProvider,
+        ILoggerFactory? loggerFactory,
+        IMeterFactory? meterFactory,
+        ReconcileLoop? loop)
+    {
+        ArgumentNullException.ThrowIfNull(reconciler);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        _reconciler = reconciler;
+        _store = store;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Mqtt");
+        _metrics = new MqttMetrics(meterFactory);
+        _verifier = new JobEventVerifier(_time, _logger);
+        _jobs = new JobDirectory(store);
+        _processes = new ProcessRunner(_time);
+        _ownsPasses = loop is null;
+        _loop = loop ?? new ReconcileLoop(_time);
+    }
+
+    /// <summary>Gets the topic filter subscribed to, once <see cref="RunAsync"/> has started.</summary>
+    public string TopicFilter => _topicPrefix + "/jobs/+/events";
+
+    /// <summary>Gets a value indicating whether the broker is connected and subscribed.</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state.Connected;
+            }
+        }
+    }
+
+    /// <summary>Gets the drops so far by reason (tests).</summary>
+    internal IReadOnlyDictionary<DropReason, long> Drops => _verifier.Drops;
+
+    /// <summary>Gets how many verified events wait for a pass (tests).</summary>
+    internal int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _receivedAt.Count - _carried;
+            }
+        }
+    }
+
+    /// <summary>Runs until the timeout, the idle timeout, or cancellation (which throws).</summary>
+    /// <param name="run">How the run ends and what it reports.</param>
+    /// <param name="cancellationToken">Ends the run (SIGINT/SIGTERM).</param>
+    /// <returns>Why the run ended.</returns>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    /// <exception cref="RegistryException">The registry could not be read at start.</exception>
+    public async Task<MqttMonitorExit> RunAsync(MqttMonitorRun run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (!_ownsPasses)
+        {
+            throw new InvalidOperationException("This monitor feeds a host's reconcile loop; run the loop, and TriggerAsync.");
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var connecting = connection.RunAsync(stop.Token);
+            var passes = _loop.RunAsync((request, ct) => PassAsync(run, request, ct), stop.Token);
+            try
+            {
+                var watch = WatchAsync(run, connection.Address.ToString(), stop.Token);
+                if (await Task.WhenAny(watch, passes).ConfigureAwait(false) == watch)
+                {
+                    return await watch.ConfigureAwait(false);
+                }
+
+                await passes.ConfigureAwait(false); // ends only by cancellation: throws it
+                throw new OperationCanceledException(cancellationToken);
+            }
+            finally
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                await Quietly(passes).ConfigureAwait(false);
+                await connecting.ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _metrics.Dispose();
+
+    /// <summary>
+    /// Subscribes and verifies until cancelled, each verified event a <see cref="ReconcileTrigger.Event"/>
+    /// request to the host's loop (whose passes apply them); the broker's state goes to the log.
+    /// </summary>
+    internal async Task TriggerAsync(CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<BrokerConnection> ConnectionAsync(CancellationToken cancellationToken)
+    {
+        var registry = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        var workspace = _options.Workspace ?? (string.IsNullOrEmpty(registry.Workspace)
+            ? Path.GetFileName(Path.TrimEndingDirectorySeparator(_store.WorkspaceRoot))
+            : registry.Workspace);
+        _topicPrefix = _options.TopicPrefix ?? "agent-sessions/" + workspace;
+        await _jobs.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return new BrokerConnection(_options, TopicFilter, _options.ClientId ?? "agent-sessions-" + workspace, OnMessageAsync, OnState, _time, _logger);
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop's cancellation is expected.
+        }
+    }
+
+    /// <summary>Says the broker's state changes once each, brings a pass forward when the broker is lost, and ends the run at its limits.</summary>
+    private async Task<MqttMonitorExit> WatchAsync(MqttMonitorRun run, string broker, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        Volatile.Write(ref _lastMessageAt, started);
+        var everConnected = false;
+        var saidDown = false;
+        while (true)
+        {
+            BrokerState state;
+            bool changed;
+            lock (_gate)
+            {
+                state = _state;
+                changed = _stateChanged;
+                _stateChanged = false;
+            }
+
+            if (changed && state.Connected)
+            {
+                run.OnBrokerStatus?.Invoke(saidDown ? $"broker {broker} is back; push monitoring resumed." : $"subscribed to {TopicFilter} on {broker}.");
+                everConnected = true;
+                saidDown = false;
+                Volatile.Write(ref _lastMessageAt, _time.GetTimestamp());
+            }
+            else if (changed && !saidDown)
+            {
+                run.OnBrokerStatus?.Invoke(
+                    (everConnected ? $"lost the broker {broker}: " : $"cannot use the broker {broker}: ")
+                    + state.Problem + $"; polling every {_options.FallbackPollInterval.TotalSeconds:0.#} s while reconnecting.");
+                saidDown = true;
+                if (everConnected)
+                {
+                    // The wait armed while connected may be long: poll now, then every fallback interval.
+                    await _loop.RequestAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Timer }, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            var elapsed = _time.GetElapsedTime(started);
+            if (run.Timeout > TimeSpan.Zero && elapsed >= run.Timeout)
+            {
+                return MqttMonitorExit.TimedOut;
+            }
+
+            var idleFor = _time.GetElapsedTime(Volatile.Read(ref _lastMessageAt));
+            var idle = state.Connected && run.IdleTimeout > TimeSpan.Zero;
+            if (idle && idleFor >= run.IdleTimeout)
+            {
+                return MqttMonitorExit.Idle;
+            }
+
+            var wait = Timeout.InfiniteTimeSpan;
+            if (run.Timeout > TimeSpan.Zero)
+            {
+                wait = run.Timeout - elapsed;
+            }
+
+            if (idle && (wait == Timeout.InfiniteTimeSpan || run.IdleTimeout - idleFor < wait))
+            {
+                wait = run.IdleTimeout - idleFor;
+            }
+
+            await WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(wait, _time, timer.Token);
+        var woken = _wake.Reader.WaitToReadAsync(timer.Token).AsTask();
+        await Task.WhenAny(delay, woken).ConfigureAwait(false);
+        await timer.CancelAsync().ConfigureAwait(false);
+        await Quietly(delay).ConfigureAwait(false);
+        await Quietly(woken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        _wake.Reader.TryRead(out _);
+    }
+
+    private async Task<TimeSpan?> PassAsync(MqttMonitorRun run, ReconcileRequest request, CancellationToken cancellationToken)
+    {
+        request.DryRun = run.DryRun;
+        List<ReconcileJobEvent> events;
+        lock (_gate)
+        {
+            // Events of a pass that failed go first, in their order.
+            events = [.. _failedEvents, .. request.JobEvents];
+            _failedEvents = [];
+            _carried += request.JobEvents.Count;
+        }
+
+        request.JobEvents = events;
+        if (events.Count > 0)
+        {
+            request.Trigger = ReconcileTrigger.Event;
+        }
+
+        DriftReport report;
+        try
+        {
+            report = await _reconciler.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A failing pass never ends monitoring: its verified events wait for the next one.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            lock (_gate)
+            {
+                _failedEvents = events;
+            }
+
+            run.OnPassFailed?.Invoke(e);
+            return IsConnected ? _options.PollInterval ?? TimeSpan.FromSeconds(30) : _options.FallbackPollInterval;
+        }
+
+        lock (_gate)
+        {
+            foreach (var e in events)
+            {
+                if (_receivedAt.Remove(e, out var receivedAt))
+                {
+                    _carried--;
+                    _metrics.EventToPass(_time.GetElapsedTime(receivedAt), report.RegistryWritten);
+                }
+            }
+        }
+
+        if (_options.KillOnTerminal && !run.DryRun)
+        {
+            await KillEndedSessionsAsync(report, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (run.OnReport is { } onReport)
+        {
+            await onReport(report, cancellationToken).ConfigureAwait(false);
+        }
+
+        return IsConnected ? _options.PollInterval ?? report.RequeueAfter : _options.FallbackPollInterval;
+    }
+
+    /// <summary>Kills the tmux session of each row a verified terminal event of this pass ended.</summary>
+    private async Task KillEndedSessionsAsync(DriftReport report, CancellationToken cancellationToken)
+    {
+        var ended = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in report.Events)
+        {
+            if (e.TerminalStatus is not null)
+            {
+                ended.Add(e.Session);
+            }
+        }
+
+        if (ended.Count == 0)
+        {
+            return;
+        }
+
+        var registry = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var name in ended)
+        {
+            if (registry.Find(name) is not { Status: SessionStatus.Terminated, TerminationMode: { } mode } || !mode.StartsWith("job-", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var arguments = new List<string>();
+            if (_options.TmuxSocketName is { } socketName)
+            {
+                arguments.AddRange(["-L", socketName]);
+            }
+            else if (_options.TmuxSocketPath is { } socketPath)
+            {
+                arguments.AddRange(["-S", socketPath]);
+            }
+
+            arguments.AddRange(["kill-session", "-t", "=" + name]);
+            var result = await _processes.RunAsync(new ProcessRequest("tmux", arguments, KillTimeout), cancellationToken).ConfigureAwait(false);
+            LogKilled(_logger, name, result.Succeeded, result.FailureReason ?? result.StandardError.Trim());
+        }
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var receivedAt = _time.GetTimestamp();
+        Volatile.Write(ref _lastMessageAt, receivedAt);
+        _metrics.Received();
+        try
+        {
+            await _jobs.RefreshAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RegistryException ex)
+        {
+            // The last good view of the jobs still answers; the next pass reports the registry's problem.
+            LogJobsUnreadable(_logger, ex.Message);
+        }
+
+        var message = e.ApplicationMessage;
+        var payload = message.Payload;
+        var result = payload.IsSingleSegment
+            ? _verifier.Verify(message.Topic, _topicPrefix, payload.FirstSpan, _jobs.Find)
+            : _verifier.Verify(message.Topic, _topicPrefix, System.Buffers.BuffersExtensions.ToArray(payload), _jobs.Find);
+        if (result.Event is { } verified)
+        {
+            _metrics.Verified();
+            var carried = new ReconcileJobEvent(verified.JobId, verified.Session, verified.Type.ToWire(), verified.Sequence);
+            if (_ownsPasses)
+            {
+                lock (_gate)
+                {
+                    _receivedAt[carried] = receivedAt;
+                }
+            }
+
+            // The loop coalesces: events that arrive while a pass runs are carried together by the next one.
+            await _loop.RequestAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Event, JobEvents = [carried] }).ConfigureAwait(false);
+        }
+        else if (result.Reason is { } reason)
+        {
+            _metrics.Dropped(reason.ToText());
+        }
+
+        _wake.Writer.TryWrite(true);
+    }
+
+    private void OnState(BrokerState state)
+    {
+        lock (_gate)
+        {
+            _stateChanged |= state.Connected != _state.Connected || !state.Connected;
+            _state = state;
+        }
+
+        _wake.Writer.TryWrite(true);
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Verified terminal event ended {Session}; tmux kill-session (--kill-on-terminal): succeeded {Succeeded} {Detail}")]
+    private static partial void LogKilled(ILogger logger, string session, bool succeeded, string detail);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "The registry could not be read for the jobs' tokens: {Problem}; using the last good view")]
+    private static partial void LogJobsUnreadable(ILogger logger, string problem);
+}

@@ -1,0 +1,241 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Adapter;
+using MQTTnet.Exceptions;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace AgentSessions.Reconcile.Mqtt;
+
+/// <summary>What the connection is doing, as said to the monitor.</summary>
+/// <param name="Connected">Whether we are connected and subscribed.</param>
+/// <param name="Problem">Why we are not (one sentence), or <see langword="null"/> when connected.</param>
+/// <param name="SessionPresent">Whether the broker still had our session (connected only).</param>
+internal readonly record struct BrokerState(bool Connected, string? Problem, bool SessionPresent);
+
+/// <summary>
+/// One MQTT 5 client subscribed to <c>{prefix}/jobs/+/events</c> with QoS 1 and a persistent session
+/// (clean start off, session expiry). The message handler is attached before connecting; a lost or
+/// refused connection is retried with a doubling backoff; the subscription is renewed whenever the
+/// broker says it has no session for us.
+/// </summary>
+internal sealed partial class BrokerConnection : IAsyncDisposable
+{
+    private readonly IMqttClient _client;
+    private readonly MqttClientOptions _clientOptions;
+    private readonly MqttTriggerOptions _options;
+    private readonly BrokerTls? _tls;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<BrokerState> _onState;
+    private readonly string _addressText;
+    private TaskCompletionSource<string> _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public BrokerConnection(
+        MqttTriggerOptions options,
+        string topicFilter,
+        string clientId,
+        Func<MqttApplicationMessageReceivedEventArgs, Task> onMessage,
+        Action<BrokerState> onState,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _options = options;
+        TopicFilter = topicFilter;
+        _time = time;
+        _logger = logger;
+        _onState = onState;
+        if (!BrokerAddress.TryParse(options.Broker, out var address, out var error))
+        {
+            throw new ArgumentException(error, nameof(options));
+        }
+
+        Address = address;
+        _addressText = address.ToString();
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(address.Host, address.Port)
+            .WithClientId(clientId)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)Math.Min(uint.MaxValue, options.SessionExpiry.TotalSeconds))
+            .WithTimeout(options.ConnectTimeout);
+        if (options.Username is not null || options.PasswordFile is not null || options.Password is not null)
+        {
+            builder.WithCredentials(options.Username ?? string.Empty, ReadPassword(options));
+        }
+
+        if (address.Tls)
+        {
+            var tls = new BrokerTls(options.CaFile);
+            _tls = tls;
+            builder.WithTlsOptions(o => o.UseTls().WithTargetHost(address.Host).WithCertificateValidationHandler(a => tls.Validate(a.Certificate, a.SslPolicyErrors)));
+        }
+
+        _clientOptions = builder.Build();
+        _client = new MqttClientFactory().CreateMqttClient();
+
+        // Attached before the first connect: a queued QoS 1 event delivered right after CONNACK is not missed.
+        _client.ApplicationMessageReceivedAsync += onMessage;
+        _client.DisconnectedAsync += e =>
+        {
+            if (e.ClientWasConnected)
+            {
+                _lost.TrySetResult(e.Reason.ToString() + (e.Exception is { } ex ? ": " + Describe(ex) : string.Empty));
+            }
+
+            return Task.CompletedTask;
+        };
+    }
+
+    public BrokerAddress Address { get; }
+
+    public string TopicFilter { get; }
+
+    /// <summary>Connects, and reconnects with backoff, until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var delay = _options.ReconnectDelay;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            string problem;
+            _lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            try
+            {
+                var result = await _client.ConnectAsync(_clientOptions, cancellationToken).ConfigureAwait(false);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                {
+                    throw new RefusedException(
+                        $"the broker refused the connection (CONNACK {result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? string.Empty : ": " + result.ReasonString)})");
+                }
+
+                if (!result.IsSessionPresent)
+                {
+                    await SubscribeAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                LogConnected(_logger, _addressText, result.IsSessionPresent);
+                delay = _options.ReconnectDelay;
+                _onState(new BrokerState(true, null, result.IsSessionPresent));
+                problem = "the connection was lost (" + await _lost.Task.WaitAsync(cancellationToken).ConfigureAwait(false) + ")";
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // Every failure to connect is an outcome: said once, then retried.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                problem = Describe(e);
+                await DisconnectQuietlyAsync().ConfigureAwait(false);
+            }
+
+            LogNotConnected(_logger, _addressText, problem, delay.TotalSeconds);
+            _onState(new BrokerState(false, problem, false));
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DisconnectQuietlyAsync().ConfigureAwait(false);
+        _client.Dispose();
+    }
+
+    /// <summary>One sentence for a failed connection: refused (CONNACK), unreachable, TLS, or timed out.</summary>
+    internal string Describe(Exception e)
+    {
+        if (_tls?.LastProblem is { } tlsProblem)
+        {
+            return "TLS failed: " + tlsProblem;
+        }
+
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case MqttConnectingFailedException refused:
+                    return "the broker refused the connection (CONNACK: " + refused.Message.TrimEnd('.') + ")";
+                case SocketException socket:
+                    return $"the broker is unreachable ({socket.Message})";
+                case MqttCommunicationTimedOutException or TimeoutException:
+                    return $"the broker did not answer within {_options.ConnectTimeout.TotalSeconds:0.#} s";
+                case System.Security.Authentication.AuthenticationException auth:
+                    return "TLS failed: " + auth.Message;
+                case RefusedException refused:
+                    return refused.Message;
+            }
+        }
+
+        return e.Message;
+    }
+
+    private static string ReadPassword(MqttTriggerOptions options)
+    {
+        if (options.PasswordFile is null)
+        {
+            return options.Password ?? string.Empty;
+        }
+
+        try
+        {
+            using var reader = new StreamReader(options.PasswordFile);
+            return reader.ReadLine() ?? string.Empty;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"The broker password file '{options.PasswordFile}' could not be read: {e.Message}", e);
+        }
+    }
+
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(TopicFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .Build();
+        var result = await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
+        foreach (var item in result.Items)
+        {
+            if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS0))
+            {
+                throw new RefusedException($"the broker refused the subscription to '{TopicFilter}' ({item.ResultCode})");
+            }
+        }
+    }
+
+    private async Task DisconnectQuietlyAsync()
+    {
+        try
+        {
+            if (_client.IsConnected)
+            {
+                // A normal disconnect keeps the session (its expiry was set on connect): queued events wait for us.
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build()).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // Leaving: a broker that is already gone is not an error.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Connected to the MQTT broker {Broker} (session present: {SessionPresent})")]
+    private static partial void LogConnected(ILogger logger, string broker, bool sessionPresent);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Not connected to the MQTT broker {Broker}: {Problem}; retrying in {DelaySeconds} s")]
+    private static partial void LogNotConnected(ILogger logger, string broker, string problem, double delaySeconds);
+
+    /// <summary>The broker said no (CONNACK or SUBACK): the message is the sentence to show.</summary>
+    private sealed class RefusedException(string message) : Exception(message);
+}

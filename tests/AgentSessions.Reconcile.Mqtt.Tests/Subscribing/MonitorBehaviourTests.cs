@@ -1,0 +1,201 @@
+using Microsoft.Extensions.Time.Testing;
+using MQTTnet;
+
+namespace AgentSessions.Reconcile.Mqtt.Tests.Subscribing;
+
+/// <summary>Coalescing, TLS and the run's time limits (fake clock), with a real mosquitto where a broker is needed.</summary>
+public sealed class MonitorBehaviourTests
+{
+    private const string Token = "tok-1-secret";
+
+    [Fact]
+    public async Task RunAsync_BurstOfFiftyEventsDuringAPass_OneMorePassAtMostOneWrite()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var workspace = new PushWorkspace(("j-1", Token));
+        var gated = new GatedReconciler(workspace.Reconciler);
+        var monitor = new MqttPushMonitor(gated, workspace.Store, MonitorRunner.Options(broker.Url, "t-burst"));
+        using var stop = new CancellationTokenSource();
+        var statuses = new List<string>();
+        var run = Task.Run(() => monitor.RunAsync(new MqttMonitorRun { IdleTimeout = TimeSpan.Zero, OnBrokerStatus = s => { lock (statuses) { statuses.Add(s); } } }, stop.Token));
+        await MonitorRunner.EventuallyAsync(() => monitor.IsConnected, "connected", run);
+
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("t-burst-publisher").Build());
+        var publisher = new JobEventPublisher(client, new JobEventPublisherOptions { TopicPrefix = "agent-sessions/lab", JobId = "j-1", Session = PushWorkspace.Session, AuthToken = Token, FirstSequence = 1 });
+        for (var i = 0; i < 49; i++)
+        {
+            await publisher.PublishAsync(JobEventType.Progress);
+        }
+
+        await publisher.PublishAsync(JobEventType.Completed);
+        await MonitorRunner.EventuallyAsync(() => gated.EventPasses == 1 && gated.EventsCarried + monitor.PendingCount == 50, "the first event pass held while the rest wait", run);
+        gated.Release();
+        await MonitorRunner.EventuallyAsync(() => gated.EventsCarried == 50 && gated.Finished == gated.Started, "every event carried by a pass", run);
+
+        gated.EventsPerPass.Should().HaveCountLessThanOrEqualTo(2, "the events that arrived during the held pass are one more pass");
+        gated.Writes.Should().Be(1, "only the completed event changes the registry");
+        workspace.RegistryText.Should().Contain("termination_mode: job-completed");
+        await stop.CancelAsync();
+        await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
+        monitor.Dispose();
+    }
+
+    [Fact]
+    public async Task RunAsync_TlsWithTheRightCa_Subscribes()
+    {
+        using var certificates = new TestCertificates();
+        await using var broker = await MosquittoBroker.StartAsync(certificates);
+        using var workspace = new PushWorkspace(("j-1", Token));
+        var options = MonitorRunner.Options(broker.Url, "t-tls");
+        options.CaFile = certificates.CaFile;
+
+        await using var runner = new MonitorRunner(workspace, options);
+
+        await runner.WaitForStatusAsync("subscribed to agent-sessions/lab/jobs/+/events on mqtts://localhost:");
+    }
+
+    [Fact]
+    public async Task RunAsync_TlsWithoutCa_FailsWithOneClearSentence()
+    {
+        using var certificates = new TestCertificates();
+        await using var broker = await MosquittoBroker.StartAsync(certificates);
+        using var workspace = new PushWorkspace(("j-1", Token));
+
+        await using var runner = new MonitorRunner(workspace, MonitorRunner.Options(broker.Url, "t-tls-none"));
+
+        await runner.WaitForStatusAsync("cannot use the broker");
+        runner.Statuses.Should().ContainSingle().Which.Should().Be(
+            $"cannot use the broker {broker.Url}: TLS failed: the broker's TLS certificate is not trusted by the system's CAs (give the broker's CA with --broker-ca FILE); polling every 1 s while reconnecting.");
+    }
+
+    [Fact]
+    public async Task RunAsync_TlsWithAnotherCa_FailsNamingTheCaFile()
+    {
+        using var certificates = new TestCertificates();
+        using var other = new TestCertificates();
+        await using var broker = await MosquittoBroker.StartAsync(certificates);
+        using var workspace = new PushWorkspace(("j-1", Token));
+        var options = MonitorRunner.Options(broker.Url, "t-tls-wrong");
+        options.CaFile = other.CaFile;
+
+        await using var runner = new MonitorRunner(workspace, options);
+
+        await runner.WaitForStatusAsync("cannot use the broker");
+        runner.Statuses.Should().ContainSingle().Which.Should().Contain($"TLS failed: the broker's TLS certificate is not signed by the CA in '{other.CaFile}'");
+    }
+
+    [Fact]
+    public async Task RunAsync_TimeoutWithBrokerDown_EndsAtTheTimeoutAfterPollingNotIdle()
+    {
+        await using var broker = MosquittoBroker.Create();
+        using var workspace = new PushWorkspace(("j-1", Token));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = MonitorRunner.Options(broker.Url, "t-timeout");
+        options.FallbackPollInterval = TimeSpan.FromSeconds(15);
+        var started = time.GetUtcNow();
+        await using var runner = new MonitorRunner(workspace, options, new MqttMonitorRun { Timeout = TimeSpan.FromSeconds(60), IdleTimeout = TimeSpan.FromSeconds(10) }, time);
+        await runner.WaitForStatusAsync("cannot use the broker");
+
+        var exit = await AdvanceUntilDoneAsync(time, runner.Run, TimeSpan.FromSeconds(1));
+
+        exit.Should().Be(MqttMonitorExit.TimedOut, "the idle timeout counts only while connected");
+        (time.GetUtcNow() - started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(60)).And.BeLessThan(TimeSpan.FromSeconds(62));
+        runner.Reports.Count.Should().BeInRange(4, 5, "a pass at start and one every 15 s until 60 s");
+    }
+
+    [Fact]
+    public async Task RunAsync_IdleTimeout_EndsAfterIdleSecondsAndAMessageRestartsTheCount()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var workspace = new PushWorkspace(("j-1", Token));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var started = time.GetUtcNow();
+        await using var runner = new MonitorRunner(workspace, MonitorRunner.Options(broker.Url, "t-idle"), new MqttMonitorRun { IdleTimeout = TimeSpan.FromSeconds(600) }, time);
+        await runner.WaitForStatusAsync("subscribed");
+
+        time.Advance(TimeSpan.FromSeconds(500));
+        await SubscriberEndToEndTests.PublishAsync(broker, "j-1", "progress", seq: 1, ts: time.GetUtcNow().ToUnixTimeMilliseconds());
+        await runner.WaitForEventAsync("j-1", 1);
+        var exit = await AdvanceUntilDoneAsync(time, runner.Run, TimeSpan.FromSeconds(1));
+
+        exit.Should().Be(MqttMonitorExit.Idle);
+        (time.GetUtcNow() - started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1100)).And.BeLessThan(TimeSpan.FromSeconds(1102));
+    }
+
+    /// <summary>Advances the fake clock a step at a time until the run ends (bounded).</summary>
+    private static async Task<MqttMonitorExit> AdvanceUntilDoneAsync(FakeTimeProvider time, Task<MqttMonitorExit> run, TimeSpan step)
+    {
+        for (var i = 0; i < 5000 && !run.IsCompleted; i++)
+        {
+            // Let the loop reach its wait before the clock moves on.
+            await Task.WhenAny(run, Task.Delay(10));
+            if (!run.IsCompleted)
+            {
+                time.Advance(step);
+            }
+        }
+
+        run.IsCompleted.Should().BeTrue("the run must end within the bound");
+        return await run;
+    }
+
+    /// <summary>Holds the first event-triggered pass until released; counts passes, events and writes.</summary>
+    private sealed class GatedReconciler(IReconciler inner) : IReconciler
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _eventPasses;
+        private int _started;
+        private int _finished;
+        private int _writes;
+
+        public int EventPasses => Volatile.Read(ref _eventPasses);
+
+        public int Started => Volatile.Read(ref _started);
+
+        public int Finished => Volatile.Read(ref _finished);
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public List<int> EventsPerPass { get; } = [];
+
+        public int EventsCarried
+        {
+            get
+            {
+                lock (EventsPerPass)
+                {
+                    return EventsPerPass.Sum();
+                }
+            }
+        }
+
+        public void Release() => _gate.TrySetResult();
+
+        public async Task<DriftReport> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _started);
+            if (request.JobEvents.Count > 0)
+            {
+                lock (EventsPerPass)
+                {
+                    EventsPerPass.Add(request.JobEvents.Count);
+                }
+
+                if (Interlocked.Increment(ref _eventPasses) == 1)
+                {
+                    await _gate.Task.WaitAsync(cancellationToken);
+                }
+            }
+
+            var report = await inner.ReconcileAsync(request, cancellationToken);
+            if (report.RegistryWritten)
+            {
+                Interlocked.Increment(ref _writes);
+            }
+
+            Interlocked.Increment(ref _finished);
+            return report;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace AgentSessions.Reconcile.Mqtt.Tests.Subscribing;
+
+public sealed class MqttTriggerServiceTests
+{
+    [Fact]
+    public async Task AddReconcileMqttTrigger_VerifiedEvent_IsAPassOfTheHostsLoop()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var workspace = new PushWorkspace(("j-1", "tok-1-secret"));
+        var services = new ServiceCollection();
+        services.AddSingleton(workspace.Store);
+        services.AddSingleton(workspace.Reconciler);
+        services.AddReconcileMqttTrigger(o =>
+        {
+            o.Broker = broker.Url;
+            o.ClientId = "t-di";
+        });
+        services.AddReconcileMqttTrigger(o => o.ReconnectDelay = TimeSpan.FromMilliseconds(100)); // TryAdd: still one service
+        await using var provider = services.BuildServiceProvider();
+        var hosted = provider.GetServices<IHostedService>().Should().ContainSingle().Subject;
+        var loop = provider.GetRequiredService<ReconcileLoop>();
+        var reports = new ConcurrentQueue<DriftReport>();
+        using var stop = new CancellationTokenSource();
+        var passes = loop.RunAsync(
+            async (request, ct) =>
+            {
+                reports.Enqueue(await workspace.Reconciler.ReconcileAsync(request, ct));
+                return TimeSpan.FromMinutes(10);
+            },
+            stop.Token);
+        await hosted.StartAsync(CancellationToken.None);
+
+        // The subscription is in place once a published event arrives: publish until one does (bounded).
+        await MonitorRunner.EventuallyAsync(
+            () =>
+            {
+                if (!reports.Any(r => r.Events.Count > 0))
+                {
+                    SubscriberEndToEndTests.PublishAsync(broker, "j-1", "completed", seq: reports.Count + 1).GetAwaiter().GetResult();
+                }
+
+                return reports.Any(r => r.Events.Count > 0);
+            },
+            "a pass carrying the event",
+            passes);
+
+        workspace.RegistryText.Should().Contain("termination_mode: job-completed");
+        await hosted.StopAsync(CancellationToken.None);
+        await stop.CancelAsync();
+        await FluentActions.Awaiting(() => passes).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public void AddReconcileMqttTrigger_InvalidBroker_FailsValidationNamingIt()
+    {
+        var services = new ServiceCollection();
+        services.AddReconcileMqttTrigger(o => o.Broker = "http://example.invalid");
+        using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IOptions<MqttTriggerOptions>>().Value;
+
+        act.Should().Throw<OptionsValidationException>().WithMessage("*'http://example.invalid' is not mqtt://host:port or mqtts://host:port*");
+    }
+}

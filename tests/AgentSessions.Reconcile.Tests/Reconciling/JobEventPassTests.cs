@@ -1,0 +1,118 @@
+using AgentSessions.Reconcile.Reconciling;
+using AgentSessions.Reconcile.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AgentSessions.Reconcile.Tests.Reconciling;
+
+public sealed class JobEventPassTests : IDisposable
+{
+    private const string Landing = "lab-landing-page-creator-claude";
+    private readonly string _stateDir = Path.Combine(Path.GetTempPath(), "asr-jobevents-" + Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _time = new(Some.Now);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_stateDir))
+        {
+            Directory.Delete(_stateDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_TerminalEventLastRunningJob_TerminatesRowWithJobMode()
+    {
+        var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running))));
+        var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
+
+        var report = await Create(store, probe).ReconcileAsync(Request(new ReconcileJobEvent("j-1", "someone-else", "completed", 7)));
+
+        var row = store.Current.Find(Landing)!;
+        row.Jobs.Single().Status.Should().Be(JobStatus.Completed);
+        row.Status.Should().Be(SessionStatus.Terminated);
+        row.TerminationMode.Should().Be("job-completed");
+        row.TerminatedAt.Should().Be(Some.Now);
+        report.RegistryWritten.Should().BeTrue();
+        var e = report.Events.Should().ContainSingle().Subject;
+        (e.JobId, e.Session, e.Type, e.Sequence).Should().Be(("j-1", Landing, "completed", 7L));
+        store.WriteCount.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_TerminalEventWithAnotherJobRunning_SetsJobStatusOnly()
+    {
+        var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running), ("j-2", JobStatus.Running))));
+        var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
+
+        await Create(store, probe).ReconcileAsync(Request(new ReconcileJobEvent("j-1", Landing, "error", 3)));
+
+        var row = store.Current.Find(Landing)!;
+        row.Jobs[0].Status.Should().Be(JobStatus.Error);
+        row.Jobs[1].Status.Should().Be(JobStatus.Running);
+        row.Status.Should().Be(SessionStatus.Running);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_JobRemovedUnderTheLock_WritesNothing()
+    {
+        var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running))));
+        var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
+        store.BeforeNextUpdate = registry => registry.Find(Landing)!.Jobs.Clear();
+
+        var report = await Create(store, probe).ReconcileAsync(Request(new ReconcileJobEvent("j-1", Landing, "cancelled", 1)));
+
+        store.Current.Find(Landing)!.Status.Should().Be(SessionStatus.Running);
+        report.RegistryWritten.Should().BeFalse();
+        store.WriteCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_DryRunWithTerminalEvent_ReportsAndWritesNothing()
+    {
+        var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running))));
+        var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
+        var request = Request(new ReconcileJobEvent("j-1", Landing, "completed", 2), new ReconcileJobEvent("j-1", Landing, "progress", 1));
+        request.DryRun = true;
+
+        var report = await Create(store, probe).ReconcileAsync(request);
+
+        report.Events.Select(e => e.Type).Should().Equal("completed", "progress");
+        store.WriteCount.Should().Be(0);
+        store.Current.Find(Landing)!.Jobs.Single().Status.Should().Be(JobStatus.Running);
+    }
+
+    [Fact]
+    public void Merge_RequestsCarryingEvents_ConcatenatesThemInArrivalOrder()
+    {
+        var merged = ReconcileLoop.Merge([
+            Request(new ReconcileJobEvent("j-1", Landing, "progress", 1)),
+            new ReconcileRequest { Trigger = ReconcileTrigger.Timer },
+            Request(new ReconcileJobEvent("j-1", Landing, "completed", 2), new ReconcileJobEvent("j-2", Landing, "started", 1))]);
+
+        merged.Trigger.Should().Be(ReconcileTrigger.Event);
+        merged.JobEvents.Select(e => (e.JobId, e.Sequence)).Should().Equal(("j-1", 1L), ("j-1", 2L), ("j-2", 1L));
+    }
+
+    [Fact]
+    public void ReconcileJobEvent_UnknownType_Throws()
+    {
+        var act = () => new ReconcileJobEvent("j-1", Landing, "finished", 1);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*finished*");
+    }
+
+    private static ReconcileRequest Request(params ReconcileJobEvent[] events) =>
+        new() { Trigger = ReconcileTrigger.Event, JobEvents = events };
+
+    private static SessionRow WithJobs(SessionRow row, params (string Id, JobStatus Status)[] jobs)
+    {
+        foreach (var (id, status) in jobs)
+        {
+            row.Jobs.Add(new JobEntry(id) { AuthToken = "t-" + id, Status = status });
+        }
+
+        return row;
+    }
+
+    private DefaultReconciler Create(FakeRegistryStore store, FakeSessionProbe probe) =>
+        new(store, probe, new ReconcilerOptions { StateDirectory = _stateDir }, _time);
+}
