@@ -1,5 +1,7 @@
+extern alias mqtt;
+
 using System.Text.Json;
-using AgentSessions.Reconcile.Mqtt;
+using mqtt::AgentSessions.Reconcile.Mqtt;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,9 +1,11 @@
+extern alias mqtt;
+
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using AgentSessions.Reconcile;
-using AgentSessions.Reconcile.Mqtt;
+using mqtt::AgentSessions.Reconcile.Mqtt;
 using AgentSessions.Reconcile.Testing;
 using MQTTnet;
 
