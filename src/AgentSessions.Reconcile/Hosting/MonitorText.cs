@@ -81,6 +81,17 @@ internal static class MonitorText
         return sb.ToString();
     }
 
+    /// <summary>
+    /// One line per verified terminal job event a pass applied:
+    /// <c>agent-sessions: job j-42 completed (seq 7), session lab-api-creator-claude</c>.
+    /// </summary>
+    public static string JobEventsComment(IReadOnlyList<ReconcileJobEvent> events, int maxChars) =>
+        Truncate(
+            string.Join('\n', events.Select(e => string.Create(
+                CultureInfo.InvariantCulture,
+                $"agent-sessions: job {e.JobId} {e.Type} (seq {e.Sequence}), session {e.Session}"))),
+            maxChars);
+
     /// <summary>The comment written once when passes start failing.</summary>
     public static string ReconcileFailed(Exception error, TimeSpan retryEvery, int maxChars) =>
         Truncate(

@@ -26,6 +26,7 @@ internal sealed partial class MonitorWorker : BackgroundService
 
     private readonly List<Drift> _pending = [];
     private int _pendingOverflow;
+    private readonly List<ReconcileJobEvent> _pendingEvents = [];
     private string _workspace = string.Empty;
 
     private DateTimeOffset? _startedAt;
@@ -172,6 +173,17 @@ internal sealed partial class MonitorWorker : BackgroundService
             }
         }
 
+        if (_pendingEvents.Count > 0)
+        {
+            var body = MonitorText.JobEventsComment(_pendingEvents, _options.MaxCommentChars);
+            var sent = await CallAsync("comment", ct => _gateway.CommentAsync(body, ct), cancellationToken).ConfigureAwait(false);
+            failed |= sent.Outcome == KanbanOutcome.Failed;
+            if (sent.Outcome != KanbanOutcome.Failed)
+            {
+                _pendingEvents.Clear();
+            }
+        }
+
         now = _time.GetUtcNow();
         if (now >= _nextHeartbeatAt)
         {
@@ -290,6 +302,15 @@ internal sealed partial class MonitorWorker : BackgroundService
             else
             {
                 _pendingOverflow++;
+            }
+        }
+
+        // A verified terminal job event changed the registry: the card hears it in one line.
+        foreach (var e in report.Events)
+        {
+            if (e.TerminalStatus is not null && _pendingEvents.Count < MaxPendingDrifts)
+            {
+                _pendingEvents.Add(e);
             }
         }
     }

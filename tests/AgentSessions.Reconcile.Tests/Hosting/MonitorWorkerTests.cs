@@ -172,6 +172,26 @@ public sealed class MonitorWorkerTests
     }
 
     [Fact]
+    public async Task TickAsync_TerminalJobEventApplied_CommentedInOneLine()
+    {
+        var worker = Create();
+        _reconciler.NextRaw(at => new DriftReport("lab", at, false, [])
+        {
+            Events =
+            [
+                new ReconcileJobEvent("j-41", "lab-api-creator-claude", "progress", 3),
+                new ReconcileJobEvent("j-42", "lab-api-creator-claude", "completed", 7),
+            ],
+        });
+
+        await TickAndAdvanceAsync(worker);
+        await TickAndAdvanceAsync(worker);
+
+        _gateway.Comments.Should().ContainSingle()
+            .Which.Body.Should().Be("agent-sessions: job j-42 completed (seq 7), session lab-api-creator-claude");
+    }
+
+    [Fact]
     public async Task TickAsync_NoDrifts_NoComment()
     {
         var worker = Create();
