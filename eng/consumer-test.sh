@@ -111,6 +111,13 @@ text = open(sys.argv[3]).read()
 assert "status: terminated" in text and "# kept" in text, text
 PY
 echo "consumer tool: --help, a dry run (drift A, nothing written), then the repair (comment kept)"
+agent-sessions demo >"$tmp/demo.txt" 2>&1 || { cat "$tmp/demo.txt"; fail "agent-sessions demo exited non-zero"; }
+echo "consumer tool: agent-sessions demo ran to completion"
+# The seed's command line through the shipped skill script, on the installed tool.
+bash "$repo"/skills/tmux-agent-orchestrate-monitor/scripts/reconcile.sh --once --emit-diff --dry-run >"$tmp/skill.json" \
+  || { cat "$tmp/skill.json"; fail "the skill's reconcile.sh failed"; }
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["dry_run"], r' "$tmp/skill.json" || fail "the skill's reconcile.sh printed $(cat "$tmp/skill.json")"
+echo "consumer skill: scripts/reconcile.sh ran the installed tool"
 
 # 4. The README's main job, from source, on an empty folder (the embedded default).
 mkdir "$tmp/empty"

@@ -16,9 +16,9 @@ var card = new FakeKanbanGateway();
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton<IReconciler>(Reconciler.Create(store, probe,
-    new ReconcilerOptions { WorkspaceName = "lab", StateDirectory = stateDir }));
+    new ReconcilerOptions { WorkspaceName = "lab", StateDirectory = stateDir, PollInterval = TimeSpan.FromSeconds(1) }));
 builder.Services.AddSingleton<IKanbanGateway>(card);
-builder.Services.AddAgentSessionsMonitor(o => o.Interval = TimeSpan.FromSeconds(1));
+builder.Services.AddAgentSessionsMonitor(_ => { }); // defaults; the pass interval is the reconciler's
 using var host = builder.Build();
 
 var run = host.RunAsync();

@@ -111,9 +111,52 @@ internal static class MqttLatencyHarness
             await WaitAsync(() => done.Keys.Count(k => int.Parse(k[2..k.IndexOf('/', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture) >= Samples) >= Burst);
             var burstSeconds = clockBurst.Elapsed.TotalSeconds;
 
+            // Flood: terminal events of jobs 50..69, one at a time, while a second client sends forged
+            // events (a wrong signature for job 99, dropped at the MAC) at up to 10,000/s (QoS 0,
+            // loopback only, bounded by the samples and 60 s).
+            var forged = System.Text.Encoding.UTF8.GetBytes(
+                "{\"data\":{},\"job_id\":\"j-99\",\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"seq\":1,\"session\":\"lab-p99-creator-claude\",\"sig\":\""
+                + new string('0', 64) + "\",\"ts\":" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + ",\"type\":\"completed\",\"v\":1}");
+            using var flooder = new MqttClientFactory().CreateMqttClient();
+            await flooder.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("bench-flood").Build());
+            var forgedMessage = new MqttApplicationMessageBuilder().WithTopic("agent-sessions/lab/jobs/j-99/events").WithPayload(forged).Build();
+            using var floodStop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            long forgedSent = 0;
+            var floodClock = Stopwatch.StartNew();
+            var flood = Task.Run(async () =>
+            {
+                while (!floodStop.IsCancellationRequested)
+                {
+                    var due = (long)(floodClock.Elapsed.TotalSeconds * 10_000);
+                    if (forgedSent >= due)
+                    {
+                        await Task.Delay(1);
+                        continue;
+                    }
+
+                    await flooder.PublishAsync(forgedMessage);
+                    forgedSent++;
+                }
+            });
+            await Task.Delay(500); // let the flood reach its rate before the first sample
+            var flooded = new List<double>();
+            for (var i = Samples; i < Samples + 20; i++)
+            {
+                var publisher = Publisher(client, i, 10_000);
+                var sent = Stopwatch.GetTimestamp();
+                await publisher.PublishAsync(JobEventType.Completed);
+                await WaitAsync(() => done.ContainsKey($"j-{i}/10000"));
+                flooded.Add(Stopwatch.GetElapsedTime(sent, done[$"j-{i}/10000"]).TotalMilliseconds);
+            }
+
+            await floodStop.CancelAsync();
+            await flood;
+            var floodRate = forgedSent / floodClock.Elapsed.TotalSeconds;
+
             Console.WriteLine($"| locked fsync'd write (floor) | p50 {P(floor, 50):0.0} ms | p99 {P(floor, 99):0.0} ms |");
             Console.WriteLine($"| event -> durable registry, {Sessions} sessions | p50 {P(latency, 50):0.0} ms | p99 {P(latency, 99):0.0} ms | ratio p50 {P(latency, 50) / P(floor, 50):0.0}x floor |");
             Console.WriteLine($"| sustained verified progress events | {Burst / burstSeconds:0} events/s | {passes - passesBefore} passes, {writes - writesBefore} writes |");
+            Console.WriteLine($"| terminal event during a forged flood ({floodRate:0} forged/s sent) | p50 {P(flooded, 50):0.0} ms | p99 {P(flooded, 99):0.0} ms | ratio p50 {P(flooded, 50) / P(latency, 50):0.00}x quiet |");
             await stop.CancelAsync();
             try
             {
