@@ -103,13 +103,5 @@ internal static class JsonText
     /// <summary>The one-letter code of a drift class.</summary>
     /// <param name="driftClass">The class.</param>
     /// <returns><c>A</c> … <c>E</c>.</returns>
-    public static string ClassCode(DriftClass driftClass) => driftClass switch
-    {
-        DriftClass.TmuxGone => "A",
-        DriftClass.Unregistered => "B",
-        DriftClass.IdMaterialized => "C",
-        DriftClass.StaleId => "D",
-        DriftClass.EndStateAlive => "E",
-        _ => throw new ArgumentOutOfRangeException(nameof(driftClass), driftClass, "Unknown drift class."),
-    };
+    public static string ClassCode(DriftClass driftClass) => DriftKey.Letter(driftClass).ToString();
 }

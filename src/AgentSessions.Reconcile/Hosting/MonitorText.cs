@@ -100,17 +100,8 @@ internal static class MonitorText
                 $"agent-sessions: reconcile pass failed ({error.GetType().Name}): {error.Message} — retrying every {retryEvery.TotalSeconds:0.###} s; said once until a pass succeeds."),
             maxChars);
 
-    private static string Line(Drift drift) => $"[{Code(drift.Class)}] {drift.Message}";
+    private static string Line(Drift drift) => $"[{DriftKey.Letter(drift.Class)}] {drift.Message}";
 
-    private static char Code(DriftClass c) => c switch
-    {
-        DriftClass.TmuxGone => 'A',
-        DriftClass.Unregistered => 'B',
-        DriftClass.IdMaterialized => 'C',
-        DriftClass.StaleId => 'D',
-        DriftClass.EndStateAlive => 'E',
-        _ => '?',
-    };
 
     private static string MoreLine(int count) =>
         string.Create(CultureInfo.InvariantCulture, $"{Ellipsis} and {count} more {(count == 1 ? "drift" : "drifts")}");

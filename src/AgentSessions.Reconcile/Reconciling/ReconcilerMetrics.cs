@@ -58,15 +58,7 @@ internal sealed class ReconcilerMetrics : IDisposable
         }
     }
 
-    internal static string ClassTag(DriftClass driftClass) => driftClass switch
-    {
-        DriftClass.TmuxGone => "A",
-        DriftClass.Unregistered => "B",
-        DriftClass.IdMaterialized => "C",
-        DriftClass.StaleId => "D",
-        DriftClass.EndStateAlive => "E",
-        _ => "unknown",
-    };
+    internal static string ClassTag(DriftClass driftClass) => DriftKey.Letter(driftClass).ToString();
 
     private static string TriggerTag(ReconcileTrigger trigger) => trigger switch
     {
