@@ -1,4 +1,5 @@
 using AgentSessions.Reconcile.Cli.Running;
+using AgentSessions.Reconcile.Processes;
 
 namespace AgentSessions.Reconcile.Cli.Demo;
 
@@ -21,8 +22,8 @@ internal sealed class DemoRunner
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var tmux = await ArgvProcess.RunAsync("tmux", ["-V"], TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        if (tmux.ExitCode is null)
+        var tmux = await DemoWorkspace.Processes.RunAsync(new ProcessRequest("tmux", ["-V"], TimeSpan.FromSeconds(10)), cancellationToken).ConfigureAwait(false);
+        if (tmux.Outcome == ProcessOutcome.NotFound)
         {
             env.Error.WriteLine(
                 "agent-sessions: the demo needs tmux, which is not installed (not found on PATH); install it "

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using AgentSessions.Reconcile.Cli.Running;
+using AgentSessions.Reconcile.Processes;
 
 namespace AgentSessions.Reconcile.Cli.Demo;
 
@@ -15,6 +15,9 @@ internal sealed class DemoWorkspace : IAsyncDisposable
     public const string Name = "demo";
 
     private static readonly TimeSpan TmuxTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets the process runner the demo runs tmux with (argument lists, timeouts, pipes closed).</summary>
+    internal static ProcessRunner Processes { get; } = new();
 
     // The demo's sessions end on their own after this, should the demo be killed before it cleans up.
     private const string PaneLifetimeSeconds = "600";
@@ -115,14 +118,8 @@ internal sealed class DemoWorkspace : IAsyncDisposable
     {
         if (serverStarted)
         {
-            try
-            {
-                await ArgvProcess.RunAsync("tmux", ["-L", Socket, "kill-server"], TmuxTimeout, TmuxEnvironment).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // Its panes end on their own after PaneLifetimeSeconds.
-            }
+            // On a timeout its panes end on their own after PaneLifetimeSeconds.
+            await Processes.RunAsync(new ProcessRequest("tmux", ["-L", Socket, "kill-server"], TmuxTimeout) { Environment = TmuxEnvironment }).ConfigureAwait(false);
 
             // tmux 3.3 leaves the socket file behind after kill-server.
             if (socketPath is not null)
@@ -162,12 +159,12 @@ internal sealed class DemoWorkspace : IAsyncDisposable
 
     private async Task<string> TmuxAsync(params string[] args)
     {
-        var result = await ArgvProcess.RunAsync("tmux", ["-L", Socket, .. args], TmuxTimeout, TmuxEnvironment).ConfigureAwait(false);
+        var result = await Processes.RunAsync(new ProcessRequest("tmux", ["-L", Socket, .. args], TmuxTimeout) { Environment = TmuxEnvironment }).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"tmux {args[0]} failed: {result.Stderr.Trim()}");
+            throw new InvalidOperationException($"tmux {args[0]} failed: {(result.FailureReason ?? result.StandardError).Trim()}");
         }
 
-        return result.Stdout;
+        return result.StandardOutput;
     }
 }
