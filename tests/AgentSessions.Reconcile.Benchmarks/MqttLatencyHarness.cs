@@ -138,7 +138,7 @@ internal static class MqttLatencyHarness
                     forgedSent++;
                 }
             });
-            await Task.Delay(500); // let the flood reach its rate before the first sample
+            await WaitAsync(() => Volatile.Read(ref forgedSent) >= 5_000); // the flood at its rate before the first sample
             var flooded = new List<double>();
             for (var i = Samples; i < Samples + 20; i++)
             {
