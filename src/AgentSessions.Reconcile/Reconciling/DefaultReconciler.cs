@@ -162,6 +162,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
 
         var after = registry;
         var written = false;
+        var notes = diff.Notes;
         List<Drift> fresh;
         int coalesced;
         if (request.DryRun)
@@ -196,6 +197,13 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             (fresh, coalesced) = (result.Value.Fresh, result.Value.Coalesced);
             after = result.Registry;
             written = result.Written;
+            if (result.Warning is { } warning)
+            {
+                // The write committed; only its .bak or folder fsync failed. Say so, keep the report.
+                ReconcilerLog.WriteWarning(_logger, warning);
+                notes = [.. notes, warning];
+            }
+
             foreach (var (mutation, outcome) in result.Value.Outcomes)
             {
                 if (!outcome.Applied)
@@ -227,7 +235,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             TmuxKnown = diff.TmuxKnown,
             TmuxUnknownReason = diff.TmuxUnknownReason,
             TmuxSocket = live.Tmux.SocketPath,
-            Notes = diff.Notes,
+            Notes = notes,
             SessionCount = after.Sessions.Count,
             RunningCount = running,
             RegistryWritten = written,

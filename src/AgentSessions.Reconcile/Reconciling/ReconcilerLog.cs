@@ -26,6 +26,9 @@ internal static partial class ReconcilerLog
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Coalescing state trouble: {Problem} (said once; this process remembers what it reported meanwhile)")]
     public static partial void StateTrouble(ILogger logger, string problem);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "The registry was written, but: {Warning}")]
+    public static partial void WriteWarning(ILogger logger, string warning);
+
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "{Session}: change not applied, {Reason}")]
     public static partial void MutationSkipped(ILogger logger, string session, string reason);
 }

@@ -1,3 +1,4 @@
+using RegistryModel = AgentSessions.Reconcile.Registry;
 using System.Diagnostics.Metrics;
 using AgentSessions.Reconcile.Reconciling;
 using AgentSessions.Reconcile.Testing;
@@ -41,6 +42,35 @@ public sealed class ReconcilerTests : IDisposable
         store.Current.Find(Landing)!.Status.Should().Be(SessionStatus.Terminated);
         store.WriteCount.Should().Be(1);
         probe.CaptureCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_WriteCommittedWithAWarning_ReportedAsWrittenWithTheWarningInNotes()
+    {
+        var store = new WarningStore(new FakeRegistryStore(Some.Registry(Some.Row(Landing))), "the .bak could not be refreshed: disk full");
+        var probe = new FakeSessionProbe().SetTmuxKnown();
+
+        var report = await Create(store, probe).ReconcileAsync(new ReconcileRequest());
+
+        report.RegistryWritten.Should().BeTrue();
+        report.Drifts.Should().ContainSingle().Which.Applied.Should().BeTrue();
+        report.Notes.Should().Contain("the .bak could not be refreshed: disk full");
+    }
+
+    /// <summary>A store whose writes commit but report a warning (a failed .bak or folder fsync after the rename).</summary>
+    private sealed class WarningStore(FakeRegistryStore inner, string warning) : IRegistryStore
+    {
+        public string RegistryPath => inner.RegistryPath;
+
+        public string WorkspaceRoot => inner.WorkspaceRoot;
+
+        public Task<RegistryModel> LoadAsync(CancellationToken cancellationToken = default) => inner.LoadAsync(cancellationToken);
+
+        public async Task<RegistryUpdateResult<TResult>> UpdateAsync<TResult>(Func<RegistryModel, TResult> apply, RegistryUpdateOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var r = await inner.UpdateAsync(apply, options, cancellationToken);
+            return new RegistryUpdateResult<TResult>(r.Value, r.Changed, r.Written, r.Registry, r.NewText) { Warning = r.Written ? warning : null };
+        }
     }
 
     [Fact]
@@ -356,6 +386,6 @@ public sealed class ReconcilerTests : IDisposable
         report.RequeueAfter.Should().Be(TimeSpan.FromSeconds(expectedSeconds));
     }
 
-    private DefaultReconciler Create(FakeRegistryStore store, FakeSessionProbe probe) =>
+    private DefaultReconciler Create(IRegistryStore store, FakeSessionProbe probe) =>
         new(store, probe, new ReconcilerOptions { StateDirectory = _stateDir }, _time);
 }
