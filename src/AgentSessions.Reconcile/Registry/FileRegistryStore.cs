@@ -23,8 +23,7 @@ internal sealed class FileRegistryStore : IRegistryStore
     private readonly YamlLimits limits;
     private readonly TimeProvider timeProvider;
 
-    // The last parse, keyed by the exact bytes it came from. Parsed trees are never mutated after
-    // parsing (composing makes new nodes), so a tree can be shared by every read of the same bytes.
+    // The last parse, keyed by the exact bytes it came from; dropped before an update edits its tree.
     private volatile ParsedFile? lastParse;
 
     public FileRegistryStore(string workspaceRoot, TimeSpan lockTimeout, long maxFileBytes, YamlLimits limits, TimeProvider timeProvider)
@@ -47,32 +46,41 @@ internal sealed class FileRegistryStore : IRegistryStore
         var files = Resolve();
         using (await LockAsync(files, exclusive: false, cancellationToken).ConfigureAwait(false))
         {
-            return Read(files, out _).Registry;
+            return Read(files, forUpdate: false, out _).Registry;
         }
     }
 
-    /// <summary>Reads and maps the registry; a missing file is an empty registry.</summary>
-    internal LoadedRegistry Read(out byte[]? bytes) => Read(Resolve(), out bytes);
-
-    private LoadedRegistry Read(Files files, out byte[]? bytes)
+    /// <summary>
+    /// Reads and maps the registry; a missing file is an empty registry. An update takes the cached
+    /// parse for itself (its tree is edited), and a file with anchors gets a copy per alias.
+    /// </summary>
+    private LoadedRegistry Read(Files files, bool forUpdate, out byte[]? bytes)
     {
         bytes = ReadBytes(files.Target);
-        YDocument document;
+        YamlText yaml;
         if (bytes is null)
         {
-            document = new YDocument(string.Empty, null, hasBom: false);
+            yaml = new YamlText(string.Empty, null, hasBom: false, usesAnchors: false);
         }
-        else if (lastParse is { } cached && cached.Bytes.AsSpan().SequenceEqual(bytes))
+        else if ((forUpdate ? Interlocked.Exchange(ref lastParse, null) : lastParse) is { } cached && cached.Bytes.AsSpan().SequenceEqual(bytes))
         {
-            document = cached.Document;
+            yaml = cached.Yaml;
         }
         else
         {
-            document = RegistryYamlParser.Parse(RegistryPath, bytes, limits);
-            lastParse = new ParsedFile(bytes, document);
+            yaml = RegistryYaml.Parse(RegistryPath, bytes, limits);
+            if (!forUpdate)
+            {
+                lastParse = new ParsedFile(bytes, yaml);
+            }
         }
 
-        return RegistryMapper.Map(RegistryPath, document);
+        if (forUpdate && yaml is { UsesAnchors: true, Root: { } root })
+        {
+            yaml = new YamlText(yaml.Text, RegistryEdits.Unshare(root), yaml.HasBom, usesAnchors: true);
+        }
+
+        return RegistryMapper.Map(RegistryPath, yaml);
     }
 
     /// <summary>
@@ -116,14 +124,16 @@ internal sealed class FileRegistryStore : IRegistryStore
         if (options?.DryRun == true)
         {
             LoadedRegistry loaded;
+            byte[]? dryBytes;
             using (await LockAsync(files, exclusive: false, cancellationToken).ConfigureAwait(false))
             {
-                loaded = Read(files, out _);
+                loaded = Read(files, forUpdate: true, out dryBytes);
             }
 
-            loaded.TakeSnapshot();
+            var edits = new RegistryEdits(loaded);
             var value = apply(loaded.Registry);
-            var text = Render(loaded, out _, out _);
+            var text = Render(loaded, edits, out _);
+            KeepParseIfUnchanged(text, dryBytes, loaded.Yaml);
             return new RegistryUpdateResult<TResult>(value, text is not null, written: false, loaded.Registry, text);
         }
 
@@ -139,16 +149,17 @@ internal sealed class FileRegistryStore : IRegistryStore
 
         using var held = await LockAsync(files, exclusive: true, cancellationToken).ConfigureAwait(false);
         RegistryFileWrites.RemoveStaleTemporaryFiles(files.Target);
-        var current = Read(files, out var oldBytes);
-        current.TakeSnapshot();
+        var current = Read(files, forUpdate: true, out var oldBytes);
+        var changes = new RegistryEdits(current);
         var result = apply(current.Registry);
-        var newText = Render(current, out var bom, out var verified);
+        var newText = Render(current, changes, out var verified);
+        KeepParseIfUnchanged(newText, oldBytes, current.Yaml);
         if (newText is null)
         {
             return new RegistryUpdateResult<TResult>(result, changed: false, written: false, current.Registry, null);
         }
 
-        var newBytes = Encode(newText, bom);
+        var newBytes = Encode(newText, current.Yaml.HasBom);
         var target = files.Target;
         string? backupTemp = null;
         try
@@ -193,7 +204,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         }
 
         // Committed: what fails from here on is a warning, never an error that would lose the pass.
-        lastParse = new ParsedFile(newBytes, new YDocument(verified!.Text, verified.Root, bom));
+        lastParse = new ParsedFile(newBytes, verified!);
         string? warning = null;
         if (backupTemp is not null)
         {
@@ -216,28 +227,15 @@ internal sealed class FileRegistryStore : IRegistryStore
         return new RegistryUpdateResult<TResult>(result, changed: true, written: true, current.Registry, newText) { Warning = warning };
     }
 
-    /// <summary>Validates the changed registry and renders it; <see langword="null"/> when its content did not change.</summary>
-    internal string? Render(LoadedRegistry loaded, out bool bom, out YDocument? verified)
-    {
-        bom = loaded.Document.HasBom;
-        verified = null;
-        RegistryComposer.Validate(RegistryPath, loaded.Registry);
-        try
-        {
-            var intended = RegistryComposer.Compose(loaded, loaded.Registry);
-            if (intended is null || ReferenceEquals(intended, loaded.Document.Root))
-            {
-                return null;
-            }
+    private string? Render(LoadedRegistry loaded, RegistryEdits changes, out YamlText? verified) =>
+        RegistryWriter.Write(RegistryPath, loaded, changes, limits, tamper: null, out _, out verified);
 
-            var text = RegistryWriter.Write(RegistryPath, loaded.Document, intended, limits, out _, out var reparsed);
-            verified = reparsed;
-            return text;
-        }
-        catch (InvalidOperationException ex)
+    /// <summary>An update that changed nothing left its tree as parsed: the next read may reuse it.</summary>
+    private void KeepParseIfUnchanged(string? newText, byte[]? bytes, YamlText yaml)
+    {
+        if (newText is null && bytes is not null && !yaml.UsesAnchors)
         {
-            // A fault of the store's own, never the file's: say so in the store's terms, nothing written.
-            throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"the change could not be rendered ({ex.Message}); nothing was written.", inner: ex);
+            lastParse = new ParsedFile(bytes, yaml);
         }
     }
 
@@ -394,7 +392,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         }
     }
 
-    private sealed record ParsedFile(byte[] Bytes, YDocument Document);
+    private sealed record ParsedFile(byte[] Bytes, YamlText Yaml);
 
     /// <summary>The registry file itself (a symbolic link's final target) and the files beside it.</summary>
     private sealed record Files(string Target, string Lock, string Backup, string Folder);

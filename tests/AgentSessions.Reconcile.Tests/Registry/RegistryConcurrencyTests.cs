@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using AgentSessions.Reconcile.StoreStress;
-using AgentSessions.Reconcile.Yaml;
 
 namespace AgentSessions.Reconcile.Tests.Registry;
 
@@ -10,7 +9,6 @@ namespace AgentSessions.Reconcile.Tests.Registry;
 public sealed class RegistryConcurrencyTests : IDisposable
 {
     private const string Seed = "# crash test\nversion: 1\nsessions:\n  - name: seed   # kept\n    status: stopped\n";
-    private static readonly YamlLimits Limits = new(64, 10_000);
     private readonly TempWorkspace ws = new();
     private readonly List<Process> processes = [];
     private readonly SemaphoreSlim changed = new(0);
@@ -202,7 +200,7 @@ public sealed class RegistryConcurrencyTests : IDisposable
 
     private static int Step(string text)
     {
-        var loaded = RegistryMapper.Map("t", RegistryYamlParser.Parse("t", text, hasBom: false, Limits));
+        var loaded = TestYaml.Load(text);
         var row = loaded.Registry.Find(StressSteps.RowName);
         return row is null ? 0 : int.Parse(row.LastVisibleNote!, CultureInfo.InvariantCulture);
     }
@@ -211,10 +209,7 @@ public sealed class RegistryConcurrencyTests : IDisposable
     {
         while (versions.Count <= n)
         {
-            var loaded = RegistryMapper.Map("t", RegistryYamlParser.Parse("t", versions[^1], hasBom: false, Limits));
-            StressSteps.Next(loaded.Registry);
-            var intended = RegistryComposer.Compose(loaded, loaded.Registry)!;
-            versions.Add(RegistryWriter.Write("t", loaded.Document, intended, Limits, out _));
+            versions.Add(TestYaml.Write(TestYaml.Load(versions[^1]), r => StressSteps.Next(r), out _)!);
         }
 
         return versions[n];

@@ -1,14 +1,13 @@
 using System.Text;
 using AgentSessions.Reconcile.Yaml;
 using CsCheck;
+using YamlDotNet.RepresentationModel;
 
 namespace AgentSessions.Reconcile.Tests.Registry;
 
 /// <summary>Generated registries full of unknown content survive a rewrite with the same values and order.</summary>
 public sealed class RegistryRoundTripPropertyTests
 {
-    private static readonly YamlLimits Limits = new(64, 10_000);
-
     private static readonly string[] OddScalars =
     [
         "yes", "No", "0x1F", "0o17", "~", "null", "\"123\"", "'quoted'", "'it''s'", "\"ünïcødé 日本語 🎉\"", "plain words here",
@@ -24,30 +23,33 @@ public sealed class RegistryRoundTripPropertyTests
         Gen.Select(Gen.Int[0, 6], Gen.Int, Gen.Int[0, 4].Select(i => i == 0));
 
     [Fact]
-    public void FullRewrite_GeneratedRegistries_KeepValuesAndOrder()
+    public void FullSave_GeneratedRegistries_KeepValuesAndOrder()
     {
         Docs.Sample(
             d =>
             {
                 var text = Generate(d.Rows, d.Seed, d.Crlf);
-                var doc = RegistryYamlParser.Parse("gen.yaml", text, hasBom: false, Limits);
-                RegistryMapper.Map("gen.yaml", doc);
-                var emitted = YamlEmitter.Emit(doc.Root!, doc.NewLine);
-                var reparsed = RegistryYamlParser.Parse("gen.yaml", emitted, hasBom: false, Limits);
-                YamlEquality.Same(doc.Root!, reparsed.Root!).Should().BeTrue("re-emitted:\n" + emitted + "\noriginal:\n" + text);
+                var yaml = TestYaml.Parse(text);
+                RegistryMapper.Map("gen.yaml", yaml);
+                if (yaml.Root is null)
+                {
+                    return;
+                }
+
+                var emitted = Y.EmitWhole(yaml.Root);
+                Y.Same(yaml.Root, TestYaml.Parse(emitted).Root).Should().BeTrue("saved:\n" + emitted + "\noriginal:\n" + text);
             },
             iter: 500);
     }
 
     [Fact]
-    public void NoChange_GeneratedRegistries_ComposeReturnsOriginal()
+    public void NoChange_GeneratedRegistries_NoEdits()
     {
         Docs.Sample(
             d =>
             {
-                var text = Generate(d.Rows, d.Seed, d.Crlf);
-                var loaded = RegistryMapper.Map("gen.yaml", RegistryYamlParser.Parse("gen.yaml", text, hasBom: false, Limits));
-                RegistryComposer.Compose(loaded, loaded.Registry).Should().BeSameAs(loaded.Document.Root);
+                var loaded = TestYaml.Load(Generate(d.Rows, d.Seed, d.Crlf));
+                new RegistryEdits(loaded).Diff().Should().BeEmpty();
             },
             iter: 500);
     }
@@ -59,45 +61,48 @@ public sealed class RegistryRoundTripPropertyTests
             d =>
             {
                 var text = Generate(d.Rows, d.Seed, d.Crlf);
-                var loaded = RegistryMapper.Map("gen.yaml", RegistryYamlParser.Parse("gen.yaml", text, hasBom: false, Limits));
+                var loaded = TestYaml.Load(text);
+                var oldStarts = RowStarts(loaded.Yaml);
                 var target = Math.Abs(d.Seed % d.Rows);
                 var row = loaded.Registry.Sessions[target];
-                row.Status = row.Status == SessionStatus.Terminated ? SessionStatus.Archived : SessionStatus.Terminated;
-                row.TerminatedAt = new DateTimeOffset(2026, 11, 21, 8, 30, 15, TimeSpan.Zero);
-                row.LastVisibleNote = "moved: by test #" + d.Seed;
-                row.Pane = new PaneInfo { Pid = 77, Cmd = "claude", Cwd = "/ü/x y" };
-                row.AgentIdentities["claude"] = new Dictionary<string, string?> { ["session_id"] = "87dc548e" };
+                var written = TestYaml.Write(
+                    loaded,
+                    _ =>
+                    {
+                        row.Status = row.Status == SessionStatus.Terminated ? SessionStatus.Archived : SessionStatus.Terminated;
+                        row.TerminatedAt = new DateTimeOffset(2026, 11, 21, 8, 30, 15, TimeSpan.Zero);
+                        row.LastVisibleNote = "moved: by test #" + d.Seed;
+                        row.Pane = new PaneInfo { Pid = 77, Cmd = "claude", Cwd = "/ü/x y" };
+                        row.AgentIdentities["claude"] = new Dictionary<string, string?> { ["session_id"] = "87dc548e" };
+                    },
+                    out var spliced,
+                    out var verified)!;
+                spliced.Should().BeTrue(written);
 
-                var intended = RegistryComposer.Compose(loaded, loaded.Registry)!;
-                var written = RegistryWriter.Write("gen.yaml", loaded.Document, intended, Limits, out var surgical);
-                surgical.Should().BeTrue(written);
-
-                var reloaded = RegistryMapper.Map("gen.yaml", RegistryYamlParser.Parse("gen.yaml", written, hasBom: false, Limits));
-                var again = reloaded.Registry.Sessions[target];
+                var again = RegistryMapper.Map("gen.yaml", TestYaml.Parse(written)).Registry.Sessions[target];
                 again.Status.Should().Be(row.Status);
                 again.TerminatedAt.Should().Be(row.TerminatedAt);
                 again.LastVisibleNote.Should().Be(row.LastVisibleNote);
                 again.Pane!.Cwd.Should().Be("/ü/x y");
                 again.AgentIdentities["claude"]["session_id"].Should().Be("87dc548e");
-                YamlEquality.Same(intended, reloaded.Document.Root!).Should().BeTrue();
 
-                var oldItems = ((YSeq)((YMap)loaded.Document.Root!).Get("sessions")!).Items;
-                var newItems = ((YSeq)((YMap)reloaded.Document.Root!).Get("sessions")!).Items;
-                for (var i = 0; i < oldItems.Count; i++)
+                // Every other row, and everything before the first, is byte for byte what it was.
+                var newStarts = RowStarts(verified!);
+                written[..newStarts[0]].Should().Be(text[..oldStarts[0]]);
+                for (var i = 0; i < d.Rows; i++)
                 {
                     if (i != target)
                     {
-                        Slice(written, newItems[i]).Should().Be(Slice(text, oldItems[i]));
+                        written[newStarts[i]..newStarts[i + 1]].Should().Be(text[oldStarts[i]..oldStarts[i + 1]]);
                     }
                 }
-
-                var before = text[..oldItems[0].Start];
-                written[..newItems[0].Start].Should().Be(before);
             },
             iter: 500);
     }
 
-    private static string Slice(string text, YNode node) => text[node.Start..node.End];
+    /// <summary>Where each row starts, then the text's length.</summary>
+    private static int[] RowStarts(YamlText yaml) =>
+        [.. ((YamlSequenceNode)((YamlMappingNode)yaml.Root!)["sessions"]).Children.Select(r => (int)r.Start.Index), yaml.Text.Length];
 
     /// <summary>Writes a registry in block style with random unknown keys, odd scalars, nested maps and sequences, comments and literal blocks.</summary>
     internal static string Generate(int rows, int seed, bool crlf)

@@ -1,4 +1,5 @@
 using AgentSessions.Reconcile.Yaml;
+using YamlDotNet.RepresentationModel;
 
 namespace AgentSessions.Reconcile.Tests.Registry;
 
@@ -119,7 +120,7 @@ public sealed class RegistryStoreTests : IDisposable
                 agent: claude
                 status: running
                 last_visible_note: auto-registered
-                pane: { pid: 42, cmd: claude, cwd: /home/u/lab/c }
+                pane: {pid: 42, cmd: claude, cwd: /home/u/lab/c}
             trailer: 0x1F
             """);
         var reloaded = await ws.Store().LoadAsync();
@@ -269,11 +270,10 @@ public sealed class RegistryStoreTests : IDisposable
     {
         foreach (var value in new[] { "yes", "0x1F", "~", "123", "a: b", "#x", "- x", "ünïcødé", "line\nbreak", " pad ", "2026-01-01", "[x]", "it's" })
         {
-            var rendered = YamlScalars.RenderString(value);
-            var doc = RegistryYamlParser.Parse("t", "k: " + rendered + "\n", hasBom: false, new YamlLimits(64, 100));
-            var scalar = (YScalar)((YMap)doc.Root!).Entries[0].Value;
+            var rendered = Y.Emit(new YamlMappingNode { { "k", Y.Str(value) } });
+            var scalar = (YamlScalarNode)((YamlMappingNode)TestYaml.Parse(rendered).Root!)["k"];
             scalar.Value.Should().Be(value);
-            (scalar.IsPlain && YamlScalars.LooksNonString(value)).Should().BeFalse(value);
+            (Y.IsPlain(scalar) && YamlScalars.LooksNonString(value)).Should().BeFalse(value);
         }
     }
 }

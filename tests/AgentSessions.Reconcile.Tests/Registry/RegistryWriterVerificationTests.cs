@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using AgentSessions.Reconcile.Yaml;
-using YamlDotNet.Core;
 
 namespace AgentSessions.Reconcile.Tests.Registry;
 
@@ -9,8 +7,6 @@ namespace AgentSessions.Reconcile.Tests.Registry;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class RegistryWriterVerificationTests : IDisposable
 {
-    private static readonly YamlLimits Limits = new(64, 10_000);
-
     private const string Text = """
         version: 1
         sessions:
@@ -33,50 +29,33 @@ public sealed class RegistryWriterVerificationTests : IDisposable
     [InlineData("status: running   # untouched row", "status: runing   # untouched row")]
     [InlineData("last_visible_note: first", "last_visible_note: firsT")]
     [InlineData("  - name: c\n    status: running", "  - name: c\n    status: running\n    extra: 1")]
-    public void Write_BadEditInUntouchedRow_IsCaughtAndReemitted(string from, string to)
+    public void Write_BadSpliceInUntouchedRow_IsCaughtAndSavedWhole(string from, string to)
     {
-        var loaded = RegistryMapper.Map("t", RegistryYamlParser.Parse("t", Text, hasBom: false, Limits));
-        loaded.Registry.Sessions[1].LastVisibleNote = "changed";
-        var intended = RegistryComposer.Compose(loaded, loaded.Registry)!;
         var tampered = false;
 
-        var written = RegistryWriter.Write("t", loaded.Document, intended, Limits, text => { tampered = text.Contains(from, StringComparison.Ordinal); return text.Replace(from, to, StringComparison.Ordinal); }, out var surgical, out var verified);
+        var written = TestYaml.Write(
+            TestYaml.Load(Text),
+            r => r.Sessions[1].LastVisibleNote = "changed",
+            out var spliced,
+            out var verified,
+            text => { tampered = text.Contains(from, StringComparison.Ordinal); return text.Replace(from, to, StringComparison.Ordinal); })!;
 
-        tampered.Should().BeTrue("the injected edit must have hit the patched text");
-        surgical.Should().BeFalse("the tampered surgical text must fail verification");
+        tampered.Should().BeTrue("the injected edit must have hit the spliced text");
+        spliced.Should().BeFalse("the tampered splice must fail verification");
         written.Should().NotContain(to.Split('\n')[^1].Trim());
-        YamlEquality.Same(verified.Root!, intended).Should().BeTrue();
-        var reloaded = RegistryMapper.Map("t", RegistryYamlParser.Parse("t", written, hasBom: false, Limits)).Registry;
+        verified!.Text.Should().Be(written);
+        var reloaded = TestYaml.Load(written).Registry;
         reloaded.Sessions.Select(s => (s.Name, s.Status, s.LastVisibleNote)).Should().Equal(
             ("a", SessionStatus.Running, "first"), ("b", SessionStatus.Stopped, "changed"), ("c", SessionStatus.Running, null));
     }
 
     [Fact]
-    public void Write_UntamperedEdit_StaysSurgical()
+    public void Write_UntamperedEdit_IsSpliced()
     {
-        var loaded = RegistryMapper.Map("t", RegistryYamlParser.Parse("t", Text, hasBom: false, Limits));
-        loaded.Registry.Sessions[1].LastVisibleNote = "changed";
-        var intended = RegistryComposer.Compose(loaded, loaded.Registry)!;
+        var written = TestYaml.Write(TestYaml.Load(Text), r => r.Sessions[1].LastVisibleNote = "changed", out var spliced, text => text);
 
-        var written = RegistryWriter.Write("t", loaded.Document, intended, Limits, text => text, out var surgical, out _);
-
-        surgical.Should().BeTrue();
+        spliced.Should().BeTrue();
         written.Should().Be(Text.Replace("second", "changed", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void Write_ChangedRowThatDoesNotMap_Throws()
-    {
-        // The changed row is still mapped after the re-parse: a composed row with a bad status word is refused.
-        var loaded = RegistryMapper.Map("t", RegistryYamlParser.Parse("t", Text, hasBom: false, Limits));
-        loaded.Registry.Sessions[1].LastVisibleNote = "changed";
-        var intended = (YMap)RegistryComposer.Compose(loaded, loaded.Registry)!;
-        var row = (YMap)((YSeq)intended.Get("sessions")!).Items[1];
-        row.Entries[row.IndexOf("status")] = new(row.Entries[row.IndexOf("status")].Key, new YScalar("bogus", ScalarStyle.Plain));
-
-        var act = () => RegistryWriter.Write("t", loaded.Document, intended, Limits, out _);
-
-        act.Should().Throw<RegistryException>().Which.Message.Should().Contain("could not be written");
     }
 
     [Fact]

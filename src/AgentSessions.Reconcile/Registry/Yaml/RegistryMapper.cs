@@ -1,38 +1,19 @@
 using System.Globalization;
+using YamlDotNet.RepresentationModel;
 
 namespace AgentSessions.Reconcile.Yaml;
 
-/// <summary>A registry as loaded: the typed model, the document it came from and, for each typed object, its source node.</summary>
-internal sealed class LoadedRegistry
+/// <summary>A registry as loaded: the typed model, the parsed file and, for each session row and job, its source node.</summary>
+internal sealed class LoadedRegistry(string path, YamlText yaml, Registry registry)
 {
-    public LoadedRegistry(string path, YDocument document, Registry registry)
-    {
-        Path = path;
-        Document = document;
-        Registry = registry;
-    }
+    public string Path { get; } = path;
 
-    public string Path { get; }
+    public YamlText Yaml { get; } = yaml;
 
-    public YDocument Document { get; }
-
-    public Registry Registry { get; }
+    public Registry Registry { get; } = registry;
 
     /// <summary>Gets the source node of each session row and job, by reference.</summary>
-    public Dictionary<object, YMap> Sources { get; } = new(ReferenceEqualityComparer.Instance);
-
-    /// <summary>Gets the rows' values as they were before a change was applied (see <see cref="TakeSnapshot"/>), or <see langword="null"/>.</summary>
-    public Dictionary<SessionRow, RowSnapshot>? Snapshots { get; private set; }
-
-    /// <summary>Records every row's values, so composing can reuse the parsed node of rows a change leaves alone.</summary>
-    public void TakeSnapshot()
-    {
-        Snapshots = new Dictionary<SessionRow, RowSnapshot>(Registry.Sessions.Count, ReferenceEqualityComparer.Instance);
-        foreach (var row in Registry.Sessions)
-        {
-            Snapshots[row] = new RowSnapshot(row);
-        }
-    }
+    public Dictionary<object, YamlMappingNode> Sources { get; } = new(ReferenceEqualityComparer.Instance);
 }
 
 /// <summary>Maps a parsed document to the typed <see cref="Registry"/>, validating types and words.</summary>
@@ -41,103 +22,70 @@ internal static class RegistryMapper
     public const string StatusWords = "running, stopped, terminated or archived";
     public const string JobStatusWords = "running, completed, error or cancelled";
 
-    public static LoadedRegistry Map(string path, YDocument document) => Map(path, document, trustedRow: null);
-
-    /// <summary>
-    /// Maps a document; rows for which <paramref name="trustedRow"/> is true are only checked for a
-    /// unique name and are not read (nor added to the result). The writer's verification uses this
-    /// for rows it has already shown equal, node by node, to rows that mapped when the file was loaded.
-    /// </summary>
-    public static LoadedRegistry Map(string path, YDocument document, Func<int, bool>? trustedRow)
+    /// <summary>Maps a parsed file; rows and jobs keep a link to their source node for the edits of an update.</summary>
+    public static LoadedRegistry Map(string path, YamlText yaml)
     {
         var registry = new Registry();
-        var loaded = new LoadedRegistry(path, document, registry);
-        var root = document.Root;
-        if (root is null || root is YScalar { IsNull: true })
+        var loaded = new LoadedRegistry(path, yaml, registry);
+        var root = yaml.Root;
+        if (root is null || Y.IsNull(root))
         {
             return loaded;
         }
 
-        if (root is not YMap map)
+        if (root is not YamlMappingNode map)
         {
-            throw Error(path, root, null, "the registry must be a mapping (version:, workspace:, sessions:), not a " + KindOf(root) + ".");
+            throw Error(path, root, null, "the registry must be a mapping (version:, workspace:, sessions:), not a " + Y.KindOf(root) + ".");
         }
 
         var reader = new Reader(path);
-        if (map.Get("version") is { } version)
+        if (Y.Get(map, "version") is { } version && reader.Integer(version, "version") is { } value)
         {
-            var value = reader.Integer(version, "version");
-            if (value is not null)
-            {
-                if (value is < int.MinValue or > int.MaxValue)
-                {
-                    throw Error(path, version, "version", "must be a small integer.");
-                }
-
-                registry.Version = (int)value;
-            }
+            registry.Version = value is < int.MinValue or > int.MaxValue ? throw Error(path, version, "version", "must be a small integer.") : (int)value;
         }
 
-        registry.Workspace = map.Get("workspace") is { } workspace ? reader.String(workspace, "workspace") : null;
-        var sessions = map.Get("sessions");
-        if (sessions is null || sessions is YScalar { IsNull: true })
+        registry.Workspace = Y.Get(map, "workspace") is { } workspace ? reader.String(workspace, "workspace") : null;
+        var sessions = Y.Get(map, "sessions");
+        if (sessions is null || Y.IsNull(sessions))
         {
             return loaded;
         }
 
-        if (sessions is not YSeq seq)
+        if (sessions is not YamlSequenceNode seq)
         {
-            throw Error(path, sessions, "sessions", "must be a sequence of sessions (`- name: …` items), not a " + KindOf(sessions) + ".");
+            throw Error(path, sessions, "sessions", "must be a sequence of sessions (`- name: …` items), not a " + Y.KindOf(sessions) + ".");
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < seq.Items.Count; i++)
+        for (var i = 0; i < seq.Children.Count; i++)
         {
             var field = string.Create(CultureInfo.InvariantCulture, $"sessions[{i}]");
-            if (seq.Items[i] is not YMap rowNode)
+            if (seq.Children[i] is not YamlMappingNode rowNode)
             {
-                throw Error(path, seq.Items[i], field, "each session must be a mapping with at least a name, not a " + KindOf(seq.Items[i]) + ".");
-            }
-
-            if (trustedRow is not null && trustedRow(i))
-            {
-                if (rowNode.Get("name") is not YScalar { Value: { Length: > 0 } trustedName } trustedNode || !names.Add(trustedName))
-                {
-                    throw Error(path, rowNode.Get("name") ?? rowNode, field + ".name", "duplicate or missing session name; names must be unique.");
-                }
-
-                continue;
+                throw Error(path, seq.Children[i], field, "each session must be a mapping with at least a name, not a " + Y.KindOf(seq.Children[i]) + ".");
             }
 
             var row = reader.Row(rowNode, field);
             if (!names.Add(row.Name))
             {
-                var nameNode = rowNode.Get("name")!;
-                throw Error(path, nameNode, field + ".name", $"duplicate session name '{row.Name}'; names must be unique.");
+                throw Error(path, Y.Get(rowNode, "name")!, field + ".name", $"duplicate session name '{row.Name}'; names must be unique.");
             }
 
             registry.Sessions.Add(row);
             loaded.Sources[row] = rowNode;
-            var jobs = rowNode.Get("jobs") as YSeq;
             for (var j = 0; j < row.Jobs.Count; j++)
             {
-                loaded.Sources[row.Jobs[j]] = (YMap)jobs!.Items[j];
+                loaded.Sources[row.Jobs[j]] = (YamlMappingNode)((YamlSequenceNode)Y.Get(rowNode, "jobs")!).Children[j];
             }
         }
 
         return loaded;
     }
 
-    internal static RegistryException Error(string path, YNode node, string? field, string sentence) =>
-        RegistryErrors.At(RegistryErrorKind.Schema, path, sentence, node.Line > 0 ? node.Line : null, node.Line > 0 ? node.Column : null, field);
-
-    internal static string KindOf(YNode node) => node switch
-    {
-        YMap => "mapping",
-        YSeq => "sequence",
-        YScalar { IsNull: true } => "null",
-        _ => "scalar",
-    };
+    internal static RegistryException Error(string path, YamlNode node, string? field, string sentence) =>
+        node.Start.Line > 0
+            ? RegistryErrors.At(RegistryErrorKind.Schema, path, sentence, (int)node.Start.Line, (int)node.Start.Column, field)
+            : RegistryErrors.At(RegistryErrorKind.Schema, path, sentence, field: field);
 
     public static SessionStatus? ParseStatus(string text) => text switch
     {
@@ -178,9 +126,9 @@ internal static class RegistryMapper
     /// <summary>Reads typed values out of nodes, failing with the file, line, column and field.</summary>
     internal sealed class Reader(string path)
     {
-        public SessionRow Row(YMap node, string field)
+        public SessionRow Row(YamlMappingNode node, string field)
         {
-            var nameNode = node.Get("name");
+            var nameNode = Y.Get(node, "name");
             var name = nameNode is null ? null : String(nameNode, field + ".name");
             if (string.IsNullOrEmpty(name))
             {
@@ -192,11 +140,11 @@ internal static class RegistryMapper
             return row;
         }
 
-        public void ReadRowInto(SessionRow row, YMap node, string field)
+        private void ReadRowInto(SessionRow row, YamlMappingNode node, string field)
         {
-            foreach (var (keyNode, value) in node.Entries)
+            foreach (var (keyNode, value) in node.Children)
             {
-                var key = keyNode.Value;
+                var key = ((YamlScalarNode)keyNode).Value!;
                 var f = field + "." + key;
                 switch (key)
                 {
@@ -220,16 +168,16 @@ internal static class RegistryMapper
             }
         }
 
-        public PaneInfo? Pane(YNode node, string field)
+        private PaneInfo? Pane(YamlNode node, string field)
         {
-            if (node is YScalar { IsNull: true })
+            if (Y.IsNull(node))
             {
                 return null;
             }
 
-            if (node is not YMap map)
+            if (node is not YamlMappingNode map)
             {
-                throw Error(path, node, field, "must be a mapping (pid:, cmd:, cwd:) or null, not a " + KindOf(node) + ".");
+                throw Error(path, node, field, "must be a mapping (pid:, cmd:, cwd:) or null, not a " + Y.KindOf(node) + ".");
             }
 
             var pane = new PaneInfo();
@@ -237,11 +185,11 @@ internal static class RegistryMapper
             return pane;
         }
 
-        public void ReadPaneInto(PaneInfo pane, YMap map, string field)
+        private void ReadPaneInto(PaneInfo pane, YamlMappingNode map, string field)
         {
-            foreach (var (key, value) in map.Entries)
+            foreach (var (key, value) in map.Children)
             {
-                switch (key.Value)
+                switch (((YamlScalarNode)key).Value)
                 {
                     case "pid": pane.Pid = Integer(value, field + ".pid"); break;
                     case "cmd": pane.Cmd = String(value, field + ".cmd"); break;
@@ -250,72 +198,74 @@ internal static class RegistryMapper
             }
         }
 
-        public void Identities(IDictionary<string, IDictionary<string, string?>> target, YNode node, string field)
+        private void Identities(IDictionary<string, IDictionary<string, string?>> target, YamlNode node, string field)
         {
-            if (node is YScalar { IsNull: true })
+            if (Y.IsNull(node))
             {
                 return;
             }
 
-            if (node is not YMap map)
+            if (node is not YamlMappingNode map)
             {
-                throw Error(path, node, field, "must be a mapping of agent to ids (claude: { session_id: … }), not a " + KindOf(node) + ".");
+                throw Error(path, node, field, "must be a mapping of agent to ids (claude: { session_id: … }), not a " + Y.KindOf(node) + ".");
             }
 
-            foreach (var (agent, value) in map.Entries)
+            foreach (var (agent, value) in map.Children)
             {
-                target[agent.Value] = IdentityFields(value, field + "." + agent.Value);
+                var name = ((YamlScalarNode)agent).Value!;
+                target[name] = IdentityFields(value, field + "." + name);
             }
         }
 
-        public Dictionary<string, string?> IdentityFields(YNode node, string field)
+        private Dictionary<string, string?> IdentityFields(YamlNode node, string field)
         {
             var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
-            if (node is YScalar { IsNull: true })
+            if (Y.IsNull(node))
             {
                 return fields;
             }
 
-            if (node is not YMap map)
+            if (node is not YamlMappingNode map)
             {
-                throw Error(path, node, field, "must be a mapping of id names to ids, not a " + KindOf(node) + ".");
+                throw Error(path, node, field, "must be a mapping of id names to ids, not a " + Y.KindOf(node) + ".");
             }
 
-            foreach (var (key, value) in map.Entries)
+            foreach (var (key, value) in map.Children)
             {
-                fields[key.Value] = String(value, field + "." + key.Value);
+                var name = ((YamlScalarNode)key).Value!;
+                fields[name] = String(value, field + "." + name);
             }
 
             return fields;
         }
 
-        public void Jobs(IList<JobEntry> target, YNode node, string field)
+        private void Jobs(IList<JobEntry> target, YamlNode node, string field)
         {
-            if (node is YScalar { IsNull: true })
+            if (Y.IsNull(node))
             {
                 return;
             }
 
-            if (node is not YSeq seq)
+            if (node is not YamlSequenceNode seq)
             {
-                throw Error(path, node, field, "must be a sequence of jobs (`- job_id: …` items), not a " + KindOf(node) + ".");
+                throw Error(path, node, field, "must be a sequence of jobs (`- job_id: …` items), not a " + Y.KindOf(node) + ".");
             }
 
-            for (var i = 0; i < seq.Items.Count; i++)
+            for (var i = 0; i < seq.Children.Count; i++)
             {
                 var f = string.Create(CultureInfo.InvariantCulture, $"{field}[{i}]");
-                if (seq.Items[i] is not YMap map)
+                if (seq.Children[i] is not YamlMappingNode map)
                 {
-                    throw Error(path, seq.Items[i], f, "each job must be a mapping with a job_id, not a " + KindOf(seq.Items[i]) + ".");
+                    throw Error(path, seq.Children[i], f, "each job must be a mapping with a job_id, not a " + Y.KindOf(seq.Children[i]) + ".");
                 }
 
                 target.Add(Job(map, f));
             }
         }
 
-        public JobEntry Job(YMap map, string field)
+        private JobEntry Job(YamlMappingNode map, string field)
         {
-            var idNode = map.Get("job_id");
+            var idNode = Y.Get(map, "job_id");
             var id = idNode is null ? null : String(idNode, field + ".job_id");
             if (string.IsNullOrEmpty(id))
             {
@@ -327,15 +277,15 @@ internal static class RegistryMapper
             return job;
         }
 
-        public void ReadJobInto(JobEntry job, YMap map, string field)
+        private void ReadJobInto(JobEntry job, YamlMappingNode map, string field)
         {
-            foreach (var (key, value) in map.Entries)
+            foreach (var (key, value) in map.Children)
             {
-                switch (key.Value)
+                switch (((YamlScalarNode)key).Value)
                 {
                     case "auth_token": job.AuthToken = String(value, field + ".auth_token"); break;
                     case "status":
-                        if (value is YScalar { IsNull: true })
+                        if (Y.IsNull(value))
                         {
                             job.Status = null;
                             break;
@@ -348,9 +298,9 @@ internal static class RegistryMapper
             }
         }
 
-        public string? String(YNode node, string field)
+        public string? String(YamlNode node, string field)
         {
-            if (node is YScalar { IsNull: true })
+            if (Y.IsNull(node))
             {
                 return null;
             }
@@ -358,9 +308,9 @@ internal static class RegistryMapper
             return Text(node, field);
         }
 
-        public SessionStatus? Status(YNode node, string field)
+        private SessionStatus? Status(YamlNode node, string field)
         {
-            if (node is YScalar { IsNull: true })
+            if (Y.IsNull(node))
             {
                 return null;
             }
@@ -369,9 +319,9 @@ internal static class RegistryMapper
             return ParseStatus(text) ?? throw Error(path, node, field, $"'{text}' is not a session status; expected exactly {StatusWords} (free text goes in last_visible_note).");
         }
 
-        public DateTimeOffset? Timestamp(YNode node, string field)
+        private DateTimeOffset? Timestamp(YamlNode node, string field)
         {
-            if (node is YScalar { IsNull: true })
+            if (Y.IsNull(node))
             {
                 return null;
             }
@@ -382,37 +332,37 @@ internal static class RegistryMapper
                 : throw Error(path, node, field, $"'{text}' is not an RFC 3339 timestamp (for example 2026-11-20T10:00:00Z).");
         }
 
-        public bool? Bool(YNode node, string field)
+        private bool? Bool(YamlNode node, string field)
         {
-            if (node is YScalar { IsNull: true })
+            if (Y.IsNull(node))
             {
                 return null;
             }
 
-            if (node is YScalar { IsPlain: true } scalar && YamlScalars.TryParseBool(scalar.Value, out var value))
+            if (Y.IsPlain(node) && YamlScalars.TryParseBool(((YamlScalarNode)node).Value!, out var value))
             {
                 return value;
             }
 
-            throw Error(path, node, field, node is YScalar s ? $"'{s.Value}' is not a boolean; expected true or false (unquoted)." : "must be true or false, not a " + KindOf(node) + ".");
+            throw Error(path, node, field, node is YamlScalarNode s ? $"'{s.Value}' is not a boolean; expected true or false (unquoted)." : "must be true or false, not a " + Y.KindOf(node) + ".");
         }
 
-        public long? Integer(YNode node, string field)
+        public long? Integer(YamlNode node, string field)
         {
-            if (node is YScalar { IsNull: true })
+            if (Y.IsNull(node))
             {
                 return null;
             }
 
-            if (node is YScalar { IsPlain: true } scalar && YamlScalars.TryParseInteger(scalar.Value, out var value))
+            if (Y.IsPlain(node) && YamlScalars.TryParseInteger(((YamlScalarNode)node).Value!, out var value))
             {
                 return value;
             }
 
-            throw Error(path, node, field, node is YScalar s ? $"'{s.Value}' is not an integer (an unquoted decimal number is expected)." : "must be an integer, not a " + KindOf(node) + ".");
+            throw Error(path, node, field, node is YamlScalarNode s ? $"'{s.Value}' is not an integer (an unquoted decimal number is expected)." : "must be an integer, not a " + Y.KindOf(node) + ".");
         }
 
-        private string Text(YNode node, string field) =>
-            node is YScalar scalar ? scalar.Value : throw Error(path, node, field, "must be text, not a " + KindOf(node) + ".");
+        private string Text(YamlNode node, string field) =>
+            node is YamlScalarNode scalar ? scalar.Value! : throw Error(path, node, field, "must be text, not a " + Y.KindOf(node) + ".");
     }
 }

@@ -79,9 +79,6 @@ internal static partial class YamlScalars
         return true;
     }
 
-    /// <summary>Renders a string so it reads back as exactly that string (plain when safe, else double-quoted).</summary>
-    public static string RenderString(string value) => CanBePlainString(value) ? value : DoubleQuote(value);
-
     public static string DoubleQuote(string value)
     {
         var sb = new StringBuilder(value.Length + 2);

@@ -1,0 +1,365 @@
+using System.Globalization;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace AgentSessions.Reconcile.Yaml;
+
+internal enum EditKind
+{
+    /// <summary>Replace the value of <see cref="Edit.Key"/> (a scalar, or a whole value).</summary>
+    SetValue,
+
+    /// <summary>Add <see cref="Edit.Key"/> with <see cref="Edit.New"/> after the key <see cref="Edit.After"/> (at the end when <see langword="null"/>).</summary>
+    InsertKey,
+
+    /// <summary>Remove <see cref="Edit.Key"/> and its value.</summary>
+    RemoveKey,
+
+    /// <summary>Add <see cref="Edit.New"/> at the end of the sequence.</summary>
+    AppendItem,
+
+    /// <summary>Remove the item <see cref="Edit.Old"/> from the sequence.</summary>
+    RemoveItem,
+
+    /// <summary>Give the sequence <see cref="Edit.Items"/> (a reorder, or an insert not at the end): full save only.</summary>
+    SetItems,
+
+    /// <summary>Give an empty document the root <see cref="Edit.New"/>.</summary>
+    SetRoot,
+}
+
+/// <summary>
+/// One change to the parsed file. <see cref="Container"/> is the mapping or sequence changed (the
+/// document's node), <see cref="Depth"/> its nesting depth.
+/// </summary>
+internal sealed record Edit(EditKind Kind, YamlNode? Container, int Depth, YamlScalarNode? Key = null, YamlNode? Old = null, YamlNode? New = null, List<YamlNode>? Items = null, YamlScalarNode? After = null);
+
+/// <summary>
+/// Compares the typed registry after a change with how it was when loaded, into a short list of
+/// edits of the parsed file; applies them to the node tree (for verification and the full save).
+/// </summary>
+internal sealed class RegistryEdits
+{
+    private readonly LoadedRegistry loaded;
+    private readonly int version;
+    private readonly string? workspace;
+    private readonly SessionRow[] rows;
+    private readonly Dictionary<object, YamlMappingNode> before = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<SessionRow, JobEntry[]> jobs = new(ReferenceEqualityComparer.Instance);
+    private readonly List<Edit> edits = [];
+    private static readonly string[] RootKeys = ["version", "workspace", "sessions"];
+
+    /// <summary>Records the registry as loaded; call before the change is applied.</summary>
+    public RegistryEdits(LoadedRegistry loaded)
+    {
+        this.loaded = loaded;
+        version = loaded.Registry.Version;
+        workspace = loaded.Registry.Workspace;
+        rows = [.. loaded.Registry.Sessions];
+        foreach (var row in rows)
+        {
+            var node = Y.Render(row);
+            before[row] = node;
+            jobs[row] = [.. row.Jobs];
+            for (var i = 0; i < row.Jobs.Count; i++)
+            {
+                before[row.Jobs[i]] = (YamlMappingNode)((YamlSequenceNode)Y.Get(node, "jobs")!).Children[i];
+            }
+        }
+    }
+
+    /// <summary>Validates a registry after a change: names present and unique, statuses defined, jobs with an id.</summary>
+    public static void Validate(string path, Registry registry)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < registry.Sessions.Count; i++)
+        {
+            var row = registry.Sessions[i];
+            var field = string.Create(CultureInfo.InvariantCulture, $"sessions[{i}]");
+            string? problem = row is null ? "the change added a null session."
+                : string.IsNullOrEmpty(row.Name) ? "the change left a session without a name."
+                : !names.Add(row.Name) ? $"the change made session name '{row.Name}' appear twice; names must be unique."
+                : null;
+            if (problem is not null)
+            {
+                throw RegistryErrors.At(RegistryErrorKind.Schema, path, problem, field: row is null ? field : field + ".name");
+            }
+
+            foreach (var (status, key) in new[] { (row!.Status, "status"), (row.LastVisibleStatus, "last_visible_status") })
+            {
+                if (status is { } s && !Enum.IsDefined(s))
+                {
+                    throw RegistryErrors.At(RegistryErrorKind.Schema, path, $"{(int)s} is not a session status; expected {RegistryMapper.StatusWords}.", field: $"{field}.{key}");
+                }
+            }
+
+            for (var j = 0; j < row.Jobs.Count; j++)
+            {
+                var job = row.Jobs[j];
+                var jobField = string.Create(CultureInfo.InvariantCulture, $"{field}.jobs[{j}]");
+                if (job is null || string.IsNullOrEmpty(job.JobId))
+                {
+                    throw RegistryErrors.At(RegistryErrorKind.Schema, path, "the change left a job without a job_id.", field: jobField);
+                }
+
+                if (job.Status is { } js && !Enum.IsDefined(js))
+                {
+                    throw RegistryErrors.At(RegistryErrorKind.Schema, path, $"{(int)js} is not a job status.", field: jobField + ".status");
+                }
+            }
+        }
+    }
+
+    /// <summary>Gets the edits that turn the loaded file into the changed registry; empty when nothing changed.</summary>
+    public List<Edit> Diff()
+    {
+        edits.Clear();
+        var registry = loaded.Registry;
+        if (loaded.Yaml.Root is not YamlMappingNode root)
+        {
+            // An empty file (or a lone null): only something beyond the implied `version: 1` is worth creating.
+            if (registry.Version != 1 || registry.Workspace is not null || registry.Sessions.Count > 0)
+            {
+                var fresh = new YamlMappingNode { { "version", Y.Plain(registry.Version.ToString(CultureInfo.InvariantCulture)) } };
+                if (registry.Workspace is { } name)
+                {
+                    fresh.Add("workspace", Y.Str(name));
+                }
+
+                fresh.Add("sessions", registry.Sessions.Count == 0 ? new YamlSequenceNode { Style = SequenceStyle.Flow } : new YamlSequenceNode(registry.Sessions.Select(Y.Render)));
+                edits.Add(new Edit(EditKind.SetRoot, null, 0, New: fresh));
+            }
+
+            return edits;
+        }
+
+        if (registry.Version != version)
+        {
+            Set(root, "version", Y.Plain(registry.Version.ToString(CultureInfo.InvariantCulture)), 0, RootKeys);
+        }
+
+        if (!string.Equals(registry.Workspace, workspace, StringComparison.Ordinal))
+        {
+            Set(root, "workspace", registry.Workspace is null ? null : Y.Str(registry.Workspace), 0, RootKeys);
+        }
+
+        DiffSeq(root, "sessions", rows, registry.Sessions, Y.Render, 0, RootKeys);
+        return edits;
+    }
+
+    /// <summary>Applies the edits to the node tree (new nodes for changed values; unchanged nodes, unknown keys included, stay).</summary>
+    public static void Apply(YamlText yaml, List<Edit> edits)
+    {
+        foreach (var edit in edits)
+        {
+            var map = edit.Container as YamlMappingNode;
+            var seq = edit.Container as YamlSequenceNode;
+            switch (edit.Kind)
+            {
+                case EditKind.SetValue: map!.Children[edit.Key!] = edit.New!; break;
+                case EditKind.InsertKey:
+                    var at = edit.After is null ? map!.Children.Count : map!.Children.Keys.ToList().FindIndex(k => ReferenceEquals(k, edit.After)) + 1;
+                    map.Children.Insert(at, edit.Key!, edit.New!);
+                    break;
+                case EditKind.RemoveKey: map!.Children.Remove(edit.Key!); break;
+                case EditKind.AppendItem: seq!.Add(edit.New!); break;
+                case EditKind.RemoveItem: seq!.Children.RemoveAt(IndexOf(seq, edit.Old!)); break;
+                case EditKind.SetRoot: yaml.Root = edit.New; break;
+                case EditKind.SetItems:
+                    seq!.Children.Clear();
+                    edit.Items!.ForEach(seq.Add);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Gives every alias its own copy of the anchored node, so an edit through one alias changes only that place.</summary>
+    public static YamlNode Unshare(YamlNode node) => node switch
+    {
+        YamlMappingNode map => Copy(new YamlMappingNode { Style = map.Style, Tag = map.Tag }, map),
+        YamlSequenceNode seq => new YamlSequenceNode(seq.Children.Select(Unshare)) { Style = seq.Style, Tag = seq.Tag },
+        YamlScalarNode scalar => new YamlScalarNode(scalar.Value) { Style = scalar.Style, Tag = scalar.Tag },
+        _ => node,
+    };
+
+    private static YamlMappingNode Copy(YamlMappingNode target, YamlMappingNode source)
+    {
+        foreach (var (key, value) in source.Children)
+        {
+            target.Add(Unshare(key), Unshare(value));
+        }
+
+        return target;
+    }
+
+    private static int IndexOf(YamlSequenceNode seq, YamlNode item)
+    {
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            if (ReferenceEquals(seq.Children[i], item))
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException("The item to remove is not in the sequence.");
+    }
+
+    /// <summary>Sets, inserts (after the nearest key before it in <paramref name="order"/>) or, for <see langword="null"/>, removes a key of a mapping of the file.</summary>
+    private void Set(YamlMappingNode map, string key, YamlNode? value, int depth, IEnumerable<string> order)
+    {
+        var entry = Entry(map, key);
+        if (value is null)
+        {
+            if (entry is { } e && !Y.IsNull(e.Value))
+            {
+                edits.Add(new Edit(EditKind.RemoveKey, map, depth, e.Key, e.Value));
+            }
+        }
+        else if (entry is { } e)
+        {
+            edits.Add(new Edit(EditKind.SetValue, map, depth, e.Key, e.Value, value));
+        }
+        else
+        {
+            // After the nearest key before it that is in the file or inserted just before (so inserts keep their order).
+            var after = map.Style == MappingStyle.Flow ? null : order.TakeWhile(k => k != key).Select(k => Entry(map, k)?.Key ?? Inserted(map, k)).LastOrDefault(k => k is not null);
+            edits.Add(new Edit(EditKind.InsertKey, map, depth, new YamlScalarNode(key), New: value, After: after));
+        }
+    }
+
+    /// <summary>Edits the mapping <paramref name="node"/> of the file from what its typed owner rendered to before and after the change.</summary>
+    private void DiffMap(YamlMappingNode node, YamlMappingNode was, YamlMappingNode now, SessionRow? row, int depth)
+    {
+        var keys = now.Children.Keys.Concat(was.Children.Keys.Where(k => !now.Children.ContainsKey(k))).ToList();
+        var order = keys.Select(k => ((YamlScalarNode)k).Value!).ToList();
+        foreach (var keyNode in keys)
+        {
+            var key = ((YamlScalarNode)keyNode).Value!;
+            var a = now.Children.TryGetValue(keyNode, out var x) ? x : null;
+            var b = was.Children.TryGetValue(keyNode, out var y) ? y : null;
+            if (Y.Same(a, b))
+            {
+                continue;
+            }
+
+            var old = Entry(node, key)?.Value;
+            if (row is not null && key == "jobs")
+            {
+                DiffSeq(node, "jobs", jobs[row], row.Jobs, Y.Render, depth, order);
+            }
+            else if (a is YamlMappingNode am && b is YamlMappingNode bm && old is YamlMappingNode om)
+            {
+                DiffMap(om, bm, am, null, depth + 1);
+            }
+            else
+            {
+                Set(node, key, a, depth, order);
+            }
+        }
+    }
+
+    /// <summary>Edits a sequence of rows or jobs: items matched by reference (then by name or job id), changed in place, removed, appended.</summary>
+    private void DiffSeq<T>(YamlMappingNode parent, string key, IList<T> was, IList<T> now, Func<T, YamlMappingNode> render, int depth, IEnumerable<string> order)
+        where T : class
+    {
+        var node = Entry(parent, key)?.Value;
+        if (was.Count == 0 || now.Count == 0 || node is not YamlSequenceNode seq)
+        {
+            if (was.Count != 0 || now.Count != 0)
+            {
+                Set(parent, key, new YamlSequenceNode(now.Select(render)) { Style = now.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block }, depth, order);
+            }
+
+            return;
+        }
+
+        var rendered = now.Select(render).ToArray();
+        var index = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);
+        for (var j = 0; j < was.Count; j++)
+        {
+            index[was[j]] = j;
+        }
+
+        var matched = new int[now.Count];
+        var used = new bool[was.Count];
+        for (var i = 0; i < now.Count; i++)
+        {
+            matched[i] = index.TryGetValue(now[i], out var j) && !used[j] ? j : -1;
+            if (matched[i] >= 0)
+            {
+                used[matched[i]] = true;
+            }
+        }
+
+        for (var i = 0; i < now.Count; i++)
+        {
+            for (var j = 0; j < was.Count && matched[i] < 0; j++)
+            {
+                if (!used[j] && KeyOf(before[was[j]]) == KeyOf(rendered[i]))
+                {
+                    (matched[i], used[j]) = (j, true);
+                }
+            }
+        }
+
+        // The file keeps its order only when kept items stay in order and new ones come after them all.
+        var (inOrder, last, sawNew) = (true, -1, false);
+        for (var i = 0; i < now.Count; i++)
+        {
+            inOrder &= matched[i] < 0 || (matched[i] > last && !sawNew);
+            sawNew |= matched[i] < 0;
+            last = Math.Max(last, matched[i]);
+            if (matched[i] >= 0)
+            {
+                DiffMap(loaded.Sources[was[matched[i]]], before[was[matched[i]]], rendered[i], now[i] as SessionRow, depth + 2);
+            }
+        }
+
+        if (!inOrder)
+        {
+            var items = new List<YamlNode>();
+            for (var i = 0; i < now.Count; i++)
+            {
+                items.Add(matched[i] >= 0 ? loaded.Sources[was[matched[i]]] : rendered[i]);
+            }
+
+            edits.Add(new Edit(EditKind.SetItems, seq, depth + 1, Items: items));
+            return;
+        }
+
+        for (var j = 0; j < was.Count; j++)
+        {
+            if (!used[j])
+            {
+                edits.Add(new Edit(EditKind.RemoveItem, seq, depth + 1, Old: loaded.Sources[was[j]]));
+            }
+        }
+
+        for (var i = 0; i < now.Count; i++)
+        {
+            if (matched[i] < 0)
+            {
+                edits.Add(new Edit(EditKind.AppendItem, seq, depth + 1, New: rendered[i]));
+            }
+        }
+    }
+
+    private YamlScalarNode? Inserted(YamlMappingNode map, string key) =>
+        edits.Find(e => e.Kind == EditKind.InsertKey && ReferenceEquals(e.Container, map) && e.Key!.Value == key)?.Key;
+
+    private static string? KeyOf(YamlMappingNode item) => (item.Children.FirstOrDefault().Value as YamlScalarNode)?.Value;
+
+    private static (YamlScalarNode Key, YamlNode Value)? Entry(YamlMappingNode map, string key)
+    {
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is YamlScalarNode s && s.Value == key)
+            {
+                return (s, v);
+            }
+        }
+
+        return null;
+    }
+}
