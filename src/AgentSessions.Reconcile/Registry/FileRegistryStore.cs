@@ -227,8 +227,18 @@ internal sealed class FileRegistryStore : IRegistryStore
         return new RegistryUpdateResult<TResult>(result, changed: true, written: true, current.Registry, newText) { Warning = warning };
     }
 
-    private string? Render(LoadedRegistry loaded, RegistryEdits changes, out YamlText? verified) =>
-        RegistryWriter.Write(RegistryPath, loaded, changes, limits, tamper: null, out _, out verified);
+    private string? Render(LoadedRegistry loaded, RegistryEdits changes, out YamlText? verified)
+    {
+        try
+        {
+            return RegistryWriter.Write(RegistryPath, loaded, changes, limits, tamper: null, out _, out verified);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or YamlDotNet.Core.YamlException or ArgumentException)
+        {
+            // A fault of the store's own (or the emitter's), never the file's: say so in the store's terms, nothing written.
+            throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"the change could not be rendered ({ex.Message}); nothing was written.", inner: ex);
+        }
+    }
 
     /// <summary>An update that changed nothing left its tree as parsed: the next read may reuse it.</summary>
     private void KeepParseIfUnchanged(string? newText, byte[]? bytes, YamlText yaml)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
@@ -44,8 +45,9 @@ internal sealed class RegistryEdits
     private readonly int version;
     private readonly string? workspace;
     private readonly SessionRow[] rows;
-    private readonly Dictionary<object, YamlMappingNode> before = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<SessionRow, string> fingerprints = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<SessionRow, JobEntry[]> jobs = new(ReferenceEqualityComparer.Instance);
+    private readonly RegistryMapper.Reader reader;
     private readonly List<Edit> edits = [];
     private static readonly string[] RootKeys = ["version", "workspace", "sessions"];
 
@@ -55,18 +57,17 @@ internal sealed class RegistryEdits
         this.loaded = loaded;
         version = loaded.Registry.Version;
         workspace = loaded.Registry.Workspace;
+        reader = new RegistryMapper.Reader(loaded.Path);
         rows = [.. loaded.Registry.Sessions];
         foreach (var row in rows)
         {
-            var node = Y.Render(row);
-            before[row] = node;
+            fingerprints[row] = Fingerprint(row);
             jobs[row] = [.. row.Jobs];
-            for (var i = 0; i < row.Jobs.Count; i++)
-            {
-                before[row.Jobs[i]] = (YamlMappingNode)((YamlSequenceNode)Y.Get(node, "jobs")!).Children[i];
-            }
         }
     }
+
+    /// <summary>Gets the rows the last <see cref="Diff"/> found changed or new (the writer maps these again to verify them).</summary>
+    public HashSet<SessionRow> ChangedRows { get; } = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Validates a registry after a change: names present and unique, statuses defined, jobs with an id.</summary>
     public static void Validate(string path, Registry registry)
@@ -114,6 +115,7 @@ internal sealed class RegistryEdits
     public List<Edit> Diff()
     {
         edits.Clear();
+        ChangedRows.Clear();
         var registry = loaded.Registry;
         if (loaded.Yaml.Root is not YamlMappingNode root)
         {
@@ -143,7 +145,7 @@ internal sealed class RegistryEdits
             Set(root, "workspace", registry.Workspace is null ? null : Y.Str(registry.Workspace), 0, RootKeys);
         }
 
-        DiffSeq(root, "sessions", rows, registry.Sessions, Y.Render, 0, RootKeys);
+        DiffSeq(root, "sessions", rows, registry.Sessions, r => r.Name, 0, RootKeys);
         return edits;
     }
 
@@ -246,7 +248,7 @@ internal sealed class RegistryEdits
             var old = Entry(node, key)?.Value;
             if (row is not null && key == "jobs")
             {
-                DiffSeq(node, "jobs", jobs[row], row.Jobs, Y.Render, depth, order);
+                DiffSeq(node, "jobs", jobs[row], row.Jobs, j => j.JobId, depth, order);
             }
             else if (a is YamlMappingNode am && b is YamlMappingNode bm && old is YamlMappingNode om)
             {
@@ -260,9 +262,10 @@ internal sealed class RegistryEdits
     }
 
     /// <summary>Edits a sequence of rows or jobs: items matched by reference (then by name or job id), changed in place, removed, appended.</summary>
-    private void DiffSeq<T>(YamlMappingNode parent, string key, IList<T> was, IList<T> now, Func<T, YamlMappingNode> render, int depth, IEnumerable<string> order)
+    private void DiffSeq<T>(YamlMappingNode parent, string key, IList<T> was, IList<T> now, Func<T, string> keyOf, int depth, IEnumerable<string> order)
         where T : class
     {
+        var render = (T item) => item is SessionRow row ? Y.Render(row) : Y.Render((JobEntry)(object)item);
         var node = Entry(parent, key)?.Value;
         if (was.Count == 0 || now.Count == 0 || node is not YamlSequenceNode seq)
         {
@@ -274,7 +277,6 @@ internal sealed class RegistryEdits
             return;
         }
 
-        var rendered = now.Select(render).ToArray();
         var index = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);
         for (var j = 0; j < was.Count; j++)
         {
@@ -296,7 +298,7 @@ internal sealed class RegistryEdits
         {
             for (var j = 0; j < was.Count && matched[i] < 0; j++)
             {
-                if (!used[j] && KeyOf(before[was[j]]) == KeyOf(rendered[i]))
+                if (!used[j] && (Y.Get(loaded.Sources[was[j]], key == "jobs" ? "job_id" : "name") as YamlScalarNode)?.Value == keyOf(now[i]))
                 {
                     (matched[i], used[j]) = (j, true);
                 }
@@ -310,9 +312,15 @@ internal sealed class RegistryEdits
             inOrder &= matched[i] < 0 || (matched[i] > last && !sawNew);
             sawNew |= matched[i] < 0;
             last = Math.Max(last, matched[i]);
-            if (matched[i] >= 0)
+            if (matched[i] >= 0 && Changed(was[matched[i]], now[i]))
             {
-                DiffMap(loaded.Sources[was[matched[i]]], before[was[matched[i]]], rendered[i], now[i] as SessionRow, depth + 2);
+                var source = loaded.Sources[was[matched[i]]];
+                var before = source is var s && now[i] is SessionRow ? Y.Render(reader.Row(s, key)) : Y.Render(reader.Job(s, key));
+                DiffMap(source, before, render(now[i]), now[i] as SessionRow, depth + 2);
+            }
+            else if (matched[i] < 0 && now[i] is SessionRow added)
+            {
+                ChangedRows.Add(added);
             }
         }
 
@@ -321,7 +329,7 @@ internal sealed class RegistryEdits
             var items = new List<YamlNode>();
             for (var i = 0; i < now.Count; i++)
             {
-                items.Add(matched[i] >= 0 ? loaded.Sources[was[matched[i]]] : rendered[i]);
+                items.Add(matched[i] >= 0 ? loaded.Sources[was[matched[i]]] : render(now[i]));
             }
 
             edits.Add(new Edit(EditKind.SetItems, seq, depth + 1, Items: items));
@@ -340,7 +348,7 @@ internal sealed class RegistryEdits
         {
             if (matched[i] < 0)
             {
-                edits.Add(new Edit(EditKind.AppendItem, seq, depth + 1, New: rendered[i]));
+                edits.Add(new Edit(EditKind.AppendItem, seq, depth + 1, New: render(now[i])));
             }
         }
     }
@@ -348,7 +356,59 @@ internal sealed class RegistryEdits
     private YamlScalarNode? Inserted(YamlMappingNode map, string key) =>
         edits.Find(e => e.Kind == EditKind.InsertKey && ReferenceEquals(e.Container, map) && e.Key!.Value == key)?.Key;
 
-    private static string? KeyOf(YamlMappingNode item) => (item.Children.FirstOrDefault().Value as YamlScalarNode)?.Value;
+    /// <summary>Gets a value indicating whether an item may have changed since load: another object in its place, or (a row) other values.</summary>
+    private bool Changed(object was, object now)
+    {
+        var changed = !ReferenceEquals(was, now) || now is not SessionRow row || fingerprints[row] != Fingerprint(row);
+        if (changed && now is SessionRow r)
+        {
+            ChangedRows.Add(r);
+        }
+
+        return changed;
+    }
+
+    /// <summary>Every typed value of a row in one string (length-prefixed, so different rows never share one).</summary>
+    private static string Fingerprint(SessionRow row)
+    {
+        var sb = new StringBuilder();
+        void F(object? value)
+        {
+            var text = value switch
+            {
+                null => null,
+                DateTimeOffset t => YamlScalars.RenderTimestamp(t),
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString(),
+            };
+            sb.Append(text?.Length ?? -1).Append(':').Append(text);
+        }
+
+        foreach (var value in new object?[] { row.Name, row.Agent, row.Project, row.Cwd, row.Status, row.LastVisibleStatus, row.LastVisibleNote, row.CreatedAt, row.UpdatedAt, row.TerminatedAt, row.TerminationMode, row.Resumable, row.Pane is null, row.Pane?.Pid, row.Pane?.Cmd, row.Pane?.Cwd, row.ClaudeSessionIdOwn, row.AgySessionIdOwn })
+        {
+            F(value);
+        }
+
+        foreach (var (agent, fields) in row.AgentIdentities)
+        {
+            F(agent);
+            F(fields?.Count);
+            foreach (var (key, value) in fields ?? new Dictionary<string, string?>())
+            {
+                F(key);
+                F(value);
+            }
+        }
+
+        foreach (var job in row.Jobs)
+        {
+            F(job?.JobId);
+            F(job?.AuthToken);
+            F(job?.Status);
+        }
+
+        return sb.ToString();
+    }
 
     private static (YamlScalarNode Key, YamlNode Value)? Entry(YamlMappingNode map, string key)
     {

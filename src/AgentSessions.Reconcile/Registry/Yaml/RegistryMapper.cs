@@ -263,7 +263,7 @@ internal static class RegistryMapper
             }
         }
 
-        private JobEntry Job(YamlMappingNode map, string field)
+        public JobEntry Job(YamlMappingNode map, string field)
         {
             var idNode = Y.Get(map, "job_id");
             var id = idNode is null ? null : String(idNode, field + ".job_id");

@@ -26,20 +26,24 @@ internal static class RegistryWriter
         var yaml = loaded.Yaml;
         var text = TextSplicer.TryApply(yaml, edits);
         RegistryEdits.Apply(yaml, edits);
-        if (text is not null && Verifies(path, tamper?.Invoke(text) ?? text, loaded, limits, out verified))
+        if (text is not null && Verifies(path, tamper?.Invoke(text) ?? text, loaded, changes.ChangedRows, limits, out verified))
         {
             spliced = true;
             return tamper?.Invoke(text) ?? text;
         }
 
         var saved = Y.EmitWhole(yaml.Root!).Replace("\n", yaml.NewLine, StringComparison.Ordinal);
-        return Verifies(path, saved, loaded, limits, out verified)
+        return Verifies(path, saved, loaded, changes.ChangedRows, limits, out verified)
             ? saved
             : throw RegistryErrors.At(RegistryErrorKind.Io, path, "the registry could not be written in a form that reads back to the same values; nothing was written.");
     }
 
-    /// <summary>Re-parses <paramref name="text"/> and checks it is the edited tree, node by node, and maps to the changed registry.</summary>
-    private static bool Verifies(string path, string text, LoadedRegistry intended, YamlLimits limits, out YamlText? reparsed)
+    /// <summary>
+    /// Re-parses <paramref name="text"/> and checks it is the edited tree, node by node, and maps to the
+    /// changed registry: every row maps, and each changed row maps to exactly its typed values (the
+    /// others are the nodes they were loaded from, shown equal just before).
+    /// </summary>
+    private static bool Verifies(string path, string text, LoadedRegistry intended, HashSet<SessionRow> changed, YamlLimits limits, out YamlText? reparsed)
     {
         reparsed = null;
         try
@@ -55,7 +59,7 @@ internal static class RegistryWriter
 
             for (var i = 0; i < mapped.Sessions.Count; i++)
             {
-                if (!Y.Same(Y.Render(mapped.Sessions[i]), Y.Render(registry.Sessions[i])))
+                if (changed.Contains(registry.Sessions[i]) && !Y.Same(Y.Render(mapped.Sessions[i]), Y.Render(registry.Sessions[i])))
                 {
                     return false;
                 }
