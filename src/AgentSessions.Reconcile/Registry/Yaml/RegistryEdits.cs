@@ -66,8 +66,8 @@ internal sealed class RegistryEdits
         }
     }
 
-    /// <summary>Gets the rows the last <see cref="Diff"/> found changed or new (the writer maps these again to verify them).</summary>
-    public HashSet<SessionRow> ChangedRows { get; } = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Gets the rows the last <see cref="Diff"/> found changed or new, each with its rendering (the writer maps these again to verify them).</summary>
+    public Dictionary<SessionRow, YamlMappingNode> ChangedRows { get; } = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Validates a registry after a change: names present and unique, statuses defined, jobs with an id.</summary>
     public static void Validate(string path, Registry registry)
@@ -128,7 +128,7 @@ internal sealed class RegistryEdits
                     fresh.Add("workspace", Y.Str(name));
                 }
 
-                fresh.Add("sessions", registry.Sessions.Count == 0 ? new YamlSequenceNode { Style = SequenceStyle.Flow } : new YamlSequenceNode(registry.Sessions.Select(Y.Render)));
+                fresh.Add("sessions", new YamlSequenceNode(registry.Sessions.Select(r => ChangedRows[r] = Y.Render(r))) { Style = registry.Sessions.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block });
                 edits.Add(new Edit(EditKind.SetRoot, null, 0, New: fresh));
             }
 
@@ -265,7 +265,7 @@ internal sealed class RegistryEdits
     private void DiffSeq<T>(YamlMappingNode parent, string key, IList<T> was, IList<T> now, Func<T, string> keyOf, int depth, IEnumerable<string> order)
         where T : class
     {
-        var render = (T item) => item is SessionRow row ? Y.Render(row) : Y.Render((JobEntry)(object)item);
+        var render = (T item) => item is SessionRow row ? (ChangedRows.TryGetValue(row, out var node) ? node : ChangedRows[row] = Y.Render(row)) : Y.Render((JobEntry)(object)item);
         var node = Entry(parent, key)?.Value;
         if (was.Count == 0 || now.Count == 0 || node is not YamlSequenceNode seq)
         {
@@ -315,12 +315,8 @@ internal sealed class RegistryEdits
             if (matched[i] >= 0 && Changed(was[matched[i]], now[i]))
             {
                 var source = loaded.Sources[was[matched[i]]];
-                var before = source is var s && now[i] is SessionRow ? Y.Render(reader.Row(s, key)) : Y.Render(reader.Job(s, key));
+                var before = now[i] is SessionRow ? Y.Render(reader.Row(source, key)) : Y.Render(reader.Job(source, key));
                 DiffMap(source, before, render(now[i]), now[i] as SessionRow, depth + 2);
-            }
-            else if (matched[i] < 0 && now[i] is SessionRow added)
-            {
-                ChangedRows.Add(added);
             }
         }
 
@@ -357,16 +353,8 @@ internal sealed class RegistryEdits
         edits.Find(e => e.Kind == EditKind.InsertKey && ReferenceEquals(e.Container, map) && e.Key!.Value == key)?.Key;
 
     /// <summary>Gets a value indicating whether an item may have changed since load: another object in its place, or (a row) other values.</summary>
-    private bool Changed(object was, object now)
-    {
-        var changed = !ReferenceEquals(was, now) || now is not SessionRow row || fingerprints[row] != Fingerprint(row);
-        if (changed && now is SessionRow r)
-        {
-            ChangedRows.Add(r);
-        }
-
-        return changed;
-    }
+    private bool Changed(object was, object now) =>
+        !ReferenceEquals(was, now) || now is not SessionRow row || fingerprints[row] != Fingerprint(row);
 
     /// <summary>Every typed value of a row in one string (length-prefixed, so different rows never share one).</summary>
     private static string Fingerprint(SessionRow row)

@@ -87,64 +87,21 @@ internal static class RegistryMapper
             ? RegistryErrors.At(RegistryErrorKind.Schema, path, sentence, (int)node.Start.Line, (int)node.Start.Column, field)
             : RegistryErrors.At(RegistryErrorKind.Schema, path, sentence, field: field);
 
-    public static SessionStatus? ParseStatus(string text) => text switch
-    {
-        "running" => SessionStatus.Running,
-        "stopped" => SessionStatus.Stopped,
-        "terminated" => SessionStatus.Terminated,
-        "archived" => SessionStatus.Archived,
-        _ => null,
-    };
+    private static readonly string[] SessionWords = ["running", "stopped", "terminated", "archived"];
+    private static readonly string[] JobWords = ["running", "completed", "error", "cancelled"];
 
-    public static string StatusWord(SessionStatus status) => status switch
-    {
-        SessionStatus.Running => "running",
-        SessionStatus.Stopped => "stopped",
-        SessionStatus.Terminated => "terminated",
-        SessionStatus.Archived => "archived",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown session status."),
-    };
+    public static string StatusWord(SessionStatus status) => SessionWords[(int)status];
 
-    public static JobStatus? ParseJobStatus(string text) => text switch
-    {
-        "running" => JobStatus.Running,
-        "completed" => JobStatus.Completed,
-        "error" => JobStatus.Error,
-        "cancelled" => JobStatus.Cancelled,
-        _ => null,
-    };
-
-    public static string JobStatusWord(JobStatus status) => status switch
-    {
-        JobStatus.Running => "running",
-        JobStatus.Completed => "completed",
-        JobStatus.Error => "error",
-        JobStatus.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown job status."),
-    };
+    public static string JobStatusWord(JobStatus status) => JobWords[(int)status];
 
     /// <summary>Reads typed values out of nodes, failing with the file, line, column and field.</summary>
     internal sealed class Reader(string path)
     {
         public SessionRow Row(YamlMappingNode node, string field)
         {
-            var nameNode = Y.Get(node, "name");
-            var name = nameNode is null ? null : String(nameNode, field + ".name");
-            if (string.IsNullOrEmpty(name))
+            var row = new SessionRow(Id(node, "name", field, "the session has no name; every session needs a unique name."));
+            foreach (var (key, value) in Entries(node, field))
             {
-                throw Error(path, nameNode ?? node, field + ".name", nameNode is null ? "the session has no name; every session needs a unique name." : "the session name is empty; every session needs a unique name.");
-            }
-
-            var row = new SessionRow(name);
-            ReadRowInto(row, node, field);
-            return row;
-        }
-
-        private void ReadRowInto(SessionRow row, YamlMappingNode node, string field)
-        {
-            foreach (var (keyNode, value) in node.Children)
-            {
-                var key = ((YamlScalarNode)keyNode).Value!;
                 var f = field + "." + key;
                 switch (key)
                 {
@@ -159,156 +116,88 @@ internal static class RegistryMapper
                     case "terminated_at": row.TerminatedAt = Timestamp(value, f); break;
                     case "termination_mode": row.TerminationMode = String(value, f); break;
                     case "resumable": row.Resumable = Bool(value, f); break;
-                    case "pane": row.Pane = Pane(value, f); break;
+                    case "pane": row.Pane = Y.IsNull(value) ? null : Pane(value, f); break;
                     case "claude_session_id_own": row.ClaudeSessionIdOwn = String(value, f); break;
                     case "agy_session_id_own": row.AgySessionIdOwn = String(value, f); break;
-                    case "agent_identities": Identities(row.AgentIdentities, value, f); break;
-                    case "jobs": Jobs(row.Jobs, value, f); break;
+                    case "agent_identities":
+                        foreach (var (agent, ids) in Entries(value, f, "a mapping of agent to ids (claude: { session_id: … })"))
+                        {
+                            row.AgentIdentities[agent] = Entries(ids, f + "." + agent, "a mapping of id names to ids")
+                                .ToDictionary(e => e.Key, e => String(e.Value, $"{f}.{agent}.{e.Key}"), StringComparer.Ordinal);
+                        }
+
+                        break;
+                    case "jobs":
+                        var jobs = Y.IsNull(value) ? [] : value as YamlSequenceNode ?? throw Error(path, value, f, "must be a sequence of jobs (`- job_id: …` items), not a " + Y.KindOf(value) + ".");
+                        for (var i = 0; i < jobs.Children.Count; i++)
+                        {
+                            var jf = string.Create(CultureInfo.InvariantCulture, $"{f}[{i}]");
+                            row.Jobs.Add(Job(jobs.Children[i] as YamlMappingNode ?? throw Error(path, jobs.Children[i], jf, "each job must be a mapping with a job_id, not a " + Y.KindOf(jobs.Children[i]) + "."), jf));
+                        }
+
+                        break;
                 }
             }
+
+            return row;
         }
 
-        private PaneInfo? Pane(YamlNode node, string field)
+        public JobEntry Job(YamlMappingNode node, string field)
         {
-            if (Y.IsNull(node))
+            var job = new JobEntry(Id(node, "job_id", field, "the job has no job_id."));
+            foreach (var (key, value) in Entries(node, field))
             {
-                return null;
+                switch (key)
+                {
+                    case "auth_token": job.AuthToken = String(value, field + ".auth_token"); break;
+                    case "status": job.Status = Word<JobStatus>(value, field + ".status", JobWords, $"is not a job status; expected {JobStatusWords}."); break;
+                }
             }
 
-            if (node is not YamlMappingNode map)
-            {
-                throw Error(path, node, field, "must be a mapping (pid:, cmd:, cwd:) or null, not a " + Y.KindOf(node) + ".");
-            }
+            return job;
+        }
 
+        public string? String(YamlNode node, string field) => Y.IsNull(node) ? null : Text(node, field);
+
+        public long? Integer(YamlNode node, string field) =>
+            Y.IsNull(node) ? null
+            : Y.IsPlain(node) && YamlScalars.TryParseInteger(((YamlScalarNode)node).Value!, out var value) ? value
+            : throw Error(path, node, field, node is YamlScalarNode s ? $"'{s.Value}' is not an integer (an unquoted decimal number is expected)." : "must be an integer, not a " + Y.KindOf(node) + ".");
+
+        private PaneInfo Pane(YamlNode node, string field)
+        {
             var pane = new PaneInfo();
-            ReadPaneInto(pane, map, field);
-            return pane;
-        }
-
-        private void ReadPaneInto(PaneInfo pane, YamlMappingNode map, string field)
-        {
-            foreach (var (key, value) in map.Children)
+            foreach (var (key, value) in Entries(node, field, "a mapping (pid:, cmd:, cwd:) or null"))
             {
-                switch (((YamlScalarNode)key).Value)
+                switch (key)
                 {
                     case "pid": pane.Pid = Integer(value, field + ".pid"); break;
                     case "cmd": pane.Cmd = String(value, field + ".cmd"); break;
                     case "cwd": pane.Cwd = String(value, field + ".cwd"); break;
                 }
             }
+
+            return pane;
         }
 
-        private void Identities(IDictionary<string, IDictionary<string, string?>> target, YamlNode node, string field)
+        /// <summary>The entries of a mapping (none for null), each key as text; anything else is an error saying what was expected.</summary>
+        private IEnumerable<KeyValuePair<string, YamlNode>> Entries(YamlNode node, string field, string expected = "a mapping") =>
+            Y.IsNull(node) ? []
+            : node is YamlMappingNode map ? map.Children.Select(e => new KeyValuePair<string, YamlNode>(((YamlScalarNode)e.Key).Value!, e.Value))
+            : throw Error(path, node, field, $"must be {expected}, not a {Y.KindOf(node)}.");
+
+        private string Id(YamlMappingNode node, string key, string field, string missing)
         {
-            if (Y.IsNull(node))
-            {
-                return;
-            }
-
-            if (node is not YamlMappingNode map)
-            {
-                throw Error(path, node, field, "must be a mapping of agent to ids (claude: { session_id: … }), not a " + Y.KindOf(node) + ".");
-            }
-
-            foreach (var (agent, value) in map.Children)
-            {
-                var name = ((YamlScalarNode)agent).Value!;
-                target[name] = IdentityFields(value, field + "." + name);
-            }
+            var idNode = Y.Get(node, key);
+            var id = idNode is null ? null : String(idNode, field + "." + key);
+            return !string.IsNullOrEmpty(id) ? id : throw Error(path, idNode ?? node, field + "." + key, idNode is null || key != "name" ? missing : "the session name is empty; every session needs a unique name.");
         }
 
-        private Dictionary<string, string?> IdentityFields(YamlNode node, string field)
-        {
-            var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
-            if (Y.IsNull(node))
-            {
-                return fields;
-            }
+        private SessionStatus? Status(YamlNode node, string field) =>
+            Word<SessionStatus>(node, field, SessionWords, $"is not a session status; expected exactly {StatusWords} (free text goes in last_visible_note).");
 
-            if (node is not YamlMappingNode map)
-            {
-                throw Error(path, node, field, "must be a mapping of id names to ids, not a " + Y.KindOf(node) + ".");
-            }
-
-            foreach (var (key, value) in map.Children)
-            {
-                var name = ((YamlScalarNode)key).Value!;
-                fields[name] = String(value, field + "." + name);
-            }
-
-            return fields;
-        }
-
-        private void Jobs(IList<JobEntry> target, YamlNode node, string field)
-        {
-            if (Y.IsNull(node))
-            {
-                return;
-            }
-
-            if (node is not YamlSequenceNode seq)
-            {
-                throw Error(path, node, field, "must be a sequence of jobs (`- job_id: …` items), not a " + Y.KindOf(node) + ".");
-            }
-
-            for (var i = 0; i < seq.Children.Count; i++)
-            {
-                var f = string.Create(CultureInfo.InvariantCulture, $"{field}[{i}]");
-                if (seq.Children[i] is not YamlMappingNode map)
-                {
-                    throw Error(path, seq.Children[i], f, "each job must be a mapping with a job_id, not a " + Y.KindOf(seq.Children[i]) + ".");
-                }
-
-                target.Add(Job(map, f));
-            }
-        }
-
-        public JobEntry Job(YamlMappingNode map, string field)
-        {
-            var idNode = Y.Get(map, "job_id");
-            var id = idNode is null ? null : String(idNode, field + ".job_id");
-            if (string.IsNullOrEmpty(id))
-            {
-                throw Error(path, idNode ?? map, field + ".job_id", "the job has no job_id.");
-            }
-
-            var job = new JobEntry(id);
-            ReadJobInto(job, map, field);
-            return job;
-        }
-
-        private void ReadJobInto(JobEntry job, YamlMappingNode map, string field)
-        {
-            foreach (var (key, value) in map.Children)
-            {
-                switch (((YamlScalarNode)key).Value)
-                {
-                    case "auth_token": job.AuthToken = String(value, field + ".auth_token"); break;
-                    case "status":
-                        if (Y.IsNull(value))
-                        {
-                            job.Status = null;
-                            break;
-                        }
-
-                        var text = Text(value, field + ".status");
-                        job.Status = ParseJobStatus(text) ?? throw Error(path, value, field + ".status", $"'{text}' is not a job status; expected {JobStatusWords}.");
-                        break;
-                }
-            }
-        }
-
-        public string? String(YamlNode node, string field)
-        {
-            if (Y.IsNull(node))
-            {
-                return null;
-            }
-
-            return Text(node, field);
-        }
-
-        private SessionStatus? Status(YamlNode node, string field)
+        private T? Word<T>(YamlNode node, string field, string[] words, string problem)
+            where T : struct, Enum
         {
             if (Y.IsNull(node))
             {
@@ -316,51 +205,19 @@ internal static class RegistryMapper
             }
 
             var text = Text(node, field);
-            return ParseStatus(text) ?? throw Error(path, node, field, $"'{text}' is not a session status; expected exactly {StatusWords} (free text goes in last_visible_note).");
+            var index = Array.IndexOf(words, text);
+            return index >= 0 ? (T)(object)index : throw Error(path, node, field, $"'{text}' {problem}");
         }
 
-        private DateTimeOffset? Timestamp(YamlNode node, string field)
-        {
-            if (Y.IsNull(node))
-            {
-                return null;
-            }
+        private DateTimeOffset? Timestamp(YamlNode node, string field) =>
+            Y.IsNull(node) ? null
+            : YamlScalars.TryParseTimestamp(Text(node, field), out var value) ? value
+            : throw Error(path, node, field, $"'{Text(node, field)}' is not an RFC 3339 timestamp (for example 2026-11-20T10:00:00Z).");
 
-            var text = Text(node, field);
-            return YamlScalars.TryParseTimestamp(text, out var value)
-                ? value
-                : throw Error(path, node, field, $"'{text}' is not an RFC 3339 timestamp (for example 2026-11-20T10:00:00Z).");
-        }
-
-        private bool? Bool(YamlNode node, string field)
-        {
-            if (Y.IsNull(node))
-            {
-                return null;
-            }
-
-            if (Y.IsPlain(node) && YamlScalars.TryParseBool(((YamlScalarNode)node).Value!, out var value))
-            {
-                return value;
-            }
-
-            throw Error(path, node, field, node is YamlScalarNode s ? $"'{s.Value}' is not a boolean; expected true or false (unquoted)." : "must be true or false, not a " + Y.KindOf(node) + ".");
-        }
-
-        public long? Integer(YamlNode node, string field)
-        {
-            if (Y.IsNull(node))
-            {
-                return null;
-            }
-
-            if (Y.IsPlain(node) && YamlScalars.TryParseInteger(((YamlScalarNode)node).Value!, out var value))
-            {
-                return value;
-            }
-
-            throw Error(path, node, field, node is YamlScalarNode s ? $"'{s.Value}' is not an integer (an unquoted decimal number is expected)." : "must be an integer, not a " + Y.KindOf(node) + ".");
-        }
+        private bool? Bool(YamlNode node, string field) =>
+            Y.IsNull(node) ? null
+            : Y.IsPlain(node) && YamlScalars.TryParseBool(((YamlScalarNode)node).Value!, out var value) ? value
+            : throw Error(path, node, field, node is YamlScalarNode s ? $"'{s.Value}' is not a boolean; expected true or false (unquoted)." : "must be true or false, not a " + Y.KindOf(node) + ".");
 
         private string Text(YamlNode node, string field) =>
             node is YamlScalarNode scalar ? scalar.Value! : throw Error(path, node, field, "must be text, not a " + Y.KindOf(node) + ".");

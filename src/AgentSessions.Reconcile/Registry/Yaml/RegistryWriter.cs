@@ -1,3 +1,5 @@
+using YamlDotNet.RepresentationModel;
+
 namespace AgentSessions.Reconcile.Yaml;
 
 /// <summary>
@@ -40,26 +42,31 @@ internal static class RegistryWriter
 
     /// <summary>
     /// Re-parses <paramref name="text"/> and checks it is the edited tree, node by node, and maps to the
-    /// changed registry: every row maps, and each changed row maps to exactly its typed values (the
-    /// others are the nodes they were loaded from, shown equal just before).
+    /// changed registry: each changed row maps to exactly its typed values (the others are, node by
+    /// node, what they were loaded from, and mapped then).
     /// </summary>
-    private static bool Verifies(string path, string text, LoadedRegistry intended, HashSet<SessionRow> changed, YamlLimits limits, out YamlText? reparsed)
+    private static bool Verifies(string path, string text, LoadedRegistry intended, Dictionary<SessionRow, YamlMappingNode> changed, YamlLimits limits, out YamlText? reparsed)
     {
         reparsed = null;
         try
         {
             var yaml = RegistryYaml.Parse(path, text, intended.Yaml.HasBom, limits);
-            var mapped = RegistryMapper.Map(path, yaml).Registry;
             var registry = intended.Registry;
-            if (!Y.Same(yaml.Root, intended.Yaml.Root) || mapped.Version != registry.Version
-                || !string.Equals(mapped.Workspace, registry.Workspace, StringComparison.Ordinal) || mapped.Sessions.Count != registry.Sessions.Count)
+            var reader = new RegistryMapper.Reader(path);
+            var root = yaml.Root as YamlMappingNode;
+            var version = root is not null && Y.Get(root, "version") is { } v ? reader.Integer(v, "version") ?? 1 : 1;
+            var workspace = root is not null && Y.Get(root, "workspace") is { } w ? reader.String(w, "workspace") : null;
+            var rows = (root is not null ? Y.Get(root, "sessions") as YamlSequenceNode : null)?.Children ?? [];
+            if (!Y.Same(yaml.Root, intended.Yaml.Root) || version != registry.Version
+                || !string.Equals(workspace, registry.Workspace, StringComparison.Ordinal) || rows.Count != registry.Sessions.Count)
             {
                 return false;
             }
 
-            for (var i = 0; i < mapped.Sessions.Count; i++)
+            for (var i = 0; i < rows.Count; i++)
             {
-                if (changed.Contains(registry.Sessions[i]) && !Y.Same(Y.Render(mapped.Sessions[i]), Y.Render(registry.Sessions[i])))
+                if (changed.TryGetValue(registry.Sessions[i], out var rendered)
+                    && (rows[i] is not YamlMappingNode row || !Y.Same(Y.Render(reader.Row(row, "sessions")), rendered)))
                 {
                     return false;
                 }

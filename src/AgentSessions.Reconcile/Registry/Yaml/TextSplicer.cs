@@ -110,6 +110,8 @@ internal sealed class TextSplicer(YamlText yaml)
     {
         YamlScalarNode { Style: ScalarStyle.DoubleQuoted } s => YamlScalars.DoubleQuote(s.Value!),
         YamlScalarNode s => s.Value,
+        YamlMappingNode { Style: MappingStyle.Flow } map when map.Children.All(e => e.Value is YamlScalarNode) =>
+            "{" + string.Join(", ", map.Children.Select(e => KeyText((YamlScalarNode)e.Key) + ": " + Inline(e.Value))) + "}",
         YamlMappingNode { Style: MappingStyle.Flow } or YamlSequenceNode { Style: SequenceStyle.Flow } => Y.Emit(value).TrimEnd('\n'),
         YamlMappingNode { Children.Count: 0 } => "{}",
         YamlSequenceNode { Children.Count: 0 } => "[]",
