@@ -9,10 +9,4 @@ if (args is ["mqtt-latency"])
     return;
 }
 
-if (args is ["store-profile", var n])
-{
-    await AgentSessions.Reconcile.Benchmarks.StoreProfile.RunAsync(int.Parse(n, System.Globalization.CultureInfo.InvariantCulture));
-    return;
-}
-
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -77,7 +77,7 @@ internal sealed class FileRegistryStore : IRegistryStore
 
         if (forUpdate && yaml is { UsesAnchors: true, Root: { } root })
         {
-            yaml = new YamlText(yaml.Text, RegistryEdits.Unshare(root), yaml.HasBom, usesAnchors: true);
+            yaml = new YamlText(yaml.Text, TreeEdits.Unshare(root), yaml.HasBom, usesAnchors: true);
         }
 
         return RegistryMapper.Map(RegistryPath, yaml);

@@ -1,39 +1,8 @@
 using System.Globalization;
-using System.Text;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace AgentSessions.Reconcile.Yaml;
-
-internal enum EditKind
-{
-    /// <summary>Replace the value of <see cref="Edit.Key"/> (a scalar, or a whole value).</summary>
-    SetValue,
-
-    /// <summary>Add <see cref="Edit.Key"/> with <see cref="Edit.New"/> after the key <see cref="Edit.After"/> (at the end when <see langword="null"/>).</summary>
-    InsertKey,
-
-    /// <summary>Remove <see cref="Edit.Key"/> and its value.</summary>
-    RemoveKey,
-
-    /// <summary>Add <see cref="Edit.New"/> at the end of the sequence.</summary>
-    AppendItem,
-
-    /// <summary>Remove the item <see cref="Edit.Old"/> from the sequence.</summary>
-    RemoveItem,
-
-    /// <summary>Give the sequence <see cref="Edit.Items"/> (a reorder, or an insert not at the end): full save only.</summary>
-    SetItems,
-
-    /// <summary>Give an empty document the root <see cref="Edit.New"/>.</summary>
-    SetRoot,
-}
-
-/// <summary>
-/// One change to the parsed file. <see cref="Container"/> is the mapping or sequence changed (the
-/// document's node), <see cref="Depth"/> its nesting depth.
-/// </summary>
-internal sealed record Edit(EditKind Kind, YamlNode? Container, int Depth, YamlScalarNode? Key = null, YamlNode? Old = null, YamlNode? New = null, List<YamlNode>? Items = null, YamlScalarNode? After = null);
 
 /// <summary>
 /// Compares the typed registry after a change with how it was when loaded, into a short list of
@@ -61,7 +30,7 @@ internal sealed class RegistryEdits
         rows = [.. loaded.Registry.Sessions];
         foreach (var row in rows)
         {
-            fingerprints[row] = Fingerprint(row);
+            fingerprints[row] = Y.Fingerprint(row);
             jobs[row] = [.. row.Jobs];
         }
     }
@@ -147,64 +116,6 @@ internal sealed class RegistryEdits
 
         DiffSeq(root, "sessions", rows, registry.Sessions, r => r.Name, 0, RootKeys);
         return edits;
-    }
-
-    /// <summary>Applies the edits to the node tree (new nodes for changed values; unchanged nodes, unknown keys included, stay).</summary>
-    public static void Apply(YamlText yaml, List<Edit> edits)
-    {
-        foreach (var edit in edits)
-        {
-            var map = edit.Container as YamlMappingNode;
-            var seq = edit.Container as YamlSequenceNode;
-            switch (edit.Kind)
-            {
-                case EditKind.SetValue: map!.Children[edit.Key!] = edit.New!; break;
-                case EditKind.InsertKey:
-                    var at = edit.After is null ? map!.Children.Count : map!.Children.Keys.ToList().FindIndex(k => ReferenceEquals(k, edit.After)) + 1;
-                    map.Children.Insert(at, edit.Key!, edit.New!);
-                    break;
-                case EditKind.RemoveKey: map!.Children.Remove(edit.Key!); break;
-                case EditKind.AppendItem: seq!.Add(edit.New!); break;
-                case EditKind.RemoveItem: seq!.Children.RemoveAt(IndexOf(seq, edit.Old!)); break;
-                case EditKind.SetRoot: yaml.Root = edit.New; break;
-                case EditKind.SetItems:
-                    seq!.Children.Clear();
-                    edit.Items!.ForEach(seq.Add);
-                    break;
-            }
-        }
-    }
-
-    /// <summary>Gives every alias its own copy of the anchored node, so an edit through one alias changes only that place.</summary>
-    public static YamlNode Unshare(YamlNode node) => node switch
-    {
-        YamlMappingNode map => Copy(new YamlMappingNode { Style = map.Style, Tag = map.Tag }, map),
-        YamlSequenceNode seq => new YamlSequenceNode(seq.Children.Select(Unshare)) { Style = seq.Style, Tag = seq.Tag },
-        YamlScalarNode scalar => new YamlScalarNode(scalar.Value) { Style = scalar.Style, Tag = scalar.Tag },
-        _ => node,
-    };
-
-    private static YamlMappingNode Copy(YamlMappingNode target, YamlMappingNode source)
-    {
-        foreach (var (key, value) in source.Children)
-        {
-            target.Add(Unshare(key), Unshare(value));
-        }
-
-        return target;
-    }
-
-    private static int IndexOf(YamlSequenceNode seq, YamlNode item)
-    {
-        for (var i = 0; i < seq.Children.Count; i++)
-        {
-            if (ReferenceEquals(seq.Children[i], item))
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException("The item to remove is not in the sequence.");
     }
 
     /// <summary>Sets, inserts (after the nearest key before it in <paramref name="order"/>) or, for <see langword="null"/>, removes a key of a mapping of the file.</summary>
@@ -354,49 +265,7 @@ internal sealed class RegistryEdits
 
     /// <summary>Gets a value indicating whether an item may have changed since load: another object in its place, or (a row) other values.</summary>
     private bool Changed(object was, object now) =>
-        !ReferenceEquals(was, now) || now is not SessionRow row || fingerprints[row] != Fingerprint(row);
-
-    /// <summary>Every typed value of a row in one string (length-prefixed, so different rows never share one).</summary>
-    private static string Fingerprint(SessionRow row)
-    {
-        var sb = new StringBuilder();
-        void F(object? value)
-        {
-            var text = value switch
-            {
-                null => null,
-                DateTimeOffset t => YamlScalars.RenderTimestamp(t),
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                _ => value.ToString(),
-            };
-            sb.Append(text?.Length ?? -1).Append(':').Append(text);
-        }
-
-        foreach (var value in new object?[] { row.Name, row.Agent, row.Project, row.Cwd, row.Status, row.LastVisibleStatus, row.LastVisibleNote, row.CreatedAt, row.UpdatedAt, row.TerminatedAt, row.TerminationMode, row.Resumable, row.Pane is null, row.Pane?.Pid, row.Pane?.Cmd, row.Pane?.Cwd, row.ClaudeSessionIdOwn, row.AgySessionIdOwn })
-        {
-            F(value);
-        }
-
-        foreach (var (agent, fields) in row.AgentIdentities)
-        {
-            F(agent);
-            F(fields?.Count);
-            foreach (var (key, value) in fields ?? new Dictionary<string, string?>())
-            {
-                F(key);
-                F(value);
-            }
-        }
-
-        foreach (var job in row.Jobs)
-        {
-            F(job?.JobId);
-            F(job?.AuthToken);
-            F(job?.Status);
-        }
-
-        return sb.ToString();
-    }
+        !ReferenceEquals(was, now) || now is not SessionRow row || fingerprints[row] != Y.Fingerprint(row);
 
     private static (YamlScalarNode Key, YamlNode Value)? Entry(YamlMappingNode map, string key)
     {

@@ -27,7 +27,7 @@ internal static class RegistryWriter
 
         var yaml = loaded.Yaml;
         var text = TextSplicer.TryApply(yaml, edits);
-        RegistryEdits.Apply(yaml, edits);
+        TreeEdits.Apply(yaml, edits);
         if (text is not null && Verifies(path, tamper?.Invoke(text) ?? text, loaded, changes.ChangedRows, limits, out verified))
         {
             spliced = true;
