@@ -57,30 +57,27 @@ internal sealed class FileRegistryStore : IRegistryStore
     private LoadedRegistry Read(Files files, bool forUpdate, out byte[]? bytes)
     {
         bytes = ReadBytes(files.Target);
-        YamlText yaml;
         if (bytes is null)
         {
-            yaml = new YamlText(string.Empty, null, hasBom: false, usesAnchors: false);
-        }
-        else if ((forUpdate ? Interlocked.Exchange(ref lastParse, null) : lastParse) is { } cached && cached.Bytes.AsSpan().SequenceEqual(bytes))
-        {
-            yaml = cached.Yaml;
-        }
-        else
-        {
-            yaml = RegistryYaml.Parse(RegistryPath, bytes, limits);
-            if (!forUpdate)
-            {
-                lastParse = new ParsedFile(bytes, yaml);
-            }
+            return RegistryMapper.Map(RegistryPath, new YamlText(string.Empty, null, hasBom: false, usesAnchors: false));
         }
 
+        // The cached tree is taken out while it is used, so an update never edits a tree a read is mapping.
+        var yaml = Interlocked.Exchange(ref lastParse, null) is { } cached && cached.Bytes.AsSpan().SequenceEqual(bytes)
+            ? cached.Yaml
+            : RegistryYaml.Parse(RegistryPath, bytes, limits);
         if (forUpdate && yaml is { UsesAnchors: true, Root: { } root })
         {
             yaml = new YamlText(yaml.Text, TreeEdits.Unshare(root), yaml.HasBom, usesAnchors: true);
         }
 
-        return RegistryMapper.Map(RegistryPath, yaml);
+        var loaded = RegistryMapper.Map(RegistryPath, yaml);
+        if (!forUpdate)
+        {
+            Interlocked.CompareExchange(ref lastParse, new ParsedFile(bytes, yaml), null);
+        }
+
+        return loaded;
     }
 
     /// <summary>
@@ -245,7 +242,7 @@ internal sealed class FileRegistryStore : IRegistryStore
     {
         if (newText is null && bytes is not null && !yaml.UsesAnchors)
         {
-            lastParse = new ParsedFile(bytes, yaml);
+            Interlocked.CompareExchange(ref lastParse, new ParsedFile(bytes, yaml), null);
         }
     }
 
