@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using AgentSessions.Reconcile.Yaml;
-using Microsoft.Win32.SafeHandles;
 
 namespace AgentSessions.Reconcile;
 
@@ -56,7 +55,7 @@ internal sealed class FileRegistryStore : IRegistryStore
     /// </summary>
     private LoadedRegistry Read(Files files, bool forUpdate, out byte[]? bytes)
     {
-        bytes = ReadBytes(files.Target);
+        bytes = RegistryFiles.ReadBytes(RegistryPath, files.Target, maxFileBytes);
         if (bytes is null)
         {
             return RegistryMapper.Map(RegistryPath, new YamlText(string.Empty, null, hasBom: false, usesAnchors: false));
@@ -101,15 +100,6 @@ internal sealed class FileRegistryStore : IRegistryStore
         }
     }
 
-    /// <summary>Refuses a path that names anything but a regular file (or nothing), without opening it.</summary>
-    private void CheckRegularFile(string target)
-    {
-        if (!OperatingSystem.IsWindows() && NativeMethods.NotRegularFileKind(target) is { } kind)
-        {
-            throw RegistryErrors.At(RegistryErrorKind.Schema, RegistryPath, $"is {kind}, not a file; a registry must be a regular file.");
-        }
-    }
-
     public async Task<RegistryUpdateResult<TResult>> UpdateAsync<TResult>(
         Func<Registry, TResult> apply,
         RegistryUpdateOptions? options = null,
@@ -134,7 +124,7 @@ internal sealed class FileRegistryStore : IRegistryStore
             return new RegistryUpdateResult<TResult>(value, text is not null, written: false, loaded.Registry, text);
         }
 
-        CheckRegularFile(files.Target);
+        RegistryFiles.CheckRegularFile(RegistryPath, files.Target);
         try
         {
             Directory.CreateDirectory(files.Folder);
@@ -145,7 +135,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         }
 
         using var held = await LockAsync(files, exclusive: true, cancellationToken).ConfigureAwait(false);
-        RegistryFileWrites.RemoveStaleTemporaryFiles(files.Target);
+        RegistryFiles.RemoveStaleTemporaryFiles(files.Target);
         var current = Read(files, forUpdate: true, out var oldBytes);
         var changes = new RegistryEdits(current);
         var result = apply(current.Registry);
@@ -174,12 +164,12 @@ internal sealed class FileRegistryStore : IRegistryStore
             // links are not possible); the new file is renamed into place (the commit), then the second
             // name over the .bak, and the folder is fsync'd once. Every rename is atomic, so the registry
             // and the .bak are each always a whole committed version, the .bak older than the registry.
-            var temp = RegistryFileWrites.WriteTemporary(target, newBytes, mode, owner);
+            var temp = RegistryFiles.WriteTemporary(target, newBytes, mode, owner);
             try
             {
                 if (existed)
                 {
-                    backupTemp = RegistryFileWrites.PrepareBackup(target, files.Backup, oldBytes!, mode, owner);
+                    backupTemp = RegistryFiles.PrepareBackup(target, files.Backup, oldBytes!, mode, owner);
                 }
 
                 File.Move(temp, target, overwrite: true);
@@ -187,14 +177,14 @@ internal sealed class FileRegistryStore : IRegistryStore
             finally
             {
                 // Normally already renamed away; rename(2) also does nothing when both names are one file.
-                RegistryFileWrites.TryDelete(temp);
+                RegistryFiles.TryDelete(temp);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             if (backupTemp is not null)
             {
-                RegistryFileWrites.TryDelete(backupTemp);
+                RegistryFiles.TryDelete(backupTemp);
             }
 
             throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"could not write the registry: {ex.Message}", inner: ex);
@@ -211,12 +201,12 @@ internal sealed class FileRegistryStore : IRegistryStore
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                RegistryFileWrites.TryDelete(backupTemp);
+                RegistryFiles.TryDelete(backupTemp);
                 warning = $"{RegistryPath}: written, but the backup {files.Backup} was not refreshed: {ex.Message}";
             }
         }
 
-        if (RegistryFileWrites.FsyncFolder(files.Folder) is { } fsyncError)
+        if (RegistryFiles.FsyncFolder(files.Folder) is { } fsyncError)
         {
             warning = (warning is null ? string.Empty : warning + " ") + $"{RegistryPath}: written, but the folder {files.Folder} could not be synced to disk ({fsyncError}); a power loss now may lose the write.";
         }
@@ -251,93 +241,6 @@ internal sealed class FileRegistryStore : IRegistryStore
         var body = Encoding.UTF8.GetBytes(text);
         return bom ? [.. Utf8Bom, .. body] : body;
     }
-
-    private byte[]? ReadBytes(string target)
-    {
-        CheckRegularFile(target);
-        SafeFileHandle handle;
-        if (OperatingSystem.IsWindows())
-        {
-            try
-            {
-                handle = File.OpenHandle(target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            }
-            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-            {
-                return null;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"cannot read the registry: {ex.Message}", inner: ex);
-            }
-        }
-        else
-        {
-            // Non-blocking: should the path become a FIFO after the check, the open still returns.
-            var fd = NativeMethods.Open(target, NativeMethods.OpenReadOnlyNonBlocking, 0);
-            if (fd < 0)
-            {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno is 2 or 20)
-                {
-                    return null; // ENOENT, ENOTDIR
-                }
-
-                throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"cannot read the registry: {Marshal.GetPInvokeErrorMessage(errno)}.");
-            }
-
-            handle = new SafeFileHandle(fd, ownsHandle: true);
-        }
-
-        try
-        {
-            using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-            var length = stream.Length;
-            if (length > maxFileBytes)
-            {
-                throw TooLarge(length);
-            }
-
-            var buffer = new byte[length];
-            var read = 0;
-            while (read < buffer.Length)
-            {
-                var n = stream.Read(buffer, read, buffer.Length - read);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                read += n;
-            }
-
-            if (read == buffer.Length && stream.ReadByte() >= 0)
-            {
-                throw TooLarge(stream.Length);
-            }
-
-            return read == buffer.Length ? buffer : buffer[..read];
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"cannot read the registry: {ex.Message}", inner: ex);
-        }
-        finally
-        {
-            handle.Dispose();
-        }
-    }
-
-    private RegistryException TooLarge(long length) =>
-        RegistryErrors.At(
-            RegistryErrorKind.TooLarge,
-            RegistryPath,
-            string.Create(CultureInfo.InvariantCulture, $"the file is {length:N0} bytes, larger than the {Describe(maxFileBytes)} limit; a registry this big is almost certainly not one."));
-
-    private static string Describe(long bytes) =>
-        bytes % (1024 * 1024) == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024 * 1024)} MiB")
-            : string.Create(CultureInfo.InvariantCulture, $"{bytes:N0}-byte");
 
     /// <summary>
     /// Takes the flock: exclusive for a write (creating the lock file), shared for a read, and only
