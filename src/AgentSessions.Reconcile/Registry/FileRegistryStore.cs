@@ -220,7 +220,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         {
             return RegistryWriter.Write(RegistryPath, loaded, changes, limits, tamper: null, out _, out verified);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or YamlDotNet.Core.YamlException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidOperationException or YamlDotNet.Core.YamlException or ArgumentException or KeyNotFoundException)
         {
             // A fault of the store's own (or the emitter's), never the file's: say so in the store's terms, nothing written.
             throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"the change could not be rendered ({ex.Message}); nothing was written.", inner: ex);

@@ -50,6 +50,15 @@ public sealed class RegistryEditsTests : IDisposable
         }).Should().Be(Head + "  - name: a\n    jobs:\n      - job_id: j1   # first\n        status: completed\n      - job_id: j2\n        status: running\n  # next\n  - name: b\n");
 
     [Fact]
+    public void ReplacedRowObjectWithOtherJobs_IsSplicedIntoThatRow() =>
+        Spliced("  - name: a\n    x-keep: 1\n    jobs:\n      - job_id: j1\n        status: running\n", r =>
+        {
+            var row = new SessionRow("a");
+            row.Jobs.Add(new JobEntry("j1") { Status = JobStatus.Error });
+            r.Sessions[0] = row;
+        }).Should().Be(Head + "  - name: a\n    x-keep: 1\n    jobs:\n      - job_id: j1\n        status: error\n");
+
+    [Fact]
     public void RemoveEverySession_WritesAnEmptyList() =>
         Spliced("  - name: a\n  - name: b\n# end\n", r => r.Sessions.Clear()).Should().Be("# notes\nsessions: []\n# end\n");
 

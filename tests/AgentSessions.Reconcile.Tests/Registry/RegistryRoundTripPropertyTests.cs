@@ -139,7 +139,7 @@ public sealed class RegistryRoundTripPropertyTests
         {
             var rows = registry.Sessions;
             var row = rows.Count == 0 ? null : rows[rnd.Next(rows.Count)];
-            switch (row is null ? 0 : rnd.Next(12))
+            switch (row is null ? 0 : rnd.Next(13))
             {
                 case 0: rows.Add(new SessionRow("new-" + rnd.Next(1_000_000)) { Agent = "claude", Status = SessionStatus.Running, Pane = new PaneInfo { Pid = 5, Cmd = "a: b" } }); break;
                 case 1: rows.RemoveAt(rnd.Next(rows.Count)); break;
@@ -152,6 +152,11 @@ public sealed class RegistryRoundTripPropertyTests
                 case 8: row!.AgentIdentities.Clear(); break;
                 case 9: row!.Jobs.Add(new JobEntry("j-new-" + rnd.Next(1_000_000)) { Status = JobStatus.Running }); break;
                 case 10: if (row!.Jobs.Count > 0) { row.Jobs[0].Status = JobStatus.Completed; } else { row.Jobs.Clear(); } break;
+                case 11:
+                    var copy = new SessionRow(row!.Name) { Status = row.Status, Agent = "copy" };
+                    copy.Jobs.Add(new JobEntry(row.Jobs.FirstOrDefault()?.JobId ?? "j-copy") { Status = JobStatus.Error });
+                    rows[rows.IndexOf(row)] = copy;
+                    break;
                 default: row!.TerminatedAt = new DateTimeOffset(2026, 11, 29, 4, 0, rnd.Next(60), TimeSpan.FromHours(rnd.Next(2))); break;
             }
         }

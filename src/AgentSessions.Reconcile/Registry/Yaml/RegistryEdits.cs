@@ -142,7 +142,7 @@ internal sealed class RegistryEdits
     }
 
     /// <summary>Edits the mapping <paramref name="node"/> of the file from what its typed owner rendered to before and after the change.</summary>
-    private void DiffMap(YamlMappingNode node, YamlMappingNode was, YamlMappingNode now, SessionRow? row, int depth)
+    private void DiffMap(YamlMappingNode node, YamlMappingNode was, YamlMappingNode now, (JobEntry[] Was, IList<JobEntry> Now)? jobLists, int depth)
     {
         var keys = now.Children.Keys.Concat(was.Children.Keys.Where(k => !now.Children.ContainsKey(k))).ToList();
         var order = keys.Select(k => ((YamlScalarNode)k).Value!).ToList();
@@ -157,9 +157,9 @@ internal sealed class RegistryEdits
             }
 
             var old = Entry(node, key)?.Value;
-            if (row is not null && key == "jobs")
+            if (jobLists is { } lists && key == "jobs")
             {
-                DiffSeq(node, "jobs", jobs[row], row.Jobs, j => j.JobId, depth, order);
+                DiffSeq(node, "jobs", lists.Was, lists.Now, j => j.JobId, depth, order);
             }
             else if (a is YamlMappingNode am && b is YamlMappingNode bm && old is YamlMappingNode om)
             {
@@ -227,7 +227,7 @@ internal sealed class RegistryEdits
             {
                 var source = loaded.Sources[was[matched[i]]];
                 var before = now[i] is SessionRow ? Y.Render(reader.Row(source, key)) : Y.Render(reader.Job(source, key));
-                DiffMap(source, before, render(now[i]), now[i] as SessionRow, depth + 2);
+                DiffMap(source, before, render(now[i]), now[i] is SessionRow row ? (jobs[(SessionRow)(object)was[matched[i]]], row.Jobs) : null, depth + 2);
             }
         }
 
