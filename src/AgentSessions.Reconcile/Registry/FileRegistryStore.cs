@@ -65,12 +65,12 @@ internal sealed class FileRegistryStore : IRegistryStore
         var yaml = Interlocked.Exchange(ref lastParse, null) is { } cached && cached.Bytes.AsSpan().SequenceEqual(bytes)
             ? cached.Yaml
             : RegistryYaml.Parse(RegistryPath, bytes, limits);
+        var loaded = RegistryMapper.Map(RegistryPath, yaml); // errors name the line and column: map the parsed tree first
         if (forUpdate && yaml is { UsesAnchors: true, Root: { } root })
         {
-            yaml = new YamlText(yaml.Text, TreeEdits.Unshare(root), yaml.HasBom, usesAnchors: true);
+            loaded = RegistryMapper.Map(RegistryPath, new YamlText(yaml.Text, TreeEdits.Unshare(root), yaml.HasBom, usesAnchors: true));
         }
 
-        var loaded = RegistryMapper.Map(RegistryPath, yaml);
         if (!forUpdate)
         {
             Interlocked.CompareExchange(ref lastParse, new ParsedFile(bytes, yaml), null);

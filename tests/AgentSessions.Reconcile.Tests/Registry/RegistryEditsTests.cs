@@ -98,6 +98,16 @@ public sealed class RegistryEditsTests : IDisposable
         ws.Read().Should().Contain("defaults:\n  cmd: claude\n  cwd: /w\n");
     }
 
+    [Fact]
+    public async Task Anchors_InvalidRowOnUpdate_ErrorNamesLineAndColumn()
+    {
+        ws.Write("defaults: &d { cmd: claude }\nsessions:\n  - name: a\n    pane: *d\n    status: runing\n");
+
+        var ex = (await FluentActions.Awaiting(() => ws.Store().UpdateAsync(r => r.Sessions.Count)).Should().ThrowAsync<RegistryException>()).Which;
+
+        (ex.Line, ex.Column, ex.Field).Should().Be((5, 13, "sessions[0].status"));
+    }
+
     private static string Spliced(string rows, Action<Reconcile.Registry> change)
     {
         var written = Write(rows, change, out var spliced);

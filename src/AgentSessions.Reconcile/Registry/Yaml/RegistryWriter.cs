@@ -26,12 +26,12 @@ internal static class RegistryWriter
         }
 
         var yaml = loaded.Yaml;
-        var text = TextSplicer.TryApply(yaml, edits);
+        var text = TextSplicer.TryApply(yaml, edits) is { } splice ? tamper?.Invoke(splice) ?? splice : null;
         TreeEdits.Apply(yaml, edits);
-        if (text is not null && Verifies(path, tamper?.Invoke(text) ?? text, loaded, changes.ChangedRows, limits, out verified))
+        if (text is not null && Verifies(path, text, loaded, changes.ChangedRows, limits, out verified))
         {
             spliced = true;
-            return tamper?.Invoke(text) ?? text;
+            return text;
         }
 
         var saved = Y.EmitWhole(yaml.Root!).Replace("\n", yaml.NewLine, StringComparison.Ordinal);
