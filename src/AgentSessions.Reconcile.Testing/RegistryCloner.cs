@@ -44,7 +44,7 @@ public static class RegistryCloner
             TerminatedAt = row.TerminatedAt,
             TerminationMode = row.TerminationMode,
             Resumable = row.Resumable,
-            Pane = row.Pane is null ? null : new PaneInfo { Pid = row.Pane.Pid, Cmd = row.Pane.Cmd, Cwd = row.Pane.Cwd },
+            Pane = row.Pane is null ? null : new PaneInfo { Pid = row.Pane.Pid, Cmd = row.Pane.Cmd, Cwd = row.Pane.Cwd, Socket = row.Pane.Socket, Id = row.Pane.Id },
             ClaudeSessionIdOwn = row.ClaudeSessionIdOwn,
             AgySessionIdOwn = row.AgySessionIdOwn,
         };
@@ -97,7 +97,7 @@ public static class RegistryCloner
             Field(sb, "terminated_at", Time(row.TerminatedAt));
             Field(sb, "termination_mode", row.TerminationMode);
             Field(sb, "resumable", row.Resumable?.ToString());
-            Field(sb, "pane", row.Pane is null ? null : $"{row.Pane.Pid?.ToString(CultureInfo.InvariantCulture) ?? "~"}|{row.Pane.Cmd ?? "~"}|{row.Pane.Cwd ?? "~"}");
+            Field(sb, "pane", row.Pane is null ? null : $"{row.Pane.Pid?.ToString(CultureInfo.InvariantCulture) ?? "~"}|{row.Pane.Cmd ?? "~"}|{row.Pane.Cwd ?? "~"}|{row.Pane.Socket ?? "~"}|{row.Pane.Id ?? "~"}");
             Field(sb, "claude_session_id_own", row.ClaudeSessionIdOwn);
             Field(sb, "agy_session_id_own", row.AgySessionIdOwn);
             foreach (var (agent, fields) in row.AgentIdentities.OrderBy(p => p.Key, StringComparer.Ordinal))

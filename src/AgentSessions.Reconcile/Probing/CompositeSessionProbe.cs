@@ -32,6 +32,7 @@ internal sealed class CompositeSessionProbe : ISessionProbe
         {
             RegistryRoots = RegistryRoots.Find(settings.FileSystem, request.CandidateCwds),
             PanesAliveWithoutServer = tmuxState.IsNoServer ? PaneProcesses.AliveRunningRecorded(settings, registry) : new HashSet<long>(),
+            OtherSocketsPresent = PaneProcesses.OtherSocketsPresent(settings, registry, tmuxState),
         };
     }
 

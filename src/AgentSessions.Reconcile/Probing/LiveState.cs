@@ -22,4 +22,12 @@ public sealed record LiveState(TmuxState Tmux, AgentFiles Claude, AgentFiles Agy
     /// another server (a wrong socket?), so they are unknown, not gone.
     /// </summary>
     public IReadOnlySet<long> PanesAliveWithoutServer { get; init; } = new HashSet<long>();
+
+    /// <summary>
+    /// Gets the sockets, other than the one this pass asked, that running rows whose session is not
+    /// there were last seen on (<c>pane.socket</c>) and that still exist: a server may still listen
+    /// there (a wrong socket?), so those rows are unknown, not gone. A socket not in the set is gone
+    /// (a reboot); those rows are terminated as usual.
+    /// </summary>
+    public IReadOnlySet<string> OtherSocketsPresent { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }

@@ -3,7 +3,8 @@ namespace AgentSessions.Reconcile.Probing;
 /// <summary>
 /// Whether a running row's recorded pane process still lives (<c>/proc/&lt;pid&gt;</c>) and runs
 /// the recorded command (the process itself or one of its children). Asked only when no tmux
-/// server answered, to tell a reboot from a wrong socket.
+/// server answered, to tell a reboot from a wrong socket. And whether the socket a running row was
+/// last seen on, when it is not the one asked, still exists.
 /// </summary>
 internal static class PaneProcesses
 {
@@ -19,6 +20,27 @@ internal static class PaneProcesses
         }
 
         return alive;
+    }
+
+    /// <summary>
+    /// The recorded sockets, other than the one asked, of running rows whose session this server
+    /// does not have, that still exist (one stat per socket): a server may still listen there.
+    /// </summary>
+    public static IReadOnlySet<string> OtherSocketsPresent(ProbeSettings settings, Registry registry, TmuxState tmux)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        var checkedSockets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in registry.Sessions)
+        {
+            if (tmux.IsKnown && row.Status == SessionStatus.Running && row.Pane?.Socket is { Length: > 0 } socket
+                && !string.Equals(socket, tmux.SocketPath, StringComparison.Ordinal) && tmux.Find(row.Name) is null
+                && checkedSockets.Add(socket) && settings.FileSystem.File.Exists(socket))
+            {
+                present.Add(socket);
+            }
+        }
+
+        return present;
     }
 
     internal static bool IsRunning(ProbeSettings settings, long pid, string command)

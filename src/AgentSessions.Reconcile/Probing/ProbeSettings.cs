@@ -29,7 +29,10 @@ internal sealed class ProbeSettings
     /// <summary>Gets where processes are looked up (<c>/proc</c>).</summary>
     public string ProcDirectory { get; init; } = "/proc";
 
-    /// <summary>Gets the socket tmux is asked on: the <c>-S</c> path, or <c>$TMUX_TMPDIR</c> (else <c>/tmp</c>)<c>/tmux-&lt;uid&gt;/&lt;name or default&gt;</c>.</summary>
+    /// <summary>
+    /// Gets the socket tmux is asked on: the <c>-S</c> path, or <c>$TMUX_TMPDIR</c> (else <c>/tmp</c>)<c>/tmux-&lt;uid&gt;/&lt;name or default&gt;</c>;
+    /// absolute, symbolic links resolved, so two spellings of one server compare equal.
+    /// </summary>
     public string TmuxSocket { get; private init; } = string.Empty;
 
     public static ProbeSettings From(SessionProbeOptions options, IFileSystem fileSystem)
@@ -76,12 +79,12 @@ internal sealed class ProbeSettings
             HomeDirectory = home,
             ClaudeConfigDirectory = claude,
             TranscriptHeadBytes = options.TranscriptHeadBytes,
-            TmuxSocket = !string.IsNullOrEmpty(options.TmuxSocketPath)
+            TmuxSocket = RealPath.Resolve(fileSystem, !string.IsNullOrEmpty(options.TmuxSocketPath)
                 ? options.TmuxSocketPath
                 : fileSystem.Path.Combine(
                     Environment.GetEnvironmentVariable("TMUX_TMPDIR") is { Length: > 0 } tmp ? tmp : "/tmp",
                     "tmux-" + Yaml.NativeMethods.GetEuid().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    string.IsNullOrEmpty(options.TmuxSocketName) ? "default" : options.TmuxSocketName),
+                    string.IsNullOrEmpty(options.TmuxSocketName) ? "default" : options.TmuxSocketName)),
         };
     }
 }

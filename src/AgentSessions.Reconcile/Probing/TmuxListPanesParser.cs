@@ -6,11 +6,11 @@ namespace AgentSessions.Reconcile.Probing;
 /// Builds the <c>list-panes -F</c> format and parses its output. Each record starts with a
 /// per-pass sentinel and TAB-separated fields; <c>pane_current_path</c> comes last because tmux
 /// does not escape it: a line that does not start with the sentinel continues the previous path
-/// (a newline in a directory name), and TABs after the ninth field belong to the path.
+/// (a newline in a directory name), and TABs after the tenth field belong to the path.
 /// </summary>
 internal static class TmuxListPanesParser
 {
-    private const int FieldCount = 10;
+    private const int FieldCount = 11;
 
     public static string Format(string sentinel) =>
         sentinel
@@ -22,6 +22,7 @@ internal static class TmuxListPanesParser
         + "\t#{pane_dead}"
         + "\t#{pane_pid}"
         + "\t#{window_activity}"
+        + "\t#{pane_id}"
         + "\t#{pane_current_command}"
         + "\t#{pane_current_path}";
 
@@ -96,11 +97,14 @@ internal static class TmuxListPanesParser
                 window,
                 pane,
                 long.TryParse(f[6], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null,
-                f[8].Length == 0 ? null : f[8],
                 f[9].Length == 0 ? null : f[9],
+                f[10].Length == 0 ? null : f[10],
                 Epoch(f[7]),
                 IsActive: f[4] == "11",
-                IsDead: f[5] == "1"));
+                IsDead: f[5] == "1")
+            {
+                Id = f[8].Length == 0 ? null : f[8],
+            });
         }
 
         var sessions = new List<TmuxSession>(order.Count);

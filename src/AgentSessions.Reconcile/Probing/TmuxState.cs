@@ -126,4 +126,8 @@ public sealed record TmuxPane(
     string? CurrentPath,
     DateTimeOffset? WindowActivity,
     bool IsActive,
-    bool IsDead);
+    bool IsDead)
+{
+    /// <summary>Gets the pane's id, unique on its server for the server's life (<c>pane_id</c>, for example <c>%3</c>), when known.</summary>
+    public string? Id { get; init; }
+}

@@ -8,7 +8,7 @@ public sealed class TmuxListPanesParserTests
     private const string S = "ASR1abc";
 
     private static string Record(string name, string path, string window = "0", string pane = "0", string active = "11", string dead = "0") =>
-        $"{S}\t{name}\t1700000000\t{window}\t{pane}\t{active}\t{dead}\t4242\t1700000100\tclaude\t{path}\n";
+        $"{S}\t{name}\t1700000000\t{window}\t{pane}\t{active}\t{dead}\t4242\t1700000100\t%7\tclaude\t{path}\n";
 
     [Fact]
     public void Parse_NewlineAndTabsInPath_JoinsThemIntoThePath()
@@ -28,7 +28,7 @@ public sealed class TmuxListPanesParserTests
 
         var session = sessions!.Single();
         session.Created.Should().Be(DateTimeOffset.FromUnixTimeSeconds(1700000000));
-        session.Panes.Single().Should().Be(new TmuxPane(2, 1, 4242, "claude", "/p", DateTimeOffset.FromUnixTimeSeconds(1700000100), IsActive: false, IsDead: true));
+        session.Panes.Single().Should().Be(new TmuxPane(2, 1, 4242, "claude", "/p", DateTimeOffset.FromUnixTimeSeconds(1700000100), IsActive: false, IsDead: true) { Id = "%7" });
     }
 
     [Fact]
@@ -52,8 +52,8 @@ public sealed class TmuxListPanesParserTests
     [Theory]
     [InlineData("garbage before any record\n")]
     [InlineData(S + "\ta\t1\t0\n")]
-    [InlineData(S + "\ta\t1\tX\t0\t11\t0\t1\t1\tsh\t/p\n")]
-    [InlineData(S + "\t\t1\t0\t0\t11\t0\t1\t1\tsh\t/p\n")]
+    [InlineData(S + "\ta\t1\tX\t0\t11\t0\t1\t1\t%1\tsh\t/p\n")]
+    [InlineData(S + "\t\t1\t0\t0\t11\t0\t1\t1\t%1\tsh\t/p\n")]
     public void Parse_MalformedLine_NullWithReason(string output)
     {
         TmuxListPanesParser.Parse(output, S, out var error).Should().BeNull();
@@ -63,7 +63,7 @@ public sealed class TmuxListPanesParserTests
     [Fact]
     public void Parse_OtherSentinelAfterNewline_IsPartOfThePath()
     {
-        var output = Record("a", "/x\nASR1zzz\tb\t1\t0\t0\t11\t0\t1\t1\tsh\t/y");
+        var output = Record("a", "/x\nASR1zzz\tb\t1\t0\t0\t11\t0\t1\t1\t%1\tsh\t/y");
 
         var sessions = TmuxListPanesParser.Parse(output, S, out _)!;
 

@@ -27,7 +27,7 @@ public sealed class TmuxSessionProbeTests : IDisposable
         var spaces = temp.CreateDirectory("with spaces");
         var tab = temp.CreateDirectory("tab\there");
         var newline = temp.CreateDirectory("new\nline");
-        var sentinelLike = temp.CreateDirectory("x\nASR1\tfake\t1\t0\t0\t11\t0\t1\t1\tsh\tend");
+        var sentinelLike = temp.CreateDirectory("x\nASR1\tfake\t1\t0\t0\t11\t0\t1\t1\t%1\tsh\tend");
         var unicode = temp.CreateDirectory("ünï cödé ☃");
         server.NewSession("plain", spaces);
         server.NewSession("x.y:z", tab);

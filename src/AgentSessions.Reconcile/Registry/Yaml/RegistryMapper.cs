@@ -167,13 +167,15 @@ internal static class RegistryMapper
         private PaneInfo Pane(YamlNode node, string field)
         {
             var pane = new PaneInfo();
-            foreach (var (key, value) in Entries(node, field, "a mapping (pid:, cmd:, cwd:) or null"))
+            foreach (var (key, value) in Entries(node, field, "a mapping (pid:, cmd:, cwd:, socket:, id:) or null"))
             {
                 switch (key)
                 {
                     case "pid": pane.Pid = Integer(value, field + ".pid"); break;
                     case "cmd": pane.Cmd = String(value, field + ".cmd"); break;
                     case "cwd": pane.Cwd = String(value, field + ".cwd"); break;
+                    case "socket": pane.Socket = String(value, field + ".socket"); break;
+                    case "id": pane.Id = String(value, field + ".id"); break;
                 }
             }
 

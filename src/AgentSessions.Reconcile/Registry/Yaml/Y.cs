@@ -54,6 +54,8 @@ internal static class Y
             Add(node, "pid", pane.Pid is { } pid ? Plain(pid.ToString(CultureInfo.InvariantCulture)) : null);
             Add(node, "cmd", pane.Cmd);
             Add(node, "cwd", pane.Cwd);
+            Add(node, "socket", pane.Socket);
+            Add(node, "id", pane.Id);
             map.Add("pane", node);
         }
 
@@ -115,7 +117,7 @@ internal static class Y
             sb.Append(text?.Length ?? -1).Append(':').Append(text);
         }
 
-        foreach (var value in new object?[] { row.Name, row.Agent, row.Project, row.Cwd, row.Status, row.LastVisibleStatus, row.LastVisibleNote, row.CreatedAt, row.UpdatedAt, row.TerminatedAt, row.TerminationMode, row.Resumable, row.Pane is null, row.Pane?.Pid, row.Pane?.Cmd, row.Pane?.Cwd, row.ClaudeSessionIdOwn, row.AgySessionIdOwn })
+        foreach (var value in new object?[] { row.Name, row.Agent, row.Project, row.Cwd, row.Status, row.LastVisibleStatus, row.LastVisibleNote, row.CreatedAt, row.UpdatedAt, row.TerminatedAt, row.TerminationMode, row.Resumable, row.Pane is null, row.Pane?.Pid, row.Pane?.Cmd, row.Pane?.Cwd, row.Pane?.Socket, row.Pane?.Id, row.ClaudeSessionIdOwn, row.AgySessionIdOwn })
         {
             F(value);
         }
