@@ -141,6 +141,9 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             }
         }
 
+        // Not drift: where running rows were seen alive, so a pass on another server cannot end them.
+        mutations.AddRange(diff.PaneRecords);
+
         // Capturing a pane is expensive: only for a row whose visible status must change, and never
         // in a dry run (nothing would be written with it).
         if (!request.DryRun)

@@ -107,6 +107,8 @@ internal sealed class DiffContext
 
     public List<VisibleRefresh> Refreshes { get; } = [];
 
+    public List<RecordPaneMutation> PaneRecords { get; } = [];
+
     public void FirstSeen(string session, DateTimeOffset since) => _firstSeen[session] = since;
 
     /// <summary>A drift that could not be decided this pass: if it was reported before, it stays reported.</summary>
@@ -128,6 +130,7 @@ internal sealed class DiffContext
     {
         Drifts = Drifts,
         VisibleRefreshes = Refreshes,
+        PaneRecords = PaneRecords,
         EndStateAliveFirstSeen = _firstSeen,
         UndecidedKeys = _undecided,
         TmuxKnown = Tmux.IsKnown,

@@ -107,6 +107,9 @@ internal sealed class DiffResult
 
     public required IReadOnlyList<VisibleRefresh> VisibleRefreshes { get; init; }
 
+    /// <summary>Gets, not drift, where running rows were seen alive when the row does not say so yet (<c>pane.socket</c>, <c>pane.id</c>).</summary>
+    public IReadOnlyList<RecordPaneMutation> PaneRecords { get; init; } = [];
+
     /// <summary>Gets, for each end-state row whose tmux is alive, when that was first seen (carried between passes).</summary>
     public required IReadOnlyDictionary<string, DateTimeOffset> EndStateAliveFirstSeen { get; init; }
 

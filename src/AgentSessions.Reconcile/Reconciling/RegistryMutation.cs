@@ -106,6 +106,50 @@ internal sealed class MarkTerminatedMutation : RegistryMutation
     }
 }
 
+/// <summary>
+/// Not a drift: a running row seen alive records where (<c>pane.socket</c>, <c>pane.id</c>, <c>pane.pid</c>),
+/// so a pass that asks another server cannot take it for dead. The recorded command and folder are
+/// kept while the pid is the same pane's; a new pane brings its own. <c>updated_at</c> is not touched.
+/// </summary>
+internal sealed class RecordPaneMutation : RegistryMutation
+{
+    public RecordPaneMutation(string session, long? seenPid, string socket, TmuxPane pane)
+        : base(session)
+    {
+        SeenPid = seenPid;
+        Socket = socket;
+        Pane = pane;
+    }
+
+    public long? SeenPid { get; }
+
+    public string Socket { get; }
+
+    public TmuxPane Pane { get; }
+
+    public override MutationOutcome Apply(Registry current)
+    {
+        var row = current.Find(Session);
+        if (row is null || row.Status != SessionStatus.Running || row.Pane?.Pid != SeenPid)
+        {
+            return MutationOutcome.Skip("the row changed meanwhile");
+        }
+
+        var pane = row.Pane ??= new PaneInfo();
+        if (pane.Pid != Pane.Pid)
+        {
+            (pane.Cmd, pane.Cwd) = (null, null);
+        }
+
+        pane.Pid = Pane.Pid;
+        pane.Cmd ??= Pane.CurrentCommand;
+        pane.Cwd ??= Pane.CurrentPath;
+        pane.Socket = Socket;
+        pane.Id = Pane.Id;
+        return MutationOutcome.Done;
+    }
+}
+
 /// <summary>Drift B: a live tmux session named like this workspace's agents gets a row.</summary>
 internal sealed class RegisterMutation : RegistryMutation
 {
@@ -133,7 +177,7 @@ internal sealed class RegisterMutation : RegistryMutation
             LastVisibleNote = _template.LastVisibleNote,
             CreatedAt = _template.CreatedAt,
             UpdatedAt = _template.UpdatedAt,
-            Pane = _template.Pane is null ? null : new PaneInfo { Pid = _template.Pane.Pid, Cmd = _template.Pane.Cmd, Cwd = _template.Pane.Cwd },
+            Pane = _template.Pane is null ? null : new PaneInfo { Pid = _template.Pane.Pid, Cmd = _template.Pane.Cmd, Cwd = _template.Pane.Cwd, Socket = _template.Pane.Socket, Id = _template.Pane.Id },
         });
         return MutationOutcome.Done;
     }

@@ -3,8 +3,9 @@ namespace AgentSessions.Reconcile.Reconciling;
 /// <summary>
 /// A: a running row whose tmux session is gone is marked terminated. Not while tmux is unknown; not
 /// within the grace window of the row's own write (its session may not exist yet); and not when no
-/// server answered but the row's recorded pane process still runs its command (a wrong socket?).
-/// A running row whose session is alive but whose visible status is not <c>running</c> is refreshed.
+/// server answered but the row's recorded pane process still runs its command, or the row was last
+/// seen on another server whose socket still exists (a wrong socket?). A running row whose session
+/// is alive gets where it was seen recorded, and is refreshed when its visible status is not <c>running</c>.
 /// </summary>
 internal static class TmuxGoneRule
 {
@@ -23,6 +24,14 @@ internal static class TmuxGoneRule
                 diff.Refreshes.Add(new VisibleRefresh(row.Name, session.Name));
             }
 
+            RecordPane(diff, row, session);
+            return;
+        }
+
+        if (row.Pane?.Socket is { } seenOn && diff.Tmux.SocketPath is { } asked && seenOn != asked && diff.Live.OtherSocketsPresent.Contains(seenOn))
+        {
+            diff.Undecided(key);
+            diff.Note($"tmux: running rows were last seen on the server at {seenOn}, but this pass asked {asked} (wrong socket?); they are unknown, not terminated.");
             return;
         }
 
@@ -48,6 +57,22 @@ internal static class TmuxGoneRule
             "running",
             "terminated",
             new MarkTerminatedMutation(row.Name, row.Pane?.Pid, diff.Now)));
+    }
+
+    /// <summary>
+    /// Records where a running row was seen alive (the server's socket, the pane id and pid) when the
+    /// row does not say so yet: its recorded pane if the session still has it, else the primary pane.
+    /// </summary>
+    private static void RecordPane(DiffContext diff, SessionRow row, TmuxSession session)
+    {
+        var seen = session.Panes.FirstOrDefault(p => p.Id is not null && p.Id == row.Pane?.Id) ?? session.PrimaryPane;
+        if (seen is null || diff.Tmux.SocketPath is not { } socket
+            || (row.Pane is { } p && p.Socket == socket && p.Id == seen.Id && p.Pid == seen.Pid))
+        {
+            return;
+        }
+
+        diff.PaneRecords.Add(new RecordPaneMutation(row.Name, row.Pane?.Pid, socket, seen));
     }
 
     private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) =>

@@ -29,7 +29,7 @@ internal static class UnregisteredRule
                 // The session's creation time, so that a transcript it already wrote is picked up in this same pass.
                 CreatedAt = session.Created ?? diff.Now,
                 UpdatedAt = diff.Now,
-                Pane = pane is null ? null : new PaneInfo { Pid = pane.Pid, Cmd = pane.CurrentCommand, Cwd = pane.CurrentPath },
+                Pane = pane is null ? null : new PaneInfo { Pid = pane.Pid, Cmd = pane.CurrentCommand, Cwd = pane.CurrentPath, Socket = diff.Tmux.SocketPath, Id = pane.Id },
             };
             var register = new RegisterMutation(template);
             diff.Drifts.Add(new PlannedDrift(
