@@ -107,6 +107,21 @@ public sealed partial class MqttPushMonitor : IDisposable
     /// <summary>Gets the drops so far by reason (tests).</summary>
     internal IReadOnlyDictionary<DropReason, long> Drops => _verifier.Drops;
 
+    /// <summary>Gets how many events were dropped so far, by reason (<c>duplicate</c>, <c>bad-signature</c>, … as in docs/mqtt-verification.md).</summary>
+    public IReadOnlyDictionary<string, long> DroppedEvents
+    {
+        get
+        {
+            var dropped = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            foreach (var (reason, count) in _verifier.Drops)
+            {
+                dropped[reason.ToText()] = count;
+            }
+
+            return dropped;
+        }
+    }
+
     /// <summary>Gets how many verified events wait for a pass (tests).</summary>
     internal int PendingCount
     {

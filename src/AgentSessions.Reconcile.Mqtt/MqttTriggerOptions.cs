@@ -99,7 +99,7 @@ public sealed class MqttTriggerOptions
         Password ??= NonEmpty(getVariable(PasswordEnvironmentVariable));
     }
 
-    /// <summary>Checks the options.</summary>
+    /// <summary>Checks the options, and that <see cref="CaFile"/> (when set) holds a PEM certificate.</summary>
     /// <returns>One sentence per problem; empty when valid.</returns>
     public IReadOnlyList<string> Validate()
     {
@@ -107,6 +107,11 @@ public sealed class MqttTriggerOptions
         if (!BrokerAddress.TryParse(Broker, out _, out var error))
         {
             problems.Add(error);
+        }
+
+        if (CaFile is { } caFile && BrokerTls.Load(caFile, out var caProblem) is null)
+        {
+            problems.Add(caProblem!);
         }
 
         if (TopicPrefix is { } prefix && (prefix.Length == 0 || prefix.Contains('+', StringComparison.Ordinal) || prefix.Contains('#', StringComparison.Ordinal) || prefix.EndsWith('/')))

@@ -88,6 +88,17 @@ internal static class DriftReportJsonWriter
         }
 
         writer.WriteEndArray();
+        if (context.Dropped is { } dropped)
+        {
+            writer.WriteStartObject("dropped");
+            foreach (var reason in dropped.Keys.Order(StringComparer.Ordinal))
+            {
+                writer.WriteNumber(reason, dropped[reason]);
+            }
+
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndObject();
     }
 
@@ -127,4 +138,8 @@ internal static class DriftReportJsonWriter
 /// <summary>Facts about where a report comes from that the report itself does not carry.</summary>
 /// <param name="WorkspaceRoot">The workspace root folder.</param>
 /// <param name="RegistryPath">The registry file's full path.</param>
-internal sealed record ReportContext(string WorkspaceRoot, string RegistryPath);
+internal sealed record ReportContext(string WorkspaceRoot, string RegistryPath)
+{
+    /// <summary>Gets the job events dropped since the run started, by reason (<c>reconcile --subscribe</c>); <see langword="null"/> otherwise.</summary>
+    public IReadOnlyDictionary<string, long>? Dropped { get; init; }
+}

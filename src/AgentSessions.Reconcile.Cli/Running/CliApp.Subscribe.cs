@@ -48,7 +48,9 @@ internal sealed partial class CliApp
             throw new UsageException(string.Join(" ", problems), "reconcile");
         }
 
-        using var monitor = new MqttPushMonitor(services.Reconciler, services.Store, options, env.Time);
+        // The monitor's warnings (each drop reason once per job) go to stderr; the reports carry the drop counts.
+        using var log = new StderrLogger(env.Error);
+        using var monitor = new MqttPushMonitor(services.Reconciler, services.Store, options, env.Time, log);
         var run = new MqttMonitorRun
         {
             Timeout = subscribe.Timeout,
@@ -56,7 +58,7 @@ internal sealed partial class CliApp
             DryRun = command.DryRun,
             OnReport = (report, _) =>
             {
-                Emit(report, command, emit.Context, emit.RegistryExisted, once: false);
+                Emit(report, command, emit.Context with { Dropped = monitor.DroppedEvents }, emit.RegistryExisted, once: false);
                 emit.RegistryExisted |= report.RegistryWritten;
                 return Task.CompletedTask;
             },

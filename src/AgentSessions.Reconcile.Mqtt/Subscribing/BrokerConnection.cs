@@ -100,6 +100,7 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
         {
             string problem;
             _lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _tls?.Reset();
             try
             {
                 var result = await _client.ConnectAsync(_clientOptions, cancellationToken).ConfigureAwait(false);
@@ -160,6 +161,12 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
             return "TLS failed: " + tlsProblem;
         }
 
+        // No certificate came back, yet the TCP connection was made and then cut: no TLS server there.
+        if (_tls is { CertificateSeen: false } && HandshakeCut(e) is { } cut)
+        {
+            return $"the TLS handshake failed ({cut}); the port may not speak TLS (is it a plain mqtt:// listener?)";
+        }
+
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
             switch (inner)
@@ -178,6 +185,23 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
         }
 
         return e.Message;
+    }
+
+    /// <summary>Why a connection that was made was cut during the handshake, or <see langword="null"/> (refused, timed out, other).</summary>
+    private static string? HandshakeCut(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted } socket:
+                    return socket.Message;
+                case System.Security.Authentication.AuthenticationException auth:
+                    return auth.Message.TrimEnd('.');
+            }
+        }
+
+        return null;
     }
 
     private static string ReadPassword(MqttTriggerOptions options)

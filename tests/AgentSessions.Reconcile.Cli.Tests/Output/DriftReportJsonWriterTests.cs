@@ -88,6 +88,19 @@ public sealed class DriftReportJsonWriterTests
     }
 
     [Fact]
+    public void ToUtf8_DroppedCounts_LastInOrdinalOrderAndValid()
+    {
+        var report = new DriftReport("lab", Some.At, dryRun: false, []);
+        var context = Context with { Dropped = new Dictionary<string, long> { ["stale"] = 1, ["bad-signature"] = 3, ["not-json"] = 2 } };
+
+        var json = Encoding.UTF8.GetString(DriftReportJsonWriter.ToUtf8(report, context));
+
+        DriftReportSchema.Validate(json).Should().BeEmpty();
+        json.Should().EndWith("\"events\":[],\"dropped\":{\"bad-signature\":3,\"not-json\":2,\"stale\":1}}");
+        Json(report).Should().NotContain("dropped", "only --subscribe reports carry the drop counts");
+    }
+
+    [Fact]
     public void ToUtf8_DriftWithoutField_OmitsFieldBeforeAfter()
     {
         using var doc = JsonDocument.Parse(Json(Some.Report(Some.Registered())));

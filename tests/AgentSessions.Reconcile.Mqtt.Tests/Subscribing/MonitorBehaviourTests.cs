@@ -86,6 +86,19 @@ public sealed class MonitorBehaviourTests
     }
 
     [Fact]
+    public async Task RunAsync_TlsToAPlainMqttPort_SaysTheHandshakeFailedNotUnreachable()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(); // plain MQTT, no TLS listener
+        using var workspace = new PushWorkspace(("j-1", Token));
+
+        await using var runner = new MonitorRunner(workspace, MonitorRunner.Options($"mqtts://localhost:{broker.Port}", "t-tls-plain"));
+
+        await runner.WaitForStatusAsync("cannot use the broker");
+        runner.Statuses.Should().ContainSingle().Which.Should()
+            .Contain("the TLS handshake failed").And.Contain("may not speak TLS").And.NotContain("unreachable");
+    }
+
+    [Fact]
     public async Task RunAsync_TimeoutWithBrokerDown_EndsAtTheTimeoutAfterPollingNotIdle()
     {
         await using var broker = MosquittoBroker.Create();

@@ -66,4 +66,17 @@ public sealed class MqttTriggerServiceTests
 
         act.Should().Throw<OptionsValidationException>().WithMessage("*'http://example.invalid' is not mqtt://host:port or mqtts://host:port*");
     }
+
+    [Fact]
+    public void AddReconcileMqttTrigger_CaFileHoldingAKey_FailsValidationNamingIt()
+    {
+        using var certificates = new TestCertificates();
+        var services = new ServiceCollection();
+        services.AddReconcileMqttTrigger(o => (o.Broker, o.CaFile) = ("mqtts://localhost:8883", certificates.ServerKeyFile));
+        using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IOptions<MqttTriggerOptions>>().Value;
+
+        act.Should().Throw<OptionsValidationException>().WithMessage($"*The broker CA file '{certificates.ServerKeyFile}' holds a private key, not a CA certificate*");
+    }
 }
