@@ -76,6 +76,9 @@ internal sealed partial class CommandLineParser
               (D: id whose artifact is gone; E: end-state row whose tmux is still alive). Each drift is
               reported once; repeats are counted as "coalesced". The JSON format (--emit-diff) is
               docs/drift-report.schema.json; without --emit-diff, each new drift is one line ("A name: sentence").
+              A waits 5 s: a running row written (created_at/updated_at) under 5 s ago whose session is gone is
+              left for the next pass (its session may not have started yet), so a pass right after a row is
+              written and its session killed says "no new drift".
 
             Push monitoring (--subscribe, docs/mqtt.md):
               Subscribes to <prefix>/jobs/+/events, verifies each signed job event, and reconciles at once; a

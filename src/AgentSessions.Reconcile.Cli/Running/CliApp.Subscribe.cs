@@ -15,7 +15,7 @@ internal sealed partial class CliApp
         SubscribeSettings subscribe,
         CliSettings settings,
         CliServices services,
-        EmitState emit,
+        ReportContext context,
         TimeSpan? environmentInterval,
         CancellationToken cancellationToken)
     {
@@ -58,8 +58,7 @@ internal sealed partial class CliApp
             DryRun = command.DryRun,
             OnReport = (report, _) =>
             {
-                Emit(report, command, emit.Context with { Dropped = monitor.DroppedEvents }, emit.RegistryExisted, once: false);
-                emit.RegistryExisted |= report.RegistryWritten;
+                Emit(report, command, context with { Dropped = monitor.DroppedEvents }, once: false);
                 return Task.CompletedTask;
             },
             OnBrokerStatus = line => env.Error.WriteLine("agent-sessions: " + line),
@@ -86,13 +85,5 @@ internal sealed partial class CliApp
         {
             throw new UsageException($"'{what}' file '{path}' does not exist.", "reconcile");
         }
-    }
-
-    /// <summary>What <see cref="Emit"/> needs across passes.</summary>
-    private sealed class EmitState(ReportContext context, bool registryExisted)
-    {
-        public ReportContext Context { get; } = context;
-
-        public bool RegistryExisted { get; set; } = registryExisted;
     }
 }

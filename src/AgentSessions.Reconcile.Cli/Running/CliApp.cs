@@ -200,6 +200,9 @@ internal sealed partial class CliApp
             PollInterval: null);
     }
 
+    /// <summary>Nothing at all at the registry path: a folder or a link there is not "no registry" (the pass says what is wrong with it).</summary>
+    private bool NoRegistryAt(string path) => !env.FileExists(path) && !env.DirectoryExists(path);
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private async Task<int> ReconcileAsync(ReconcileCommand command, CancellationToken cancellationToken)
@@ -210,8 +213,7 @@ internal sealed partial class CliApp
         var settings = Settings(command, "reconcile") with { PollInterval = command.Interval ?? (command.Subscribe is null ? environmentInterval : null) };
         var services = env.Services.Create(settings, env.Time);
         var context = new ReportContext(settings.WorkspaceRoot, services.Store.RegistryPath);
-        var registryExisted = env.FileExists(services.Store.RegistryPath);
-        if (!registryExisted)
+        if (NoRegistryAt(services.Store.RegistryPath))
         {
             env.Error.WriteLine(
                 $"agent-sessions: note: no registry at {services.Store.RegistryPath}; starting from an empty one"
@@ -220,14 +222,14 @@ internal sealed partial class CliApp
 
         if (command.Subscribe is { } subscribe)
         {
-            return await SubscribeAsync(command, subscribe, settings, services, new EmitState(context, registryExisted), environmentInterval, cancellationToken).ConfigureAwait(false);
+            return await SubscribeAsync(command, subscribe, settings, services, context, environmentInterval, cancellationToken).ConfigureAwait(false);
         }
 
         if (command.Once)
         {
             var request = new ReconcileRequest { Trigger = ReconcileTrigger.Manual, DryRun = command.DryRun };
             var report = await services.Reconciler.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
-            Emit(report, command, context, registryExisted, once: true);
+            Emit(report, command, context, once: true);
             return ExitCodes.Ok;
         }
 
@@ -242,8 +244,7 @@ internal sealed partial class CliApp
                     try
                     {
                         var report = await services.Reconciler.ReconcileAsync(request, ct).ConfigureAwait(false);
-                        Emit(report, command, context, registryExisted, once: false);
-                        registryExisted |= report.RegistryWritten;
+                        Emit(report, command, context, once: false);
                         requeueAfter = report.RequeueAfter;
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -263,7 +264,7 @@ internal sealed partial class CliApp
         return Interrupted(loop: true);
     }
 
-    private void Emit(DriftReport report, ReconcileCommand command, ReportContext context, bool registryExisted, bool once)
+    private void Emit(DriftReport report, ReconcileCommand command, ReportContext context, bool once)
     {
         if (command.EmitDiff)
         {
@@ -299,10 +300,28 @@ internal sealed partial class CliApp
             env.Error.WriteLine($"agent-sessions: note: {note}");
         }
 
-        if (!registryExisted && report.RegistryWritten)
+        if (report.RegistryCreated)
         {
-            env.Error.WriteLine($"agent-sessions: note: created {context.RegistryPath}.");
+            env.Error.WriteLine("agent-sessions: note: " + CreatedNote(context.RegistryPath));
         }
+    }
+
+    /// <summary>Names the file a pass created: through a symbolic link, the link's target.</summary>
+    private static string CreatedNote(string path)
+    {
+        try
+        {
+            if (File.ResolveLinkTarget(path, returnFinalTarget: true) is { } target)
+            {
+                return $"created {target.FullName} (the target of the link {path}).";
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Gone again or unreadable: name the registry path.
+        }
+
+        return $"created {path}.";
     }
 
     private async Task<int> StatusAsync(StatusCommand command, CancellationToken cancellationToken)
@@ -310,7 +329,7 @@ internal sealed partial class CliApp
         var settings = Settings(command, "status");
         var services = env.Services.Create(settings, env.Time);
         var exists = env.FileExists(services.Store.RegistryPath);
-        if (!exists)
+        if (NoRegistryAt(services.Store.RegistryPath))
         {
             env.Error.WriteLine($"agent-sessions: note: no registry at {services.Store.RegistryPath}.");
         }

@@ -165,6 +165,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
 
         var after = registry;
         var written = false;
+        var created = false;
         var notes = diff.Notes;
         List<Drift> fresh;
         int coalesced;
@@ -200,6 +201,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             (fresh, coalesced) = (result.Value.Fresh, result.Value.Coalesced);
             after = result.Registry;
             written = result.Written;
+            created = result.Created;
             if (result.Warning is { } warning)
             {
                 // The write committed; only its .bak or folder fsync failed. Say so, keep the report.
@@ -242,6 +244,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             SessionCount = after.Sessions.Count,
             RunningCount = running,
             RegistryWritten = written,
+            RegistryCreated = created,
             Events = AppliedEvents(request.JobEvents, jobMutations),
             RequeueAfter = PollIntervals.For(running, _options.PollInterval),
             StateProblem = stateProblem,

@@ -54,6 +54,9 @@ public sealed class DriftReport
     /// <summary>Gets a value indicating whether the registry file was written by this pass.</summary>
     public bool RegistryWritten { get; init; }
 
+    /// <summary>Gets a value indicating whether this pass's write created the registry file (there was none before).</summary>
+    public bool RegistryCreated { get; init; }
+
     /// <summary>Gets the verified job events the pass carried, each with the row that holds its job when found.</summary>
     public IReadOnlyList<ReconcileJobEvent> Events { get; init; } = [];
 

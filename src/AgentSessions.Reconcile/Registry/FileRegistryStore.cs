@@ -81,14 +81,25 @@ internal sealed class FileRegistryStore : IRegistryStore
 
     /// <summary>
     /// The file the registry path names (the final target of a symbolic link, so a write replaces the
-    /// target and keeps the link) and the lock, <c>.bak</c> and folder beside it.
+    /// target and keeps the link) and the lock, <c>.bak</c> and folder beside it. A link must point
+    /// into an existing folder: nothing is ever created through a link.
     /// </summary>
     private Files Resolve()
     {
         try
         {
-            var target = File.ResolveLinkTarget(RegistryPath, returnFinalTarget: true)?.FullName ?? RegistryPath;
-            return new Files(target, target + ".lock", target + ".bak", Path.GetDirectoryName(target)!);
+            var link = File.ResolveLinkTarget(RegistryPath, returnFinalTarget: true);
+            var target = link?.FullName ?? RegistryPath;
+            var folder = Path.GetDirectoryName(target)!;
+            if (link is not null && !Directory.Exists(folder))
+            {
+                throw RegistryErrors.At(
+                    RegistryErrorKind.Io,
+                    RegistryPath,
+                    $"is a symbolic link to {target}, whose folder {folder} does not exist; nothing was created (create that folder or fix the link).");
+            }
+
+            return new Files(target, target + ".lock", target + ".bak", folder);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -211,7 +222,7 @@ internal sealed class FileRegistryStore : IRegistryStore
             warning = (warning is null ? string.Empty : warning + " ") + $"{RegistryPath}: written, but the folder {files.Folder} could not be synced to disk ({fsyncError}); a power loss now may lose the write.";
         }
 
-        return new RegistryUpdateResult<TResult>(result, changed: true, written: true, current.Registry, newText) { Warning = warning };
+        return new RegistryUpdateResult<TResult>(result, changed: true, written: true, current.Registry, newText) { Warning = warning, Created = oldBytes is null };
     }
 
     private string? Render(LoadedRegistry loaded, RegistryEdits changes, out YamlText? verified)

@@ -93,4 +93,7 @@ public sealed class RegistryUpdateResult<TResult>
     /// itself holds the new text (<see cref="Written"/> is <see langword="true"/>).
     /// </summary>
     public string? Warning { get; init; }
+
+    /// <summary>Gets a value indicating whether this write created the registry file (there was none before).</summary>
+    public bool Created { get; init; }
 }

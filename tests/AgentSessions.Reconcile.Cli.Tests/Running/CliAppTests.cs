@@ -58,7 +58,7 @@ public sealed class CliAppTests
     public async Task Run_NoRegistryAndRegistration_SaysFileCreated()
     {
         var cli = new CliHarness(new ScriptedReconciler((_, _) =>
-            new DriftReport("lab", Some.At, false, [Some.Registered()]) { RegistryWritten = true }));
+            new DriftReport("lab", Some.At, false, [Some.Registered()]) { RegistryWritten = true, RegistryCreated = true }));
 
         await cli.RunAsync("reconcile", "--once");
 
@@ -364,6 +364,26 @@ public sealed class CliAppTests
         cli.Out.ToString().Should().Contain("agent-sessions reconcile [--once] [--emit-diff] [--dry-run]").And.Contain("Exit codes");
         (await cli.RunAsync("reconcile", "--help")).Should().Be(0);
         cli.Out.ToString().Should().Contain("--tmux-socket-path PATH");
+    }
+
+    [Fact]
+    public async Task Run_ReconcileHelp_SaysAWaitsFiveSeconds()
+    {
+        var cli = new CliHarness();
+
+        (await cli.RunAsync("reconcile", "--help")).Should().Be(0);
+        cli.Out.ToString().Should().Contain("A waits 5 s: a running row written (created_at/updated_at) under 5 s ago").And.Contain("says \"no new drift\"");
+    }
+
+    [Fact]
+    public async Task Run_RegistryWrittenNotCreated_NoCreatedNote()
+    {
+        var cli = new CliHarness(new ScriptedReconciler((_, _) =>
+            new DriftReport("lab", Some.At, false, [Some.Registered()]) { RegistryWritten = true }));
+
+        await cli.RunAsync("reconcile", "--once");
+
+        cli.Error.ToString().Should().NotContain("created /work/here");
     }
 
     [Fact]

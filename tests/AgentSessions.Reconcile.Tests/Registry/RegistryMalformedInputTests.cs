@@ -105,6 +105,7 @@ public sealed class RegistryMalformedInputTests : IDisposable
             ["pid-not-integer"] = Text(Head + "  - name: a\n    pane: { pid: abc, cmd: claude }\n", RegistryErrorKind.Schema, 4, 18, "sessions[0].pane.pid", "'abc' is not an integer"),
             ["resumable-not-bool"] = Text(Head + "  - name: a\n    resumable: \"true\"\n", RegistryErrorKind.Schema, 4, 16, "sessions[0].resumable", "is not a boolean"),
             ["version-not-integer"] = Text("version: two\nsessions: []\n", RegistryErrorKind.Schema, 1, 10, "version", "'two' is not an integer"),
+            ["version-unknown"] = Text("version: 2\nsessions: []\n", RegistryErrorKind.Schema, 1, 10, "version", "schema version 2 is not supported"),
             ["nesting-10000"] = new(p => File.WriteAllText(p, "x: " + new string('[', 10_000) + new string(']', 10_000) + "\n"), RegistryErrorKind.TooLarge, 1, 67, null, "deeper than the 64-level limit"),
             ["alias-bomb"] = Text(AliasBomb(), RegistryErrorKind.TooLarge, 5, 8, null, "aliases expand to more than 10000 nodes"),
             ["file-200-mb"] = new(p => { using var f = new FileStream(p, FileMode.Create); f.SetLength(200L * 1024 * 1024); }, RegistryErrorKind.TooLarge, null, null, null, "the file is 209,715,200 bytes, larger than the 16 MiB limit", Large: true),

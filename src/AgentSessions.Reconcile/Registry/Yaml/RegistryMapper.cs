@@ -41,7 +41,8 @@ internal static class RegistryMapper
         var reader = new Reader(path);
         if (Y.Get(map, "version") is { } version && reader.Integer(version, "version") is { } value)
         {
-            registry.Version = value is < int.MinValue or > int.MaxValue ? throw Error(path, version, "version", "must be a small integer.") : (int)value;
+            // A newer writer's file is never rewritten by an older reader: only the version this one knows.
+            registry.Version = value == 1 ? 1 : throw Error(path, version, "version", string.Create(CultureInfo.InvariantCulture, $"schema version {value} is not supported (this tool reads version 1); the file is left as it is."));
         }
 
         registry.Workspace = Y.Get(map, "workspace") is { } workspace ? reader.String(workspace, "workspace") : null;
