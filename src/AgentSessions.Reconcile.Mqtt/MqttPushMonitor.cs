@@ -107,6 +107,21 @@ public sealed partial class MqttPushMonitor : IDisposable
     /// <summary>Gets the drops so far by reason (tests).</summary>
     internal IReadOnlyDictionary<DropReason, long> Drops => _verifier.Drops;
 
+    /// <summary>Gets how many events were dropped so far, by reason (<c>duplicate</c>, <c>bad-signature</c>, … as in docs/mqtt-verification.md).</summary>
+    public IReadOnlyDictionary<string, long> DroppedEvents
+    {
+        get
+        {
+            var dropped = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            foreach (var (reason, count) in _verifier.Drops)
+            {
+                dropped[reason.ToText()] = count;
+            }
+
+            return dropped;
+        }
+    }
+
     /// <summary>Gets how many verified events wait for a pass (tests).</summary>
     internal int PendingCount
     {
@@ -342,13 +357,16 @@ public sealed partial class MqttPushMonitor : IDisposable
         return IsConnected ? _options.PollInterval ?? report.RequeueAfter : _options.FallbackPollInterval;
     }
 
-    /// <summary>Kills the tmux session of each row a verified terminal event of this pass ended.</summary>
+    /// <summary>
+    /// Kills the tmux session of each row a verified terminal event of this pass ended: applied by this
+    /// pass, never one the pass skipped (its job already ended, or its <c>last_seq</c> already recorded).
+    /// </summary>
     private async Task KillEndedSessionsAsync(DriftReport report, CancellationToken cancellationToken)
     {
         var ended = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in report.Events)
         {
-            if (e.TerminalStatus is not null)
+            if (e.TerminalStatus is not null && e.Applied)
             {
                 ended.Add(e.Session);
             }
