@@ -357,13 +357,16 @@ public sealed partial class MqttPushMonitor : IDisposable
         return IsConnected ? _options.PollInterval ?? report.RequeueAfter : _options.FallbackPollInterval;
     }
 
-    /// <summary>Kills the tmux session of each row a verified terminal event of this pass ended.</summary>
+    /// <summary>
+    /// Kills the tmux session of each row a verified terminal event of this pass ended: applied by this
+    /// pass, never one the pass skipped (its job already ended, or its <c>last_seq</c> already recorded).
+    /// </summary>
     private async Task KillEndedSessionsAsync(DriftReport report, CancellationToken cancellationToken)
     {
         var ended = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in report.Events)
         {
-            if (e.TerminalStatus is not null)
+            if (e.TerminalStatus is not null && e.Applied)
             {
                 ended.Add(e.Session);
             }

@@ -55,7 +55,7 @@ public static class RegistryCloner
 
         foreach (var job in row.Jobs)
         {
-            copy.Jobs.Add(new JobEntry(job.JobId) { AuthToken = job.AuthToken, Status = job.Status });
+            copy.Jobs.Add(new JobEntry(job.JobId) { AuthToken = job.AuthToken, Status = job.Status, LastSeq = job.LastSeq });
         }
 
         return copy;
@@ -110,7 +110,7 @@ public static class RegistryCloner
 
             foreach (var job in row.Jobs)
             {
-                Field(sb, "job", $"{job.JobId}|{(job.AuthToken is null ? "~" : revealSecrets ? job.AuthToken : "***")}|{job.Status?.ToString() ?? "~"}");
+                Field(sb, "job", $"{job.JobId}|{(job.AuthToken is null ? "~" : revealSecrets ? job.AuthToken : "***")}|{job.Status?.ToString() ?? "~"}|{job.LastSeq?.ToString(CultureInfo.InvariantCulture) ?? "~"}");
             }
         }
 

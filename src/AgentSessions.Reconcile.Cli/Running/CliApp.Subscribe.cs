@@ -71,6 +71,11 @@ internal sealed partial class CliApp
             env.Error.WriteLine(exit == MqttMonitorExit.Idle
                 ? $"agent-sessions: no message for {subscribe.IdleTimeout.TotalSeconds:0} s (--idle-timeout); done."
                 : $"agent-sessions: --timeout {subscribe.Timeout.TotalSeconds:0} s reached; done.");
+            if (monitor.DroppedEvents.Count > 0)
+            {
+                env.Error.WriteLine("agent-sessions: dropped job events: " + string.Join(", ", monitor.DroppedEvents.Select(d => $"{d.Key} {d.Value}")) + ".");
+            }
+
             return ExitCodes.Ok;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

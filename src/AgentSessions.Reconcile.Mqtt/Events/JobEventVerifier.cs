@@ -8,7 +8,8 @@ namespace AgentSessions.Reconcile.Mqtt;
 /// 1. size; 2. a JSON object with the envelope's fields and types (integers only, bounded depth);
 /// 3. <c>v</c>; 4. <c>job_id</c> equals the topic's job segment; 5. the job is in the registry
 /// with a token; 6. HMAC-SHA256 compared in constant time; 7. <c>ts</c> inside the window;
-/// 8. the (job, nonce) pair not seen; 9. <c>seq</c> above the job's last accepted one.
+/// 8. the (job, nonce) pair not seen; 9. <c>seq</c> above the job's last accepted one, in memory and in
+/// the registry's <c>last_seq</c> (what a monitor applied before a restart; equal to it is a duplicate).
 /// Everything before the MAC is cheap and needs no secret; the nonce and sequence are recorded
 /// only for an event that passed every check. Thread-safe.
 /// </summary>
@@ -180,9 +181,17 @@ internal sealed partial class JobEventVerifier
                     : DropReason.Replayed);
             }
 
-            if (_lastSequence.TryGetValue(envelope.JobId, out var last) && envelope.Sequence <= last)
+            long? seen = _lastSequence.TryGetValue(envelope.JobId, out var last) ? last : null;
+            if (envelope.Sequence <= seen)
             {
                 return VerifyResult.Dropped(DropReason.OutOfOrder);
+            }
+
+            // last_seq was written with what the applied event changed, so it survives a restart that
+            // forgot the nonces: that event delivered again (retained, or replayed) is a duplicate.
+            if (envelope.Sequence <= job.LastSeq)
+            {
+                return VerifyResult.Dropped(envelope.Sequence == job.LastSeq ? DropReason.Duplicate : DropReason.OutOfOrder);
             }
 
             _lastSequence[envelope.JobId] = envelope.Sequence;

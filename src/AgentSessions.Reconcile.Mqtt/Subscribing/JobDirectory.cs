@@ -1,7 +1,7 @@
 namespace AgentSessions.Reconcile.Mqtt;
 
 /// <summary>
-/// The registry's jobs by id, for the verifier: loaded again only when the registry file changed
+/// The registry's jobs by id, for the verifier (their tokens and the <c>last_seq</c> a monitor applied): loaded again only when the registry file changed
 /// (its write time or length), so a flood of events costs one stat each, not one parse each.
 /// </summary>
 internal sealed class JobDirectory(IRegistryStore store)
@@ -24,7 +24,7 @@ internal sealed class JobDirectory(IRegistryStore store)
         {
             foreach (var job in row.Jobs)
             {
-                jobs.TryAdd(job.JobId, new JobEntry(job.JobId) { AuthToken = job.AuthToken, Status = job.Status });
+                jobs.TryAdd(job.JobId, new JobEntry(job.JobId) { AuthToken = job.AuthToken, Status = job.Status, LastSeq = job.LastSeq });
             }
         }
 

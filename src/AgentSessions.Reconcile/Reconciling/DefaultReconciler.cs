@@ -327,16 +327,16 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         return mutations;
     }
 
-    /// <summary>The events as reported: a terminal one names the row that holds its job.</summary>
+    /// <summary>The events as reported: a terminal one names the row that holds its job, and whether it was applied.</summary>
     private static List<ReconcileJobEvent> AppliedEvents(IReadOnlyList<ReconcileJobEvent> events, List<JobEventMutation> mutations)
     {
         var reported = new List<ReconcileJobEvent>(events.Count);
         var next = 0;
         foreach (var e in events)
         {
-            if (e.TerminalStatus is not null && mutations[next++] is { Row: { } row } && row != e.Session)
+            if (e.TerminalStatus is not null && mutations[next++] is var mutation)
             {
-                reported.Add(new ReconcileJobEvent(e.JobId, row, e.Type, e.Sequence));
+                reported.Add(new ReconcileJobEvent(e.JobId, mutation.Row ?? e.Session, e.Type, e.Sequence) { Applied = mutation.Applied });
             }
             else
             {

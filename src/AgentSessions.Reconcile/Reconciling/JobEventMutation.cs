@@ -1,9 +1,14 @@
+using AgentSessions.Reconcile.Yaml;
+
 namespace AgentSessions.Reconcile.Reconciling;
 
 /// <summary>
-/// A verified terminal job event: the job's <c>status</c> becomes the event's; a <c>running</c> row
-/// none of whose jobs is still running becomes <c>terminated</c> (<c>termination_mode: job-…</c>).
-/// Re-checked under the lock like every other change: the job must still be in the registry.
+/// A verified terminal job event: the job's <c>status</c> becomes the event's and its <c>last_seq</c> the
+/// event's <c>seq</c>; a <c>running</c> row none of whose jobs is still running becomes <c>terminated</c>
+/// (<c>termination_mode: job-…</c>). Re-checked under the lock like every other change: the job must
+/// still be in the registry, not in an end status already (a person who set the row back to
+/// <c>running</c> wins), and the event newer than the job's <c>last_seq</c> (another monitor, or this one
+/// before a restart, may have applied it).
 /// </summary>
 internal sealed class JobEventMutation : RegistryMutation
 {
@@ -24,6 +29,9 @@ internal sealed class JobEventMutation : RegistryMutation
     /// <summary>Gets the row that holds the job, as found by the last apply.</summary>
     public string? Row { get; private set; }
 
+    /// <summary>Gets a value indicating whether the last apply changed the registry by this event.</summary>
+    public bool Applied { get; private set; }
+
     public override MutationOutcome Apply(Registry current)
     {
         foreach (var row in current.Sessions)
@@ -33,7 +41,9 @@ internal sealed class JobEventMutation : RegistryMutation
                 if (string.Equals(job.JobId, Event.JobId, StringComparison.Ordinal))
                 {
                     Row = row.Name;
-                    return Apply(row, job);
+                    var outcome = Apply(row, job);
+                    Applied = outcome.Applied;
+                    return outcome;
                 }
             }
         }
@@ -43,24 +53,24 @@ internal sealed class JobEventMutation : RegistryMutation
 
     private MutationOutcome Apply(SessionRow row, JobEntry job)
     {
-        var changed = false;
-        if (job.Status != Status)
+        if (job.LastSeq >= Event.Sequence)
         {
-            job.Status = Status;
-            changed = true;
+            return MutationOutcome.FoundDone($"the job's last_seq is {job.LastSeq} already");
         }
+
+        if (job.Status is JobStatus.Completed or JobStatus.Error or JobStatus.Cancelled)
+        {
+            return MutationOutcome.Skip($"the job is {RegistryMapper.JobStatusWord(job.Status.Value)} already");
+        }
+
+        job.Status = Status;
+        job.LastSeq = Event.Sequence;
 
         if (row.Status == SessionStatus.Running && !AnyRunning(row))
         {
             row.Status = SessionStatus.Terminated;
             row.TerminatedAt = Now;
             row.TerminationMode = "job-" + Event.Type;
-            changed = true;
-        }
-
-        if (!changed)
-        {
-            return MutationOutcome.Skip("already recorded");
         }
 
         row.UpdatedAt = Now;

@@ -47,6 +47,13 @@ public sealed class ReconcileJobEvent
     /// <summary>Gets the job status a terminal event records, or <see langword="null"/> for <c>started</c> and <c>progress</c>.</summary>
     public JobStatus? TerminalStatus { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether the pass that reported this event changed the registry by it
+    /// (a terminal event whose job was found, not yet in an end status, and older than the event);
+    /// in a dry run, whether it would have. Always <see langword="false"/> for an event not yet carried by a pass.
+    /// </summary>
+    public bool Applied { get; internal init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{JobId} {Type} seq {Sequence}";
 }

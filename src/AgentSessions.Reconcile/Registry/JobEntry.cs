@@ -22,6 +22,13 @@ public sealed class JobEntry
     /// <summary>Gets or sets the job's status (<c>status</c>), or <see langword="null"/> when absent.</summary>
     public JobStatus? Status { get; set; }
 
+    /// <summary>
+    /// Gets or sets the <c>seq</c> of the last event a monitor applied for this job (<c>last_seq</c>), or
+    /// <see langword="null"/> when none was. Written with the change the event made, so a monitor that
+    /// restarts drops that event, or an older one, if it is delivered again.
+    /// </summary>
+    public long? LastSeq { get; set; }
+
     /// <inheritdoc />
     public override string ToString() => $"{JobId} ({Status?.ToString() ?? "no status"})";
 }

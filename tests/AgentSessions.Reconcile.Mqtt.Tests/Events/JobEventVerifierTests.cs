@@ -139,6 +139,23 @@ public sealed class JobEventVerifierTests
     }
 
     [Fact]
+    public void Verify_AfterRestart_TheAppliedEventAgainIsADuplicateByTheRegistrysLastSeq()
+    {
+        // A fresh verifier (a restarted monitor) remembers no nonce; the registry's last_seq says seq 5 was applied.
+        var verifier = SomeEvent.Verifier(out _);
+        var job = new JobEntry(SomeEvent.JobId) { AuthToken = SomeEvent.Token, Status = JobStatus.Completed, LastSeq = 5 };
+
+        var again = verifier.Verify(SomeEvent.Topic(), SomeEvent.Prefix, SomeEvent.Signed(seq: 5, type: JobEventType.Completed), _ => job);
+        var older = verifier.Verify(SomeEvent.Topic(), SomeEvent.Prefix, SomeEvent.Signed(seq: 4, type: JobEventType.Completed), _ => job);
+        var newer = verifier.Verify(SomeEvent.Topic(), SomeEvent.Prefix, SomeEvent.Signed(seq: 6, type: JobEventType.Completed), _ => job);
+
+        again.Reason.Should().Be(DropReason.Duplicate);
+        older.Reason.Should().Be(DropReason.OutOfOrder);
+        newer.IsVerified.Should().BeTrue();
+        verifier.Verified.Should().Be(1);
+    }
+
+    [Fact]
     public void Verify_PayloadOverSixtyFourKibibytes_DropsOversized()
     {
         var atLimit = PaddedTo(64 * 1024);

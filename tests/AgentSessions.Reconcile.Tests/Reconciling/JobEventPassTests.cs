@@ -38,6 +38,54 @@ public sealed class JobEventPassTests : IDisposable
     }
 
     [Fact]
+    public async Task ReconcileAsync_TerminalEvent_RecordsLastSeqInTheSameWriteAndSaysApplied()
+    {
+        var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running))));
+        var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
+
+        var report = await Create(store, probe).ReconcileAsync(Request(new ReconcileJobEvent("j-1", Landing, "completed", 7)));
+
+        store.Current.Find(Landing)!.Jobs.Single().LastSeq.Should().Be(7);
+        store.WriteCount.Should().Be(1);
+        report.Events.Should().ContainSingle().Which.Applied.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_TerminalEventForAJobAlreadyEnded_ChangesNothing()
+    {
+        // The job completed earlier; a person resumed the session and set the row back to running: they win.
+        var row = Some.Row(Landing);
+        row.Jobs.Add(new JobEntry("j-1") { AuthToken = "t", Status = JobStatus.Completed, LastSeq = 7 });
+        var store = new FakeRegistryStore(Some.Registry(row));
+        var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
+        var before = RegistryCloner.Clone(store.Current);
+
+        var report = await Create(store, probe).ReconcileAsync(Request(new ReconcileJobEvent("j-1", Landing, "error", 8)));
+
+        RegistryCloner.ToCanonicalText(store.Current).Should().Be(RegistryCloner.ToCanonicalText(before));
+        store.WriteCount.Should().Be(0);
+        report.Events.Should().ContainSingle().Which.Applied.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_TerminalEventNotAfterTheJobsLastSeq_ChangesNothing()
+    {
+        // The job was set back to running after seq 7 was applied; seq 7 arriving again (another monitor's stale view) does nothing.
+        var row = Some.Row(Landing);
+        row.Jobs.Add(new JobEntry("j-1") { AuthToken = "t", Status = JobStatus.Running, LastSeq = 7 });
+        var store = new FakeRegistryStore(Some.Registry(row));
+        var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
+
+        var report = await Create(store, probe).ReconcileAsync(Request(new ReconcileJobEvent("j-1", Landing, "completed", 7)));
+
+        var after = store.Current.Find(Landing)!;
+        after.Status.Should().Be(SessionStatus.Running);
+        after.Jobs.Single().Status.Should().Be(JobStatus.Running);
+        store.WriteCount.Should().Be(0);
+        report.Events.Should().ContainSingle().Which.Applied.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task ReconcileAsync_TerminalEventWithAnotherJobRunning_SetsJobStatusOnly()
     {
         var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running), ("j-2", JobStatus.Running))));

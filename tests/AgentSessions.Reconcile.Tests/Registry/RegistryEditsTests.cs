@@ -50,6 +50,20 @@ public sealed class RegistryEditsTests : IDisposable
         }).Should().Be(Head + "  - name: a\n    jobs:\n      - job_id: j1   # first\n        status: completed\n      - job_id: j2\n        status: running\n  # next\n  - name: b\n");
 
     [Fact]
+    public void JobLastSeq_IsReadAndSplicedAfterTheStatus() =>
+        Spliced("  - name: a\n    jobs:\n      - job_id: j1\n        status: running   # live\n        last_seq: 3\n        x-keep: 1\n", r =>
+        {
+            r.Sessions[0].Jobs[0].LastSeq.Should().Be(3);
+            r.Sessions[0].Jobs[0].Status = JobStatus.Completed;
+            r.Sessions[0].Jobs[0].LastSeq = 7;
+        }).Should().Be(Head + "  - name: a\n    jobs:\n      - job_id: j1\n        status: completed   # live\n        last_seq: 7\n        x-keep: 1\n");
+
+    [Fact]
+    public void NewJobLastSeq_GoesAfterTheStatus() =>
+        Spliced("  - name: a\n    jobs:\n      - job_id: j1\n        status: running\n        x-keep: 1\n", r => r.Sessions[0].Jobs[0].LastSeq = 1)
+            .Should().Be(Head + "  - name: a\n    jobs:\n      - job_id: j1\n        status: running\n        last_seq: 1\n        x-keep: 1\n");
+
+    [Fact]
     public void ReplacedRowObjectWithOtherJobs_IsSplicedIntoThatRow() =>
         Spliced("  - name: a\n    x-keep: 1\n    jobs:\n      - job_id: j1\n        status: running\n", r =>
         {

@@ -120,6 +120,7 @@ public sealed class RegistryMalformedInputTests : IDisposable
             ["root-is-sequence"] = Text("- a\n- b\n", RegistryErrorKind.Schema, 1, 1, null, "must be a mapping"),
             ["row-is-scalar"] = Text(Head + "  - just-a-name\n", RegistryErrorKind.Schema, 3, 5, "sessions[0]", "each session must be a mapping"),
             ["job-status-unknown"] = Text(Head + "  - name: a\n    jobs:\n      - job_id: j1\n        status: done\n", RegistryErrorKind.Schema, 6, 17, "sessions[0].jobs[0].status", "'done' is not a job status"),
+            ["job-last-seq-not-integer"] = Text(Head + "  - name: a\n    jobs:\n      - job_id: j1\n        last_seq: seven\n", RegistryErrorKind.Schema, 6, 19, "sessions[0].jobs[0].last_seq", "'seven' is not an integer"),
             ["job-without-id"] = Text(Head + "  - name: a\n    jobs:\n      - status: running\n", RegistryErrorKind.Schema, 5, 9, "sessions[0].jobs[0].job_id", "the job has no job_id"),
             ["two-documents"] = Text("version: 1\n---\nsessions: []\n", RegistryErrorKind.Syntax, 2, 1, null, "single YAML document"),
             ["undefined-alias"] = Text("version: 1\nworkspace: *nope\n", RegistryErrorKind.Syntax, 2, 12, null, "*nope"),

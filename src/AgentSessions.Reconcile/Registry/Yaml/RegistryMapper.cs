@@ -152,6 +152,7 @@ internal static class RegistryMapper
                 {
                     case "auth_token": job.AuthToken = String(value, field + ".auth_token"); break;
                     case "status": job.Status = Word<JobStatus>(value, field + ".status", JobWords, $"is not a job status; expected {JobStatusWords}."); break;
+                    case "last_seq": job.LastSeq = Integer(value, field + ".last_seq"); break;
                 }
             }
 

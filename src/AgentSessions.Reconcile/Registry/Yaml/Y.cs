@@ -98,6 +98,7 @@ internal static class Y
         Add(map, "job_id", job.JobId);
         Add(map, "auth_token", job.AuthToken);
         Add(map, "status", job.Status is { } s ? Plain(RegistryMapper.JobStatusWord(s)) : null);
+        Add(map, "last_seq", job.LastSeq is { } seq ? Plain(seq.ToString(CultureInfo.InvariantCulture)) : null);
         return map;
     }
 
@@ -138,6 +139,7 @@ internal static class Y
             F(job?.JobId);
             F(job?.AuthToken);
             F(job?.Status);
+            F(job?.LastSeq);
         }
 
         return sb.ToString();
