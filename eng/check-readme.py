@@ -2,8 +2,8 @@
 """Checks the README: under 10 KB, and every command in its ```bash blocks is run by CI.
 
 A command counts as run when its text appears in one of the scripts below (after dropping the
-"$repo"/ prefix the consumer test puts before repository paths). The C# examples are compiled and
-run by ReadmeExampleTests (quick start 3) and, in spirit, by eng/consumer/Program.cs.
+"$repo"/ prefix the consumer test puts before repository paths). The C# examples are compiled as
+written by the consumer test (eng/consumer/snippets.py), and quick start 3 is run by ReadmeExampleTests.
 Prints the commands and where each runs; exits 1 on the first problem."""
 import pathlib, re, sys
 

@@ -7,7 +7,10 @@
 #   1. the README's install lines: the tool from the feed, the feed as a NuGet source;
 #   2. a fresh console project, whose nuget.config maps AgentSessions.* to the local feed only,
 #      adds AgentSessions.Reconcile and .Testing, builds, and runs a host of the monitor on the
-#      Testing package's fakes (eng/consumer/Program.cs); the README's DI quick start compiles in it;
+#      Testing package's fakes (eng/consumer/Program.cs); then each C# example of the README and of
+#      nuget/*.md, as written, in a console project with only the packages its text adds
+#      (eng/consumer/snippets.py), and the README's DI quick start run outside Hermes (exit 78, one
+#      sentence naming HERMES_KANBAN_TASK, no stack trace);
 #   3. the installed tool: `--help`, then the README's skill commands in a temp workspace;
 #   4. the README's main job, `dotnet run --project src/AgentSessions.Reconcile.Cli -- …`.
 # Prints what failed and exits non-zero on the first failure.
@@ -60,19 +63,9 @@ cat >"$app/app.csproj" <<'XML'
 </Project>
 XML
 cp eng/consumer/Program.cs "$app/"
-# The README's "host the monitor with DI" quick start, compiled as written (not run: it needs a board).
-python3 - README.md "$app/QuickStart2.cs" <<'PY'
-import re, sys
-block = re.search(r"## Quick start 2.*?```csharp\n(.*?)```", open(sys.argv[1], encoding="utf-8").read(), re.S).group(1)
-usings = "".join(l + "\n" for l in block.splitlines() if l.startswith("using "))
-body = "".join("        " + l + "\n" for l in block.splitlines() if l and not l.startswith("using "))
-open(sys.argv[2], "w", encoding="utf-8").write(usings + "using Microsoft.Extensions.DependencyInjection;\nusing Microsoft.Extensions.Hosting;\n\n"
-    "internal static class QuickStart2\n{\n    public static async Task RunAsync(string[] args)\n    {\n" + body + "    }\n}\n")
-PY
 cd "$app"
 run dotnet add package AgentSessions.Reconcile
 run dotnet add package AgentSessions.Reconcile.Testing
-run dotnet add package AgentSessions.Reconcile.Hermes
 run dotnet add package Microsoft.Extensions.Hosting --version 10.0.0
 run dotnet build -c Release -nologo
 out=$(timeout 120 dotnet run -c Release --no-build) || { echo "$out"; fail "the host on the fakes failed"; }
@@ -84,6 +77,28 @@ cached=$NUGET_PACKAGES/agentsessions.reconcile/$version
 cmp -s <(unzip -p "$feed/AgentSessions.Reconcile.$version.nupkg" lib/net10.0/AgentSessions.Reconcile.dll) "$cached/lib/net10.0/AgentSessions.Reconcile.dll" \
   || fail "the restored AgentSessions.Reconcile.dll is not the one in the local feed"
 [ -f "$cached/agent-sessions.schema.json" ] || fail "the core package lacks agent-sessions.schema.json"
+
+# Each C# example, as written, with only the packages its text adds (a fragment's declared context
+# beside it, eng/consumer/snippets.py).
+(cd "$repo" && python3 eng/consumer/snippets.py "$tmp/examples" README.md nuget/*.md) >"$tmp/examples.tsv" 2>"$log" \
+  || { cat "$log"; fail "could not extract the C# examples"; }
+while IFS=$'\t' read -r -u 3 dir where ids; do
+  cp "$app/nuget.config" "$dir/"
+  cd "$dir"
+  for id in $ids; do run dotnet add package "$id"; done
+  dotnet build -c Release -nologo >"$log" 2>&1 || { cat "$log"; fail "$where: the example does not compile as written with $ids"; }
+  echo "consumer example: $where: compiles with $ids"
+done 3<"$tmp/examples.tsv"
+# The README's DI quick start outside a Hermes worker: one sentence saying what to set, exit 78.
+quick=$(awk -F'\t' '$2 ~ /^README.md: Quick start 2/ { print $1 }' "$tmp/examples.tsv")
+[ -n "$quick" ] || fail "no C# example under README's Quick start 2"
+cd "$quick"
+code=0
+env -u HERMES_KANBAN_TASK timeout 120 dotnet run -c Release --no-build >"$tmp/quick.txt" 2>&1 || code=$?
+[ "$code" = 78 ] || { cat "$tmp/quick.txt"; fail "the README's DI host without HERMES_KANBAN_TASK exited $code, not 78"; }
+grep -q "cannot start: No Hermes task: set HERMES_KANBAN_TASK" "$tmp/quick.txt" || { cat "$tmp/quick.txt"; fail "the README's DI host did not say to set HERMES_KANBAN_TASK"; }
+! grep -qE "Unhandled exception|^ +at " "$tmp/quick.txt" || { cat "$tmp/quick.txt"; fail "the README's DI host printed a stack trace"; }
+echo "consumer readme: the DI quick start without HERMES_KANBAN_TASK: $(grep -o 'cannot start: .*' "$tmp/quick.txt")"
 
 # 3. The tool, with the "once published" line (it finds the local feed through the source above).
 run dotnet tool install -g AgentSessions.Reconcile.Cli

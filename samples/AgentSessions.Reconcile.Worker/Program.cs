@@ -1,13 +1,19 @@
 // agent-sessions-worker: the goal-mode monitor of a workspace's agent sessions, as a Generic Host.
 // Every interval a reconcile pass; new drifts become one comment on the Hermes card; a heartbeat
 // every 5 minutes; a person's "stop" comment blocks the card (needs_input) and ends the process (0).
-// Options (WorkerSettings.cs): --workspace, --tmux-socket[-path], --interval, --heartbeat-interval, --gateway, --broker.
+// Options (WorkerSettings.cs; --help prints them): --workspace, --tmux-socket[-path], --interval, --heartbeat-interval, --gateway, --broker.
 using AgentSessions.Reconcile;
 using AgentSessions.Reconcile.Hermes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(WorkerSettings.Usage);
+    return 0;
+}
 
 WorkerSettings settings;
 try
@@ -59,4 +65,4 @@ if (settings.Broker is { } broker)
 }
 
 await builder.Build().RunAsync().ConfigureAwait(false);
-return 0;
+return Environment.ExitCode; // 0, or 78 when the options do not validate (the log says what to set)

@@ -25,6 +25,30 @@ internal sealed record WorkerSettings(
         ["--broker"] = "AGENT_SESSIONS_BROKER",
     };
 
+    /// <summary>The text <c>--help</c> prints.</summary>
+    public const string Usage = """
+        Usage: agent-sessions-worker [options]
+
+        The goal-mode monitor of a workspace's agent sessions: a reconcile pass every interval, new
+        drifts as one comment on the Hermes card, a heartbeat, and a block and exit 0 when a person
+        comments "stop" on the card. Logs go to stderr.
+
+        Options (command line first, then the environment variable):
+          --workspace DIR               AGENT_SESSIONS_WORKSPACE; default: search up from the current
+                                        folder for .hermes/agent-sessions.yaml
+          --tmux-socket NAME            AGENT_SESSIONS_TMUX_SOCKET (tmux -L NAME)
+          --tmux-socket-path PATH       AGENT_SESSIONS_TMUX_SOCKET_PATH (tmux -S PATH)
+          --interval SECONDS            RECONCILE_POLL_INTERVAL; default 30, 60 at 5+ running sessions
+          --heartbeat-interval SECONDS  AGENT_SESSIONS_HEARTBEAT_INTERVAL; default 300
+          --gateway sqlite|cli|jsonl    AGENT_SESSIONS_GATEWAY; default sqlite when HERMES_KANBAN_TASK
+                                        is set, else jsonl (the card as JSON lines on stdout/stdin)
+          --broker URL                  AGENT_SESSIONS_BROKER; push monitoring over MQTT
+          -h, --help                    print this text
+
+        Exit codes: 0 stopped (a "stop" comment, or the task no longer runs), 2 a bad option,
+        78 a setting is missing or invalid (the log line says which, e.g. HERMES_KANBAN_TASK).
+        """;
+
     /// <summary>Reads the settings; throws <see cref="ArgumentException"/> with a sentence for the user on bad input.</summary>
     public static WorkerSettings Read(string[] args, Func<string, string?> environment, Func<string, string?> findWorkspace)
     {

@@ -153,7 +153,7 @@ internal static partial class HermesEnvironment
     {
         var envTask = env.TryGetValue("HERMES_KANBAN_TASK", out var rawTask) && !string.IsNullOrEmpty(rawTask) ? rawTask : null;
         var taskId = taskIdOverride ?? envTask
-            ?? throw new InvalidOperationException("No Hermes task: set HermesKanbanOptions.TaskId or run under the Hermes dispatcher (HERMES_KANBAN_TASK).");
+            ?? throw new InvalidOperationException("No Hermes task: set HERMES_KANBAN_TASK (the Hermes dispatcher sets it for the workers it starts) or HermesKanbanOptions.TaskId.");
 
         long? runId = null;
         if (string.Equals(envTask, taskId, StringComparison.Ordinal)

@@ -20,7 +20,6 @@ public sealed class HermesKanbanServiceCollectionExtensionsTests : IDisposable
         var services = new ServiceCollection();
         services.AddHermesKanbanGateway(o => o.Environment = Env());
         await using var provider = services.BuildServiceProvider(validateScopes: true);
-        provider.GetRequiredService<IStartupValidator>().Validate();
 
         var result = await provider.GetRequiredService<IKanbanGateway>().CommentAsync("drift");
 
@@ -70,7 +69,7 @@ public sealed class HermesKanbanServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
-    public void AddHermesKanbanGateway_NoTaskBadBoardZeroTimeouts_StartFailsNamingEachProblem()
+    public void AddHermesKanbanGateway_NoTaskBadBoardZeroTimeouts_ResolvingFailsNamingEachProblem()
     {
         var services = new ServiceCollection();
         services.AddHermesKanbanGateway(o =>
@@ -82,10 +81,10 @@ public sealed class HermesKanbanServiceCollectionExtensionsTests : IDisposable
         });
         using var provider = services.BuildServiceProvider();
 
-        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+        var act = () => provider.GetRequiredService<IKanbanGateway>();
 
         act.Should().Throw<OptionsValidationException>()
-            .Which.Failures.Should().Contain(f => f.Contains("No Hermes task"))
+            .Which.Failures.Should().Contain(f => f.Contains("No Hermes task: set HERMES_KANBAN_TASK"))
             .And.Contain(f => f.Contains("HermesKanbanOptions.Board: invalid board slug '-Bad Slug'"))
             .And.Contain(f => f.Contains("BusyTimeout must be positive"))
             .And.Contain(f => f.Contains("CommandTimeout must be positive"));

@@ -153,6 +153,38 @@ public sealed class WorkerProcessTests : IDisposable
         Output().Should().Contain("agent-sessions-worker: ").And.Contain(flag);
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public void Worker_Help_PrintsUsageAndExitsZero(string flag)
+    {
+        _worker = StartWorker(new Dictionary<string, string>(), flag);
+
+        _worker.WaitForExit(Bound).Should().BeTrue();
+        _worker.WaitForExit(); // drains the redirected output
+        _worker.ExitCode.Should().Be(0, Output());
+        var usage = string.Join('\n', StdoutLines());
+        usage.Should().StartWith("Usage: agent-sessions-worker [options]");
+        foreach (var option in (string[])["--workspace", "--tmux-socket", "--tmux-socket-path", "--interval", "--heartbeat-interval", "--gateway", "--broker", "--help"])
+        {
+            usage.Should().Contain(option);
+        }
+    }
+
+    [Fact]
+    public void Worker_SqliteGatewayWithoutHermesTask_ExitsWithOneSentenceNamingTheVariable()
+    {
+        File.WriteAllText(Path.Combine(Workspace, ".hermes", "agent-sessions.yaml"), "version: 1\nworkspace: lab\nsessions: []\n");
+
+        _worker = StartWorker(new Dictionary<string, string>(), "--workspace", Workspace, "--tmux-socket", _socket, "--gateway", "sqlite");
+
+        _worker.WaitForExit(Bound).Should().BeTrue("the worker cannot run without its card\n" + Output());
+        _worker.WaitForExit(); // drains the redirected output
+        _worker.ExitCode.Should().Be(78, Output());
+        Output().Should().Contain("The agent-sessions monitor cannot start: No Hermes task: set HERMES_KANBAN_TASK")
+            .And.NotContain("Unhandled exception").And.NotContain("   at ", "one sentence, no stack trace");
+    }
+
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
     private static List<(string Author, string Body)> Comments(TestBoard board) =>

@@ -15,9 +15,11 @@ public static class HermesKanbanServiceCollectionExtensions
     /// Adds an <see cref="IKanbanGateway"/> that talks to the Hermes board (the SQLite or the CLI
     /// gateway, by <see cref="HermesKanbanOptions.Gateway"/>) when none is registered yet, plus
     /// <see cref="TimeProvider.System"/> when no clock is registered. Options are validated when the
-    /// host starts: a missing task (no <see cref="HermesKanbanOptions.TaskId"/>, no
-    /// <c>HERMES_KANBAN_TASK</c>), a bad board slug or a non-positive timeout fails start-up, not the
-    /// first pass. Safe to call more than once: every <paramref name="configure"/> runs, in order.
+    /// gateway is resolved, which the monitor (<c>AddAgentSessionsMonitor</c>) does when the host
+    /// starts: a missing task (no <see cref="HermesKanbanOptions.TaskId"/>, no
+    /// <c>HERMES_KANBAN_TASK</c>), a bad board slug or a non-positive timeout stops the host with one
+    /// sentence saying what to set (exit code 78), not the first pass.
+    /// Safe to call more than once: every <paramref name="configure"/> runs, in order.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options.</param>
@@ -26,7 +28,7 @@ public static class HermesKanbanServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptionsWithValidateOnStart<HermesKanbanOptions>().Configure(configure);
+        services.AddOptions<HermesKanbanOptions>().Configure(configure);
         return AddCore(services);
     }
 
@@ -42,7 +44,7 @@ public static class HermesKanbanServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptionsWithValidateOnStart<HermesKanbanOptions>().Bind(configuration);
+        services.AddOptions<HermesKanbanOptions>().Bind(configuration);
         return AddCore(services);
     }
 

@@ -16,8 +16,9 @@ public static class ReconcileServiceCollectionExtensions
     /// Adds an <see cref="IRegistryStore"/> (<see cref="RegistryStore.Create"/>), an
     /// <see cref="ISessionProbe"/> (<see cref="SessionProbe.Create"/>) and an <see cref="IReconciler"/>,
     /// and a <see cref="ReconcileLoop"/>, each only when none is registered yet (so any of them can be
-    /// replaced), plus <see cref="TimeProvider.System"/> when no clock is registered. Options are validated when the
-    /// host starts. Safe to call more than once: every <paramref name="configure"/> runs, in order.
+    /// replaced), plus <see cref="TimeProvider.System"/> when no clock is registered. Options are validated when a
+    /// service that uses them is first resolved; the monitor (<c>AddAgentSessionsMonitor</c>) resolves
+    /// them when the host starts, and stops it with one sentence when they do not validate. Safe to call more than once: every <paramref name="configure"/> runs, in order.
     /// The drift state file lives in <c>Reconciler.StateDirectory</c>, else <c>AGENT_SESSIONS_STATE_DIR</c>,
     /// else under the workspace root; an <see cref="IDriftStateStore"/> in the container replaces it.
     /// </summary>
@@ -28,7 +29,7 @@ public static class ReconcileServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptionsWithValidateOnStart<AgentSessionsReconcileOptions>().Configure(configure);
+        services.AddOptions<AgentSessionsReconcileOptions>().Configure(configure);
         return AddCore(services);
     }
 
@@ -44,7 +45,7 @@ public static class ReconcileServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptionsWithValidateOnStart<AgentSessionsReconcileOptions>().Bind(configuration);
+        services.AddOptions<AgentSessionsReconcileOptions>().Bind(configuration);
         return AddCore(services);
     }
 

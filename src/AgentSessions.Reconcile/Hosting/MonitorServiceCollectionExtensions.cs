@@ -15,7 +15,9 @@ public static class MonitorServiceCollectionExtensions
     /// an <see cref="IKanbanGateway"/>; <see cref="TimeProvider"/> defaults to the system clock. Its passes
     /// run in the <see cref="ReconcileLoop"/> singleton (added when none is registered), so other
     /// services (an MQTT trigger) can ask for a pass with <see cref="ReconcileLoop.RequestAsync"/>.
-    /// Options are validated when the host starts. Safe to call more than once.
+    /// Options are validated when the host starts the monitor, with those of the reconciler and the
+    /// gateway it uses: options that do not validate stop the host with one critical log line
+    /// saying what to set, and exit code 78 (<c>EX_CONFIG</c>), not an exception. Safe to call more than once.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options.</param>
@@ -25,11 +27,11 @@ public static class MonitorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
 
-        services.AddOptions<MonitorOptions>().Configure(configure).ValidateOnStart();
+        services.AddOptions<MonitorOptions>().Configure(configure);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MonitorOptions>, MonitorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ReconcileLoop(sp.GetService<TimeProvider>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MonitorWorker>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MonitorService>());
         return services;
     }
 }

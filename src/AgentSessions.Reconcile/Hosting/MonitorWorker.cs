@@ -68,6 +68,9 @@ internal sealed partial class MonitorWorker : BackgroundService
     /// <summary>Gets the wait between passes: the last report's <see cref="DriftReport.RequeueAfter"/>.</summary>
     internal TimeSpan CurrentInterval { get; private set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Runs the loop until a stop, a rejected heartbeat or <paramref name="stoppingToken"/> (the hosted <see cref="MonitorService"/> calls it).</summary>
+    internal Task RunAsync(CancellationToken stoppingToken) => ExecuteAsync(stoppingToken);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarted(_logger, _options.HeartbeatInterval);

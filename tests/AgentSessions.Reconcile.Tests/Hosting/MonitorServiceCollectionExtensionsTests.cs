@@ -9,10 +9,10 @@ namespace AgentSessions.Reconcile.Tests.Hosting;
 
 public sealed class MonitorServiceCollectionExtensionsTests
 {
-    private static ServiceProvider Build(Action<MonitorOptions> configure, int calls = 1)
+    private static ServiceProvider Build(Action<MonitorOptions> configure, int calls = 1, ILogger? logger = null)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton<ILoggerFactory>(logger is null ? NullLoggerFactory.Instance : new OneLoggerFactory(logger));
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton<IHostApplicationLifetime, TestLifetime>();
         services.AddSingleton<IReconciler>(new ScriptedReconciler(TimeProvider.System));
@@ -30,20 +30,34 @@ public sealed class MonitorServiceCollectionExtensionsTests
     {
         using var provider = Build(o => o.HeartbeatInterval = TimeSpan.FromSeconds(5), calls: 2);
 
-        provider.GetServices<IHostedService>().Should().ContainSingle().Which.Should().BeOfType<MonitorWorker>();
+        provider.GetServices<IHostedService>().Should().ContainSingle().Which.Should().BeOfType<MonitorService>();
         provider.GetRequiredService<IOptions<MonitorOptions>>().Value.HeartbeatInterval.Should().Be(TimeSpan.FromSeconds(5));
         provider.GetRequiredService<ReconcileLoop>().Should().BeSameAs(provider.GetRequiredService<ReconcileLoop>());
         provider.GetRequiredService<TimeProvider>().Should().BeSameAs(TimeProvider.System);
     }
 
     [Fact]
-    public void AddAgentSessionsMonitor_InvalidOptions_FailsAtStartValidation()
+    public async Task AddAgentSessionsMonitor_InvalidOptions_StartStopsTheHostWithOneSentenceAndExitCode78()
     {
-        using var provider = Build(o => o.HeartbeatInterval = TimeSpan.Zero);
+        var logger = new CollectingLogger<object>();
+        using var provider = Build(o => o.HeartbeatInterval = TimeSpan.Zero, logger: logger);
+        var exitCode = Environment.ExitCode;
+        try
+        {
+            await provider.GetServices<IHostedService>().Single().StartAsync(CancellationToken.None);
 
-        var validate = () => provider.GetRequiredService<IStartupValidator>().Validate();
+            Environment.ExitCode.Should().Be(78);
+        }
+        finally
+        {
+            Environment.ExitCode = exitCode; // the test process's own
+        }
 
-        validate.Should().Throw<OptionsValidationException>().WithMessage("*MonitorOptions.HeartbeatInterval must be more than zero*");
+        ((TestLifetime)provider.GetRequiredService<IHostApplicationLifetime>()).StopRequested.Should().BeTrue();
+        var record = logger.Records.Should().ContainSingle().Subject;
+        record.Level.Should().Be(LogLevel.Critical);
+        record.Message.Should().StartWith("The agent-sessions monitor cannot start: ").And.Contain("MonitorOptions.HeartbeatInterval must be more than zero");
+        record.Exception.Should().BeNull("one sentence, no stack trace");
     }
 
     [Fact]
@@ -76,5 +90,18 @@ public sealed class MonitorServiceCollectionExtensionsTests
 
         result.Failed.Should().BeTrue();
         result.FailureMessage.Should().Contain(expected);
+    }
+
+    private sealed class OneLoggerFactory(ILogger logger) : ILoggerFactory
+    {
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public ILogger CreateLogger(string categoryName) => logger;
+
+        public void Dispose()
+        {
+        }
     }
 }
