@@ -5,7 +5,7 @@ using System.Text.Unicode;
 namespace AgentSessions.Reconcile.Mqtt;
 
 /// <summary>
-/// A payload read as an event envelope (verification steps 1 and 2): at most 64 KiB of UTF-8,
+/// A payload read as an event envelope (verification step 6): at most 64 KiB of UTF-8,
 /// one JSON object no deeper than the limit, every field present with its type and shape,
 /// integers only, and sent in its own canonical form. Read only once the MAC over the raw payload
 /// passed (<see cref="JobEventMac"/>). Holds the parsed document: dispose it.
