@@ -9,8 +9,8 @@ namespace AgentSessions.Reconcile.Benchmarks;
 
 /// <summary>
 /// <see cref="JobEventVerifier.Verify"/> per event: a genuine event verified (every check, the
-/// nonce and sequence recorded), a forged one (a guessed token) dropped at the MAC, and one for an
-/// unknown job dropped before it. Each invocation starts a fresh verifier and checks 1,000
+/// nonce and sequence recorded), a forged one (a guessed token) dropped at the MAC, one for an
+/// unknown job dropped before it, and an oversized one (64 KiB + 1 byte) dropped first. Each invocation starts a fresh verifier and checks 1,000
 /// distinct events, so every genuine one is new to it.
 /// </summary>
 [MemoryDiagnoser]
@@ -26,6 +26,7 @@ public class JobEventVerifyBenchmarks
     private byte[][] _genuine = [];
     private byte[][] _forged = [];
     private byte[][] _unknownJob = [];
+    private byte[][] _oversized = [];
     private string _topic = string.Empty;
     private string _unknownTopic = string.Empty;
     private JobEntry _job = null!;
@@ -46,6 +47,8 @@ public class JobEventVerifyBenchmarks
         _genuine = [.. Enumerable.Range(1, Events).Select(i => JobEventPublisher.Sign(Event("j-42", i), Token))];
         _forged = [.. Enumerable.Range(1, Events).Select(i => JobEventPublisher.Sign(Event("j-42", i), "guessed-token"))];
         _unknownJob = [.. Enumerable.Range(1, Events).Select(i => JobEventPublisher.Sign(Event("j-unknown", i), Token))];
+        var oversized = new byte[JobEventWire.MaxPayloadBytes + 1];
+        _oversized = [.. Enumerable.Repeat(oversized, Events)];
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Events)]
@@ -56,6 +59,9 @@ public class JobEventVerifyBenchmarks
 
     [Benchmark(OperationsPerInvoke = Events)]
     public int UnknownJobDroppedBeforeMac() => Run(_unknownJob, _unknownTopic);
+
+    [Benchmark(OperationsPerInvoke = Events)]
+    public int OversizedDroppedFirst() => Run(_oversized, _topic);
 
     private int Run(byte[][] payloads, string topic)
     {

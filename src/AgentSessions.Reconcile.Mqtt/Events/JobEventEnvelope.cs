@@ -1,27 +1,22 @@
 using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
 namespace AgentSessions.Reconcile.Mqtt;
 
 /// <summary>
-/// A payload read as an event envelope (verification steps 1 and 2): at most 64 KiB of UTF-8,
+/// A payload read as an event envelope (verification step 6): at most 64 KiB of UTF-8,
 /// one JSON object no deeper than the limit, every field present with its type and shape,
-/// integers only, and sent in its own canonical form. Holds the parsed document: dispose it.
+/// integers only, and sent in its own canonical form. Read only once the MAC over the raw payload
+/// passed (<see cref="JobEventMac"/>). Holds the parsed document: dispose it.
 /// </summary>
 internal sealed class JobEventEnvelope : IDisposable
 {
     private readonly JsonDocument _document;
-    private readonly ReadOnlyMemory<byte> _payload;
-    private readonly Range _signatureMember;
 
-    private JobEventEnvelope(JsonDocument document, ReadOnlyMemory<byte> payload, Range signatureMember, in Fields fields, JobEventType type)
+    private JobEventEnvelope(JsonDocument document, in Fields fields, JobEventType type)
     {
         _document = document;
-        _payload = payload;
-        _signatureMember = signatureMember;
         Version = fields.Version;
         JobId = fields.JobId;
         Session = fields.Session;
@@ -29,7 +24,6 @@ internal sealed class JobEventEnvelope : IDisposable
         Sequence = fields.Sequence;
         Timestamp = fields.Timestamp;
         Nonce = fields.Nonce;
-        Signature = fields.Signature;
     }
 
     public long Version { get; }
@@ -47,17 +41,12 @@ internal sealed class JobEventEnvelope : IDisposable
 
     public string Nonce { get; }
 
-    /// <summary>Gets <c>sig</c>: 64 lower-case hex characters.</summary>
-    public string Signature { get; }
-
     /// <summary>
-    /// Reads <paramref name="payload"/>. Returns null and the envelope, or why it is not one
-    /// (and <paramref name="jobId"/> once the job id has passed its rule, for the log).
+    /// Reads <paramref name="payload"/>. Returns null and the envelope, or why it is not one.
     /// </summary>
-    public static DropReason? TryRead(ReadOnlySpan<byte> payload, int maxDepth, out JobEventEnvelope? envelope, out string? jobId)
+    public static DropReason? TryRead(ReadOnlySpan<byte> payload, int maxDepth, out JobEventEnvelope? envelope)
     {
         envelope = null;
-        jobId = null;
         if (payload.Length > JobEventWire.MaxPayloadBytes)
         {
             return DropReason.Oversized;
@@ -85,7 +74,7 @@ internal sealed class JobEventEnvelope : IDisposable
             return ClassifyUnparsable(payload, maxDepth);
         }
 
-        var reason = TryRead(document, payload, out envelope, out jobId);
+        var reason = TryRead(document, payload, out envelope);
         if (reason is not null)
         {
             document.Dispose();
@@ -97,24 +86,12 @@ internal sealed class JobEventEnvelope : IDisposable
     /// <summary>Gets the <c>data</c> object; valid until the envelope is disposed.</summary>
     public JsonElement Data => _document.RootElement.GetProperty("data");
 
-    /// <summary>Computes HMAC-SHA256 with <paramref name="key"/> over the canonical form without <c>sig</c>.</summary>
-    public void ComputeMac(string key, Span<byte> mac)
-    {
-        // The payload is its own canonical form: cutting the sig member leaves the signed bytes.
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(key));
-        var (offset, length) = _signatureMember.GetOffsetAndLength(_payload.Length);
-        hmac.AppendData(_payload.Span[..offset]);
-        hmac.AppendData(_payload.Span[(offset + length)..]);
-        hmac.GetHashAndReset(mac);
-    }
-
     /// <inheritdoc />
     public void Dispose() => _document.Dispose();
 
-    private static DropReason? TryRead(JsonDocument document, ReadOnlySpan<byte> payload, out JobEventEnvelope? envelope, out string? jobId)
+    private static DropReason? TryRead(JsonDocument document, ReadOnlySpan<byte> payload, out JobEventEnvelope? envelope)
     {
         envelope = null;
-        jobId = null;
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -123,7 +100,7 @@ internal sealed class JobEventEnvelope : IDisposable
 
         // Writing the canonical form is also the value check: integers only, no repeated key, real text.
         var canonical = new ArrayBufferWriter<byte>(payload.Length);
-        if (CanonicalJson.Write(root, canonical, markProperty: "sig", out var signatureMember) is { } invalid)
+        if (CanonicalJson.Write(root, canonical) is { } invalid)
         {
             return invalid;
         }
@@ -138,7 +115,6 @@ internal sealed class JobEventEnvelope : IDisposable
             return DropReason.InvalidJobId;
         }
 
-        jobId = fields.JobId;
         if (JobEventWire.ParseType(fields.Type) is not { } type
             || fields.Session.Length == 0
             || fields.Sequence < 0
@@ -149,13 +125,14 @@ internal sealed class JobEventEnvelope : IDisposable
         }
 
         // One event, one spelling: a payload that is not its canonical form (other escapes,
-        // whitespace, key order) is refused, so no byte of a signed event can change unnoticed.
+        // whitespace, key order) is refused, so no byte of a signed event can change unnoticed,
+        // and the MAC checked over the raw payload was over the canonical form.
         if (!canonical.WrittenSpan.SequenceEqual(payload))
         {
             return DropReason.NotCanonical;
         }
 
-        envelope = new JobEventEnvelope(document, canonical.WrittenMemory, signatureMember, fields, type);
+        envelope = new JobEventEnvelope(document, fields, type);
         return null;
     }
 
@@ -220,7 +197,7 @@ internal sealed class JobEventEnvelope : IDisposable
     }
 
     /// <summary>Tells a value nested deeper than the limit from broken JSON, reading no further than the limit.</summary>
-    private static DropReason ClassifyUnparsable(ReadOnlySpan<byte> payload, int maxDepth)
+    internal static DropReason ClassifyUnparsable(ReadOnlySpan<byte> payload, int maxDepth)
     {
         var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = maxDepth + 1 });
         try

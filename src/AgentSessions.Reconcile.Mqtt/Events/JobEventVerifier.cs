@@ -1,17 +1,21 @@
 using System.Security.Cryptography;
+using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 
 namespace AgentSessions.Reconcile.Mqtt;
 
 /// <summary>
-/// Verifies delegated job events in EVENTS.md's order; the first failure drops the event:
-/// 1. size; 2. a JSON object with the envelope's fields and types (integers only, bounded depth);
-/// 3. <c>v</c>; 4. <c>job_id</c> equals the topic's job segment; 5. the job is in the registry
-/// with a token; 6. HMAC-SHA256 compared in constant time; 7. <c>ts</c> inside the window;
-/// 8. the (job, nonce) pair not seen; 9. <c>seq</c> above the job's last accepted one, in memory and in
-/// the registry's <c>last_seq</c> (what a monitor applied before a restart; equal to it is a duplicate).
-/// Everything before the MAC is cheap and needs no secret; the nonce and sequence are recorded
-/// only for an event that passed every check. Thread-safe.
+/// Verifies delegated job events; the first failure drops the event. Cheap checks first, then the
+/// MAC over the raw payload, and only for a payload whose MAC passed the full parse, so a forged
+/// flood is dropped without a parse or an allocation: 1. size; 2. the topic's job segment; 3. the
+/// job is in the registry with a token; 4. UTF-8, and one top-level <c>sig</c> of 64 lower-case hex;
+/// 5. HMAC-SHA256 over the payload without <c>sig</c>, compared in constant time; 6. a JSON object
+/// with the envelope's fields and types (integers only, bounded depth) in its canonical form;
+/// 7. <c>v</c>; 8. <c>job_id</c> equals the topic's job segment; 9. <c>ts</c> inside the window;
+/// 10. the (job, nonce) pair not seen; 11. <c>seq</c> above the job's last accepted one, in memory and
+/// in the registry's <c>last_seq</c> (what a monitor applied before a restart; equal to it is a
+/// duplicate). The nonce and sequence are recorded only for an event that passed every check.
+/// Thread-safe.
 /// </summary>
 internal sealed partial class JobEventVerifier
 {
@@ -92,11 +96,11 @@ internal sealed partial class JobEventVerifier
         ArgumentNullException.ThrowIfNull(topicPrefix);
         ArgumentNullException.ThrowIfNull(findJob);
 
-        string? jobId = null;
-        var result = VerifyCore(topic, topicPrefix, payload, findJob, ref jobId);
+        var topicJobId = JobEventWire.TopicJobId(topic, topicPrefix);
+        var result = VerifyCore(topicJobId, payload, findJob);
         if (result.Reason is { } reason)
         {
-            CountDrop(reason, jobId ?? JobEventWire.TopicJobId(topic, topicPrefix));
+            CountDrop(reason, topicJobId);
         }
         else
         {
@@ -106,36 +110,22 @@ internal sealed partial class JobEventVerifier
         return result;
     }
 
-    private VerifyResult VerifyCore(
-        string topic, string topicPrefix, ReadOnlySpan<byte> payload, Func<string, JobEntry?> findJob, ref string? jobId)
+    private VerifyResult VerifyCore(string? topicJobId, ReadOnlySpan<byte> payload, Func<string, JobEntry?> findJob)
     {
-        // 1 and 2. Size, then a JSON object with the envelope's fields and types.
-        if (JobEventEnvelope.TryRead(payload, _options.MaxDepth, out var read, out jobId) is { } invalid)
+        // 1. Size.
+        if (payload.Length > JobEventWire.MaxPayloadBytes)
         {
-            return VerifyResult.Dropped(invalid);
+            return VerifyResult.Dropped(DropReason.Oversized);
         }
 
-        using var envelope = read!;
-
-        // 3. Version.
-        if (envelope.Version != JobEventWire.Version)
-        {
-            return VerifyResult.Dropped(DropReason.UnknownVersion);
-        }
-
-        // 4. The topic's job segment.
-        if (JobEventWire.TopicJobId(topic, topicPrefix) is not { } topicJobId)
+        // 2. The topic's job segment names the job, and so the key, before the payload is read.
+        if (topicJobId is null)
         {
             return VerifyResult.Dropped(DropReason.BadTopic);
         }
 
-        if (!string.Equals(topicJobId, envelope.JobId, StringComparison.Ordinal))
-        {
-            return VerifyResult.Dropped(DropReason.TopicMismatch);
-        }
-
-        // 5. A registered job with a token: unauthenticated events never act.
-        var job = findJob(envelope.JobId);
+        // 3. A registered job with a token: unauthenticated events never act.
+        var job = findJob(topicJobId);
         if (job is null)
         {
             return VerifyResult.Dropped(DropReason.UnknownJob);
@@ -146,17 +136,45 @@ internal sealed partial class JobEventVerifier
             return VerifyResult.Dropped(DropReason.NoToken);
         }
 
-        // 6. The MAC, compared in constant time.
-        var mac = new byte[HMACSHA256.HashSizeInBytes];
-        envelope.ComputeMac(job.AuthToken, mac);
-        Span<byte> claimed = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        Convert.FromHexString(envelope.Signature, claimed, out _, out _);
-        if (!CryptographicOperations.FixedTimeEquals(mac, claimed))
+        // 4 and 5. The MAC over the raw payload with its top-level sig cut out: no parse, no allocation.
+        if (!Utf8.IsValid(payload))
+        {
+            return VerifyResult.Dropped(DropReason.InvalidUtf8);
+        }
+
+        if (JobEventMac.FindSignature(payload, _options.MaxDepth, out var sigMember, out var sigHex) is { } noSignature)
+        {
+            return VerifyResult.Dropped(noSignature);
+        }
+
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        if (!JobEventMac.Matches(payload, sigMember, sigHex, job.AuthToken, mac))
         {
             return VerifyResult.Dropped(DropReason.BadSignature);
         }
 
-        // 7. The time window.
+        // 6. Only now the full read: a JSON object with the envelope's fields and types, sent in its
+        // canonical form (so the bytes the MAC covered are the canonical form without sig).
+        if (JobEventEnvelope.TryRead(payload, _options.MaxDepth, out var read) is { } invalid)
+        {
+            return VerifyResult.Dropped(invalid);
+        }
+
+        using var envelope = read!;
+
+        // 7. Version.
+        if (envelope.Version != JobEventWire.Version)
+        {
+            return VerifyResult.Dropped(DropReason.UnknownVersion);
+        }
+
+        // 8. The job id signed is the topic's.
+        if (!string.Equals(topicJobId, envelope.JobId, StringComparison.Ordinal))
+        {
+            return VerifyResult.Dropped(DropReason.TopicMismatch);
+        }
+
+        // 9. The time window.
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var maxAgeMs = (long)_options.MaxAge.TotalMilliseconds;
         if (envelope.Timestamp < nowMs - maxAgeMs)
@@ -169,7 +187,7 @@ internal sealed partial class JobEventVerifier
             return VerifyResult.Dropped(DropReason.Future);
         }
 
-        // 8 and 9 read and record shared state: one check-and-record at a time.
+        // 10 and 11 read and record shared state: one check-and-record at a time.
         lock (_gate)
         {
             ForgetExpiredNonces(nowMs);
@@ -195,7 +213,7 @@ internal sealed partial class JobEventVerifier
             }
 
             _lastSequence[envelope.JobId] = envelope.Sequence;
-            RememberNonce(envelope.JobId, envelope.Nonce, mac, expiresAtMs: envelope.Timestamp + maxAgeMs);
+            RememberNonce(envelope.JobId, envelope.Nonce, mac.ToArray(), expiresAtMs: envelope.Timestamp + maxAgeMs);
         }
 
         return VerifyResult.Verified(new JobEvent(

@@ -188,10 +188,10 @@ public sealed class SubscribeEndToEndTests
             await PublishAsync(broker, ws, session, "j-9", seq: 1, token: "tok-secret-one"),
         };
 
-        // Oversized, malformed, and j-1's signed event on j-2's topic.
+        // Oversized, malformed, and an event naming j-1 signed with j-2's token on j-2's topic (the topic names the key).
         await RawPublishAsync(broker, prefix + "j-1/events", Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 70 * 1024) + "\"}"));
         await RawPublishAsync(broker, prefix + "j-1/events", Encoding.UTF8.GetBytes("not json"));
-        var (_, forJob1) = await SignEventScript.SignAsync("--token", "tok-secret-one", "--job", "j-1", "--session", session, "--type", "progress", "--seq", "5", "--workspace", ws.Name);
+        var (_, forJob1) = await SignEventScript.SignAsync("--token", "tok-secret-two", "--job", "j-1", "--session", session, "--type", "progress", "--seq", "5", "--workspace", ws.Name);
         payloads.Add(forJob1);
         await RawPublishAsync(broker, prefix + "j-2/events", forJob1);
 
@@ -205,7 +205,7 @@ public sealed class SubscribeEndToEndTests
         var drops = result.Stderr.Split('\n').Where(l => l.Contains("Dropped a job event", StringComparison.Ordinal)).ToList();
         drops.Should().OnlyContain(l => l.StartsWith("agent-sessions: warning: Dropped a job event: ", StringComparison.Ordinal), result.Stderr);
         drops.Select(l => Regex.Match(l, @"event: ([a-z-]+) \(job ([^)]+)\)")).Select(m => m.Groups[1].Value + " " + m.Groups[2].Value).Should().BeEquivalentTo(
-            ["bad-signature j-1", "bad-signature j-2", "stale j-1", "future j-1", "unknown-job j-9", "oversized j-1", "not-json j-1", "topic-mismatch j-1"],
+            ["bad-signature j-1", "bad-signature j-2", "stale j-1", "future j-1", "unknown-job j-9", "oversized j-1", "not-json j-1", "topic-mismatch j-2"],
             "each reason is said once per reason and job: {0}", result.Stderr);
         result.Stderr.Should().NotContain("tok-secret").And.NotContain("forged-token");
         foreach (var payload in payloads)

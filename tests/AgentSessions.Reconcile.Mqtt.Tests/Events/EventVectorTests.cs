@@ -37,6 +37,20 @@ public sealed class EventVectorTests
 
     [Theory]
     [MemberData(nameof(Vectors))]
+    public void FindSignature_Vector_CutsThePayloadToItsCanonicalFormWithoutSig(string name)
+    {
+        var vector = EventVectors.Get(name);
+        var payload = vector.PayloadBytes;
+
+        JobEventMac.FindSignature(payload, 64, out var member, out var hex).Should().BeNull();
+
+        var (offset, length) = member.GetOffsetAndLength(payload.Length);
+        payload[..offset].Concat(payload[(offset + length)..]).Should().Equal(Encoding.UTF8.GetBytes(vector.CanonicalWithoutSig));
+        Encoding.UTF8.GetString(payload[hex]).Should().Be(vector.Sig);
+    }
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
     public void Sign_VectorEvent_ReproducesPayloadAndSignature(string name)
     {
         var vector = EventVectors.Get(name);

@@ -58,11 +58,24 @@ public sealed class JobEventVerifierTests
     }
 
     [Fact]
-    public void Verify_JobIdNotTheTopicSegment_DropsTopicMismatchBeforeLookingUpTheJob()
+    public void Verify_JobIdNotTheTopicSegment_DropsTopicMismatch() =>
+        ExpectDrop(SomeEvent.Signed(jobId: "j-other"), DropReason.TopicMismatch);
+
+    [Fact]
+    public void Verify_EventOnAnotherJobsTopic_IsCheckedWithThatJobsToken()
     {
-        ExpectDrop(SomeEvent.Signed(), DropReason.TopicMismatch, topic: SomeEvent.Topic("j-other"));
-        _lookups.Should().Be(0);
+        // The topic names the job, and so the key, before the payload is read.
+        ExpectDrop(SomeEvent.Signed(), DropReason.UnknownJob, topic: SomeEvent.Topic("j-other"));
+        ExpectDrop(SomeEvent.Signed(), DropReason.NoToken, topic: SomeEvent.Topic(SomeEvent.UntokenedJobId));
     }
+
+    [Fact]
+    public void Verify_UnknownJob_DropsWithoutReadingThePayload() =>
+        ExpectDrop(SomeEvent.Bytes("not json"), DropReason.UnknownJob, topic: SomeEvent.Topic("j-unknown"));
+
+    [Fact]
+    public void Verify_ForgedEventThatIsAlsoMalformed_DropsBadSignatureBeforeAnyParse() =>
+        ExpectDrop(SomeEvent.Bytes(WithField("data", """{"pct":42.5}""", sign: false)), DropReason.BadSignature);
 
     [Theory]
     [InlineData("agent-sessions/other/jobs/j-1/events")]
@@ -249,9 +262,18 @@ public sealed class JobEventVerifierTests
     [InlineData("#")]
     [InlineData("")]
     [InlineData("j 1")]
-    public void Verify_JobIdOutsideTheRule_DropsInvalidJobId(string jobId)
+    public void Verify_JobIdOutsideTheRule_DropsInvalidJobId(string jobId) =>
+        ExpectDrop(SomeEvent.Bytes(WithField("job_id", $"\"{jobId}\"")), DropReason.InvalidJobId);
+
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("a+b")]
+    [InlineData("+")]
+    [InlineData("#")]
+    [InlineData("j 1")]
+    public void Verify_TopicSegmentOutsideTheJobIdRule_DropsBadTopicBeforeLookingUpTheJob(string jobId)
     {
-        ExpectDrop(SomeEvent.Bytes(WithField("job_id", $"\"{jobId}\"")), DropReason.InvalidJobId, topic: $"{SomeEvent.Prefix}/jobs/{jobId}/events");
+        ExpectDrop(SomeEvent.Bytes(WithField("job_id", $"\"{jobId}\"")), DropReason.BadTopic, topic: $"{SomeEvent.Prefix}/jobs/{jobId}/events");
         _lookups.Should().Be(0);
     }
 
@@ -292,7 +314,7 @@ public sealed class JobEventVerifierTests
     public void Verify_RepeatedTopLevelKey_DropsDuplicateKey()
     {
         var payload = SomeEvent.Text(SomeEvent.Signed());
-        ExpectDrop(SomeEvent.Bytes(payload.Replace("\"v\":1}", "\"v\":1,\"v\":1}", StringComparison.Ordinal)), DropReason.DuplicateKey);
+        ExpectDrop(SomeEvent.SignedAsIs(payload.Replace("\"v\":1}", "\"v\":1,\"v\":1}", StringComparison.Ordinal)), DropReason.DuplicateKey);
     }
 
     [Fact]
@@ -306,13 +328,29 @@ public sealed class JobEventVerifierTests
     [InlineData("{\"b\":1,\"a\":2}", "{\"a\":2,\"b\":1}")]
     [InlineData("{ \"a\":1}", "{\"a\":1}")]
     [InlineData("{\"n\":-0}", "{\"n\":0}")]
-    public void Verify_SignedEventInAnotherSpelling_DropsNotCanonical(string spelled, string canonical)
+    public void Verify_SignedEventInAnotherSpelling_DropsBadSignature(string spelled, string canonical)
     {
-        // Correctly signed (the MAC covers the canonical form), but not sent in it.
+        // Signed in canonical form but sent in another: the MAC is checked over the bytes sent.
         var payload = SomeEvent.Text(SomeEvent.Signed(data: canonical));
         payload.Should().Contain($"\"data\":{canonical}");
 
-        ExpectDrop(SomeEvent.Bytes(payload.Replace($"\"data\":{canonical}", $"\"data\":{spelled}", StringComparison.Ordinal)), DropReason.NotCanonical);
+        ExpectDrop(SomeEvent.Bytes(payload.Replace($"\"data\":{canonical}", $"\"data\":{spelled}", StringComparison.Ordinal)), DropReason.BadSignature);
+    }
+
+    [Theory]
+    [InlineData("{\"note\":\"caf\\u00e9\"}", "{\"note\":\"café\"}")]
+    [InlineData("{\"note\":\"\\u001F\"}", "{\"note\":\"\\u001f\"}")]
+    [InlineData("{\"note\":\"a\\/b\"}", "{\"note\":\"a/b\"}")]
+    [InlineData("{\"b\":1,\"a\":2}", "{\"a\":2,\"b\":1}")]
+    [InlineData("{ \"a\":1}", "{\"a\":1}")]
+    [InlineData("{\"n\":-0}", "{\"n\":0}")]
+    public void Verify_MacOverItsOwnNonCanonicalBytes_DropsNotCanonical(string spelled, string canonical)
+    {
+        // The MAC passes over the raw bytes, but only a canonical payload is accepted: the full checks still run.
+        var payload = SomeEvent.Text(SomeEvent.Signed(data: canonical)).Replace($"\"data\":{canonical}", $"\"data\":{spelled}", StringComparison.Ordinal);
+
+        ExpectDrop(SomeEvent.SignedAsIs(payload), DropReason.NotCanonical);
+        _verifier.NonceCount.Should().Be(0);
     }
 
     [Fact]
@@ -345,7 +383,7 @@ public sealed class JobEventVerifierTests
         Verify(forged);
         Verify(real).IsVerified.Should().BeTrue();
         Verify(real);
-        Verify(SomeEvent.Bytes(SomeEvent.Text(real).Replace("\"v\":1", "\"v\":2", StringComparison.Ordinal)));
+        Verify(SomeEvent.SignedAsIs(SomeEvent.Text(real).Replace("\"v\":1", "\"v\":2", StringComparison.Ordinal)));
 
         _logger.Lines.Should().HaveCount(3);
         var sigs = new[] { forged, real }.Select(p => SomeEvent.Text(p)).Select(p => p.Substring(p.IndexOf("\"sig\":\"", StringComparison.Ordinal) + 7, 64));
@@ -362,7 +400,7 @@ public sealed class JobEventVerifierTests
     [Fact]
     public void Verify_TopicFromAnAttacker_IsNotLogged()
     {
-        ExpectDrop(SomeEvent.Bytes("[]"), DropReason.NotObject, topic: "agent-sessions/lab/jobs/evil\nline/events");
+        ExpectDrop(SomeEvent.Bytes("[]"), DropReason.BadTopic, topic: "agent-sessions/lab/jobs/evil\nline/events");
 
         _logger.Lines.Should().ContainSingle().Which.Message.Should().Contain("(job -)");
     }
@@ -433,8 +471,12 @@ public sealed class JobEventVerifierTests
         _verifier.Verified.Should().Be(verifiedBefore);
     }
 
-    /// <summary>A correctly signed event's text with one field replaced (or removed when <paramref name="json"/> is null).</summary>
-    private static string WithField(string field, string? json)
+    /// <summary>
+    /// An event's text with one field replaced (or removed when <paramref name="json"/> is null),
+    /// its MAC right over the bytes as they are (<see cref="SomeEvent.SignedAsIs"/>) unless the
+    /// field is <c>sig</c> or <paramref name="sign"/> is false, so the checks after the MAC run.
+    /// </summary>
+    private static string WithField(string field, string? json, bool sign = true)
     {
         var envelope = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -457,7 +499,8 @@ public sealed class JobEventVerifierTests
             envelope[field] = json;
         }
 
-        return "{" + string.Join(",", envelope.Select(p => $"\"{p.Key}\":{p.Value}")) + "}";
+        var text = "{" + string.Join(",", envelope.Select(p => $"\"{p.Key}\":{p.Value}")) + "}";
+        return sign && field != "sig" ? SomeEvent.Text(SomeEvent.SignedAsIs(text)) : text;
     }
 
     /// <summary>A signed event whose canonical payload is exactly <paramref name="length"/> bytes.</summary>

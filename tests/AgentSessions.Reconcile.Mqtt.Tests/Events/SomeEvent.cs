@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AgentSessions.Reconcile.Mqtt.Tests;
@@ -42,6 +44,23 @@ internal static class SomeEvent
         JobEventPublisher.Sign(
             new JobEvent(jobId, Session, type, seq, ts ?? Now, nonce ?? $"nonce-{seq}", data is null ? null : JsonDocument.Parse(data).RootElement),
             token);
+
+    /// <summary>
+    /// <paramref name="text"/> with its one top-level <c>"sig":"&lt;64 hex&gt;"</c> replaced by the MAC
+    /// (with <paramref name="token"/>) over the text without that member and one comma, whatever the
+    /// text's form: a payload whose MAC passes but which may fail the checks that follow.
+    /// </summary>
+    public static byte[] SignedAsIs(string text, string token = Token)
+    {
+        var sig = Regex.Matches(text, "\"sig\":\"[0-9a-f]{64}\"").Should().ContainSingle().Subject;
+        var cut = sig.Index > 0 && text[sig.Index - 1] == ','
+            ? text.Remove(sig.Index - 1, sig.Length + 1)
+            : sig.Index + sig.Length < text.Length && text[sig.Index + sig.Length] == ','
+                ? text.Remove(sig.Index, sig.Length + 1)
+                : text.Remove(sig.Index, sig.Length);
+        var mac = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(cut)));
+        return Bytes(string.Concat(text.AsSpan(0, sig.Index), $"\"sig\":\"{mac}\"", text.AsSpan(sig.Index + sig.Length)));
+    }
 
     public static string Text(byte[] payload) => Encoding.UTF8.GetString(payload);
 

@@ -43,10 +43,10 @@ public sealed class SubscriberEndToEndTests
         await PublishAsync(broker, "j-1", "completed", seq: 5, ts: DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds());
         await PublishAsync(broker, "j-1", "completed", seq: 5, ts: DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds());
 
-        // A job without a token, a payload on another job's topic, raw garbage, an oversized and a deep payload.
+        // A job without a token, a payload naming j-1 signed with j-2's token on j-2's topic (the topic names the key), raw garbage, an oversized and a deep payload.
         var (_, noToken) = await SignEventScript.SignAsync("--token", "x", "--job", "j-3", "--session", PushWorkspace.Session, "--type", "completed", "--workspace", "lab");
         await RawPublishAsync(broker, "agent-sessions/lab/jobs/j-3/events", noToken);
-        var (_, forJob1) = await SignEventScript.SignAsync("--token", Token, "--job", "j-1", "--session", PushWorkspace.Session, "--type", "completed", "--seq", "6", "--workspace", "lab");
+        var (_, forJob1) = await SignEventScript.SignAsync("--token", "other-token", "--job", "j-1", "--session", PushWorkspace.Session, "--type", "completed", "--seq", "6", "--workspace", "lab");
         await RawPublishAsync(broker, "agent-sessions/lab/jobs/j-2/events", forJob1);
         await RawPublishAsync(broker, "agent-sessions/lab/jobs/j-1/events", Encoding.UTF8.GetBytes("not json"));
         await RawPublishAsync(broker, "agent-sessions/lab/jobs/j-1/events", Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 70 * 1024) + "\"}"));
