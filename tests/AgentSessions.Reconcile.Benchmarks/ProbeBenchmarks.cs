@@ -8,8 +8,9 @@ namespace AgentSessions.Reconcile.Benchmarks;
 
 /// <summary>
 /// One probe pass at scale: 200 tmux sessions on a private server and 20,000 transcripts in 200
-/// project folders. Compared, in one run, with the floor (a bare <c>tmux list-panes -a</c> plus a
-/// plain listing of the 200 folders) and with the naive way (one <c>has-session</c> per session).
+/// project folders. Compared, in one run, with the quiet floor (a bare <c>tmux list-panes -a</c>
+/// plus one stat per project folder: what a pass where nothing changed must do), the listing
+/// floors (a plain listing of the 200 folders) and the naive way (one <c>has-session</c> per session).
 /// </summary>
 [SimpleJob(warmupCount: 2, iterationCount: 5)]
 public class ProbeBenchmarks
@@ -97,8 +98,22 @@ public class ProbeBenchmarks
         Directory.Delete(root, recursive: true);
     }
 
-    /// <summary>The floor: a bare list-panes plus a plain listing of the 200 folders.</summary>
+    /// <summary>The quiet floor: a bare list-panes plus one stat (the mtime) of each of the 200 project folders.</summary>
     [Benchmark(Baseline = true)]
+    public async Task<long> FloorQuiet()
+    {
+        var result = await runner.RunAsync(new ProcessRequest("tmux", ["-L", socket, "list-panes", "-a"], TimeSpan.FromSeconds(10)));
+        long sum = result.StandardOutput.Length;
+        foreach (var folder in folders)
+        {
+            sum += Directory.GetLastWriteTimeUtc(folder).Ticks;
+        }
+
+        return sum;
+    }
+
+    /// <summary>The listing floor: a bare list-panes plus a plain listing of the 200 folders.</summary>
+    [Benchmark]
     public async Task<int> Floor()
     {
         var result = await runner.RunAsync(new ProcessRequest("tmux", ["-L", socket, "list-panes", "-a"], TimeSpan.FromSeconds(10)));

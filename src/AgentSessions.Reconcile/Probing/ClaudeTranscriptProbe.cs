@@ -1,5 +1,4 @@
 using System.IO.Abstractions;
-using System.IO.Enumeration;
 using System.Text;
 
 namespace AgentSessions.Reconcile.Probing;
@@ -8,30 +7,35 @@ namespace AgentSessions.Reconcile.Probing;
 /// Finds Claude Code transcripts: <c>projects/&lt;key&gt;/*.jsonl</c> for each working directory
 /// (confirmed by the <c>cwd</c> recorded inside), and whether session ids have a transcript.
 /// Each project folder is listed at most once per pass; heads are read bounded and remembered
-/// across passes while the file only grows (transcripts are append-only).
+/// across passes while the file only grows (transcripts are append-only). A quiet pass lists a
+/// folder again only when its own mtime changed (a file created, removed or renamed in it), when it
+/// changed within the same tick as the last listing, or when that listing is older than
+/// <see cref="MaxListingAge"/>; otherwise it keeps the last listing and stats only the files whose
+/// head was too short to decide (docs/probes.md says what this can miss).
 /// </summary>
 internal sealed class ClaudeTranscriptProbe
 {
-    private const string Extension = ".jsonl";
+    /// <summary>The longest a folder's listing is kept: an append to a transcript is seen this late at most.</summary>
+    public static readonly TimeSpan MaxListingAge = TimeSpan.FromMinutes(10);
 
-    private static readonly EnumerationOptions DirectOptions = new()
-    {
-        // What IDirectoryInfo.EnumerateFiles("*.jsonl") does: nothing skipped, errors thrown.
-        AttributesToSkip = 0,
-        IgnoreInaccessible = false,
-        RecurseSubdirectories = false,
-        ReturnSpecialDirectories = false,
-    };
+    private const string Extension = ".jsonl";
 
     private readonly ProbeSettings settings;
     private readonly IFileSystem fs;
+    private readonly TimeProvider time;
     private readonly Lock gate = new();
     private Dictionary<string, FolderSnapshot> known = new(StringComparer.Ordinal);
 
-    public ClaudeTranscriptProbe(ProbeSettings settings)
+    /// <param name="settings">Where to look.</param>
+    /// <param name="timeProvider">
+    /// The clock compared with the folders' mtimes (tests only); the system clock by default, as
+    /// the file system stamps files with it (a host's fake clock is not passed on).
+    /// </param>
+    public ClaudeTranscriptProbe(ProbeSettings settings, TimeProvider? timeProvider = null)
     {
         this.settings = settings;
         fs = settings.FileSystem;
+        time = timeProvider ?? TimeProvider.System;
 
         // The real file system is listed with FileSystemEnumerable: the name, length and mtime of
         // each entry come from the one lstat the enumerator does, with no FileInfo or wrapper per
@@ -43,6 +47,9 @@ internal sealed class ClaudeTranscriptProbe
 
     /// <summary>Gets a value indicating whether folders are listed directly rather than through <see cref="IFileSystem"/>.</summary>
     internal bool UsesDirectEnumeration { get; }
+
+    /// <summary>Gets how many times a project folder was listed in full (what a quiet pass avoids).</summary>
+    internal int FolderListings { get; private set; }
 
     /// <summary>
     /// The transcripts confirmed for each requested directory (their recorded <c>cwd</c> is the
@@ -102,138 +109,6 @@ internal sealed class ClaudeTranscriptProbe
 
             known = pass.Listed;
             return new ClaudeProbeResult(byCwd, presence);
-        }
-    }
-
-    /// <summary>
-    /// One transcript file as listed in a pass. An entry whose length and mtime did not change is
-    /// carried over to the next pass as is, with its head and its <see cref="ClaudeTranscript"/>.
-    /// </summary>
-    private sealed class FileEntry
-    {
-        public FileEntry(string name, string path, long length, DateTime lastWriteUtc)
-        {
-            Name = name;
-            Path = path;
-            Length = length;
-            LastWriteUtc = lastWriteUtc;
-        }
-
-        public string Name { get; }
-
-        public string Path { get; }
-
-        /// <summary>Gets the length, or -1 when it could not be read (gone, dangling link).</summary>
-        public long Length { get; }
-
-        public DateTime LastWriteUtc { get; }
-
-        /// <summary>Gets or sets the head last read from this file (in this or an earlier pass), if any.</summary>
-        public TranscriptHead? KnownHead { get; set; }
-
-        public long KnownHeadLength { get; set; }
-
-        public DateTime KnownHeadWrite { get; set; }
-
-        /// <summary>Gets or sets the description built from this entry, once described.</summary>
-        public ClaudeTranscript? Transcript { get; set; }
-
-        /// <summary>The same file, changed since <paramref name="previous"/> was listed: its head may still answer.</summary>
-        public static FileEntry Changed(FileEntry previous, long length, DateTime lastWriteUtc) =>
-            new(previous.Name, previous.Path, length, lastWriteUtc)
-            {
-                KnownHead = previous.KnownHead,
-                KnownHeadLength = previous.KnownHeadLength,
-                KnownHeadWrite = previous.KnownHeadWrite,
-            };
-    }
-
-    /// <summary>The transcript files of a project folder, in listing order.</summary>
-    private sealed class FolderSnapshot
-    {
-        private Dictionary<string, FileEntry>? byName;
-        private FileEntry[]? newestFirst;
-
-        public FolderSnapshot(FileEntry[] entries)
-        {
-            Entries = entries;
-        }
-
-        public static FolderSnapshot Empty { get; } = new([]);
-
-        public FileEntry[] Entries { get; }
-
-        /// <summary>
-        /// Takes over the order of <paramref name="previous"/> when this listing holds exactly its
-        /// entries (same files, each with the same length and mtime): nothing to sort again.
-        /// </summary>
-        public FolderSnapshot InheritOrder(FolderSnapshot previous, int reused)
-        {
-            if (reused == Entries.Length && reused == previous.Entries.Length)
-            {
-                newestFirst = previous.newestFirst;
-            }
-
-            return this;
-        }
-
-        /// <summary>The entries newest first (mtime descending, then session id ordinal), sorted once per change.</summary>
-        public FileEntry[] NewestFirst()
-        {
-            if (newestFirst is null && Entries.Length > 0)
-            {
-                var sorted = (FileEntry[])Entries.Clone();
-                Array.Sort(sorted, static (a, b) =>
-                {
-                    var byTime = b.LastWriteUtc.CompareTo(a.LastWriteUtc);
-                    return byTime != 0
-                        ? byTime
-                        : a.Name.AsSpan(0, a.Name.Length - Extension.Length).SequenceCompareTo(b.Name.AsSpan(0, b.Name.Length - Extension.Length));
-                });
-                newestFirst = sorted;
-            }
-
-            return newestFirst ?? Entries;
-        }
-
-        /// <summary>
-        /// The entry of this file from the previous pass, reused when its length and mtime did not
-        /// change; a changed entry keeping the known head; or <see langword="null"/> for a new file.
-        /// A listing of an unchanged folder comes back in the same order, so the entry at the same
-        /// index is tried before the name index.
-        /// </summary>
-        public FileEntry? Match(ReadOnlySpan<char> name, int index, long length, DateTime lastWriteUtc, out bool unchanged)
-        {
-            unchanged = false;
-            FileEntry? previous = null;
-            if ((uint)index < (uint)Entries.Length && name.SequenceEqual(Entries[index].Name))
-            {
-                previous = Entries[index];
-            }
-            else
-            {
-                byName ??= BuildIndex();
-                byName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out previous);
-            }
-
-            if (previous is null)
-            {
-                return null;
-            }
-
-            unchanged = previous.Length == length && previous.LastWriteUtc == lastWriteUtc;
-            return unchanged ? previous : FileEntry.Changed(previous, length, lastWriteUtc);
-        }
-
-        private Dictionary<string, FileEntry> BuildIndex()
-        {
-            var index = new Dictionary<string, FileEntry>(Entries.Length, StringComparer.Ordinal);
-            foreach (var entry in Entries)
-            {
-                index[entry.Name] = entry;
-            }
-
-            return index;
         }
     }
 
@@ -435,16 +310,23 @@ internal sealed class ClaudeTranscriptProbe
             }
 
             var path = Fs.Path.Combine(owner.ProjectsDirectory, name);
-            var previous = owner.known.GetValueOrDefault(name) ?? FolderSnapshot.Empty;
+            var previous = owner.known.GetValueOrDefault(name);
             try
             {
-                if (!Fs.Directory.Exists(path))
+                // One stat: whether the folder exists, and its mtime.
+                var directory = Fs.DirectoryInfo.New(path);
+                if (!directory.Exists)
                 {
                     folder = new Folder(ArtifactPresence.Missing, FolderSnapshot.Empty);
                 }
                 else
                 {
-                    var snapshot = owner.UsesDirectEnumeration ? ListDirect(path, previous) : ListThroughAbstraction(Fs, path, previous);
+                    // A link's own mtime says nothing of the folder it points to: listed every pass.
+                    DateTime? folderWrite = (directory.Attributes & FileAttributes.ReparsePoint) == 0 ? directory.LastWriteTimeUtc : null;
+                    var now = owner.time.GetUtcNow().UtcDateTime;
+                    var snapshot = previous is not null && folderWrite is { } write && previous.IsCurrent(write, now, MaxListingAge)
+                        ? previous.Refresh(Fs)
+                        : List(path, previous ?? FolderSnapshot.Empty, folderWrite, now);
                     folder = new Folder(ArtifactPresence.Present, snapshot);
                     Listed[name] = snapshot;
                 }
@@ -458,57 +340,13 @@ internal sealed class ClaudeTranscriptProbe
             return folder;
         }
 
-        /// <summary>The real file system: one getdents pass and one lstat per transcript, nothing else.</summary>
-        private static FolderSnapshot ListDirect(string path, FolderSnapshot previous)
+        private FolderSnapshot List(string path, FolderSnapshot previous, DateTime? folderWrite, DateTime now)
         {
-            var index = 0;
-            var reused = 0;
-            var listing = new FileSystemEnumerable<FileEntry>(
-                path,
-                (ref FileSystemEntry entry) =>
-                {
-                    // Length and mtime come from the entry's single (l)stat; a link is followed. A
-                    // file gone since the listing reads as length 0 at the epoch: it is tried, and
-                    // skipped when its head cannot be opened.
-                    var length = entry.Length;
-                    var lastWrite = entry.LastWriteTimeUtc.UtcDateTime;
-                    var match = previous.Match(entry.FileName, index++, length, lastWrite, out var unchanged);
-                    reused += unchanged ? 1 : 0;
-                    return match ?? new FileEntry(entry.FileName.ToString(), entry.ToFullPath(), length, lastWrite);
-                },
-                DirectOptions)
-            {
-                ShouldIncludePredicate = static (ref FileSystemEntry entry) =>
-                    !entry.IsDirectory && entry.FileName.EndsWith(Extension, StringComparison.Ordinal),
-            };
-            return new FolderSnapshot([.. listing]).InheritOrder(previous, reused);
-        }
-
-        private static FolderSnapshot ListThroughAbstraction(IFileSystem fs, string path, FolderSnapshot previous)
-        {
-            var index = 0;
-            var reused = 0;
-            var entries = new List<FileEntry>();
-            foreach (var file in fs.DirectoryInfo.New(path).EnumerateFiles("*" + Extension))
-            {
-                long length;
-                DateTime lastWrite;
-                try
-                {
-                    length = file.Exists ? file.Length : -1;
-                    lastWrite = file.Exists ? file.LastWriteTimeUtc : default;
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    (length, lastWrite) = (-1, default);
-                }
-
-                entries.Add(previous.Match(file.Name, index++, length, lastWrite, out var unchanged)
-                    ?? new FileEntry(file.Name, file.FullName, length, lastWrite));
-                reused += unchanged ? 1 : 0;
-            }
-
-            return new FolderSnapshot([.. entries]).InheritOrder(previous, reused);
+            owner.FolderListings++;
+            var entries = owner.UsesDirectEnumeration
+                ? FolderSnapshot.ListDirect(path, previous, out var reused)
+                : FolderSnapshot.ListThroughAbstraction(Fs, path, previous, out reused);
+            return new FolderSnapshot(entries) { FolderWriteUtc = folderWrite, ListedAtUtc = now }.InheritOrder(previous, reused);
         }
 
         private ClaudeTranscript? Describe(FileEntry file)
@@ -517,6 +355,8 @@ internal sealed class ClaudeTranscriptProbe
             {
                 return known; // Same length and mtime as when it was described.
             }
+
+            file.Tried = true;
 
             if (file.Length < 0)
             {

@@ -2,18 +2,27 @@ using System.IO.Abstractions;
 using System.IO.Abstractions.TestingHelpers;
 using System.Text;
 using AgentSessions.Reconcile.Probing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentSessions.Reconcile.Tests.Probing;
 
 /// <summary>
-/// Claude transcript fixtures on the real file system, run twice: through the direct listing the
-/// probe uses for the real <see cref="FileSystem"/>, and through the <see cref="IFileSystem"/>
-/// abstraction it uses for any other file system.
+/// Claude transcript fixtures on the real file system, run three times: through the direct listing
+/// the probe uses for the real <see cref="FileSystem"/>, through the <see cref="IFileSystem"/>
+/// abstraction it uses for any other file system, and as quiet passes (the first probe of each
+/// fixture answered from the last listing of folders whose mtime did not change).
 /// </summary>
 public abstract class ClaudeTranscriptProbeContract : IDisposable
 {
+    /// <summary>The project folders' mtime in the quiet tests: long before <see cref="QuietNow"/>.</summary>
+    private protected static readonly DateTime OldFolderWrite = new(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>The clock in the quiet tests: after the aged folders, before any folder a test writes.</summary>
+    private protected static readonly DateTimeOffset QuietNow = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
     private readonly TempFolder temp = new();
     private readonly string config;
+    private readonly HashSet<ClaudeTranscriptProbe> warmed = [];
 
     protected ClaudeTranscriptProbeContract()
     {
@@ -29,14 +38,74 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
     /// <summary>Gets the file system the probe reads (the real files either way).</summary>
     protected abstract IFileSystem CreateFileSystem();
 
-    private string Projects => Path.Combine(config, "projects");
+    /// <summary>Gets a value indicating whether each probe's first answer comes from a quiet pass.</summary>
+    private protected virtual bool Quiet => false;
 
-    private ClaudeTranscriptProbe CreateProbe(int headBytes = 65536) =>
-        new(ProbeSettings.From(
-            new SessionProbeOptions { ClaudeConfigDirectory = config, HomeDirectory = temp.Path, TranscriptHeadBytes = headBytes },
-            CreateFileSystem()));
+    /// <summary>Gets or sets a value indicating whether the clock moves by <see cref="ClaudeTranscriptProbe.MaxListingAge"/> before a probe's later passes.</summary>
+    private protected bool ExpireBeforeLaterPasses { get; set; }
 
-    private protected static ClaudeProbeResult Probe(ClaudeTranscriptProbe probe, IEnumerable<string>? cwds = null, IEnumerable<string>? ids = null)
+    /// <summary>
+    /// Gets the probes' clock. It starts before any folder's mtime, so every pass lists every folder
+    /// (each folder looks changed within the tick of its listing) until <see cref="Quieten"/>.
+    /// </summary>
+    private protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private protected TempFolder Temp => temp;
+
+    private protected string Projects => Path.Combine(config, "projects");
+
+    private protected ClaudeTranscriptProbe CreateProbe(int headBytes = 65536) =>
+        new(
+            ProbeSettings.From(
+                new SessionProbeOptions { ClaudeConfigDirectory = config, HomeDirectory = temp.Path, TranscriptHeadBytes = headBytes },
+                CreateFileSystem()),
+            Clock);
+
+    /// <summary>
+    /// Sets every project folder's mtime (not a link's) to <see cref="OldFolderWrite"/> and the clock
+    /// to <see cref="QuietNow"/>: the folders have been quiet since long before the next listing.
+    /// </summary>
+    private protected void Quieten()
+    {
+        if (Clock.GetUtcNow() < QuietNow)
+        {
+            Clock.SetUtcNow(QuietNow);
+        }
+
+        foreach (var folder in new DirectoryInfo(Projects).EnumerateDirectories())
+        {
+            if (folder.LinkTarget is null)
+            {
+                folder.LastWriteTimeUtc = OldFolderWrite;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One pass. In the quiet run, a probe's first pass is made twice: once to list, then, with
+    /// every folder quiet, again from that listing (no folder listed again), and the second answers.
+    /// </summary>
+    private protected ClaudeProbeResult Probe(ClaudeTranscriptProbe probe, IEnumerable<string>? cwds = null, IEnumerable<string>? ids = null)
+    {
+        if (Quiet && warmed.Add(probe) && Directory.Exists(Projects))
+        {
+            Quieten();
+            Run(probe, cwds, ids);
+            var listings = probe.FolderListings;
+            var quiet = Run(probe, cwds, ids);
+            probe.FolderListings.Should().Be(listings + LinkedFolders(), "a quiet pass lists only linked folders again");
+            return quiet;
+        }
+
+        if (ExpireBeforeLaterPasses)
+        {
+            Clock.Advance(ClaudeTranscriptProbe.MaxListingAge);
+        }
+
+        return Run(probe, cwds, ids);
+    }
+
+    private static ClaudeProbeResult Run(ClaudeTranscriptProbe probe, IEnumerable<string>? cwds, IEnumerable<string>? ids)
     {
         var request = new ArtifactRequest();
         foreach (var c in cwds ?? [])
@@ -52,7 +121,9 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
         return probe.Probe(request, CancellationToken.None);
     }
 
-    private string Folder(string cwd) => Directory.CreateDirectory(Path.Combine(Projects, ClaudeProjectKeyTests.SdkKey(cwd))).FullName;
+    private int LinkedFolders() => new DirectoryInfo(Projects).EnumerateDirectories().Count(d => d.LinkTarget is not null);
+
+    private protected string Folder(string cwd) => Directory.CreateDirectory(Path.Combine(Projects, ClaudeProjectKeyTests.SdkKey(cwd))).FullName;
 
     protected static string Line(string? cwd, string? sessionId, string type = "user")
     {
@@ -70,7 +141,7 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
         return "{" + string.Join(',', parts) + "}\n";
     }
 
-    private static string Write(string folder, string id, string content, DateTime? lastWriteUtc = null)
+    private protected static string Write(string folder, string id, string content, DateTime? lastWriteUtc = null)
     {
         var path = Path.Combine(folder, id + ".jsonl");
         File.WriteAllText(path, content, new UTF8Encoding(false));
@@ -253,7 +324,7 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
     }
 
     [Fact]
-    public void Probe_TranscriptGrowsAfterHeadWasRead_KeepsTheHeadAndSeesTheNewMtime()
+    public virtual void Probe_TranscriptGrowsAfterHeadWasRead_KeepsTheHeadAndSeesTheNewMtime()
     {
         var cwd = temp.CreateDirectory("work");
         var path = Write(Folder(cwd), "s", Line(cwd, "s"));
@@ -269,7 +340,7 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
     }
 
     [Fact]
-    public void Probe_TranscriptRewrittenShorter_ReadsTheHeadAgain()
+    public virtual void Probe_TranscriptRewrittenShorter_ReadsTheHeadAgain()
     {
         var cwd = temp.CreateDirectory("work");
         var other = temp.CreateDirectory("other");
@@ -303,7 +374,7 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
     }
 
     [Fact]
-    public void Probe_SameMtime_OrderedBySessionIdOrdinalOnEveryPass()
+    public virtual void Probe_SameMtime_OrderedBySessionIdOrdinalOnEveryPass()
     {
         var cwd = temp.CreateDirectory("work");
         var folder = Folder(cwd);
@@ -348,6 +419,131 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
         transcripts.SessionPresence["s1"].Should().Be(ArtifactPresence.Missing);
         transcripts.SessionPresence["n0"].Should().Be(ArtifactPresence.Present);
     }
+
+    [Fact]
+    public void Probe_QuietFolder_KeepsTheLastListingWithoutListingOrStatingAgain()
+    {
+        var cwd = Temp.CreateDirectory("work");
+        var path = Write(Folder(cwd), "s", Line(cwd, "s"));
+        var probe = CreateProbe();
+        Quieten();
+        Probe(probe, [cwd]);
+        File.AppendAllText(path, Line(cwd, "s"));
+        File.SetLastWriteTimeUtc(path, new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc));
+        Directory.GetLastWriteTimeUtc(Folder(cwd)).Should().Be(OldFolderWrite, "an append does not change the folder");
+
+        var transcript = Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Single();
+
+        transcript.LastWrite.Should().Be(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), "the documented miss: the last listing's mtime");
+        probe.FolderListings.Should().Be(1, "the folder was listed once");
+    }
+
+    [Fact]
+    public void Probe_QuietFolderGetsANewTranscript_SeenOnTheNextPass()
+    {
+        var cwd = Temp.CreateDirectory("work");
+        Write(Folder(cwd), "old", Line(cwd, "old"));
+        var probe = CreateProbe();
+        Quieten();
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Select(t => t.SessionId).Should().Equal("old");
+
+        Write(Folder(cwd), "new", Line(cwd, "new"), new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        Probe(probe, [cwd], ["new"]).TranscriptsByCwd[cwd].Transcripts.Select(t => t.SessionId).Should().Equal("new", "old");
+    }
+
+    [Fact]
+    public void Probe_QuietFolderLosesATranscript_MissingOnTheNextPass()
+    {
+        var cwd = Temp.CreateDirectory("work");
+        var gone = Write(Folder(cwd), "gone", Line(cwd, "gone"));
+        Write(Folder(cwd), "kept", Line(cwd, "kept"));
+        var probe = CreateProbe();
+        Quieten();
+        Probe(probe, [cwd], ["gone", "kept"]).SessionPresence["gone"].Should().Be(ArtifactPresence.Present);
+
+        File.Delete(gone);
+        var result = Probe(probe, [cwd], ["gone", "kept"]);
+
+        result.SessionPresence["gone"].Should().Be(ArtifactPresence.Missing);
+        result.SessionPresence["kept"].Should().Be(ArtifactPresence.Present);
+        result.TranscriptsByCwd[cwd].Transcripts.Select(t => t.SessionId).Should().Equal("kept");
+    }
+
+    [Fact]
+    public void Probe_QuietFolderWithAHeadTooShortToDecide_ReadsThatHeadAgainOnly()
+    {
+        var cwd = Temp.CreateDirectory("work");
+        var path = Write(Folder(cwd), "young", Line(null, null, "summary"));
+        Write(Folder(cwd), "done", Line(cwd, "done"));
+        var probe = CreateProbe();
+        Quieten();
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Single(t => t.SessionId == "young").RecordedCwd.Should().BeNull();
+        var listings = probe.FolderListings;
+
+        File.AppendAllText(path, Line(cwd, "young"));
+        File.SetLastWriteTimeUtc(path, new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc));
+        var young = Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Single(t => t.SessionId == "young");
+
+        young.RecordedCwd.Should().Be(cwd);
+        young.LastWrite.Should().Be(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        probe.FolderListings.Should().Be(listings, "the folder itself did not change");
+    }
+
+    [Fact]
+    public void Probe_FolderChangedTwiceWithinTheTickOfItsListing_ListedAgain()
+    {
+        var cwd = Temp.CreateDirectory("work");
+        var folder = Folder(cwd);
+        Write(folder, "first", Line(cwd, "first"));
+        var tick = QuietNow.UtcDateTime;
+        Directory.SetLastWriteTimeUtc(folder, tick);
+        Clock.SetUtcNow(QuietNow);
+        var probe = CreateProbe();
+        Probe(probe, [cwd]);
+
+        // Changed again after the listing, in the same tick: the folder's mtime reads the same.
+        Write(folder, "second", Line(cwd, "second"));
+        Directory.SetLastWriteTimeUtc(folder, tick);
+        Clock.Advance(TimeSpan.FromSeconds(30));
+
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Select(t => t.SessionId).Should().BeEquivalentTo(["first", "second"]);
+    }
+
+    [Fact]
+    public void Probe_QuietListingOlderThanMaxAge_ListedAgainAndSeesTheAppend()
+    {
+        var cwd = Temp.CreateDirectory("work");
+        var path = Write(Folder(cwd), "s", Line(cwd, "s"));
+        var probe = CreateProbe();
+        Quieten();
+        Probe(probe, [cwd]);
+        File.AppendAllText(path, Line(cwd, "s"));
+        File.SetLastWriteTimeUtc(path, new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc));
+        Clock.Advance(ClaudeTranscriptProbe.MaxListingAge - TimeSpan.FromSeconds(1));
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Single().LastWrite.Should().Be(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Single().LastWrite.Should().Be(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void Probe_ProjectFolderIsALink_ListedEveryPass()
+    {
+        var cwd = Temp.CreateDirectory("work");
+        var target = Temp.CreateDirectory("elsewhere-project");
+        Directory.CreateDirectory(Projects);
+        Directory.CreateSymbolicLink(Path.Combine(Projects, ClaudeProjectKeyTests.SdkKey(cwd)), target);
+        var path = Write(target, "s", Line(cwd, "s"));
+        Directory.SetLastWriteTimeUtc(target, OldFolderWrite);
+        var probe = CreateProbe();
+        Quieten();
+        Probe(probe, [cwd]);
+        File.SetLastWriteTimeUtc(path, new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        Probe(probe, [cwd]).TranscriptsByCwd[cwd].Transcripts.Single().LastWrite.Should().Be(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+    }
 }
 
 /// <summary>The probe on the real <see cref="FileSystem"/>: folders listed directly.</summary>
@@ -358,6 +554,41 @@ public sealed class ClaudeTranscriptProbeTests : ClaudeTranscriptProbeContract
     [Fact]
     public void Constructor_RealFileSystem_ListsDirectly() =>
         new ClaudeTranscriptProbe(ProbeSettings.From(new SessionProbeOptions(), CreateFileSystem())).UsesDirectEnumeration.Should().BeTrue();
+}
+
+/// <summary>
+/// Every fixture as a quiet pass on the real <see cref="FileSystem"/>: each probe's first answer
+/// comes from the last listing of folders whose mtime did not change, and must be the same. The
+/// three fixtures that change a transcript in place (its folder's mtime stays) are the documented
+/// miss (see <c>Probe_QuietFolder_KeepsTheLastListingWithoutListingOrStatingAgain</c>): here their
+/// later passes come after the listing is <see cref="ClaudeTranscriptProbe.MaxListingAge"/> old.
+/// </summary>
+public sealed class ClaudeTranscriptProbeQuietTests : ClaudeTranscriptProbeContract
+{
+    private protected override bool Quiet => true;
+
+    [Fact]
+    public override void Probe_TranscriptGrowsAfterHeadWasRead_KeepsTheHeadAndSeesTheNewMtime()
+    {
+        ExpireBeforeLaterPasses = true;
+        base.Probe_TranscriptGrowsAfterHeadWasRead_KeepsTheHeadAndSeesTheNewMtime();
+    }
+
+    [Fact]
+    public override void Probe_TranscriptRewrittenShorter_ReadsTheHeadAgain()
+    {
+        ExpireBeforeLaterPasses = true;
+        base.Probe_TranscriptRewrittenShorter_ReadsTheHeadAgain();
+    }
+
+    [Fact]
+    public override void Probe_SameMtime_OrderedBySessionIdOrdinalOnEveryPass()
+    {
+        ExpireBeforeLaterPasses = true;
+        base.Probe_SameMtime_OrderedBySessionIdOrdinalOnEveryPass();
+    }
+
+    protected override IFileSystem CreateFileSystem() => new FileSystem();
 }
 
 /// <summary>The probe on another <see cref="IFileSystem"/> over the same real files: the abstraction path.</summary>
