@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 
@@ -102,7 +103,8 @@ public sealed class JsonLinesKanbanGatewayTests
             new JsonLinesKanbanGatewayOptions { Output = new StringWriter(), IncomingComments = incoming, SelfAuthor = "monitor" },
             time);
 
-        var page = await PollAsync(gateway, expected: 2);
+        var reasons = new StringBuilder();
+        var page = await PollAsync(gateway, expected: 2, reasons);
 
         page.Comments.Should().Equal(
             new KanbanComment("alice", "stop", DateTimeOffset.FromUnixTimeSeconds(1_799_999_990), false),
@@ -110,8 +112,8 @@ public sealed class JsonLinesKanbanGatewayTests
         page.Cursor.Should().Be(new KanbanCursor("2"));
         var next = await gateway.ReadCommentsAsync(page.Cursor);
         next.Comments.Should().BeEmpty();
-        var reasons = (page.Result.Reason ?? string.Empty) + (next.Result.Reason ?? string.Empty);
-        reasons.Should().Contain("line 2").And.Contain("line 5");
+        reasons.Append(next.Result.Reason);
+        reasons.ToString().Should().Contain("line 2").And.Contain("line 5");
     }
 
     [Fact]
@@ -122,12 +124,14 @@ public sealed class JsonLinesKanbanGatewayTests
         (await gateway.ReadCommentsAsync(new KanbanCursor("v1:2:3"))).Result.Outcome.Should().Be(KanbanOutcome.Rejected);
     }
 
-    private static async Task<KanbanCommentPage> PollAsync(JsonLinesKanbanGateway gateway, int expected)
+    /// <summary>Reads until <paramref name="expected"/> comments arrived (bounded); each read's skipped-line reasons go to <paramref name="reasons"/> (a read reports them once).</summary>
+    private static async Task<KanbanCommentPage> PollAsync(JsonLinesKanbanGateway gateway, int expected, StringBuilder? reasons = null)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             var page = await gateway.ReadCommentsAsync(null);
+            reasons?.Append(page.Result.Reason);
             if (page.Comments.Count >= expected || clock.Elapsed > TimeSpan.FromSeconds(30))
             {
                 return page;
