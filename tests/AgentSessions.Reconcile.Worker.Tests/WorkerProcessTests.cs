@@ -185,6 +185,24 @@ public sealed class WorkerProcessTests : IDisposable
             .And.NotContain("Unhandled exception").And.NotContain("   at ", "one sentence, no stack trace");
     }
 
+    [Fact]
+    public void Worker_BrokerCaFileEmpty_ExitsWithOneSentenceNamingTheFile()
+    {
+        File.WriteAllText(Path.Combine(Workspace, ".hermes", "agent-sessions.yaml"), "version: 1\nworkspace: lab\nsessions: []\n");
+        var ca = Path.Combine(Workspace, "empty-ca.pem");
+        File.WriteAllText(ca, string.Empty);
+
+        _worker = StartWorker(
+            new Dictionary<string, string> { ["AGENT_SESSIONS_BROKER_CA"] = ca },
+            "--workspace", Workspace, "--tmux-socket", _socket, "--gateway", "jsonl", "--broker", "mqtts://127.0.0.1:8883");
+
+        _worker.WaitForExit(Bound).Should().BeTrue("the MQTT trigger cannot run without a CA certificate\n" + Output());
+        _worker.WaitForExit(); // drains the redirected output
+        _worker.ExitCode.Should().Be(78, Output());
+        Output().Should().Contain("The agent-sessions MQTT trigger cannot start: ").And.Contain(ca)
+            .And.NotContain("Unhandled exception").And.NotContain("   at ", "one sentence, no stack trace");
+    }
+
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
     private static List<(string Author, string Body)> Comments(TestBoard board) =>

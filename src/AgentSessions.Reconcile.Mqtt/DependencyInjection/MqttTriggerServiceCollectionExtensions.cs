@@ -16,7 +16,9 @@ public static class MqttTriggerServiceCollectionExtensions
     /// <see cref="IReconciler"/> and an <see cref="IRegistryStore"/> (for example from <c>AddAgentSessionsReconcile</c>);
     /// the loop and <see cref="TimeProvider"/> are added when none is registered. The environment is not
     /// read: call <see cref="MqttTriggerOptions.ApplyEnvironment"/> in <paramref name="configure"/> for the
-    /// <c>AGENT_SESSIONS_BROKER*</c> variables. Options are validated when the host starts. Safe to call more than once.
+    /// <c>AGENT_SESSIONS_BROKER*</c> variables. Options are validated when the host starts the trigger: options
+    /// that do not validate stop the host with one critical log line saying what to set and exit code 78
+    /// (<c>EX_CONFIG</c>), not an exception. Safe to call more than once.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options.</param>
@@ -25,7 +27,7 @@ public static class MqttTriggerServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<MqttTriggerOptions>().Configure(configure).ValidateOnStart();
+        services.AddOptions<MqttTriggerOptions>().Configure(configure);
         return AddCore(services);
     }
 
@@ -40,7 +42,7 @@ public static class MqttTriggerServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MqttTriggerOptions>().Bind(configuration).ValidateOnStart();
+        services.AddOptions<MqttTriggerOptions>().Bind(configuration);
         return AddCore(services);
     }
 
