@@ -71,16 +71,23 @@ internal sealed partial class CliApp
             env.Error.WriteLine(exit == MqttMonitorExit.Idle
                 ? $"agent-sessions: no message for {subscribe.IdleTimeout.TotalSeconds:0} s (--idle-timeout); done."
                 : $"agent-sessions: --timeout {subscribe.Timeout.TotalSeconds:0} s reached; done.");
-            if (monitor.DroppedEvents.Count > 0)
-            {
-                env.Error.WriteLine("agent-sessions: dropped job events: " + string.Join(", ", monitor.DroppedEvents.Select(d => $"{d.Key} {d.Value}")) + ".");
-            }
-
+            SayDropped(monitor);
             return ExitCodes.Ok;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Interrupted(loop: true);
+            var exitCode = Interrupted(loop: true);
+            SayDropped(monitor);
+            return exitCode;
+        }
+    }
+
+    /// <summary>The run's last line: the events the verifier dropped, by reason; nothing when none was.</summary>
+    private void SayDropped(MqttPushMonitor monitor)
+    {
+        if (monitor.DroppedEvents.Count > 0)
+        {
+            env.Error.WriteLine("agent-sessions: dropped job events: " + string.Join(", ", monitor.DroppedEvents.Select(d => $"{d.Key} {d.Value}")) + ".");
         }
     }
 

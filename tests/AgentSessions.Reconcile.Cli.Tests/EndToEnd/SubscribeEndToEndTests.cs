@@ -207,6 +207,9 @@ public sealed class SubscribeEndToEndTests
         drops.Select(l => Regex.Match(l, @"event: ([a-z-]+) \(job ([^)]+)\)")).Select(m => m.Groups[1].Value + " " + m.Groups[2].Value).Should().BeEquivalentTo(
             ["bad-signature j-1", "bad-signature j-2", "stale j-1", "future j-1", "unknown-job j-9", "oversized j-1", "not-json j-1", "topic-mismatch j-2"],
             "each reason is said once per reason and job: {0}", result.Stderr);
+        result.Stderr.Should().Contain(
+            "agent-sessions: dropped job events: bad-signature 3, future 1, not-json 1, oversized 1, stale 1, topic-mismatch 1, unknown-job 1.",
+            "a run stopped by SIGTERM ends with the drop counts too");
         result.Stderr.Should().NotContain("tok-secret").And.NotContain("forged-token");
         foreach (var payload in payloads)
         {
