@@ -1,0 +1,56 @@
+using System.Threading.Channels;
+
+namespace AgentSessions.Reconcile.Cli.Running;
+
+/// <summary>
+/// Wakes <c>status --watch</c> when a file changes in one of its folders (the registry's, the drift
+/// state's): the file system says so, nothing polls. A folder that does not exist yet is watched from
+/// its nearest existing parent, so the first registry write still wakes the watch.
+/// </summary>
+internal sealed class FolderChanges : IDisposable
+{
+    private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public FolderChanges(IEnumerable<string> folders)
+    {
+        foreach (var folder in folders.Distinct(StringComparer.Ordinal))
+        {
+            var watched = folder;
+            var recursive = false;
+            while (!Directory.Exists(watched) && Path.GetDirectoryName(watched) is { } parent)
+            {
+                watched = parent;
+                recursive = true;
+            }
+
+            var watcher = new FileSystemWatcher(watched)
+            {
+                IncludeSubdirectories = recursive,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.DirectoryName,
+            };
+            watcher.Changed += OnChange;
+            watcher.Created += OnChange;
+            watcher.Renamed += OnChange;
+            watcher.Deleted += OnChange;
+            watcher.EnableRaisingEvents = true;
+            _watchers.Add(watcher);
+        }
+    }
+
+    /// <summary>Waits for the next change (a burst of changes is one).</summary>
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        await _changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        foreach (var watcher in _watchers)
+        {
+            watcher.Dispose();
+        }
+    }
+
+    private void OnChange(object sender, FileSystemEventArgs e) => _changed.Writer.TryWrite(true);
+}
