@@ -116,7 +116,19 @@ internal sealed partial class CliApp
         using var changes = new FolderChanges([Path.GetDirectoryName(services.Store.RegistryPath)!, DriftStateFolder(settings)]);
         while (true)
         {
-            var report = await BuildStatusAsync(settings, services, cancellationToken).ConfigureAwait(false);
+            StatusReport report;
+            try
+            {
+                report = await BuildStatusAsync(settings, services, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryException e)
+            {
+                // Someone is editing the registry: say what is wrong, and show it again once it is fixed.
+                Fail(e);
+                await changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (!command.Json && env.OutputIsTerminal)
             {
                 env.Out.Write(ClearScreen);
