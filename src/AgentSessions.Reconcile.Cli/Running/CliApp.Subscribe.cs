@@ -29,6 +29,10 @@ internal sealed partial class CliApp
             FallbackPollInterval = environmentInterval ?? FallbackInterval,
         };
         ApplyBroker(options, new BrokerSettings(subscribe.Broker, subscribe.CaFile, subscribe.PasswordFile), "reconcile");
+        if (options.Validate() is { Count: > 0 } problems)
+        {
+            throw new UsageException(string.Join(" ", problems), "reconcile");
+        }
 
         // The monitor's warnings (each drop reason once per job) go to stderr; the reports carry the drop counts.
         using var log = new StderrLogger(env.Error);
