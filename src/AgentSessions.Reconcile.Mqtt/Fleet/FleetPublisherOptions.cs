@@ -38,6 +38,15 @@ public sealed class FleetPublisherOptions
     /// <summary>Gets the host id used: <see cref="HostId"/>, or the machine's name.</summary>
     public string EffectiveHostId => HostId ?? Environment.MachineName;
 
+    /// <summary>Fills <see cref="Key"/> from <c>AGENT_SESSIONS_FLEET_KEY</c> when not set, and the connection from the <c>AGENT_SESSIONS_BROKER*</c> variables.</summary>
+    /// <param name="getVariable">Reads an environment variable.</param>
+    public void ApplyEnvironment(Func<string, string?> getVariable)
+    {
+        ArgumentNullException.ThrowIfNull(getVariable);
+        Key ??= MqttTriggerOptions.NonEmpty(getVariable(KeyEnvironmentVariable));
+        Connection.ApplyEnvironment(getVariable);
+    }
+
     /// <summary>Checks a host id against the job-id grammar, <c>[A-Za-z0-9._-]{1,128}</c> (one topic level, never a wildcard).</summary>
     /// <param name="hostId">The host id.</param>
     /// <returns>Whether it is valid.</returns>
