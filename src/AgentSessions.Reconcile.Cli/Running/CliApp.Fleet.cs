@@ -32,8 +32,17 @@ internal sealed partial class CliApp
         options.KeepAlive = publish.KeepAlive ?? options.KeepAlive;
         var broker = command.Subscribe is { } s ? new BrokerSettings(s.Broker, s.CaFile, s.PasswordFile) : command.Broker ?? new BrokerSettings(null, null, null);
         ApplyBroker(options.Connection, broker, "reconcile");
-        var registry = await services.Store.LoadAsync(cancellationToken).ConfigureAwait(false);
-        var workspace = WorkspaceName(registry, settings.WorkspaceRoot);
+        string workspace;
+        try
+        {
+            workspace = WorkspaceName(await services.Store.LoadAsync(cancellationToken).ConfigureAwait(false), settings.WorkspaceRoot);
+        }
+        catch (RegistryException)
+        {
+            // The passes report what is wrong with the registry; the loop must not end for it.
+            workspace = WorkspaceName(new Registry(), settings.WorkspaceRoot);
+        }
+
         FleetStatusPublisher publisher;
         var log = new StderrLogger(env.Error);
         try
@@ -113,9 +122,11 @@ internal sealed partial class CliApp
     /// </summary>
     private async Task<int> WatchStatusAsync(StatusCommand command, CliSettings settings, CliServices services, CancellationToken cancellationToken)
     {
-        using var changes = new FolderChanges([Path.GetDirectoryName(services.Store.RegistryPath)!, DriftStateFolder(settings)]);
         while (true)
         {
+            // Watched before reading, so a change while the status is built is not missed; anew each
+            // time, so a folder created since (the first registry write) is watched itself.
+            using var changes = new FolderChanges([Path.GetDirectoryName(services.Store.RegistryPath)!, DriftStateFolder(settings)]);
             StatusReport report;
             try
             {

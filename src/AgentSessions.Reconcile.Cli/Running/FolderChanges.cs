@@ -4,8 +4,9 @@ namespace AgentSessions.Reconcile.Cli.Running;
 
 /// <summary>
 /// Wakes <c>status --watch</c> when a file changes in one of its folders (the registry's, the drift
-/// state's): the file system says so, nothing polls. A folder that does not exist yet is watched from
-/// its nearest existing parent, so the first registry write still wakes the watch.
+/// state's): the file system says so, nothing polls. A folder that does not exist yet is watched at
+/// its nearest existing parent (not recursively), which wakes when it is created; the caller then
+/// watches again, from the folders as they are now.
 /// </summary>
 internal sealed class FolderChanges : IDisposable
 {
@@ -16,17 +17,15 @@ internal sealed class FolderChanges : IDisposable
     {
         foreach (var folder in folders.Distinct(StringComparer.Ordinal))
         {
+            // Not recursive: a workspace's projects change all the time, and none of that is status.
             var watched = folder;
-            var recursive = false;
             while (!Directory.Exists(watched) && Path.GetDirectoryName(watched) is { } parent)
             {
                 watched = parent;
-                recursive = true;
             }
 
             var watcher = new FileSystemWatcher(watched)
             {
-                IncludeSubdirectories = recursive,
                 NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.DirectoryName,
             };
             watcher.Changed += OnChange;

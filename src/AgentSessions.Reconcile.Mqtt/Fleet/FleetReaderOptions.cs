@@ -14,8 +14,8 @@ public sealed class FleetReaderOptions
     public string? Key { get; set; }
 
     /// <summary>Gets or sets how long without a new retained message ends the gathering after subscribing.</summary>
-    /// <value>The default is 300 milliseconds.</value>
-    public TimeSpan Settle { get; set; } = TimeSpan.FromMilliseconds(300);
+    /// <value>The default is 200 milliseconds.</value>
+    public TimeSpan Settle { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Gets or sets the longest the gathering may take after subscribing, however busy the broker.</summary>
     /// <value>The default is 10 seconds.</value>

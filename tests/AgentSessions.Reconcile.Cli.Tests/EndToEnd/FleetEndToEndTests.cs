@@ -30,7 +30,7 @@ public sealed class FleetEndToEndTests
                     && Fleet.Host(f, "host-two") is { } b && b.GetProperty("workspaces").GetArrayLength() == 1,
                 "both hosts' workspaces on " + broker.Url);
             var text = fleet.RootElement.GetRawText();
-            FleetSchema.Validate(text).Should().BeEmpty(text);
+            DriftReportSchema.Validate(text, "fleet.schema.json").Should().BeEmpty(text);
             foreach (var host in new[] { one, two })
             {
                 var row = Fleet.Host(fleet.RootElement, host.HostId)!.Value;
@@ -108,7 +108,7 @@ public sealed class FleetEndToEndTests
 
         using var fleet = Fleet.WaitFor(broker.Url, f => f.GetProperty("hosts").GetArrayLength() >= 2 && f.GetProperty("rejected").GetInt32() >= 2, "the two genuine hosts and two rejections");
         var text = fleet.RootElement.GetRawText();
-        FleetSchema.Validate(text).Should().BeEmpty(text);
+        DriftReportSchema.Validate(text, "fleet.schema.json").Should().BeEmpty(text);
         fleet.RootElement.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("host").GetString()).Should().Equal("h-good", "h-old");
         fleet.RootElement.GetProperty("rejected").GetInt32().Should().Be(2);
         Fleet.Host(fleet.RootElement, "h-good")!.Value.GetProperty("workspaces")[0].GetProperty("stale").GetBoolean().Should().BeFalse();
