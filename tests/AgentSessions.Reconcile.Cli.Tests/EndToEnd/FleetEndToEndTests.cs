@@ -20,7 +20,7 @@ public sealed class FleetEndToEndTests
         using var one = new FleetHostUnderTest("host-one");
         using var two = new FleetHostUnderTest("host-two");
         one.StartMonitor(central.Url, "--fleet-keep-alive", "2");
-        two.StartMonitor(site.Url, "--fleet-keep-alive", "2");
+        two.StartMonitor(site.Url, "--fleet-keep-alive", "2", "--subscribe"); // push monitoring publishes too, on the same broker
 
         foreach (var broker in new[] { central, site })
         {
