@@ -261,7 +261,7 @@ public sealed class FleetReader
         if (!root.TryGetProperty("workspace", out var w) || w.ValueKind != JsonValueKind.String || w.GetString() != workspace
             || !root.TryGetProperty("published_at", out var p) || p.ValueKind != JsonValueKind.String
             || !DateTimeOffset.TryParseExact(p.GetString(), "yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var publishedAt)
-            || !root.TryGetProperty("interval", out var i) || !i.TryGetInt32(out var interval) || interval < 1
+            || !root.TryGetProperty("interval", out var i) || i.ValueKind != JsonValueKind.Number || !i.TryGetInt32(out var interval) || interval < 1
             || !root.TryGetProperty("sessions", out var sessions) || sessions.ValueKind != JsonValueKind.Array)
         {
             return false;

@@ -51,6 +51,33 @@ public sealed class FleetStatusServiceTests
     }
 
     [Fact]
+    public async Task Reader_SignedButMalformedStatuses_RejectedNotThrown()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var publisher = new MQTTnet.MqttClientFactory().CreateMqttClient();
+        await publisher.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).Build());
+        // Each signed with the right key, on the topic of its own workspace (w0 … w3), yet not a status.
+        string[] bodies =
+        [
+            """{"host":"h1","workspace":"w0","published_at":"2026-12-07T17:00:00Z","interval":"60","sessions":[]}""",
+            """{"host":"h1","workspace":"w1","published_at":"yesterday","interval":60,"sessions":[]}""",
+            """{"host":"h1","workspace":"w2","published_at":"2026-12-07T17:00:00Z","interval":60,"sessions":{}}""",
+            """{"host":"h1","workspace":"another","published_at":"2026-12-07T17:00:00Z","interval":60,"sessions":[]}""",
+        ];
+        for (var n = 0; n < bodies.Length; n++)
+        {
+            await publisher.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder()
+                .WithTopic($"agent-sessions/fleet/hosts/h1/workspaces/w{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}/status")
+                .WithPayload(FleetWire.Sign(System.Text.Encoding.UTF8.GetBytes(bodies[n]), "k")).WithRetainFlag(true).Build());
+        }
+
+        var fleet = await new FleetReader(new FleetReaderOptions { Key = "k", Connection = { Broker = broker.Url } }).ReadAsync();
+
+        fleet.Hosts.Should().BeEmpty();
+        fleet.Rejected.Should().Be(4);
+    }
+
+    [Fact]
     public void AddReconcileFleetStatus_BeforeAnyReconciler_SaysWhatToCallFirst()
     {
         var act = () => new ServiceCollection().AddReconcileFleetStatus(_ => { });
