@@ -21,7 +21,7 @@ internal sealed class YamlText(string text, YamlNode? root, bool hasBom, bool us
     /// <summary>Gets a value indicating whether the file defines an anchor or uses an alias (edits then go through a full save).</summary>
     public bool UsesAnchors { get; } = usesAnchors;
 
-    public string NewLine { get; } = text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
+    public string NewLine { get; init; } = text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
 }
 
 /// <summary>
@@ -91,7 +91,7 @@ internal static class RegistryYaml
         }
     }
 
-    private static RegistryException Translate(string path, string text, YamlException ex)
+    internal static RegistryException Translate(string path, string text, YamlException ex)
     {
         var line = (int)Math.Max(1, ex.Start.Line);
         var column = (int)Math.Max(1, ex.Start.Column);
@@ -134,7 +134,7 @@ internal static class RegistryYaml
     }
 
     /// <summary>Passes the parser's events through, enforcing the registry's limits as they go by.</summary>
-    private sealed class CheckedParser(string path, IParser inner, YamlLimits limits) : IParser
+    internal sealed class CheckedParser(string path, IParser inner, YamlLimits limits) : IParser
     {
         private readonly Stack<Frame> frames = new();
         private readonly Dictionary<string, int> anchorSizes = new(StringComparer.Ordinal);
