@@ -43,10 +43,9 @@ with open(path, "w") as f:
         f.write(f"""  - name: {name}-project{i:05d}-creator-claude
     agent: claude
     project: project{i:05d}
-    cwd: {ws}/projects/project{i:05d}
+    cwd: {ws}/p{i:05d}
     status: {status}
     last_visible_status: {status}
-    last_visible_note: scale test row
     created_at: 2026-01-01T00:00:00Z
     updated_at: 2026-01-01T00:00:00Z
     claude_session_id_own: 87dc548e-0d1c-4a59-9f3e-{i:012d}

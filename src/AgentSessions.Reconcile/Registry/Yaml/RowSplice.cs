@@ -35,7 +35,7 @@ internal static class RowSplice
             }
         }
 
-        var sb = new StringBuilder(source.Length + 1024);
+        var sb = new Parts();
         var pieces = new List<Piece>();
         var lastCut = Math.Min(snapshot.SessionsEnd, Math.Max(spans[^1].Start, LineEndAfter(source, spans[^1].ContentEnd)));
         Copy(sb, pieces, source, 0, spans[0].Start, -1);
@@ -69,7 +69,7 @@ internal static class RowSplice
 
                 TreeEdits.Apply(yaml, edits!);
                 pieces.Add(new Piece(sb.Length, spliced.Length, -1, i, yaml));
-                sb.Append(spliced);
+                sb.Add(spliced, 0, spliced.Length);
             }
             else
             {
@@ -85,25 +85,26 @@ internal static class RowSplice
 
         Copy(sb, pieces, source, lastCut, snapshot.SessionsEnd, -1);
         Copy(sb, pieces, source, snapshot.SessionsEnd, source.Length, -1);
-        var result = sb.ToString();
+        var result = sb.Build();
         text = tamper?.Invoke(result) ?? result;
         return Verify(text, source, pieces, snapshot, now, match, limits, out written);
     }
 
-    private static void Copy(StringBuilder sb, List<Piece> pieces, string source, int start, int end, int row)
+    private static void Copy(Parts sb, List<Piece> pieces, string source, int start, int end, int row)
     {
         if (end > start || row >= 0)
         {
             pieces.Add(new Piece(sb.Length, end - start, start, row, null));
-            sb.Append(source, start, end - start);
+            sb.Add(source, start, end - start);
         }
     }
 
-    private static void Append(StringBuilder sb, List<Piece> pieces, IList<SessionRow> now, RowMatch match, string newLine, int dashColumn)
+    private static void Append(Parts sb, List<Piece> pieces, IList<SessionRow> now, RowMatch match, string newLine, int dashColumn)
     {
-        if (sb.Length > 0 && sb[^1] != '\n')
+        var rows = new StringBuilder();
+        if (sb.Length > 0 && sb.Last != '\n')
         {
-            sb.Append(newLine);
+            rows.Append(newLine);
         }
 
         var start = sb.Length;
@@ -115,11 +116,13 @@ internal static class RowSplice
                 var emitted = Y.Emit(new YamlDotNet.RepresentationModel.YamlSequenceNode(Y.Render(now[i])));
                 foreach (var line in emitted.TrimEnd('\n').Split('\n'))
                 {
-                    sb.Append(line.Length == 0 ? string.Empty : indent).Append(line).Append(newLine);
+                    rows.Append(line.Length == 0 ? string.Empty : indent).Append(line).Append(newLine);
                 }
             }
         }
 
+        var text = rows.ToString();
+        sb.Add(text, 0, text.Length);
         pieces.Add(new Piece(start, sb.Length - start, -1, -2, null));
     }
 
@@ -189,6 +192,34 @@ internal static class RowSplice
     {
         var i = text.IndexOf('\n', Math.Min(index, text.Length));
         return i < 0 ? text.Length : i + 1;
+    }
+
+    /// <summary>The new text as parts of other strings, put together once (no second copy of a large text).</summary>
+    private sealed class Parts
+    {
+        private readonly List<(string Text, int Start, int Length)> parts = [];
+
+        public int Length { get; private set; }
+
+        public char Last => parts.Count == 0 ? '\n' : parts[^1].Text[parts[^1].Start + parts[^1].Length - 1];
+
+        public void Add(string text, int start, int length)
+        {
+            if (length > 0)
+            {
+                parts.Add((text, start, length));
+                Length += length;
+            }
+        }
+
+        public string Build() => string.Create(Length, parts, static (span, parts) =>
+        {
+            foreach (var (text, start, length) in parts)
+            {
+                text.AsSpan(start, length).CopyTo(span);
+                span = span[length..];
+            }
+        });
     }
 
     /// <summary>A part of the new text at <see cref="At"/>: a copy of the source from <see cref="From"/> (-1: new text), for the row now at <see cref="Row"/> (-1: none; -2: the new rows).</summary>
