@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Wall time and peak resident memory of `agent-sessions reconcile --once` on a 20,000-row registry
-# (about 6.7 MB), measured with GNU time -v: a dry run (reads the registry, changes nothing) and a
-# write pass (one row's drift written under the lock: temp file, fsync, rename, .bak).
+# (about 6.7 MB), measured with GNU time -v: a dry run (reads the registry, changes nothing), `status`
+# (reads it and shows every row) and a write pass (one row's drift written under the lock: temp file,
+# fsync, rename, .bak).
 # 19,999 rows are archived (no tmux session expected); one is running with no session, so the pass
 # finds one drift (A) and the write pass rewrites that one row.
 #   bash eng/scale-20k.sh [ROWS=20000] [RUNS=3]
@@ -72,6 +73,10 @@ for r in $(seq 1 "$runs"); do
   read -r s kb < <(measure "$BIN" "${args[@]}" --dry-run)
   cmp -s "$ws/.hermes/agent-sessions.yaml" "$out/registry.yaml" || { echo "the dry run changed the registry"; exit 1; }
   printf '| dry run | %d | %.2f | %.1f |\n' "$r" "$s" "$(echo "$kb / 1024" | bc -l)"
+done
+for r in $(seq 1 "$runs"); do
+  read -r s kb < <(measure "$BIN" status --workspace "$ws" --tmux-socket "$sock")
+  printf '| status | %d | %.2f | %.1f |\n' "$r" "$s" "$(echo "$kb / 1024" | bc -l)"
 done
 for r in $(seq 1 "$runs"); do
   cp "$out/registry.yaml" "$ws/.hermes/agent-sessions.yaml"

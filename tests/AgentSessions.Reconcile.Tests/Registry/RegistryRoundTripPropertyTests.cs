@@ -122,7 +122,7 @@ public sealed class RegistryRoundTripPropertyTests
 
                 // Whatever the change, what is written reads back as the changed registry: spliced or saved whole.
                 var reloaded = TestYaml.Load(written).Registry;
-                reloaded.Sessions.Select(Y.Fingerprint).Should().Equal(loaded.Registry.Sessions.Select(Y.Fingerprint), written);
+                reloaded.Sessions.Select(RowFingerprint.Of).Should().Equal(loaded.Registry.Sessions.Select(RowFingerprint.Of), written);
                 (reloaded.Version, reloaded.Workspace).Should().Be((loaded.Registry.Version, loaded.Registry.Workspace));
                 verified.ShouldBeReadOf(written);
                 // A splice keeps every comment line of the original text, unless it was inside a removed row.

@@ -65,8 +65,8 @@ public sealed partial class RegistryRowSpliceTests
 
             var cached = await store.LoadAsync();
             var fresh = await ws.Store().LoadAsync();
-            cached.Sessions.Select(Y.Fingerprint).Should().Equal(fresh.Sessions.Select(Y.Fingerprint), ws.Read());
-            fresh.Sessions.Select(Y.Fingerprint).Should().Equal(intended.Sessions.Select(Y.Fingerprint), ws.Read());
+            cached.Sessions.Select(RowFingerprint.Of).Should().Equal(fresh.Sessions.Select(RowFingerprint.Of), ws.Read());
+            fresh.Sessions.Select(RowFingerprint.Of).Should().Equal(intended.Sessions.Select(RowFingerprint.Of), ws.Read());
         }
     }
 
