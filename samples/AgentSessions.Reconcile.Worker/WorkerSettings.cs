@@ -70,7 +70,7 @@ internal sealed record WorkerSettings(
         var cwd = Directory.GetCurrentDirectory();
         var workspace = Get("--workspace") is { } w ? Path.GetFullPath(w)
             : findWorkspace(cwd) ?? throw new ArgumentException($"no .hermes/agent-sessions.yaml in '{cwd}' or above; pass --workspace DIR");
-        if (Get("--tmux-socket") is not null && Get("--tmux-socket-path") is not null)
+        if (AgentSessions.Reconcile.TmuxClient.SocketProblem(Get("--tmux-socket"), Get("--tmux-socket-path")) is not null)
         {
             throw new ArgumentException("give '--tmux-socket' or '--tmux-socket-path', not both");
         }

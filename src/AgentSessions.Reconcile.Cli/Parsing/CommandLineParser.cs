@@ -302,7 +302,7 @@ internal sealed partial class CommandLineParser
                     $"'--tmux-socket' takes a socket name, not a path ('{command.TmuxSocketName}'); use '--tmux-socket-path' for a path.", name);
             }
 
-            if (command.TmuxSocketName is not null && command.TmuxSocketPath is not null)
+            if (TmuxClient.SocketProblem(command.TmuxSocketName, command.TmuxSocketPath) is not null)
             {
                 throw new UsageException("'--tmux-socket' and '--tmux-socket-path' cannot be used together; give one.", name);
             }
