@@ -16,7 +16,6 @@ public sealed class MonitorServiceCollectionExtensionsTests
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton<IHostApplicationLifetime, TestLifetime>();
         services.AddSingleton<IReconciler>(new ScriptedReconciler(TimeProvider.System));
-        services.AddSingleton<IRegistryStore>(new FakeRegistryStore());
         services.AddSingleton<IKanbanGateway>(new FakeKanbanGateway());
         for (var i = 0; i < calls; i++)
         {

@@ -19,7 +19,7 @@ public sealed class MonitorWorkerTests
     {
         _gateway = new FakeKanbanGateway("worker", _time);
         _reconciler = new ScriptedReconciler(_time);
-        _loop = new ReconcileLoop(_reconciler, new FakeRegistryStore(), _time);
+        _loop = new ReconcileLoop(_reconciler, timeProvider: _time);
     }
 
     private static Drift D(string session, DriftClass c = DriftClass.TmuxGone) =>

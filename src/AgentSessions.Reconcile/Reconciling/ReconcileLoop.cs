@@ -20,11 +20,14 @@ public sealed class ReconcileLoop
     // Bounded so a flood cannot grow memory without limit; a full queue makes requesters wait.
     private const int Capacity = 1024;
 
+    // Events kept for the next report; past this, started and progress events are not listed (terminal ones always are).
+    private const int MaxUnreported = 4096;
+
     private readonly Channel<ReconcileRequest> _requests = Channel.CreateBounded<ReconcileRequest>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly IReconciler _reconciler;
-    private readonly IRegistryStore _store;
+    private readonly IRegistryStore? _store;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
 
@@ -36,12 +39,11 @@ public sealed class ReconcileLoop
 
     /// <summary>Initializes a new instance of the <see cref="ReconcileLoop"/> class.</summary>
     /// <param name="reconciler">The reconciler whose passes the loop runs.</param>
-    /// <param name="store">The registry store verified job events are recorded through.</param>
+    /// <param name="store">The registry store verified job events are recorded through; <see langword="null"/> when no trigger records any.</param>
     /// <param name="timeProvider">The clock of the waits; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
-    public ReconcileLoop(IReconciler reconciler, IRegistryStore store, TimeProvider? timeProvider = null)
+    public ReconcileLoop(IReconciler reconciler, IRegistryStore? store = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(reconciler);
-        ArgumentNullException.ThrowIfNull(store);
         _reconciler = reconciler;
         _store = store;
         _time = timeProvider ?? TimeProvider.System;
@@ -78,9 +80,15 @@ public sealed class ReconcileLoop
     /// <param name="dryRun">Whether to compute the change only, writing nothing.</param>
     /// <param name="cancellationToken">A token to cancel.</param>
     /// <returns>The event as recorded: <see cref="ReconcileJobEvent.Applied"/> says whether it changed the registry (would have, in a dry run).</returns>
+    /// <exception cref="InvalidOperationException">The loop was made without a store.</exception>
     public async Task<ReconcileJobEvent> RecordAsync(ReconcileJobEvent jobEvent, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobEvent);
+        if (_store is null)
+        {
+            throw new InvalidOperationException("This reconcile loop has no registry store to record job events through.");
+        }
+
         ReconcileJobEvent recorded;
         try
         {
@@ -99,7 +107,10 @@ public sealed class ReconcileLoop
 
         lock (_gate)
         {
-            _recorded.Add(recorded);
+            if (_recorded.Count < MaxUnreported || recorded.TerminalStatus is not null)
+            {
+                _recorded.Add(recorded);
+            }
         }
 
         await RequestAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Event }, cancellationToken).ConfigureAwait(false);
@@ -261,7 +272,7 @@ public sealed class ReconcileLoop
         // Whole seconds, as the registry's timestamps are written.
         var utcNow = _time.GetUtcNow();
         var mutation = new JobEventMutation(jobEvent, status, utcNow.AddTicks(-(utcNow.Ticks % TimeSpan.TicksPerSecond)));
-        await _store.UpdateAsync(mutation.Apply, new RegistryUpdateOptions { DryRun = dryRun }, cancellationToken).ConfigureAwait(false);
+        await _store!.UpdateAsync(mutation.Apply, new RegistryUpdateOptions { DryRun = dryRun }, cancellationToken).ConfigureAwait(false);
         return new ReconcileJobEvent(jobEvent.JobId, mutation.Row ?? jobEvent.Session, jobEvent.Type, jobEvent.Sequence) { Applied = mutation.Applied };
     }
 
