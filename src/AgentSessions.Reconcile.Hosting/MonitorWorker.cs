@@ -34,6 +34,7 @@ internal sealed partial class MonitorWorker : BackgroundService
     private DateTimeOffset? _stopRequestedAt;
     private DateTimeOffset _nextHeartbeatAt;
     private Exception? _reconcileError;
+    private string? _callFailure; // the first kanban call of this pass that failed
     private string? _reconcileErrorKey;
     private string? _pendingErrorComment;
 
@@ -134,11 +135,11 @@ internal sealed partial class MonitorWorker : BackgroundService
             _nextHeartbeatAt = now;
         }
 
-        var failed = false;
+        _callFailure = null;
 
         if (_stopRequestedAt is null)
         {
-            failed |= !await ReadStopRequestAsync(cancellationToken).ConfigureAwait(false);
+            await ReadStopRequestAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (_stopRequestedAt is { } requestedAt)
@@ -147,7 +148,7 @@ internal sealed partial class MonitorWorker : BackgroundService
             var block = await CallAsync("block", ct => _gateway.BlockAsync(reason, KanbanBlockKind.NeedsInput, ct), cancellationToken).ConfigureAwait(false);
             if (block.Outcome == KanbanOutcome.Failed)
             {
-                return Failed(new KanbanCallFailedException("block", block.Reason));
+                return Failed(new KanbanCallFailedException(_callFailure!));
             }
 
             if (block.Outcome == KanbanOutcome.Rejected)
@@ -161,21 +162,14 @@ internal sealed partial class MonitorWorker : BackgroundService
 
         var reconciled = await ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
 
-        if (_pendingErrorComment is { } errorComment)
+        if (_pendingErrorComment is { } errorComment && (await CommentAsync(errorComment, cancellationToken).ConfigureAwait(false)).Outcome != KanbanOutcome.Failed)
         {
-            var sent = await CallAsync("comment", ct => _gateway.CommentAsync(errorComment, ct), cancellationToken).ConfigureAwait(false);
-            failed |= sent.Outcome == KanbanOutcome.Failed;
-            if (sent.Outcome != KanbanOutcome.Failed)
-            {
-                _pendingErrorComment = null;
-            }
+            _pendingErrorComment = null;
         }
 
         if (_pending.Count > 0)
         {
-            var body = MonitorText.DriftComment(_workspace, _pending, _pendingOverflow, _options.MaxCommentChars);
-            var sent = await CallAsync("comment", ct => _gateway.CommentAsync(body, ct), cancellationToken).ConfigureAwait(false);
-            failed |= sent.Outcome == KanbanOutcome.Failed;
+            var sent = await CommentAsync(MonitorText.DriftComment(_workspace, _pending, _pendingOverflow, _options.MaxCommentChars), cancellationToken).ConfigureAwait(false);
             if (sent.Outcome == KanbanOutcome.Rejected)
             {
                 LogCommentRejected(_logger, sent.Reason, _pending.Count + _pendingOverflow);
@@ -188,15 +182,10 @@ internal sealed partial class MonitorWorker : BackgroundService
             }
         }
 
-        if (_pendingEvents.Count > 0)
+        if (_pendingEvents.Count > 0
+            && (await CommentAsync(MonitorText.JobEventsComment(_pendingEvents, _options.MaxCommentChars), cancellationToken).ConfigureAwait(false)).Outcome != KanbanOutcome.Failed)
         {
-            var body = MonitorText.JobEventsComment(_pendingEvents, _options.MaxCommentChars);
-            var sent = await CallAsync("comment", ct => _gateway.CommentAsync(body, ct), cancellationToken).ConfigureAwait(false);
-            failed |= sent.Outcome == KanbanOutcome.Failed;
-            if (sent.Outcome != KanbanOutcome.Failed)
-            {
-                _pendingEvents.Clear();
-            }
+            _pendingEvents.Clear();
         }
 
         now = _time.GetUtcNow();
@@ -212,20 +201,12 @@ internal sealed partial class MonitorWorker : BackgroundService
                 case KanbanOutcome.Rejected:
                     LogHeartbeatRejected(_logger, beat.Reason);
                     return new MonitorTick(MonitorEnd.TaskNotRunning, TimeSpan.Zero);
-                default:
-                    failed = true;
-                    break;
             }
         }
 
-        if (!reconciled)
+        if (!reconciled || _callFailure is not null)
         {
-            return Failed(_reconcileError!);
-        }
-
-        if (failed)
-        {
-            return Failed(new KanbanCallFailedException("a kanban call", "see the warning before"));
+            return Failed(reconciled ? new KanbanCallFailedException(_callFailure!) : _reconcileError!);
         }
 
         var next = UntilNextPass(now, CurrentInterval);
@@ -243,23 +224,21 @@ internal sealed partial class MonitorWorker : BackgroundService
         return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
     }
 
-    private async Task<bool> ReadStopRequestAsync(CancellationToken cancellationToken)
+    private async Task ReadStopRequestAsync(CancellationToken cancellationToken)
     {
-        KanbanCommentPage page;
-        try
+        KanbanCommentPage? page = null;
+        var result = await CallAsync(
+            "read comments",
+            async ct => (page = await _gateway.ReadCommentsAsync(_cursor, ct).ConfigureAwait(false)).Result,
+            cancellationToken).ConfigureAwait(false);
+        if (result.Outcome != KanbanOutcome.Ok || page is null)
         {
-            page = await _gateway.ReadCommentsAsync(_cursor, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogGatewayThrew(_logger, "read comments", ex);
-            return false;
-        }
+            if (result.Outcome == KanbanOutcome.Rejected)
+            {
+                LogGatewayFailed(_logger, "read comments", result.Outcome, result.Reason);
+            }
 
-        if (page.Result.Outcome != KanbanOutcome.Ok)
-        {
-            LogGatewayFailed(_logger, "read comments", page.Result.Outcome, page.Result.Reason);
-            return page.Result.Outcome != KanbanOutcome.Failed;
+            return;
         }
 
         _cursor = page.Cursor ?? _cursor;
@@ -272,8 +251,6 @@ internal sealed partial class MonitorWorker : BackgroundService
                 break;
             }
         }
-
-        return true;
     }
 
     /// <summary>Runs the reconcile pass; <see langword="false"/> when it threw (<see cref="_reconcileError"/>).</summary>
@@ -329,6 +306,9 @@ internal sealed partial class MonitorWorker : BackgroundService
         return true;
     }
 
+    private Task<KanbanResult> CommentAsync(string body, CancellationToken cancellationToken) =>
+        CallAsync("comment", ct => _gateway.CommentAsync(body, ct), cancellationToken);
+
     private async Task<KanbanResult> CallAsync(string what, Func<CancellationToken, Task<KanbanResult>> call, CancellationToken cancellationToken)
     {
         KanbanResult result;
@@ -340,12 +320,14 @@ internal sealed partial class MonitorWorker : BackgroundService
         {
             // The gateway promises results, not exceptions; a broken one still must not kill the loop.
             LogGatewayThrew(_logger, what, ex);
+            _callFailure ??= $"kanban {what} threw: {ex.Message}";
             return KanbanResult.Failed(ex.Message);
         }
 
         if (result.Outcome == KanbanOutcome.Failed)
         {
             LogGatewayFailed(_logger, what, result.Outcome, result.Reason);
+            _callFailure ??= $"kanban {what} failed: {result.Reason ?? "no reason given"}";
         }
 
         return result;
@@ -408,4 +390,4 @@ internal enum MonitorEnd
 internal readonly record struct MonitorTick(MonitorEnd End, TimeSpan NextDelay, Exception? Failure = null);
 
 /// <summary>A kanban call failed (the card is unreachable or locked): the pass is a failing one.</summary>
-internal sealed class KanbanCallFailedException(string call, string? reason) : Exception($"kanban {call} failed: {reason ?? "no reason given"}");
+internal sealed class KanbanCallFailedException(string message) : Exception(message);
