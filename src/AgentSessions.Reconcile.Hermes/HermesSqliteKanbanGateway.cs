@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 using static AgentSessions.Reconcile.Hermes.PythonJson;
 using static AgentSessions.Reconcile.Hermes.SqliteStatement;
 
@@ -387,38 +389,40 @@ internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
 
     private async Task<KanbanResult> WriteAsync(Func<SqliteConnection, long, KanbanResult> body, CancellationToken cancellationToken)
     {
+        // A locked board is retried until the lock timeout, with a jitter that breaks the lock-step convoy
+        // SQLite's own busy handler can fall into (Hermes does the same).
         var started = _timeProvider.GetTimestamp();
-        var attempt = 0;
-        while (true)
+        var attempts = 0;
+        var retry = new ResiliencePipelineBuilder { TimeProvider = _timeProvider }.AddRetry(new RetryStrategyOptions
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                return await Task.Run(() => WriteOnce(body), cancellationToken).ConfigureAwait(false);
-            }
-            catch (SqliteException ex) when (IsBusy(ex))
-            {
-                attempt++;
-                Interlocked.Increment(ref _busyRetries);
-                var waited = _timeProvider.GetElapsedTime(started);
-                if (waited >= _lockTimeout)
-                {
-                    LogGaveUp(_logger, _databasePath, attempt, waited);
-                    return KanbanResult.Failed($"database is locked: {_databasePath} stayed busy for {waited.TotalSeconds:0.#} s");
-                }
-
-                LogBusy(_logger, _databasePath, attempt);
-                // Jitter breaks the lock-step convoy SQLite's own busy handler can fall into (Hermes does the same).
+            ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is SqliteException ex && IsBusy(ex) && _timeProvider.GetElapsedTime(started) < _lockTimeout),
+            MaxRetryAttempts = int.MaxValue,
 #pragma warning disable CA5394 // Not security: a retry jitter.
-                var delay = TimeSpan.FromMilliseconds(Random.Shared.Next(20, 151));
+            DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 151))),
 #pragma warning restore CA5394
-                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
-            }
-            catch (SqliteException ex)
+            OnRetry = args =>
             {
-                LogSqliteFailure(_logger, "write", _databasePath, ex.Message);
-                return KanbanResult.Failed($"writing {_databasePath}: {ex.Message}");
-            }
+                attempts = args.AttemptNumber + 1;
+                Interlocked.Increment(ref _busyRetries);
+                LogBusy(_logger, _databasePath, attempts);
+                return default;
+            },
+        }).Build();
+        try
+        {
+            return await retry.ExecuteAsync(ct => new ValueTask<KanbanResult>(Task.Run(() => WriteOnce(body), ct)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (IsBusy(ex))
+        {
+            var waited = _timeProvider.GetElapsedTime(started);
+            LogGaveUp(_logger, _databasePath, attempts + 1, waited);
+            return KanbanResult.Failed($"database is locked: {_databasePath} stayed busy for {waited.TotalSeconds:0.#} s");
+        }
+        catch (SqliteException ex)
+        {
+            LogSqliteFailure(_logger, "write", _databasePath, ex.Message);
+            return KanbanResult.Failed($"writing {_databasePath}: {ex.Message}");
         }
     }
 
