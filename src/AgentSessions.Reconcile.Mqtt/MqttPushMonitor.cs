@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,7 @@ public sealed partial class MqttPushMonitor : IDisposable
     private readonly TmuxClient? _tmux;
     private readonly Lock _gate = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Dictionary<(string JobId, long Sequence), long> _receivedAt = [];
+    private readonly ConcurrentDictionary<(string JobId, long Sequence), long> _receivedAt = new();
     private readonly ReconcileLoop _loop;
     private readonly bool _ownsPasses;
     private bool _dryRun;
@@ -118,16 +119,7 @@ public sealed partial class MqttPushMonitor : IDisposable
     }
 
     /// <summary>Gets how many verified events wait for a report (tests).</summary>
-    internal int PendingCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _receivedAt.Count;
-            }
-        }
-    }
+    internal int PendingCount => _receivedAt.Count;
 
     /// <summary>Runs until the timeout, the idle timeout, or cancellation (which throws).</summary>
     /// <param name="run">How the run ends and what it reports.</param>
@@ -294,14 +286,11 @@ public sealed partial class MqttPushMonitor : IDisposable
 
         // Throws for a failing pass: the loop backs off and says why once; the recorded events wait for the next report.
         var report = await _loop.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        foreach (var e in report.Events)
         {
-            foreach (var e in report.Events)
+            if (_receivedAt.TryRemove((e.JobId, e.Sequence), out var receivedAt))
             {
-                if (_receivedAt.Remove((e.JobId, e.Sequence), out var receivedAt))
-                {
-                    _metrics.EventToPass(_time.GetElapsedTime(receivedAt), report.RegistryWritten || e.Applied);
-                }
+                _metrics.EventToPass(_time.GetElapsedTime(receivedAt), report.RegistryWritten || e.Applied);
             }
         }
 
@@ -371,10 +360,7 @@ public sealed partial class MqttPushMonitor : IDisposable
             var jobEvent = new ReconcileJobEvent(verified.JobId, verified.Session, verified.Type.ToWire(), verified.Sequence);
             if (_ownsPasses)
             {
-                lock (_gate)
-                {
-                    _receivedAt[(jobEvent.JobId, jobEvent.Sequence)] = receivedAt;
-                }
+                _receivedAt[(jobEvent.JobId, jobEvent.Sequence)] = receivedAt;
             }
 
             // The fact first (under the store's lock), then a pass; the loop coalesces a burst into one.
