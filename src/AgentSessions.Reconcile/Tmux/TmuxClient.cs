@@ -99,7 +99,10 @@ public sealed class TmuxClient
         return RunAsync(["-f", "/dev/null", "new-session", "-d", "-s", session, "-c", workingDirectory, .. command], cancellationToken);
     }
 
-    /// <summary>Prints <paramref name="format"/> for a session's active pane (<c>display-message -p -t =NAME: FORMAT</c>).</summary>
+    /// <summary>
+    /// Prints <paramref name="format"/> for a session's active pane (<c>display-message -p -t =NAME: FORMAT</c>).
+    /// tmux answers for another session when this one is gone: not a liveness check.
+    /// </summary>
     /// <param name="session">The session name.</param>
     /// <param name="format">The tmux format, for example <c>#{pane_pid}</c>.</param>
     /// <param name="cancellationToken">A token to cancel.</param>
