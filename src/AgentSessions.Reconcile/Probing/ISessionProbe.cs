@@ -31,25 +31,6 @@ public interface ISessionProbe
     Task<PaneCapture> CapturePaneAsync(string sessionName, int lines, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Which working directories and ids the file probes look at in one pass.</summary>
-internal sealed class ArtifactRequest
-{
-    /// <summary>Gets the working directories whose Claude transcripts should be listed.</summary>
-    public ISet<string> Cwds { get; } = new HashSet<string>(StringComparer.Ordinal);
-
-    /// <summary>Gets the working directories whose agy conversation should be resolved.</summary>
-    public ISet<string> AgyCwds { get; } = new HashSet<string>(StringComparer.Ordinal);
-
-    /// <summary>Gets the working directories of unregistered sessions: which workspace each belongs to is looked up.</summary>
-    public ISet<string> CandidateCwds { get; } = new HashSet<string>(StringComparer.Ordinal);
-
-    /// <summary>Gets the Claude session ids whose transcript's existence should be checked.</summary>
-    public ISet<string> ClaudeSessionIds { get; } = new HashSet<string>(StringComparer.Ordinal);
-
-    /// <summary>Gets the agy conversation ids whose conversation file's existence should be checked.</summary>
-    public ISet<string> AgyConversationIds { get; } = new HashSet<string>(StringComparer.Ordinal);
-}
-
 /// <summary>Whether an artifact (a transcript or conversation file) exists.</summary>
 public enum ArtifactPresence
 {

@@ -68,7 +68,7 @@ public sealed class TmuxState
 
     /// <summary>
     /// Finds the live session of a registry row: by its name, or by the name tmux stores for it
-    /// (<see cref="SessionName.ToTmux"/>: <c>.</c> and <c>:</c> become <c>_</c>).
+    /// (<c>.</c> and <c>:</c> become <c>_</c>).
     /// </summary>
     /// <param name="name">The row's session name.</param>
     /// <returns>The session, or <see langword="null"/> when it is not there (or the state is unknown).</returns>
@@ -79,6 +79,16 @@ public sealed class TmuxState
             ? session
             : null;
     }
+
+    /// <summary>
+    /// The live sessions named like a workspace's agents (<c>&lt;workspace&gt;-[&lt;project&gt;-]creator-&lt;agent&gt;</c>,
+    /// as typed or as tmux stores the name) that no registry row names, in name order; none when
+    /// tmux is unknown. What a status view lists after the rows, and what drift B registers.
+    /// </summary>
+    /// <param name="registry">The registry.</param>
+    /// <param name="workspace">The workspace name.</param>
+    /// <returns>The unregistered sessions.</returns>
+    public IReadOnlyList<TmuxSession> FindUnregistered(Registry registry, string workspace) => SessionName.FindUnregistered(registry, this, workspace);
 
     /// <summary>A copy of this snapshot that names the socket asked.</summary>
     internal TmuxState WithSocket(string? socketPath) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AgentSessions.Reconcile.Reconciling.Rules;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -21,6 +22,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
     private readonly IDriftStateStore _stateStore;
     private readonly ReconcilerMetrics _metrics;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IReadOnlyList<DriftRule> _rules;
 
     // What this process last kept, for when the state store cannot write (said once, not repeated).
     private (string Workspace, DriftState State)? _kept;
@@ -34,7 +36,8 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
         IDriftStateStore? stateStore = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        IReadOnlyList<DriftRule>? rules = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(probe);
@@ -61,6 +64,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Reconciler");
         _stateStore = stateStore ?? DriftStateStore.CreateFile(store.WorkspaceRoot, options.StateDirectory);
         _metrics = new ReconcilerMetrics(meterFactory);
+        _rules = rules ?? DriftRules.Default;
     }
 
     public async Task<DriftReport> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken = default)
@@ -127,7 +131,8 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             live,
             now,
             new DiffOptions(workspace, _options.EndStateGrace, _store.WorkspaceRoot),
-            new Dictionary<string, DateTimeOffset>(state.EndStateAliveFirstSeen, StringComparer.Ordinal));
+            new Dictionary<string, DateTimeOffset>(state.EndStateAliveFirstSeen, StringComparer.Ordinal),
+            _rules);
 
         // Verified terminal job events first: a row that ended because its job ended says so.
         var mutations = new List<RegistryMutation>();
@@ -389,7 +394,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         {
             ReconcilerLog.ProbeFailed(_logger, ex);
             var reason = $"the probe failed: {ex.Message}";
-            live = new LiveState(TmuxState.Unknown(reason), AgentFiles.Unknown(reason), AgentFiles.Unknown(reason));
+            live = LiveState.Failed(reason);
         }
 
         if (!live.Tmux.IsKnown)
@@ -398,7 +403,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             ReconcilerLog.TmuxUnknown(_logger, live.Tmux.UnknownReason ?? "no reason given");
         }
 
-        if (!live.Claude.IsKnown || !live.Agy.IsKnown)
+        if (AgentIds.All.Any(ids => !live.Get(ids.Key).IsKnown))
         {
             _metrics.ProbeFailed("artifacts");
         }

@@ -1,3 +1,5 @@
+using AgentSessions.Reconcile.Reconciling.Rules;
+
 namespace AgentSessions.Reconcile.Reconciling;
 
 /// <summary>What the diff needs besides the registry and the live state.</summary>
@@ -12,9 +14,9 @@ internal sealed record DiffOptions(string Workspace, TimeSpan EndStateGrace, str
 /// <summary>One drift the diff found, with the change it wants (none for report-only drifts).</summary>
 internal sealed class PlannedDrift
 {
-    public PlannedDrift(DriftClass @class, string session, DriftKey key, string observation, string? field, string? before, string? after, RegistryMutation? mutation)
+    public PlannedDrift(DriftRule rule, string session, DriftKey key, string observation, string? field, string? before, string? after, RegistryMutation? mutation)
     {
-        Class = @class;
+        Rule = rule;
         Session = session;
         Key = key;
         Observation = observation;
@@ -24,7 +26,10 @@ internal sealed class PlannedDrift
         Mutation = mutation;
     }
 
-    public DriftClass Class { get; }
+    /// <summary>Gets the rule that found it: its class and its wording.</summary>
+    public DriftRule Rule { get; }
+
+    public DriftClass Class => Rule.Class;
 
     public string Session { get; }
 
@@ -48,15 +53,15 @@ internal sealed class PlannedDrift
         string message;
         if (Mutation is null)
         {
-            message = Observation + " " + ReportOnlyVerb();
+            message = Observation + " " + Rule.ReportOnly;
         }
         else if (dryRun)
         {
-            message = Observation + " " + WouldVerb() + " (dry run).";
+            message = Observation + " " + Rule.Would + " (dry run).";
         }
         else if (applied)
         {
-            message = Observation + " " + DoneVerb();
+            message = Observation + " " + Rule.Done;
         }
         else
         {
@@ -72,27 +77,6 @@ internal sealed class PlannedDrift
             Key = Key,
         };
     }
-
-    private string DoneVerb() => Class switch
-    {
-        DriftClass.TmuxGone => "Marked terminated.",
-        DriftClass.Unregistered => "Auto-registered.",
-        _ => "Recorded.",
-    };
-
-    private string WouldVerb() => Class switch
-    {
-        DriftClass.TmuxGone => "Would mark terminated",
-        DriftClass.Unregistered => "Would auto-register",
-        _ => "Would record it",
-    };
-
-    private string ReportOnlyVerb() => Class switch
-    {
-        DriftClass.StaleId => "Kept in the registry.",
-        DriftClass.EndStateAlive => "Not revived.",
-        _ => string.Empty,
-    };
 }
 
 /// <summary>A running row with a live tmux session whose visible status must be refreshed (needs a capture).</summary>

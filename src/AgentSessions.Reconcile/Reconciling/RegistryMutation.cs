@@ -39,10 +39,12 @@ internal abstract class RegistryMutation
                 continue;
             }
 
-            if (string.Equals(row.ClaudeSessionIdOwn, id, StringComparison.Ordinal)
-                || string.Equals(row.AgySessionIdOwn, id, StringComparison.Ordinal))
+            foreach (var ids in AgentIds.All)
             {
-                return true;
+                if (string.Equals(ids.Own(row), id, StringComparison.Ordinal))
+                {
+                    return true;
+                }
             }
 
             foreach (var fields in row.AgentIdentities.Values)
@@ -183,17 +185,10 @@ internal sealed class RegisterMutation : RegistryMutation
     }
 }
 
-/// <summary>Which own-id field a <see cref="FillOwnIdMutation"/> fills.</summary>
-internal enum OwnIdKind
-{
-    Claude,
-    Agy,
-}
-
 /// <summary>Drift C: an empty own session id is filled with the id that materialized.</summary>
 internal sealed class FillOwnIdMutation : RegistryMutation
 {
-    public FillOwnIdMutation(string session, OwnIdKind kind, string id, DateTimeOffset now)
+    public FillOwnIdMutation(string session, AgentIds kind, string id, DateTimeOffset now)
         : base(session)
     {
         Kind = kind;
@@ -201,7 +196,7 @@ internal sealed class FillOwnIdMutation : RegistryMutation
         Now = now;
     }
 
-    public OwnIdKind Kind { get; }
+    public AgentIds Kind { get; }
 
     public string Id { get; }
 
@@ -220,7 +215,7 @@ internal sealed class FillOwnIdMutation : RegistryMutation
             return MutationOutcome.Skip($"the row is now {Word(row.Status)}");
         }
 
-        var existing = Kind == OwnIdKind.Claude ? row.ClaudeSessionIdOwn : row.AgySessionIdOwn;
+        var existing = Kind.Own(row);
         if (string.Equals(existing, Id, StringComparison.Ordinal))
         {
             return MutationOutcome.FoundDone("the id was recorded meanwhile");
@@ -236,14 +231,7 @@ internal sealed class FillOwnIdMutation : RegistryMutation
             return MutationOutcome.Skip("another row took this id meanwhile");
         }
 
-        if (Kind == OwnIdKind.Claude)
-        {
-            row.ClaudeSessionIdOwn = Id;
-        }
-        else
-        {
-            row.AgySessionIdOwn = Id;
-        }
+        Kind.SetOwn(row, Id);
 
         row.UpdatedAt = Now;
         return MutationOutcome.Done;

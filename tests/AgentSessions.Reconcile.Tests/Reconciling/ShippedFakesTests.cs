@@ -50,7 +50,7 @@ public sealed class ShippedFakesTests
 
         live.Tmux.IsKnown.Should().BeTrue();
         live.Tmux.Sessions.Should().BeEmpty();
-        live.Claude.Presence("id").Should().Be(ArtifactPresence.Missing);
-        live.Agy.IsKnown.Should().BeTrue();
+        live.Get(LiveKeys.Claude).Presence("id").Should().Be(ArtifactPresence.Missing);
+        live.Get(LiveKeys.Agy).IsKnown.Should().BeTrue();
     }
 }

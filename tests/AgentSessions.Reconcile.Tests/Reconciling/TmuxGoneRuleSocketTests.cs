@@ -1,5 +1,4 @@
 using AgentSessions.Reconcile.Reconciling;
-using AgentSessions.Reconcile.Testing;
 
 namespace AgentSessions.Reconcile.Tests.Reconciling;
 
@@ -15,11 +14,10 @@ public sealed class TmuxGoneRuleSocketTests
 
     private static DiffResult Diff(AgentSessions.Reconcile.Registry registry, TmuxState tmux, params string[] otherSocketsPresent)
     {
-        var live = Some.Observe(registry, new FakeSessionProbe().SetTmuxKnown()) with
-        {
-            Tmux = tmux,
-            OtherSocketsPresent = new HashSet<string>(otherSocketsPresent, StringComparer.Ordinal),
-        };
+        var live = new LiveState(tmux)
+            .With(LiveKeys.Claude, new AgentFiles([]))
+            .With(LiveKeys.Agy, new AgentFiles([]))
+            .With(LiveKeys.OtherSocketsPresent, new HashSet<string>(otherSocketsPresent, StringComparer.Ordinal));
         return DriftDiff.Compute(registry, live, Some.Now, Some.Options(), new Dictionary<string, DateTimeOffset>());
     }
 

@@ -13,7 +13,7 @@ namespace AgentSessions.Reconcile.Probing;
 /// <see cref="MaxListingAge"/>; otherwise it keeps the last listing and stats only the files whose
 /// head was too short to decide (docs/probes.md says what this can miss).
 /// </summary>
-internal sealed class ClaudeTranscriptProbe
+internal sealed class ClaudeTranscriptProbe : LiveSource<AgentFiles>
 {
     /// <summary>The longest a folder's listing is kept: an append to a transcript is seen this late at most.</summary>
     public static readonly TimeSpan MaxListingAge = TimeSpan.FromMinutes(10);
@@ -32,6 +32,7 @@ internal sealed class ClaudeTranscriptProbe
     /// the file system stamps files with it (a host's fake clock is not passed on).
     /// </param>
     public ClaudeTranscriptProbe(ProbeSettings settings, TimeProvider? timeProvider = null)
+        : base(LiveKeys.Claude)
     {
         this.settings = settings;
         fs = settings.FileSystem;
@@ -89,6 +90,9 @@ internal sealed class ClaudeTranscriptProbe
         return new AgentFiles(conversations, present, unknown);
     }
 
+    protected override AgentFiles See(ObservationNeeds needs, CancellationToken cancellationToken) =>
+        Observe(needs.Request(Key), cancellationToken);
+
     public ClaudeProbeResult Probe(ArtifactRequest request, CancellationToken cancellationToken)
     {
         lock (gate)
@@ -102,9 +106,9 @@ internal sealed class ClaudeTranscriptProbe
             }
 
             var presence = new Dictionary<string, ArtifactPresence>(StringComparer.Ordinal);
-            if (request.ClaudeSessionIds.Count > 0)
+            if (request.Ids.Count > 0)
             {
-                pass.FindSessions(request.ClaudeSessionIds, presence);
+                pass.FindSessions(request.Ids, presence);
             }
 
             known = pass.Listed;
