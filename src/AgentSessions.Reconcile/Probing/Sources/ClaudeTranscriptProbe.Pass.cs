@@ -1,0 +1,333 @@
+using System.IO.Abstractions;
+using System.Text;
+
+namespace AgentSessions.Reconcile.Probing;
+
+/// <summary>One pass of the Claude probe: each project folder listed once, each head read bounded.</summary>
+internal sealed partial class ClaudeTranscriptProbe
+{
+    /// <summary>A listed project folder: its transcript files, or none when it is missing or could not be read.</summary>
+    private sealed record Folder(ArtifactPresence Presence, FolderSnapshot Snapshot);
+
+    /// <summary>State of one pass: every folder listed once, every real path resolved once.</summary>
+    private sealed class Pass
+    {
+        private readonly ClaudeTranscriptProbe owner;
+        private readonly CancellationToken cancellationToken;
+        private readonly Dictionary<string, Folder> folders = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> realPaths = new(StringComparer.Ordinal);
+        private (ArtifactPresence Presence, IReadOnlyList<string> Names)? projects;
+
+        public Pass(ClaudeTranscriptProbe owner, CancellationToken cancellationToken)
+        {
+            this.owner = owner;
+            this.cancellationToken = cancellationToken;
+        }
+
+        /// <summary>Gets the folders listed in this pass: what the next pass compares against.</summary>
+        public Dictionary<string, FolderSnapshot> Listed { get; } = new(StringComparer.Ordinal);
+
+        private IFileSystem Fs => owner.fs;
+
+        public ClaudeProjectListing ListCwd(string cwd)
+        {
+            var real = Normalize(cwd);
+            var key = ClaudeProjectKey.Compute(real);
+            if (key.Length == 0)
+            {
+                return new ClaudeProjectListing(ArtifactPresence.Missing, []);
+            }
+
+            var folderNames = new List<string>();
+            if (ClaudeProjectKey.IsHashed(key))
+            {
+                var (presence, names) = ListProjects();
+                if (presence != ArtifactPresence.Present)
+                {
+                    return new ClaudeProjectListing(presence, []);
+                }
+
+                var prefix = ClaudeProjectKey.FolderPrefix(key);
+                folderNames.AddRange(names.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)));
+            }
+            else
+            {
+                folderNames.Add(key);
+            }
+
+            var overall = ArtifactPresence.Missing;
+            var transcripts = new List<ClaudeTranscript>();
+            var listedFolders = 0;
+            foreach (var name in folderNames)
+            {
+                var folder = GetFolder(name);
+                if (folder.Presence == ArtifactPresence.Unknown)
+                {
+                    // A folder we could not read may hold this cwd's transcripts: say so.
+                    return new ClaudeProjectListing(ArtifactPresence.Unknown, []);
+                }
+
+                if (folder.Presence == ArtifactPresence.Missing)
+                {
+                    continue;
+                }
+
+                overall = ArtifactPresence.Present;
+                listedFolders++;
+                foreach (var file in folder.Snapshot.NewestFirst())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var transcript = Describe(file);
+                    if (transcript is null)
+                    {
+                        continue;
+                    }
+
+                    if (transcript.RecordedCwd is null || CwdMatches(transcript.RecordedCwd, cwd, real))
+                    {
+                        transcripts.Add(transcript);
+                    }
+                }
+            }
+
+            if (listedFolders > 1)
+            {
+                // One folder's transcripts come newest first already; several (hashed keys) are merged.
+                transcripts.Sort(static (a, b) =>
+                {
+                    var byTime = b.LastWrite.CompareTo(a.LastWrite);
+                    return byTime != 0 ? byTime : string.CompareOrdinal(a.SessionId, b.SessionId);
+                });
+            }
+
+            return new ClaudeProjectListing(overall, transcripts);
+        }
+
+        public void FindSessions(ICollection<string> ids, Dictionary<string, ArtifactPresence> presence)
+        {
+            var (projectsPresence, names) = ListProjects();
+            foreach (var id in ids)
+            {
+                presence[id] = projectsPresence == ArtifactPresence.Unknown ? ArtifactPresence.Unknown : ArtifactPresence.Missing;
+            }
+
+            if (projectsPresence != ArtifactPresence.Present)
+            {
+                return;
+            }
+
+            var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var id in ids)
+            {
+                if (IsPlainFileName(id))
+                {
+                    wanted[id + Extension] = id;
+                }
+            }
+
+            var anyUnreadable = false;
+            foreach (var name in names)
+            {
+                if (wanted.Count == 0)
+                {
+                    break;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                var folder = GetFolder(name);
+                if (folder.Presence == ArtifactPresence.Unknown)
+                {
+                    anyUnreadable = true;
+                    continue;
+                }
+
+                foreach (var file in folder.Snapshot.Entries)
+                {
+                    if (wanted.Remove(file.Name, out var id))
+                    {
+                        presence[id] = ArtifactPresence.Present;
+                    }
+                }
+            }
+
+            if (anyUnreadable)
+            {
+                foreach (var id in wanted.Values)
+                {
+                    presence[id] = ArtifactPresence.Unknown;
+                }
+            }
+        }
+
+        private static bool IsPlainFileName(string id) =>
+            id.Length > 0 && id != "." && id != ".." && id.IndexOfAny(['/', '\\', '\0']) < 0;
+
+        private (ArtifactPresence Presence, IReadOnlyList<string> Names) ListProjects()
+        {
+            if (projects is { } known)
+            {
+                return known;
+            }
+
+            var dir = owner.ProjectsDirectory;
+            try
+            {
+                if (!Fs.Directory.Exists(dir))
+                {
+                    projects = (ArtifactPresence.Missing, []);
+                }
+                else
+                {
+                    var names = new List<string>();
+                    foreach (var d in Fs.DirectoryInfo.New(dir).EnumerateDirectories())
+                    {
+                        names.Add(d.Name);
+                    }
+
+                    names.Sort(StringComparer.Ordinal);
+                    projects = (ArtifactPresence.Present, names);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                projects = (ArtifactPresence.Unknown, []);
+            }
+
+            return projects.Value;
+        }
+
+        private Folder GetFolder(string name)
+        {
+            if (folders.TryGetValue(name, out var folder))
+            {
+                return folder;
+            }
+
+            var path = Fs.Path.Combine(owner.ProjectsDirectory, name);
+            var previous = owner.known.GetValueOrDefault(name);
+            try
+            {
+                // One stat: whether the folder exists, and its mtime.
+                var directory = Fs.DirectoryInfo.New(path);
+                if (!directory.Exists)
+                {
+                    folder = new Folder(ArtifactPresence.Missing, FolderSnapshot.Empty);
+                }
+                else
+                {
+                    // A link's own mtime says nothing of the folder it points to: listed every pass.
+                    DateTime? folderWrite = (directory.Attributes & FileAttributes.ReparsePoint) == 0 ? directory.LastWriteTimeUtc : null;
+                    var now = owner.time.GetUtcNow().UtcDateTime;
+                    var snapshot = previous is not null && folderWrite is { } write && previous.IsCurrent(write, now, MaxListingAge)
+                        ? previous.Refresh(Fs)
+                        : List(path, previous ?? FolderSnapshot.Empty, folderWrite, now);
+                    folder = new Folder(ArtifactPresence.Present, snapshot);
+                    Listed[name] = snapshot;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                folder = new Folder(ArtifactPresence.Unknown, FolderSnapshot.Empty);
+            }
+
+            folders[name] = folder;
+            return folder;
+        }
+
+        private FolderSnapshot List(string path, FolderSnapshot previous, DateTime? folderWrite, DateTime now)
+        {
+            owner.FolderListings++;
+            var entries = owner.UsesDirectEnumeration
+                ? FolderSnapshot.ListDirect(path, previous, out var reused)
+                : FolderSnapshot.ListThroughAbstraction(Fs, path, previous, out reused);
+            return new FolderSnapshot(entries) { FolderWriteUtc = folderWrite, ListedAtUtc = now }.InheritOrder(previous, reused);
+        }
+
+        private ClaudeTranscript? Describe(FileEntry file)
+        {
+            if (file.Transcript is { } known)
+            {
+                return known; // Same length and mtime as when it was described.
+            }
+
+            file.Tried = true;
+
+            if (file.Length < 0)
+            {
+                return null; // Gone since the listing, or a dangling link: tried again next pass.
+            }
+
+            TranscriptHead head;
+            if (file.KnownHead is { } cached
+                && ((file.KnownHeadLength == file.Length && file.KnownHeadWrite == file.LastWriteUtc)
+                    || (cached.IsComplete && file.Length >= file.KnownHeadLength)))
+            {
+                // Transcripts are append-only: a complete head stays true while the file grows.
+                head = cached;
+            }
+            else
+            {
+                try
+                {
+                    head = TranscriptHead.Read(Fs, file.Path, owner.settings.TranscriptHeadBytes);
+                }
+                catch (FileNotFoundException)
+                {
+                    return null; // Deleted since the listing, or a dangling link: tried again next pass.
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    return null;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // It exists but cannot be read: keep it, unconfirmed.
+                    head = default;
+                }
+            }
+
+            file.KnownHead = head;
+            file.KnownHeadLength = file.Length;
+            file.KnownHeadWrite = file.LastWriteUtc;
+            var sessionId = file.Name[..^Extension.Length];
+            file.Transcript = new ClaudeTranscript(
+                sessionId,
+                file.Path,
+                new DateTimeOffset(DateTime.SpecifyKind(file.LastWriteUtc, DateTimeKind.Utc)),
+                head.Cwd,
+                head.SessionId);
+            return file.Transcript;
+        }
+
+        private bool CwdMatches(string recorded, string requested, string requestedReal)
+        {
+            if (string.Equals(recorded, requested, StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            return string.Equals(Normalize(recorded), requestedReal, StringComparison.Ordinal);
+        }
+
+        /// <summary>The real path in NFC, computed once per pass.</summary>
+        private string Normalize(string path)
+        {
+            if (realPaths.TryGetValue(path, out var real))
+            {
+                return real;
+            }
+
+            real = RealPath.Resolve(Fs, path);
+            try
+            {
+                real = real.Normalize(NormalizationForm.FormC);
+            }
+            catch (ArgumentException)
+            {
+            }
+
+            realPaths[path] = real;
+            return real;
+        }
+    }
+}
