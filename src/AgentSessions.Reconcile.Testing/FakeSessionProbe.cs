@@ -79,7 +79,7 @@ public sealed class FakeSessionProbe : ISessionProbe
     public FakeSessionProbe AddTmuxSession(string name, string? cwd = null, long? pid = null, string? command = null, DateTimeOffset? created = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var pane = new TmuxPane(0, 0, pid, command, cwd, created, IsActive: true, IsDead: false);
+        var pane = new TmuxPane(0, 0, pid, command, cwd, created, isActive: true, isDead: false);
         return AddTmuxSession(new TmuxSession(name, created, [pane]));
     }
 

@@ -45,7 +45,17 @@ public enum ArtifactPresence
 }
 
 /// <summary>The result of one capture of a pane's visible text.</summary>
-/// <param name="Succeeded">Whether the text was captured.</param>
-/// <param name="Text">The captured text, or <see langword="null"/>.</param>
-/// <param name="FailureReason">Why nothing was captured, or <see langword="null"/>.</param>
-public sealed record PaneCapture(bool Succeeded, string? Text, string? FailureReason);
+/// <param name="succeeded">Whether the text was captured.</param>
+/// <param name="text">The captured text, or <see langword="null"/>.</param>
+/// <param name="failureReason">Why nothing was captured, or <see langword="null"/>.</param>
+public sealed class PaneCapture(bool succeeded, string? text, string? failureReason)
+{
+    /// <summary>Gets a value indicating whether the text was captured.</summary>
+    public bool Succeeded { get; } = succeeded;
+
+    /// <summary>Gets the captured text, or <see langword="null"/>.</summary>
+    public string? Text { get; } = text;
+
+    /// <summary>Gets why nothing was captured, or <see langword="null"/>.</summary>
+    public string? FailureReason { get; } = failureReason;
+}

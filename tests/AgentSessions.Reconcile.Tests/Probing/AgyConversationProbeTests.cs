@@ -80,7 +80,7 @@ public sealed class AgyConversationProbeTests : IDisposable
         files.Presence("plain").Should().Be(ArtifactPresence.Present);
         files.Presence("missing").Should().Be(ArtifactPresence.Missing);
         files.Presence("../conversations/plain").Should().Be(ArtifactPresence.Missing);
-        files.In("/w/app").Should().Equal(new AgentConversation("with-wal", "/w/app/", new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero)));
+        files.In("/w/app").Should().BeEquivalentTo([new AgentConversation("with-wal", "/w/app/", new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero))]);
         files.In("/w/gone").Should().BeEmpty();
     }
 

@@ -6,7 +6,7 @@ namespace AgentSessions.Reconcile.Tests.Probing;
 public sealed class ObservationNeedsTests
 {
     private static TmuxSession Live(string name, string cwd) =>
-        new(name, null, [new TmuxPane(0, 0, 1, "claude", cwd, null, IsActive: true, IsDead: false)]);
+        new(name, null, [new TmuxPane(0, 0, 1, "claude", cwd, null, isActive: true, isDead: false)]);
 
     [Fact]
     public void For_RowsAndCandidates_LooksOnlyWhereTheDiffNeedsIt()

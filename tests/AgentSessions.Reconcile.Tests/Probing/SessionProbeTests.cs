@@ -86,7 +86,7 @@ public sealed class SessionProbeTests : IDisposable
         first.Get(LiveKeys.Agy).In(cwd).Select(c => c.Id).Should().Equal("c1");
         first.Get(LiveKeys.Agy).Presence("c1").Should().Be(ArtifactPresence.Present);
         first.Tmux.IsNoServer.Should().BeTrue();
-        second.Get(LiveKeys.Claude).In(cwd).Should().Equal(first.Get(LiveKeys.Claude).In(cwd));
+        second.Get(LiveKeys.Claude).In(cwd).Should().BeEquivalentTo(first.Get(LiveKeys.Claude).In(cwd), o => o.WithStrictOrdering());
         files.Select(Snapshot).Should().Equal(before);
     }
 
