@@ -28,7 +28,7 @@ internal sealed class CompositeSessionProbe : ISessionProbe
         var live = new LiveState(tmuxState);
         foreach (var source in sources)
         {
-            live = source.Observe(needs, live, cancellationToken);
+            live = await source.ObserveAsync(needs, live, cancellationToken).ConfigureAwait(false);
         }
 
         return live;

@@ -29,38 +29,6 @@ internal abstract class RegistryMutation
     public abstract MutationOutcome Apply(Registry current);
 
     protected static string Word(SessionStatus? status) => DriftDiff.Word(status);
-
-    protected static bool IdInUseByOtherRow(Registry current, string id, string self)
-    {
-        foreach (var row in current.Sessions)
-        {
-            if (string.Equals(row.Name, self, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            foreach (var ids in AgentIds.All)
-            {
-                if (string.Equals(ids.Own(row), id, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-
-            foreach (var fields in row.AgentIdentities.Values)
-            {
-                foreach (var value in fields.Values)
-                {
-                    if (string.Equals(value, id, StringComparison.Ordinal))
-                    {
-                        return true;
-                    }
-                }
-            }
-        }
-
-        return false;
-    }
 }
 
 /// <summary>Drift A: a running row whose tmux session is gone becomes terminated.</summary>
@@ -226,7 +194,7 @@ internal sealed class FillOwnIdMutation : RegistryMutation
             return MutationOutcome.Skip($"the id was set meanwhile to {existing}");
         }
 
-        if (IdInUseByOtherRow(current, Id, Session))
+        if (new IdOwners(current).UsedByOther(Id, Session))
         {
             return MutationOutcome.Skip("another row took this id meanwhile");
         }

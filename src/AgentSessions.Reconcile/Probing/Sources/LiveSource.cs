@@ -2,14 +2,15 @@ namespace AgentSessions.Reconcile.Probing;
 
 /// <summary>
 /// One source of live state besides tmux (Claude transcripts, agy conversations …): it adds what
-/// it saw for this pass's <see cref="ObservationNeeds"/> to the live state. Read-only.
+/// it saw for this pass's <see cref="ObservationNeeds"/> to the live state. Read-only; bounded (a
+/// source that runs a process gives it a timeout). Most sources derive from <see cref="LiveSource{T}"/>.
 /// </summary>
 internal interface ILiveSource
 {
-    LiveState Observe(ObservationNeeds needs, LiveState live, CancellationToken cancellationToken);
+    ValueTask<LiveState> ObserveAsync(ObservationNeeds needs, LiveState live, CancellationToken cancellationToken);
 }
 
-/// <summary>A source of one observation; a source that fails to read is unknown with the reason, never empty.</summary>
+/// <summary>A source of one observation read synchronously (files); one that fails to read is unknown with the reason, never empty.</summary>
 /// <typeparam name="T">The observation's type.</typeparam>
 internal abstract class LiveSource<T> : ILiveSource
     where T : class
@@ -18,7 +19,7 @@ internal abstract class LiveSource<T> : ILiveSource
 
     public ObservationKey<T> Key { get; }
 
-    public LiveState Observe(ObservationNeeds needs, LiveState live, CancellationToken cancellationToken)
+    public ValueTask<LiveState> ObserveAsync(ObservationNeeds needs, LiveState live, CancellationToken cancellationToken)
     {
         T seen;
         try
@@ -30,7 +31,7 @@ internal abstract class LiveSource<T> : ILiveSource
             seen = Key.Unknown($"the {Key.Name} probe failed: {ex.Message}");
         }
 
-        return live.With(Key, seen);
+        return ValueTask.FromResult(live.With(Key, seen));
     }
 
     /// <summary>Looks at what the needs ask of this source's key.</summary>

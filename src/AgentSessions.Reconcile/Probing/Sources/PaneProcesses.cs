@@ -9,14 +9,14 @@ namespace AgentSessions.Reconcile.Probing;
 internal sealed class PaneProcesses(ProbeSettings settings) : ILiveSource
 {
     /// <summary>Adds what the rules asked for: the live recorded panes (only when no server answered), the other sockets present.</summary>
-    public LiveState Observe(ObservationNeeds needs, LiveState live, CancellationToken cancellationToken)
+    public ValueTask<LiveState> ObserveAsync(ObservationNeeds needs, LiveState live, CancellationToken cancellationToken)
     {
         if (needs.Wants(LiveKeys.PanesAliveWithoutServer))
         {
             live = live.With(LiveKeys.PanesAliveWithoutServer, needs.Tmux.IsNoServer ? AliveRunningRecorded(settings, needs.Registry) : new HashSet<long>());
         }
 
-        return needs.Wants(LiveKeys.OtherSocketsPresent) ? live.With(LiveKeys.OtherSocketsPresent, OtherSocketsPresent(settings, needs.Registry, needs.Tmux)) : live;
+        return ValueTask.FromResult(needs.Wants(LiveKeys.OtherSocketsPresent) ? live.With(LiveKeys.OtherSocketsPresent, OtherSocketsPresent(settings, needs.Registry, needs.Tmux)) : live);
     }
 
     public static IReadOnlySet<long> AliveRunningRecorded(ProbeSettings settings, Registry registry)
