@@ -18,7 +18,7 @@ internal sealed class UnregisteredRule() : DriftRule(Unregistered)
     {
         foreach (var session in SessionName.FindUnregistered(needs.Registry, needs.Tmux, needs.Workspace))
         {
-            if (session.PrimaryPane?.CurrentPath is { Length: > 0 } cwd && SessionName.TryParse(session.Name, needs.Workspace, out _))
+            if (session.PrimaryPane?.CurrentPath is { Length: > 0 } cwd)
             {
                 needs.Of(LiveKeys.RegistryRoots).Cwds.Add(cwd);
             }
