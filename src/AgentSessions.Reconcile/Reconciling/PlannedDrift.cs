@@ -12,39 +12,17 @@ namespace AgentSessions.Reconcile.Reconciling;
 internal sealed record DiffOptions(string Workspace, TimeSpan EndStateGrace, string? WorkspaceRoot = null);
 
 /// <summary>One drift the diff found, with the change it wants (none for report-only drifts).</summary>
-internal sealed class PlannedDrift
+/// <param name="Rule">The rule that found it: its class and its wording.</param>
+/// <param name="Session">The row's name.</param>
+/// <param name="Key">The coalescing key.</param>
+/// <param name="Observation">What was seen, without what was done ("x: tmux gone (was pane 1, cmd claude)."); the coalescing hash covers it.</param>
+/// <param name="Field">The registry field concerned, when there is one.</param>
+/// <param name="Before">The value before (or the stale value).</param>
+/// <param name="After">The value after.</param>
+/// <param name="Mutation">The change that repairs it, or <see langword="null"/> for a report-only drift.</param>
+internal sealed record PlannedDrift(DriftRule Rule, string Session, DriftKey Key, string Observation, string? Field, string? Before, string? After, RegistryMutation? Mutation)
 {
-    public PlannedDrift(DriftRule rule, string session, DriftKey key, string observation, string? field, string? before, string? after, RegistryMutation? mutation)
-    {
-        Rule = rule;
-        Session = session;
-        Key = key;
-        Observation = observation;
-        Field = field;
-        Before = before;
-        After = after;
-        Mutation = mutation;
-    }
-
-    /// <summary>Gets the rule that found it: its class and its wording.</summary>
-    public DriftRule Rule { get; }
-
     public DriftClass Class => Rule.Class;
-
-    public string Session { get; }
-
-    public DriftKey Key { get; }
-
-    /// <summary>Gets what was seen, without what was done ("x: tmux gone (was pane 1, cmd claude)."); the coalescing hash covers it.</summary>
-    public string Observation { get; }
-
-    public string? Field { get; }
-
-    public string? Before { get; }
-
-    public string? After { get; }
-
-    public RegistryMutation? Mutation { get; }
 
     /// <summary>Builds the reported drift once it is known whether (and why not) the change was applied.</summary>
     public Drift ToDrift(bool dryRun, MutationOutcome? outcome)
