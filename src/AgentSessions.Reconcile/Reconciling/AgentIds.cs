@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace AgentSessions.Reconcile;
 
 /// <summary>
@@ -22,10 +24,10 @@ internal sealed record AgentIds(
         "agy", "conversation_id", "agy_session_id_own", r => r.AgySessionIdOwn, (r, id) => r.AgySessionIdOwn = id, LiveKeys.Agy, "agy conversation file");
 
     /// <summary>Gets the agents, in the order their ids are checked.</summary>
-    public static IReadOnlyList<AgentIds> All { get; } = [Claude, Agy];
+    public static ImmutableArray<AgentIds> All { get; } = [Claude, Agy];
 
     /// <summary>Gets the identity's field as drifts name it (<c>agent_identities.claude.session_id</c>).</summary>
-    public string IdentityField => $"agent_identities.{Agent}.{IdField}";
+    public string IdentityField { get; } = $"agent_identities.{Agent}.{IdField}";
 
     /// <summary>The agent of this name (any case), or <see langword="null"/>.</summary>
     public static AgentIds? Of(string? agent)

@@ -30,11 +30,12 @@ internal static class DriftDiff
         IReadOnlyList<DriftRule>? rules = null)
     {
         var diff = new DiffContext(registry, live, now, options, endStateAliveFirstSeen, rules ?? DriftRules.Default);
+        var ruleList = diff.Rules;
         foreach (var row in registry.Sessions)
         {
-            foreach (var rule in diff.Rules)
+            for (var i = 0; i < ruleList.Count; i++)
             {
-                rule.Plan(diff, row);
+                ruleList[i].Plan(diff, row);
             }
         }
 
