@@ -10,6 +10,7 @@ namespace AgentSessions.Reconcile;
 internal sealed class ObservationNeeds
 {
     private readonly Dictionary<object, ArtifactRequest> _wanted = new(ReferenceEqualityComparer.Instance);
+    private IReadOnlyList<TmuxSession>? _unregistered;
 
     public ObservationNeeds(Registry registry, TmuxState tmux, string workspace)
     {
@@ -23,6 +24,9 @@ internal sealed class ObservationNeeds
     public TmuxState Tmux { get; }
 
     public string Workspace { get; }
+
+    /// <summary>Gets the live sessions named like this workspace's agents that no row names (found once per pass).</summary>
+    public IReadOnlyList<TmuxSession> Unregistered => _unregistered ??= SessionName.FindUnregistered(Registry, Tmux, Workspace);
 
     /// <summary>Asks the rules what they need for this registry and tmux snapshot.</summary>
     public static ObservationNeeds For(Registry registry, TmuxState tmux, string workspace, IEnumerable<DriftRule> rules)

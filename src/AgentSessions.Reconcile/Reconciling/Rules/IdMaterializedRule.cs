@@ -21,7 +21,7 @@ internal sealed class IdMaterializedRule() : DriftRule(IdMaterialized)
             }
         }
 
-        foreach (var session in SessionName.FindUnregistered(needs.Registry, needs.Tmux, needs.Workspace))
+        foreach (var session in needs.Unregistered)
         {
             if (session.PrimaryPane?.CurrentPath is { Length: > 0 } cwd && SessionName.TryParse(session.Name, needs.Workspace, out var name)
                 && AgentIds.Of(name.Agent) is { } ids)

@@ -16,7 +16,7 @@ internal sealed class UnregisteredRule() : DriftRule(Unregistered)
     /// <summary>Needs which workspace the folder of each of this workspace's unregistered sessions lies in.</summary>
     public override void Need(ObservationNeeds needs)
     {
-        foreach (var session in SessionName.FindUnregistered(needs.Registry, needs.Tmux, needs.Workspace))
+        foreach (var session in needs.Unregistered)
         {
             if (session.PrimaryPane?.CurrentPath is { Length: > 0 } cwd)
             {
