@@ -24,6 +24,9 @@ internal static class ExitCodes
     /// <summary>A program the command needs is missing or unusable (<c>demo</c> without tmux).</summary>
     public const int MissingTool = 6;
 
+    /// <summary>The MQTT broker could not be used (<c>status --fleet</c>: unreachable, refused, TLS); the message says why.</summary>
+    public const int BrokerUnavailable = 7;
+
     /// <summary>Interrupted by Ctrl-C (SIGINT), 128 + 2 like a shell reports it.</summary>
     public const int Interrupted = 130;
 }

@@ -198,7 +198,7 @@ public sealed partial class MqttPushMonitor : IDisposable
             : registry.Workspace);
         _topicPrefix = _options.TopicPrefix ?? "agent-sessions/" + workspace;
         await _jobs.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        return new BrokerConnection(_options, TopicFilter, _options.ClientId ?? "agent-sessions-" + workspace, OnMessageAsync, OnState, _time, _logger);
+        return new BrokerConnection(_options, [TopicFilter], _options.ClientId ?? "agent-sessions-" + workspace, OnMessageAsync, OnState, _time, _logger);
     }
 
     private static async Task Quietly(Task task)

@@ -30,10 +30,12 @@ internal sealed partial class CommandLineParser
 
     private readonly WorkspaceOptions reconcileWorkspace = new();
     private readonly SubscribeOptions subscribe = new();
+    private readonly PublishOptions publish = new();
 
     // status
     private readonly Option<bool> json = Flag("--json", "print one JSON object instead of the table");
     private readonly WorkspaceOptions statusWorkspace = new();
+    private readonly FleetViewOptions fleetView = new();
 
     // help
     private readonly Argument<string> helpTopic = new("COMMAND") { Arity = ArgumentArity.ZeroOrOne, Description = "the command to explain" };
@@ -50,9 +52,11 @@ internal sealed partial class CommandLineParser
         reconcileWorkspace.AddTo(reconcile);
         reconcile.Add(interval);
         subscribe.AddTo(reconcile);
+        publish.AddTo(reconcile);
 
         status = new Command("status", "show every session: registry status, live state, pane, ids, last drift") { json };
         statusWorkspace.AddTo(status);
+        fleetView.AddTo(status);
 
         help = new Command("help", "show the help of a command") { helpTopic };
         root = new RootCommand("agent-sessions - keep .hermes/agent-sessions.yaml true to tmux, Claude Code and agy") { reconcile, status, demo, help };
@@ -181,7 +185,9 @@ internal sealed partial class CommandLineParser
             throw new UsageException("'--interval' has no effect with '--once'; drop one of them.", Name);
         }
 
-        command.Subscribe = subscribe.Read(result, command.Once, Name);
+        command.Subscribe = subscribe.Read(result, command.Once, Name, publish.Given(result));
+        command.Publish = publish.Read(result, command.Once, Name);
+        command.Broker = command.Subscribe is null && command.Publish is not null ? subscribe.ReadBroker(result) : null;
 
         return command;
     }
@@ -190,6 +196,12 @@ internal sealed partial class CommandLineParser
     {
         var command = new StatusCommand { Json = result.GetValue(json) };
         statusWorkspace.Fill(command, result, "status");
+        fleetView.Fill(command, result, "status");
+        if (command.Fleet is not null && (command.Workspace ?? command.TmuxSocketName ?? command.TmuxSocketPath) is not null)
+        {
+            throw new UsageException("'--fleet' shows the hosts' published statuses; '--workspace' and the tmux socket options are for one local workspace.", "status");
+        }
+
         return command;
     }
 

@@ -235,6 +235,8 @@ internal sealed partial class CliApp
 
         // Until a pass says otherwise (a failing first pass), the wait is the fixed interval or the default.
         var requeueAfter = settings.PollInterval ?? new DriftReport(string.Empty, default, false, []).RequeueAfter;
+        var publishing = await StartPublishingAsync(command, settings, services, cancellationToken).ConfigureAwait(false);
+        await using var stopPublishing = publishing.ConfigureAwait(false);
         try
         {
             await new ReconcileLoop(env.Time).RunAsync(
@@ -245,6 +247,7 @@ internal sealed partial class CliApp
                     {
                         var report = await services.Reconciler.ReconcileAsync(request, ct).ConfigureAwait(false);
                         Emit(report, command, context, once: false);
+                        publishing.OnPassCompleted(report);
                         requeueAfter = report.RequeueAfter;
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -326,18 +329,35 @@ internal sealed partial class CliApp
 
     private async Task<int> StatusAsync(StatusCommand command, CancellationToken cancellationToken)
     {
+        if (command.Fleet is { } fleet)
+        {
+            return await FleetStatusAsync(command, fleet, cancellationToken).ConfigureAwait(false);
+        }
+
         var settings = Settings(command, "status");
         var services = env.Services.Create(settings, env.Time);
-        var exists = env.FileExists(services.Store.RegistryPath);
         if (NoRegistryAt(services.Store.RegistryPath))
         {
             env.Error.WriteLine($"agent-sessions: note: no registry at {services.Store.RegistryPath}.");
         }
 
+        if (command.Watch)
+        {
+            return await WatchStatusAsync(command, settings, services, cancellationToken).ConfigureAwait(false);
+        }
+
+        WriteStatus(command, await BuildStatusAsync(settings, services, cancellationToken).ConfigureAwait(false));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>What <c>status</c> shows for one workspace: the registry joined with one tmux snapshot and the last drifts.</summary>
+    private async Task<StatusReport> BuildStatusAsync(CliSettings settings, CliServices services, CancellationToken cancellationToken)
+    {
+        var exists = env.FileExists(services.Store.RegistryPath);
         var registry = await services.Store.LoadAsync(cancellationToken).ConfigureAwait(false);
         var workspace = WorkspaceName(registry, settings.WorkspaceRoot);
         var live = await services.Probe.ObserveAsync(registry, workspace, cancellationToken).ConfigureAwait(false);
-        var report = StatusBuilder.Build(
+        return StatusBuilder.Build(
             registry,
             live.Tmux,
             env.Services.ReadLastDrifts(settings, workspace),
@@ -345,6 +365,10 @@ internal sealed partial class CliApp
             settings.WorkspaceRoot,
             services.Store.RegistryPath,
             exists);
+    }
+
+    private void WriteStatus(StatusCommand command, StatusReport report)
+    {
         if (command.Json)
         {
             env.Out.Write(Encoding.UTF8.GetString(StatusJsonWriter.ToUtf8(report)));
@@ -352,11 +376,11 @@ internal sealed partial class CliApp
         }
         else
         {
-            var colour = env.OutputIsTerminal && string.IsNullOrEmpty(env.GetVariable("NO_COLOR"));
-            env.Out.Write(StatusTableRenderer.Render(report, colour));
+            env.Out.Write(StatusTableRenderer.Render(report, Colour));
         }
 
         env.Out.Flush();
-        return ExitCodes.Ok;
     }
+
+    private bool Colour => env.OutputIsTerminal && string.IsNullOrEmpty(env.GetVariable("NO_COLOR"));
 }

@@ -15,10 +15,11 @@ namespace AgentSessions.Reconcile.Mqtt;
 internal readonly record struct BrokerState(bool Connected, string? Problem, bool SessionPresent);
 
 /// <summary>
-/// One MQTT 5 client subscribed to <c>{prefix}/jobs/+/events</c> with QoS 1 and a persistent session
-/// (clean start off, session expiry). The message handler is attached before connecting; a lost or
-/// refused connection is retried with a doubling backoff; the subscription is renewed whenever the
-/// broker says it has no session for us.
+/// One MQTT 5 client subscribed to its topic filters (the monitor's <c>{prefix}/jobs/+/events</c>; none
+/// for a publisher) with QoS 1 and a persistent session (clean start off, session expiry) unless
+/// <c>configure</c> says otherwise (a Last Will, a clean session). The message handler is attached
+/// before connecting; a lost or refused connection is retried with a doubling backoff; the
+/// subscription is renewed whenever the broker says it has no session for us.
 /// </summary>
 internal sealed partial class BrokerConnection : IAsyncDisposable
 {
@@ -34,15 +35,16 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
 
     public BrokerConnection(
         MqttTriggerOptions options,
-        string topicFilter,
+        IReadOnlyList<string> topicFilters,
         string clientId,
         Func<MqttApplicationMessageReceivedEventArgs, Task> onMessage,
         Action<BrokerState> onState,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        Action<MqttClientOptionsBuilder>? configure = null)
     {
         _options = options;
-        TopicFilter = topicFilter;
+        TopicFilters = topicFilters;
         _time = time;
         _logger = logger;
         _onState = onState;
@@ -72,6 +74,7 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
             builder.WithTlsOptions(o => o.UseTls().WithTargetHost(address.Host).WithCertificateValidationHandler(a => tls.Validate(a.Certificate, a.SslPolicyErrors)));
         }
 
+        configure?.Invoke(builder);
         _clientOptions = builder.Build();
         _client = new MqttClientFactory().CreateMqttClient();
 
@@ -90,7 +93,10 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
 
     public BrokerAddress Address { get; }
 
-    public string TopicFilter { get; }
+    public IReadOnlyList<string> TopicFilters { get; }
+
+    /// <summary>Gets the client, for publishing while connected.</summary>
+    public IMqttClient Client => _client;
 
     /// <summary>Connects, and reconnects with backoff, until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -110,7 +116,7 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
                         $"the broker refused the connection (CONNACK {result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? string.Empty : ": " + result.ReasonString)})");
                 }
 
-                if (!result.IsSessionPresent)
+                if (!result.IsSessionPresent && TopicFilters.Count > 0)
                 {
                     await SubscribeAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -224,15 +230,18 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
 
     private async Task SubscribeAsync(CancellationToken cancellationToken)
     {
-        var subscribe = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic(TopicFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-            .Build();
-        var result = await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (var filter in TopicFilters)
+        {
+            subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        }
+
+        var result = await _client.SubscribeAsync(subscribe.Build(), cancellationToken).ConfigureAwait(false);
         foreach (var item in result.Items)
         {
             if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS0))
             {
-                throw new RefusedException($"the broker refused the subscription to '{TopicFilter}' ({item.ResultCode})");
+                throw new RefusedException($"the broker refused the subscription to '{item.TopicFilter.Topic}' ({item.ResultCode})");
             }
         }
     }
