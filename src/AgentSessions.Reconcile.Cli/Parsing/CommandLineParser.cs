@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Completions;
 using System.CommandLine.Help;
-using System.Globalization;
 
 namespace AgentSessions.Reconcile.Cli.Parsing;
 
@@ -15,9 +14,6 @@ namespace AgentSessions.Reconcile.Cli.Parsing;
 /// </summary>
 internal sealed partial class CommandLineParser
 {
-    /// <summary>The longest <c>--interval</c> accepted: one day.</summary>
-    internal const int MaxIntervalSeconds = 86_400;
-
     // No response files (@file) and no bundling (-abc): every argument means what it says.
     private static readonly ParserConfiguration Configuration = new() { EnablePosixBundling = false, ResponseFileTokenReplacer = null };
 
@@ -103,15 +99,14 @@ internal sealed partial class CommandLineParser
     /// <returns>The interval.</returns>
     internal static TimeSpan ParseInterval(string text, string what, string? command)
     {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || seconds < 1 || seconds > MaxIntervalSeconds)
+        try
         {
-            throw new UsageException(
-                $"{what} must be a whole number of seconds from 1 to {MaxIntervalSeconds.ToString(CultureInfo.InvariantCulture)}, not '{text}'.",
-                command);
+            return ReconcilerOptions.ParsePollInterval(text);
         }
-
-        return TimeSpan.FromSeconds(seconds);
+        catch (FormatException e)
+        {
+            throw new UsageException($"{what} {e.Message}.", command);
+        }
     }
 
     private static Option<bool> Flag(string name, string description) =>
@@ -314,7 +309,7 @@ internal sealed partial class CommandLineParser
                     $"'--tmux-socket' takes a socket name, not a path ('{command.TmuxSocketName}'); use '--tmux-socket-path' for a path.", name);
             }
 
-            if (command.TmuxSocketName is not null && command.TmuxSocketPath is not null)
+            if (TmuxClient.SocketProblem(command.TmuxSocketName, command.TmuxSocketPath) is not null)
             {
                 throw new UsageException("'--tmux-socket' and '--tmux-socket-path' cannot be used together; give one.", name);
             }

@@ -51,7 +51,7 @@ internal sealed partial class CliApp
                 return Task.CompletedTask;
             },
             OnBrokerStatus = line => env.Error.WriteLine("agent-sessions: " + line),
-            OnPassFailed = e => env.Error.WriteLine("agent-sessions: " + (Classify(e) is null ? $"pass failed: {e.GetType().Name}: {e.Message}" : Describe(e))),
+            OnPassFailed = SayPassFailed,
         };
 
         try

@@ -233,31 +233,22 @@ internal sealed partial class CliApp
             return ExitCodes.Ok;
         }
 
-        // Until a pass says otherwise (a failing first pass), the wait is the fixed interval or the default.
-        var requeueAfter = settings.PollInterval ?? new DriftReport(string.Empty, default, false, []).RequeueAfter;
+        // A failing pass never ends the loop: the loop backs off within the interval and it is said once.
+        var loop = new ReconcileLoop(services.Reconciler, services.Store, env.Time);
         var publishing = await StartPublishingAsync(command, settings, services, cancellationToken).ConfigureAwait(false);
         await using var stopPublishing = publishing.ConfigureAwait(false);
         try
         {
-            await new ReconcileLoop(env.Time).RunAsync(
+            await loop.RunAsync(
                 async (request, ct) =>
                 {
                     request.DryRun = command.DryRun;
-                    try
-                    {
-                        var report = await services.Reconciler.ReconcileAsync(request, ct).ConfigureAwait(false);
-                        Emit(report, command, context, once: false);
-                        publishing.OnPassCompleted(report);
-                        requeueAfter = report.RequeueAfter;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                    {
-                        // A failing pass never ends the loop: report it and try again next time.
-                        env.Error.WriteLine("agent-sessions: " + (Classify(e) is null ? $"pass failed: {e.GetType().Name}: {e.Message}" : Describe(e)));
-                    }
-
-                    return requeueAfter;
+                    var report = await loop.ReconcileAsync(request, ct).ConfigureAwait(false);
+                    Emit(report, command, context, once: false);
+                    publishing.OnPassCompleted(report);
+                    return report.RequeueAfter;
                 },
+                SayPassFailed,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -266,6 +257,9 @@ internal sealed partial class CliApp
 
         return Interrupted(loop: true);
     }
+
+    private void SayPassFailed(Exception e) =>
+        env.Error.WriteLine("agent-sessions: " + (Classify(e) is null ? $"pass failed: {e.GetType().Name}: {e.Message}" : Describe(e)));
 
     private void Emit(DriftReport report, ReconcileCommand command, ReportContext context, bool once)
     {
