@@ -85,7 +85,7 @@ internal static class StatusBuilder
         }
 
         // The reconciler's B candidates: named like this workspace's agents (either spelling), no row.
-        foreach (var session in SessionName.FindUnregistered(registry, tmux, workspace))
+        foreach (var session in tmux.FindUnregistered(registry, workspace))
         {
             var pane = session.PrimaryPane;
             rows.Add(new StatusRow(
@@ -109,14 +109,7 @@ internal static class StatusBuilder
     /// <summary>The registry's spelling of a status.</summary>
     /// <param name="status">The status.</param>
     /// <returns><c>running</c>, <c>stopped</c>, <c>terminated</c>, <c>archived</c>, or <see langword="null"/>.</returns>
-    public static string? Word(SessionStatus? status) => status switch
-    {
-        SessionStatus.Running => "running",
-        SessionStatus.Stopped => "stopped",
-        SessionStatus.Terminated => "terminated",
-        SessionStatus.Archived => "archived",
-        _ => null,
-    };
+    public static string? Word(SessionStatus? status) => status?.ToWord();
 
     /// <summary>The word for a liveness.</summary>
     /// <param name="live">The liveness.</param>

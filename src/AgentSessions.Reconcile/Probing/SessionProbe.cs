@@ -1,6 +1,7 @@
 using System.IO.Abstractions;
 using AgentSessions.Reconcile.Probing;
 using AgentSessions.Reconcile.Processes;
+using AgentSessions.Reconcile.Reconciling.Rules;
 
 namespace AgentSessions.Reconcile;
 
@@ -18,10 +19,15 @@ public static class SessionProbe
         ArgumentNullException.ThrowIfNull(options);
         var settings = ProbeSettings.From(options, fileSystem ?? new FileSystem());
         var time = timeProvider ?? TimeProvider.System;
-        return new CompositeSessionProbe(
-            new TmuxSessionProbe(settings, new ProcessRunner(time)),
-            new ClaudeTranscriptProbe(settings),
-            new AgyConversationProbe(settings),
-            settings);
+        return new CompositeSessionProbe(new TmuxSessionProbe(settings, new ProcessRunner(time)), Sources(settings), DriftRules.Default);
     }
+
+    /// <summary>The registered sources besides tmux, in the order they observe: one line per source.</summary>
+    internal static IReadOnlyList<ILiveSource> Sources(ProbeSettings settings) =>
+    [
+        new ClaudeTranscriptProbe(settings),
+        new AgyConversationProbe(settings),
+        new RegistryRoots(settings.FileSystem),
+        new PaneProcesses(settings),
+    ];
 }
