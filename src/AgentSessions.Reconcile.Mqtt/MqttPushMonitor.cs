@@ -363,9 +363,9 @@ public sealed partial class MqttPushMonitor : IDisposable
                 _receivedAt[(jobEvent.JobId, jobEvent.Sequence)] = receivedAt;
             }
 
-            // The fact first (under the store's lock), then a pass; the loop coalesces a burst into one.
-            var recorded = await _loop.RecordAsync(jobEvent, _dryRun).ConfigureAwait(false);
-            await KillEndedSessionAsync(recorded, CancellationToken.None).ConfigureAwait(false);
+            // The fact first (under the store's lock), the kill it calls for, then a pass (its report comes
+            // after the kill); the loop coalesces a burst into one.
+            await _loop.RecordAsync(jobEvent, _dryRun, KillEndedSessionAsync, CancellationToken.None).ConfigureAwait(false);
         }
         else if (result.Reason is { } reason)
         {

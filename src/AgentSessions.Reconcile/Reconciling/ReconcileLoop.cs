@@ -78,10 +78,15 @@ public sealed class ReconcileLoop
     /// </summary>
     /// <param name="jobEvent">The verified event.</param>
     /// <param name="dryRun">Whether to compute the change only, writing nothing.</param>
+    /// <param name="whenRecorded">
+    /// What to do with the recorded event before the pass is asked for (kill-on-terminal), so that the
+    /// pass and its report come after it; not called when the fact could not be recorded.
+    /// </param>
     /// <param name="cancellationToken">A token to cancel.</param>
     /// <returns>The event as recorded: <see cref="ReconcileJobEvent.Applied"/> says whether it changed the registry (would have, in a dry run).</returns>
     /// <exception cref="InvalidOperationException">The loop was made without a store.</exception>
-    public async Task<ReconcileJobEvent> RecordAsync(ReconcileJobEvent jobEvent, bool dryRun = false, CancellationToken cancellationToken = default)
+    public async Task<ReconcileJobEvent> RecordAsync(
+        ReconcileJobEvent jobEvent, bool dryRun = false, Func<ReconcileJobEvent, CancellationToken, Task>? whenRecorded = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobEvent);
         if (_store is null)
@@ -111,6 +116,11 @@ public sealed class ReconcileLoop
             {
                 _recorded.Add(recorded);
             }
+        }
+
+        if (whenRecorded is not null)
+        {
+            await whenRecorded(recorded, cancellationToken).ConfigureAwait(false);
         }
 
         await RequestAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Event }, cancellationToken).ConfigureAwait(false);

@@ -124,7 +124,9 @@ public sealed class SubscribeEndToEndTests
         WithoutPane(ws.ReadRegistry()).Should().Be(resumed, "the row stays running and the job as it was");
         ws.HasTmux(session).Should().BeTrue("the resumed session is not killed again");
         result.Stdout.Should().NotContain("\"type\":\"completed\"", "a dropped event reaches no pass");
-        result.Stderr.Should().Contain("dropped job events: duplicate 2.");
+        // The retained copy and the live one are duplicates; so is the first delivery again when SIGTERM
+        // stopped the first monitor before its acknowledgement reached the broker (QoS 1 redelivers it).
+        result.Stderr.Should().MatchRegex(@"dropped job events: duplicate [23]\.");
         ws.ReadRegistry().Should().Contain("last_seq: 1", "the first monitor recorded the seq it applied");
     }
 
