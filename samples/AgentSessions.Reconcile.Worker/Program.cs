@@ -1,7 +1,7 @@
 // agent-sessions-worker: the goal-mode monitor of a workspace's agent sessions, as a Generic Host.
 // Every interval a reconcile pass; new drifts become one comment on the Hermes card; a heartbeat
 // every 5 minutes; a person's "stop" comment blocks the card (needs_input) and ends the process (0).
-// Options (WorkerSettings.cs; --help prints them): --workspace, --tmux-socket[-path], --interval, --heartbeat-interval, --gateway, --broker.
+// Options (WorkerSettings.cs; --help prints them): --workspace, --tmux-socket[-path], --interval, --heartbeat-interval, --gateway, --broker, --publish-status, --host-id.
 using AgentSessions.Reconcile;
 using AgentSessions.Reconcile.Hermes;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,6 +62,16 @@ if (settings.Broker is { } broker)
         o.TmuxSocketName = settings.TmuxSocket;
         o.TmuxSocketPath = settings.TmuxSocketPath;
     });
+    if (settings.PublishStatus)
+    {
+        // The fleet view: the workspace's status, signed, retained on the broker (docs/fleet.md).
+        builder.Services.AddReconcileFleetStatus(o =>
+        {
+            o.Connection.Broker = broker;
+            o.ApplyEnvironment(Environment.GetEnvironmentVariable);
+            o.HostId = settings.HostId ?? o.HostId;
+        });
+    }
 }
 
 await builder.Build().RunAsync().ConfigureAwait(false);

@@ -7,11 +7,17 @@
 /// <c>--heartbeat-interval SECONDS</c> (<c>AGENT_SESSIONS_HEARTBEAT_INTERVAL</c>; default 300),
 /// <c>--gateway sqlite|cli|jsonl</c> (<c>AGENT_SESSIONS_GATEWAY</c>; default sqlite when
 /// <c>HERMES_KANBAN_TASK</c> is set, else jsonl), <c>--broker URL</c> (<c>AGENT_SESSIONS_BROKER</c>; push
-/// monitoring over MQTT when set, with <c>AGENT_SESSIONS_BROKER_CA</c>, <c>_USERNAME</c>, <c>_PASSWORD</c>, docs/mqtt.md).
+/// monitoring over MQTT when set, with <c>AGENT_SESSIONS_BROKER_CA</c>, <c>_USERNAME</c>, <c>_PASSWORD</c>, docs/mqtt.md),
+/// <c>--publish-status</c> (<c>AGENT_SESSIONS_PUBLISH_STATUS=1</c>; the workspace's status to the fleet over the
+/// broker, signed with <c>AGENT_SESSIONS_FLEET_KEY</c>, docs/fleet.md), <c>--host-id NAME</c> (<c>AGENT_SESSIONS_HOST_ID</c>).
 /// </summary>
 internal sealed record WorkerSettings(
-    string Workspace, string? TmuxSocket, string? TmuxSocketPath, TimeSpan? Interval, TimeSpan? HeartbeatInterval, string Gateway, string? Broker)
+    string Workspace, string? TmuxSocket, string? TmuxSocketPath, TimeSpan? Interval, TimeSpan? HeartbeatInterval, string Gateway, string? Broker,
+    bool PublishStatus = false, string? HostId = null)
 {
+    /// <summary>The flags that take no value.</summary>
+    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "--publish-status" };
+
     private static readonly Dictionary<string, string> Variables = new(StringComparer.Ordinal)
     {
         ["--workspace"] = "AGENT_SESSIONS_WORKSPACE",
@@ -21,6 +27,8 @@ internal sealed record WorkerSettings(
         ["--heartbeat-interval"] = "AGENT_SESSIONS_HEARTBEAT_INTERVAL",
         ["--gateway"] = "AGENT_SESSIONS_GATEWAY",
         ["--broker"] = "AGENT_SESSIONS_BROKER",
+        ["--publish-status"] = "AGENT_SESSIONS_PUBLISH_STATUS",
+        ["--host-id"] = "AGENT_SESSIONS_HOST_ID",
     };
 
     /// <summary>The text <c>--help</c> prints.</summary>
@@ -41,6 +49,9 @@ internal sealed record WorkerSettings(
           --gateway sqlite|cli|jsonl    AGENT_SESSIONS_GATEWAY; default sqlite when HERMES_KANBAN_TASK
                                         is set, else jsonl (the card as JSON lines on stdout/stdin)
           --broker URL                  AGENT_SESSIONS_BROKER; push monitoring over MQTT
+          --publish-status              AGENT_SESSIONS_PUBLISH_STATUS=1; publish the status to the
+                                        fleet over the broker (key: AGENT_SESSIONS_FLEET_KEY)
+          --host-id NAME                AGENT_SESSIONS_HOST_ID; default the machine's name
           -h, --help                    print this text
 
         Exit codes: 0 stopped (a "stop" comment, or the task no longer runs), 2 a bad option,
@@ -59,7 +70,8 @@ internal sealed record WorkerSettings(
                 throw new ArgumentException($"unknown option '{args[i]}' (known: {string.Join(", ", Variables.Keys)})");
             }
 
-            values[flag] = inline ?? (i + 1 < args.Length ? args[++i] : throw new ArgumentException($"'{flag}' needs a value"));
+            values[flag] = Switches.Contains(flag) ? inline ?? "1"
+                : inline ?? (i + 1 < args.Length ? args[++i] : throw new ArgumentException($"'{flag}' needs a value"));
         }
 
         string? Get(string flag) =>
@@ -79,9 +91,15 @@ internal sealed record WorkerSettings(
             throw new ArgumentException($"'--gateway' is sqlite, cli or jsonl (was '{gateway}')");
         }
 
+        var publish = Get("--publish-status") is { } p && p is not ("0" or "false");
+        if (publish && Get("--broker") is null)
+        {
+            throw new ArgumentException("'--publish-status' publishes over the broker: give '--broker URL' too");
+        }
+
         return new WorkerSettings(
             workspace, Get("--tmux-socket"), Get("--tmux-socket-path"), Seconds("--interval", Get("--interval")),
-            Seconds("--heartbeat-interval", Get("--heartbeat-interval")), gateway, Get("--broker"));
+            Seconds("--heartbeat-interval", Get("--heartbeat-interval")), gateway, Get("--broker"), publish, Get("--host-id"));
     }
 
     private static TimeSpan? Seconds(string flag, string? value)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 using AgentSessions.Reconcile.Hermes.Tests;
+using AgentSessions.Reconcile.Mqtt.Tests.Subscribing;
 
 namespace AgentSessions.Reconcile.Worker.Tests;
 
@@ -165,7 +166,7 @@ public sealed class WorkerProcessTests : IDisposable
         _worker.ExitCode.Should().Be(0, Output());
         var usage = string.Join('\n', StdoutLines());
         usage.Should().StartWith("Usage: agent-sessions-worker [options]");
-        foreach (var option in (string[])["--workspace", "--tmux-socket", "--tmux-socket-path", "--interval", "--heartbeat-interval", "--gateway", "--broker", "--help"])
+        foreach (var option in (string[])["--workspace", "--tmux-socket", "--tmux-socket-path", "--interval", "--heartbeat-interval", "--gateway", "--broker", "--publish-status", "--host-id", "--help"])
         {
             usage.Should().Contain(option);
         }
@@ -201,6 +202,46 @@ public sealed class WorkerProcessTests : IDisposable
         _worker.ExitCode.Should().Be(78, Output());
         Output().Should().Contain("The agent-sessions MQTT trigger cannot start: ").And.Contain(ca)
             .And.NotContain("Unhandled exception").And.NotContain("   at ", "one sentence, no stack trace");
+    }
+
+    [Fact]
+    public async Task Worker_PublishStatus_PublishesItsSignedStatusToTheFleetOverARealBroker()
+    {
+        Tmux("new-session", "-d", "-s", "lab-web-creator-claude", "-c", Workspace, "sleep 3600");
+        File.WriteAllText(Path.Combine(Workspace, ".hermes", "agent-sessions.yaml"), $"""
+            version: 1
+            workspace: lab
+            sessions:
+              - name: lab-web-creator-claude
+                agent: claude
+                cwd: {Workspace}
+                status: running
+                last_visible_status: running
+                jobs:
+                  - job_id: j-1
+                    auth_token: "tok-never-published"
+                    status: running
+            """);
+        await using var broker = await MosquittoBroker.StartAsync();
+
+        _worker = StartWorker(
+            new Dictionary<string, string> { ["AGENT_SESSIONS_FLEET_KEY"] = "fleet-key-e2e" },
+            "--workspace", Workspace, "--tmux-socket", _socket, "--gateway", "jsonl", "--interval", "1",
+            "--broker", broker.Url, "--publish-status", "--host-id", "worker-e2e");
+
+        // The status is retained: a reader that subscribes after it was published still gets it.
+        using var reader = Process.Start(new ProcessStartInfo("mosquitto_sub")
+        {
+            ArgumentList = { "-h", "127.0.0.1", "-p", broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", "agent-sessions/fleet/hosts/worker-e2e/workspaces/lab/status", "-C", "1", "-W", "90" },
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        var status = await reader.StandardOutput.ReadToEndAsync();
+        await reader.WaitForExitAsync();
+
+        reader.ExitCode.Should().Be(0, "a retained status arrives within the bound\n" + Output());
+        status.Should().Contain("\"host\":\"worker-e2e\"").And.Contain("lab-web-creator-claude").And.Contain("\"sig\":")
+            .And.NotContain("tok-never-published", "no secret leaves the host");
     }
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
