@@ -24,6 +24,9 @@ internal static class ExitCodes
     /// <summary>A program the command needs is missing or unusable (<c>demo</c> without tmux).</summary>
     public const int MissingTool = 6;
 
+    /// <summary><c>hook install | uninstall</c>: Claude Code's settings file is not a JSON object of the expected shape; it was not changed.</summary>
+    public const int SettingsInvalid = 7;
+
     /// <summary>Interrupted by Ctrl-C (SIGINT), 128 + 2 like a shell reports it.</summary>
     public const int Interrupted = 130;
 }

@@ -96,3 +96,18 @@ internal sealed class CompletionCommand : CliCommand
 internal sealed class DemoCommand : CliCommand
 {
 }
+
+/// <summary><c>agent-sessions hook</c>: record one Claude Code hook event read on stdin.</summary>
+internal sealed class HookRecordCommand : CliCommand
+{
+}
+
+/// <summary><c>agent-sessions hook install | uninstall [--user | --project DIR]</c>.</summary>
+internal sealed class HookSettingsCommand : CliCommand
+{
+    /// <summary>Gets or sets a value indicating whether to add the entries (else remove them).</summary>
+    public bool Install { get; set; }
+
+    /// <summary>Gets or sets the project folder (<c>--project</c>), or <see langword="null"/> for the user's settings (<c>--user</c>).</summary>
+    public string? Project { get; set; }
+}

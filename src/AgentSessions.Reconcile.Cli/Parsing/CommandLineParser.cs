@@ -35,11 +35,18 @@ internal sealed partial class CommandLineParser
     private readonly Option<bool> json = Flag("--json", "print one JSON object instead of the table");
     private readonly WorkspaceOptions statusWorkspace = new();
 
+    // hook
+    private readonly HookTargetOptions installTarget = new();
+    private readonly HookTargetOptions uninstallTarget = new();
+
     // help
     private readonly Argument<string> helpTopic = new("COMMAND") { Arity = ArgumentArity.ZeroOrOne, Description = "the command to explain" };
 
     private readonly Command reconcile;
     private readonly Command status;
+    private readonly Command hook;
+    private readonly Command hookInstall;
+    private readonly Command hookUninstall;
     private readonly Command demo = new("demo", "show drift A, B and C found and repaired in a throwaway workspace (needs tmux)");
     private readonly Command help;
     private readonly RootCommand root;
@@ -54,8 +61,14 @@ internal sealed partial class CommandLineParser
         status = new Command("status", "show every session: registry status, live state, pane, ids, last drift") { json };
         statusWorkspace.AddTo(status);
 
+        hookInstall = new Command("install", "add this tool's hook entries to Claude Code's settings (idempotent; keeps the rest; a .bak)");
+        installTarget.AddTo(hookInstall);
+        hookUninstall = new Command("uninstall", "remove exactly this tool's hook entries from Claude Code's settings");
+        uninstallTarget.AddTo(hookUninstall);
+        hook = new Command("hook", "record one Claude Code hook event read on stdin (always exit 0; see docs/attention.md)") { hookInstall, hookUninstall };
+
         help = new Command("help", "show the help of a command") { helpTopic };
-        root = new RootCommand("agent-sessions - keep .hermes/agent-sessions.yaml true to tmux, Claude Code and agy") { reconcile, status, demo, help };
+        root = new RootCommand("agent-sessions - keep .hermes/agent-sessions.yaml true to tmux, Claude Code and agy") { reconcile, status, hook, demo, help };
 
         // The generated help, followed by notes: each command's details, the overview's command lines and exit codes.
         var helpOption = root.Options.OfType<HelpOption>().Single();
@@ -145,6 +158,17 @@ internal sealed partial class CommandLineParser
         if (command == status)
         {
             return ToStatus(result);
+        }
+
+        if (command == hook)
+        {
+            return new HookRecordCommand();
+        }
+
+        if (command == hookInstall || command == hookUninstall)
+        {
+            var install = command == hookInstall;
+            return new HookSettingsCommand { Install = install, Project = (install ? installTarget : uninstallTarget).Read(result, "hook " + command.Name) };
         }
 
         if (command == demo)
@@ -306,6 +330,32 @@ internal sealed partial class CommandLineParser
             {
                 throw new UsageException("'--tmux-socket' and '--tmux-socket-path' cannot be used together; give one.", name);
             }
+        }
+    }
+
+    /// <summary>Which Claude Code settings file <c>hook install | uninstall</c> changes: exactly one of <c>--user</c>, <c>--project DIR</c>.</summary>
+    private sealed class HookTargetOptions
+    {
+        private readonly Option<bool> user = Flag("--user", "Claude Code's user settings: $CLAUDE_CONFIG_DIR/settings.json (default ~/.claude)");
+        private readonly Option<string> project = Value("--project", "DIR", "a project's settings: DIR/.claude/settings.json");
+
+        public void AddTo(Command command)
+        {
+            command.Add(user);
+            command.Add(project);
+        }
+
+        /// <summary>The project folder, or <see langword="null"/> for the user's settings.</summary>
+        public string? Read(ParseResult result, string name)
+        {
+            var isUser = result.GetValue(user);
+            var dir = result.GetValue(project);
+            return (isUser, dir) switch
+            {
+                (true, not null) => throw new UsageException("'--user' and '--project' cannot be used together; give one.", name),
+                (false, null) => throw new UsageException("say which settings to change: '--user' or '--project DIR'.", name),
+                _ => dir,
+            };
         }
     }
 }

@@ -58,6 +58,8 @@ internal sealed partial class CliApp
                 CompletionCommand completion => Complete(completion),
                 ReconcileCommand reconcile => await ReconcileAsync(reconcile, cancellationToken).ConfigureAwait(false),
                 StatusCommand status => await StatusAsync(status, cancellationToken).ConfigureAwait(false),
+                HookRecordCommand => RunHook(),
+                HookSettingsCommand settings => ChangeHookSettings(settings),
                 DemoCommand => await new DemoRunner(env, stop).RunAsync(cancellationToken).ConfigureAwait(false),
                 _ => throw new InvalidOperationException("Unhandled command " + command.GetType().Name + "."),
             };
