@@ -1,0 +1,186 @@
+using System.Globalization;
+using AgentSessions.Reconcile.Probing;
+
+namespace AgentSessions.Reconcile.Attention;
+
+/// <summary>A live row as the attention probe needs it.</summary>
+/// <param name="Name">The row's session name.</param>
+/// <param name="PanePid">The pane's first process (<c>pane_pid</c>).</param>
+/// <param name="Cwd">The row's working directory (for the transcript's folder).</param>
+/// <param name="OwnSessionId">The row's recorded Claude session id (<c>claude_session_id_own</c>), if any.</param>
+internal sealed record AttentionRow(string Name, long? PanePid, string? Cwd, string? OwnSessionId);
+
+/// <summary>What the probe found for one row.</summary>
+/// <param name="State">The attention state.</param>
+/// <param name="SessionId">The session id of the agent running in the row's pane, when a hook record or the per-process file names it.</param>
+/// <param name="SessionIdSource"><c>hook</c> or <c>process</c>, with <paramref name="SessionId"/>.</param>
+/// <param name="ClearedFrom">The id the bound session replaced after <c>/clear</c>, when the hook said so.</param>
+internal sealed record RowAttention(AttentionState State, string? SessionId, string? SessionIdSource, string? ClearedFrom);
+
+/// <summary>
+/// Gathers each live row's evidence once per pass and resolves its attention state: one scan of
+/// <c>/proc</c>, one listing each of the hook folder and Claude's <c>sessions/</c> folder, a stat of
+/// each bound transcript and a tail read only when it grew, and a pane read (the caller's
+/// <c>capture</c>) at most once a minute per row, only for a row no other source explains.
+/// Keeps small caches between passes; not thread-safe (one pass at a time).
+/// </summary>
+internal sealed class AttentionProbe
+{
+    private static readonly TimeSpan PaneInterval = TimeSpan.FromMinutes(1);
+    private readonly string claudeConfigDirectory;
+    private readonly string procDirectory;
+    private readonly TimeProvider time;
+    private readonly TimeSpan wedgedAfter;
+    private readonly Dictionary<string, (DateTime Written, long Length, HookRecord? Record)> hookCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Length, DateTime Written, TranscriptTail Tail)> tailCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset At, PaneText.Pattern? Pattern, DateTimeOffset? Since)> paneCache = new(StringComparer.Ordinal);
+
+    public AttentionProbe(string claudeConfigDirectory, TimeProvider time, TimeSpan wedgedAfter, string procDirectory = "/proc")
+    {
+        this.claudeConfigDirectory = claudeConfigDirectory;
+        this.procDirectory = procDirectory;
+        this.time = time;
+        this.wedgedAfter = wedgedAfter;
+    }
+
+    /// <summary>Gets how many pane reads the probe asked for (for tests and the benchmark).</summary>
+    public int PaneReads { get; private set; }
+
+    /// <summary>Observes every row; <paramref name="capture"/> reads a row's pane text (<see langword="null"/>: could not).</summary>
+    public IReadOnlyDictionary<string, RowAttention> Observe(string workspaceRoot, IReadOnlyList<AttentionRow> rows, Func<string, string?>? capture = null)
+    {
+        var now = time.GetUtcNow();
+        var tree = ProcessTree.Scan(procDirectory);
+        var hooks = ReadHooks(HookRecord.DirectoryFor(workspaceRoot));
+        var processDir = ClaudeProcessFile.DirectoryFor(claudeConfigDirectory);
+        var processFiles = ListNames(processDir);
+        var result = new Dictionary<string, RowAttention>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var pids = row.PanePid is { } panePid ? tree.Descendants(panePid) : [];
+            var pidSet = pids.ToHashSet();
+
+            // The agent under the pane: its newest hook record, else its per-process file.
+            var hook = hooks.Where(h => h.AgentPid is { } p && pidSet.Contains(p)).MaxBy(h => h.At);
+            var process = pids.Where(p => processFiles.Contains(p.ToString(CultureInfo.InvariantCulture) + ".json"))
+                .Select(p => ClaudeProcessFile.TryRead(processDir, p)).OfType<ClaudeProcessFile>().MaxBy(f => f.UpdatedAt);
+            var (sessionId, source) = hook is not null ? (hook.SessionId, "hook") : process is not null ? (process.SessionId, "process") : (row.OwnSessionId, (string?)null);
+
+            // Without pid evidence, a hook record of the row's own id (hooks from a platform without /proc).
+            hook ??= row.OwnSessionId is { } own ? hooks.FirstOrDefault(h => h.SessionId == own && h.AgentPid is null) : null;
+
+            var transcriptPath = hook?.TranscriptPath ?? TranscriptPath(row.Cwd, sessionId);
+            var (tail, written) = transcriptPath is null ? (null, null) : ReadTail(transcriptPath);
+            var evidence = new AttentionEvidence { Hook = hook, Process = process, Transcript = tail, TranscriptWritten = written };
+            var state = AttentionResolver.Resolve(evidence, now, wedgedAfter);
+            if (state.State == AttentionState.Unknown && capture is not null && pids.Count > 0)
+            {
+                state = AttentionResolver.Resolve(evidence with { Pane = Pane(row.Name, now, capture, out var since), PaneSince = since }, now, wedgedAfter);
+            }
+
+            result[row.Name] = new RowAttention(state, source is null ? null : sessionId, source, source == "hook" ? hook?.PreviousSessionId : null);
+        }
+
+        return result;
+    }
+
+    private PaneText.Pattern? Pane(string row, DateTimeOffset now, Func<string, string?> capture, out DateTimeOffset? since)
+    {
+        if (paneCache.TryGetValue(row, out var cached) && now - cached.At < PaneInterval)
+        {
+            since = cached.Since;
+            return cached.Pattern;
+        }
+
+        PaneReads++;
+        var pattern = capture(row) is { } text ? PaneText.Classify(text) : null;
+        since = pattern is not null && cached.Pattern?.Id == pattern.Id ? cached.Since : pattern is null ? null : now;
+        paneCache[row] = (now, pattern, since);
+        return pattern;
+    }
+
+    private string? TranscriptPath(string? cwd, string? sessionId)
+    {
+        if (cwd is null || !HookRecord.IsSafeSessionId(sessionId))
+        {
+            return null;
+        }
+
+        var key = ClaudeProjectKey.Compute(cwd);
+        return ClaudeProjectKey.IsHashed(key) ? null : Path.Combine(claudeConfigDirectory, "projects", key, sessionId + ".jsonl");
+    }
+
+    // Stat every pass; read the tail only when the file changed since the last read.
+    private (TranscriptTail? Tail, DateTimeOffset? Written) ReadTail(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            return (null, null);
+        }
+
+        var written = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+        if (tailCache.TryGetValue(path, out var cached) && cached.Length == info.Length && cached.Written == info.LastWriteTimeUtc)
+        {
+            return (cached.Tail, written);
+        }
+
+        try
+        {
+            var tail = TranscriptTail.Read(path);
+            tailCache[path] = (info.Length, info.LastWriteTimeUtc, tail);
+            return (tail, written);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, written);
+        }
+    }
+
+    // One listing of the hook folder; a record is parsed again only when its file changed.
+    private List<HookRecord> ReadHooks(string directory)
+    {
+        var records = new List<HookRecord>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*.json"))
+            {
+                seen.Add(file.FullName);
+                if (!hookCache.TryGetValue(file.FullName, out var cached) || cached.Written != file.LastWriteTimeUtc || cached.Length != file.Length)
+                {
+                    cached = (file.LastWriteTimeUtc, file.Length, HookRecord.TryRead(file.FullName));
+                    hookCache[file.FullName] = cached;
+                }
+
+                if (cached.Record is { } record)
+                {
+                    records.Add(record);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // No folder (no hook installed) or unreadable: no hook evidence.
+        }
+
+        foreach (var gone in hookCache.Keys.Where(k => !seen.Contains(k)).ToList())
+        {
+            hookCache.Remove(gone);
+        }
+
+        return records;
+    }
+
+    private static HashSet<string> ListNames(string directory)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(directory, "*.json").Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+}
