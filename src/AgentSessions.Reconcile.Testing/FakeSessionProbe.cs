@@ -17,6 +17,7 @@ public sealed class FakeSessionProbe : ISessionProbe
     private readonly Dictionary<string, string> _agyLastConversations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PaneCapture> _captures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _registryRoots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SessionAttention> _attention = new(StringComparer.Ordinal);
     private readonly HashSet<long> _alivePanes = [];
     private readonly List<string> _capturedSessions = [];
     private string? _tmuxUnknownReason;
@@ -216,6 +217,26 @@ public sealed class FakeSessionProbe : ISessionProbe
         return Set(() => _registryRoots[cwd] = registryRoot);
     }
 
+    /// <summary>Scripts a row's attention state (<see cref="LiveState.Attention"/>); <see langword="null"/> removes it.</summary>
+    /// <param name="sessionName">The row's name.</param>
+    /// <param name="attention">The state and its evidence.</param>
+    /// <returns>This probe.</returns>
+    public FakeSessionProbe SetAttention(string sessionName, SessionAttention? attention)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionName);
+        return Set(() =>
+        {
+            if (attention is null)
+            {
+                _attention.Remove(sessionName);
+            }
+            else
+            {
+                _attention[sessionName] = attention;
+            }
+        });
+    }
+
     /// <summary>Scripts the text that <see cref="CapturePaneAsync"/> returns for a session.</summary>
     /// <param name="sessionName">The session name.</param>
     /// <param name="text">The visible text.</param>
@@ -255,6 +276,7 @@ public sealed class FakeSessionProbe : ISessionProbe
             {
                 RegistryRoots = new Dictionary<string, string>(_registryRoots, StringComparer.Ordinal),
                 PanesAliveWithoutServer = _noServer ? new HashSet<long>(_alivePanes) : new HashSet<long>(),
+                Attention = new Dictionary<string, SessionAttention>(_attention, StringComparer.Ordinal),
             });
         }
     }

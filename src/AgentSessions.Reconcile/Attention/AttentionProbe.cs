@@ -5,10 +5,11 @@ namespace AgentSessions.Reconcile.Attention;
 
 /// <summary>A live row as the attention probe needs it.</summary>
 /// <param name="Name">The row's session name.</param>
+/// <param name="TmuxName">The session's name as tmux stores it (for a pane read).</param>
 /// <param name="PanePid">The pane's first process (<c>pane_pid</c>).</param>
 /// <param name="Cwd">The row's working directory (for the transcript's folder).</param>
 /// <param name="OwnSessionId">The row's recorded Claude session id (<c>claude_session_id_own</c>), if any.</param>
-internal sealed record AttentionRow(string Name, long? PanePid, string? Cwd, string? OwnSessionId);
+internal sealed record AttentionRow(string Name, string TmuxName, long? PanePid, string? Cwd, string? OwnSessionId);
 
 /// <summary>What the probe found for one row.</summary>
 /// <param name="State">The attention state.</param>
@@ -34,6 +35,7 @@ internal sealed class AttentionProbe
     private readonly Dictionary<string, (DateTime Written, long Length, HookRecord? Record)> hookCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Length, DateTime Written, TranscriptTail Tail)> tailCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset At, PaneText.Pattern? Pattern, DateTimeOffset? Since)> paneCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> rootCache = new(StringComparer.Ordinal);
 
     public AttentionProbe(string claudeConfigDirectory, TimeProvider time, TimeSpan wedgedAfter, string procDirectory = "/proc")
     {
@@ -46,19 +48,56 @@ internal sealed class AttentionProbe
     /// <summary>Gets how many pane reads the probe asked for (for tests and the benchmark).</summary>
     public int PaneReads { get; private set; }
 
-    /// <summary>Observes every row; <paramref name="capture"/> reads a row's pane text (<see langword="null"/>: could not).</summary>
-    public IReadOnlyDictionary<string, RowAttention> Observe(string workspaceRoot, IReadOnlyList<AttentionRow> rows, Func<string, string?>? capture = null)
+    /// <summary>Observes every registry row whose tmux session is alive, as <see cref="LiveState.Attention"/> gives it.</summary>
+    public async Task<IReadOnlyDictionary<string, SessionAttention>> ObserveAsync(
+        Registry registry, TmuxState tmux, Func<string, CancellationToken, Task<string?>> capture, CancellationToken cancellationToken)
     {
+        var rows = new List<AttentionRow>();
+        foreach (var row in registry.Sessions)
+        {
+            if (tmux.IsKnown && tmux.Find(row.Name) is { PrimaryPane: { IsDead: false } pane } session)
+            {
+                rows.Add(new AttentionRow(row.Name, session.Name, pane.Pid, row.Cwd ?? pane.CurrentPath, row.ClaudeSessionIdOwn));
+            }
+        }
+
+        var found = await ObserveAsync(rows, capture, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, SessionAttention>(StringComparer.Ordinal);
+        foreach (var (name, a) in found)
+        {
+            result[name] = new SessionAttention(a.State.State, a.State.Reason, a.State.Since, a.State.Source, a.State.Evidence)
+            {
+                Tool = a.State.Tool,
+                SessionId = a.SessionId,
+                SessionIdSource = a.SessionIdSource,
+                ClearedFrom = a.ClearedFrom,
+            };
+        }
+
+        return result;
+    }
+
+    /// <summary>Observes <paramref name="rows"/>; <paramref name="capture"/> reads a pane's text by its tmux name (<see langword="null"/>: could not).</summary>
+    public async Task<IReadOnlyDictionary<string, RowAttention>> ObserveAsync(
+        IReadOnlyList<AttentionRow> rows, Func<string, CancellationToken, Task<string?>>? capture, CancellationToken cancellationToken = default)
+    {
+        var result = new Dictionary<string, RowAttention>(StringComparer.Ordinal);
+        if (rows.Count == 0)
+        {
+            return result;
+        }
+
         var now = time.GetUtcNow();
         var tree = ProcessTree.Scan(procDirectory);
-        var hooks = ReadHooks(HookRecord.DirectoryFor(workspaceRoot));
+        var hooksByRoot = new Dictionary<string, List<HookRecord>>(StringComparer.Ordinal);
         var processDir = ClaudeProcessFile.DirectoryFor(claudeConfigDirectory);
         var processFiles = ListNames(processDir);
-        var result = new Dictionary<string, RowAttention>(StringComparer.Ordinal);
+        var seenHookFiles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             var pids = row.PanePid is { } panePid ? tree.Descendants(panePid) : [];
             var pidSet = pids.ToHashSet();
+            var hooks = Root(row.Cwd) is { } root ? HooksOf(root, hooksByRoot, seenHookFiles) : [];
 
             // The agent under the pane: its newest hook record, else its per-process file.
             var hook = hooks.Where(h => h.AgentPid is { } p && pidSet.Contains(p)).MaxBy(h => h.At);
@@ -75,28 +114,66 @@ internal sealed class AttentionProbe
             var state = AttentionResolver.Resolve(evidence, now, wedgedAfter);
             if (state.State == AttentionState.Unknown && capture is not null && pids.Count > 0)
             {
-                state = AttentionResolver.Resolve(evidence with { Pane = Pane(row.Name, now, capture, out var since), PaneSince = since }, now, wedgedAfter);
+                var (pattern, since) = await PaneAsync(row, now, capture, cancellationToken).ConfigureAwait(false);
+                state = AttentionResolver.Resolve(evidence with { Pane = pattern, PaneSince = since }, now, wedgedAfter);
             }
 
             result[row.Name] = new RowAttention(state, source is null ? null : sessionId, source, source == "hook" ? hook?.PreviousSessionId : null);
         }
 
+        foreach (var gone in hookCache.Keys.Where(k => !seenHookFiles.Contains(k)).ToList())
+        {
+            hookCache.Remove(gone);
+        }
+
         return result;
     }
 
-    private PaneText.Pattern? Pane(string row, DateTimeOffset now, Func<string, string?> capture, out DateTimeOffset? since)
+    /// <summary>The workspace a cwd lies in (the hook's rule: nearest folder with <c>.hermes/agent-sessions.yaml</c>); found ones are kept.</summary>
+    private string? Root(string? cwd)
     {
-        if (paneCache.TryGetValue(row, out var cached) && now - cached.At < PaneInterval)
+        if (cwd is null)
         {
-            since = cached.Since;
-            return cached.Pattern;
+            return null;
+        }
+
+        if (rootCache.TryGetValue(cwd, out var root))
+        {
+            return root;
+        }
+
+        root = RegistryRoots.Find(new System.IO.Abstractions.FileSystem(), [cwd]).GetValueOrDefault(cwd);
+        if (root is not null)
+        {
+            rootCache[cwd] = root;
+        }
+
+        return root;
+    }
+
+    private List<HookRecord> HooksOf(string root, Dictionary<string, List<HookRecord>> byRoot, HashSet<string> seen)
+    {
+        if (!byRoot.TryGetValue(root, out var records))
+        {
+            byRoot[root] = records = ReadHooks(HookRecord.DirectoryFor(root), seen);
+        }
+
+        return records;
+    }
+
+    private async Task<(PaneText.Pattern? Pattern, DateTimeOffset? Since)> PaneAsync(
+        AttentionRow row, DateTimeOffset now, Func<string, CancellationToken, Task<string?>> capture, CancellationToken cancellationToken)
+    {
+        if (paneCache.TryGetValue(row.Name, out var cached) && now - cached.At < PaneInterval)
+        {
+            return (cached.Pattern, cached.Since);
         }
 
         PaneReads++;
-        var pattern = capture(row) is { } text ? PaneText.Classify(text) : null;
-        since = pattern is not null && cached.Pattern?.Id == pattern.Id ? cached.Since : pattern is null ? null : now;
-        paneCache[row] = (now, pattern, since);
-        return pattern;
+        var pattern = await capture(row.TmuxName, cancellationToken).ConfigureAwait(false) is { } text ? PaneText.Classify(text) : null;
+        var since = pattern is null ? null : cached.Pattern?.Id == pattern.Id ? cached.Since : now;
+        paneCache[row.Name] = (now, pattern, since);
+        return (pattern, since);
     }
 
     private string? TranscriptPath(string? cwd, string? sessionId)
@@ -138,10 +215,9 @@ internal sealed class AttentionProbe
     }
 
     // One listing of the hook folder; a record is parsed again only when its file changed.
-    private List<HookRecord> ReadHooks(string directory)
+    private List<HookRecord> ReadHooks(string directory, HashSet<string> seen)
     {
         var records = new List<HookRecord>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*.json"))
@@ -162,11 +238,6 @@ internal sealed class AttentionProbe
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // No folder (no hook installed) or unreadable: no hook evidence.
-        }
-
-        foreach (var gone in hookCache.Keys.Where(k => !seen.Contains(k)).ToList())
-        {
-            hookCache.Remove(gone);
         }
 
         return records;

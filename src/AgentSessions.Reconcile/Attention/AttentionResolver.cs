@@ -92,7 +92,7 @@ internal static class AttentionResolver
     private static AttentionState Wedge(AttentionState state, DateTimeOffset? lastActivity, DateTimeOffset now, TimeSpan wedgedAfter) =>
         state.State == AttentionState.Working && lastActivity is { } last && now - last > wedgedAfter
             ? new AttentionState(AttentionState.Wedged, "no_progress", last, state.Source,
-                $"{state.Evidence}; no hook event or transcript growth since {Clock(last)} ({(int)(now - last).TotalMinutes} min)", state.Tool)
+                $"{state.Evidence}; no hook event or transcript growth since {Clock(last)}", state.Tool)
             : state;
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;

@@ -19,6 +19,9 @@ internal sealed class CompositeSessionProbe : ISessionProbe
         this.settings = settings;
     }
 
+    /// <summary>Gets the attention probe, or <see langword="null"/> when attention is not observed.</summary>
+    public Attention.AttentionProbe? Attention { get; init; }
+
     public async Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(registry);
@@ -33,11 +36,16 @@ internal sealed class CompositeSessionProbe : ISessionProbe
             RegistryRoots = RegistryRoots.Find(settings.FileSystem, request.CandidateCwds),
             PanesAliveWithoutServer = tmuxState.IsNoServer ? PaneProcesses.AliveRunningRecorded(settings, registry) : new HashSet<long>(),
             OtherSocketsPresent = PaneProcesses.OtherSocketsPresent(settings, registry, tmuxState),
+            Attention = Attention is null ? new Dictionary<string, SessionAttention>(StringComparer.Ordinal)
+                : await Attention.ObserveAsync(registry, tmuxState, (name, ct) => CaptureTextAsync(name, ct), cancellationToken).ConfigureAwait(false),
         };
     }
 
     public Task<PaneCapture> CapturePaneAsync(string sessionName, int lines, CancellationToken cancellationToken = default) =>
         tmux.CapturePaneAsync(sessionName, lines, cancellationToken);
+
+    private async Task<string?> CaptureTextAsync(string tmuxName, CancellationToken cancellationToken) =>
+        (await tmux.CapturePaneAsync(tmuxName, AgentSessions.Reconcile.Attention.PaneText.Lines, cancellationToken).ConfigureAwait(false)) is { Succeeded: true } capture ? capture.Text : null;
 
     private static AgentFiles Guard(string source, Func<AgentFiles> observe)
     {

@@ -30,4 +30,11 @@ public sealed record LiveState(TmuxState Tmux, AgentFiles Claude, AgentFiles Agy
     /// (a reboot); those rows are terminated as usual.
     /// </summary>
     public IReadOnlySet<string> OtherSocketsPresent { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets, for registry rows whose tmux session is alive, whether their agent needs its human and
+    /// the evidence (hook record, per-process file, transcript tail, pane text; docs/attention.md).
+    /// Empty when attention is not observed (<see cref="SessionProbeOptions.ObserveAttention"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, SessionAttention> Attention { get; init; } = new Dictionary<string, SessionAttention>(StringComparer.Ordinal);
 }

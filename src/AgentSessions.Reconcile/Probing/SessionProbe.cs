@@ -22,6 +22,9 @@ public static class SessionProbe
             new TmuxSessionProbe(settings, new ProcessRunner(time)),
             new ClaudeTranscriptProbe(settings),
             new AgyConversationProbe(settings),
-            settings);
+            settings)
+        {
+            Attention = settings.ObserveAttention ? new Attention.AttentionProbe(settings.ClaudeConfigDirectory, time, settings.WedgedAfter, settings.ProcDirectory) : null,
+        };
     }
 }

@@ -59,7 +59,7 @@ internal static class Coalescer
                 continue;
             }
 
-            var tmuxDependent = key.Class is DriftClass.TmuxGone or DriftClass.Unregistered or DriftClass.EndStateAlive;
+            var tmuxDependent = key.Class is DriftClass.TmuxGone or DriftClass.Unregistered or DriftClass.EndStateAlive or DriftClass.NeedsAttention;
             if (diff.UndecidedKeys.Contains(key) || (!diff.TmuxKnown && tmuxDependent))
             {
                 next.Reported[key] = reported;

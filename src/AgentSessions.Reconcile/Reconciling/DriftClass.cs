@@ -20,4 +20,11 @@ public enum DriftClass
 
     /// <summary>E: a row in an end state still has a live tmux session past the grace window; reported, never revived.</summary>
     EndStateAlive,
+
+    /// <summary>
+    /// F: a running row's agent needs its human: waiting (permission or question) longer than
+    /// <see cref="ReconcilerOptions.AttentionAfter"/>, limited (usage limit, API error) or wedged;
+    /// reported once per episode, nothing changed.
+    /// </summary>
+    NeedsAttention,
 }

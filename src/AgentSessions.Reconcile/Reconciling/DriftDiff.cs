@@ -6,7 +6,8 @@ namespace AgentSessions.Reconcile.Reconciling;
 /// The pure diff between a registry and the live state: no I/O, no clock (<c>now</c> comes in),
 /// no exceptions for drift, no probing. Drift is the output, with the mutations that repair what
 /// is safe. One rule per class: A <see cref="TmuxGoneRule"/>, B <see cref="UnregisteredRule"/>,
-/// C <see cref="IdMaterializedRule"/>, D <see cref="StaleIdRule"/>, E <see cref="EndStateAliveRule"/>.
+/// C <see cref="IdMaterializedRule"/>, D <see cref="StaleIdRule"/>, E <see cref="EndStateAliveRule"/>,
+/// F <see cref="NeedsAttentionRule"/>.
 /// </summary>
 internal static class DriftDiff
 {
@@ -55,6 +56,7 @@ internal static class DriftDiff
             else if (row.Status == SessionStatus.Running)
             {
                 TmuxGoneRule.Plan(diff, row);
+                NeedsAttentionRule.Plan(diff, row);
             }
 
             StaleIdRule.Plan(diff, row);

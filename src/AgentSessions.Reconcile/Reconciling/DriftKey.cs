@@ -38,6 +38,7 @@ public sealed record DriftKey
         DriftClass.IdMaterialized => 'C',
         DriftClass.StaleId => 'D',
         DriftClass.EndStateAlive => 'E',
+        DriftClass.NeedsAttention => 'F',
         _ => '?',
     };
 
@@ -59,6 +60,7 @@ public sealed record DriftKey
             'C' => DriftClass.IdMaterialized,
             'D' => DriftClass.StaleId,
             'E' => DriftClass.EndStateAlive,
+            'F' => DriftClass.NeedsAttention,
             _ => null,
         };
         var rest = text[2..];

@@ -7,7 +7,8 @@ namespace AgentSessions.Reconcile.Reconciling;
 /// how long a just-written running row may wait for its tmux session before drift A.
 /// </param>
 /// <param name="WorkspaceRoot">The workspace's root folder: a session working under another registry's folder is not registered here.</param>
-internal sealed record DiffOptions(string Workspace, TimeSpan EndStateGrace, string? WorkspaceRoot = null);
+/// <param name="AttentionAfter">How long a row may be <c>waiting</c> before drift F.</param>
+internal sealed record DiffOptions(string Workspace, TimeSpan EndStateGrace, string? WorkspaceRoot = null, TimeSpan? AttentionAfter = null);
 
 /// <summary>One drift the diff found, with the change it wants (none for report-only drifts).</summary>
 internal sealed class PlannedDrift
@@ -48,7 +49,7 @@ internal sealed class PlannedDrift
         string message;
         if (Mutation is null)
         {
-            message = Observation + " " + ReportOnlyVerb();
+            message = (Observation + " " + ReportOnlyVerb()).TrimEnd();
         }
         else if (dryRun)
         {

@@ -41,6 +41,13 @@ public sealed class ReconcilerOptions
     /// <value>The default is <see langword="null"/>.</value>
     public TimeSpan? PollInterval { get; set; }
 
+    /// <summary>
+    /// Gets or sets how long a running row's agent may wait for its human (a permission prompt or a
+    /// question) before this is reported as drift F. Limited and wedged agents are reported at once.
+    /// </summary>
+    /// <value>The default is 60 seconds.</value>
+    public TimeSpan AttentionAfter { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Gets the name of the environment variable from which hosts take <see cref="StateDirectory"/>.</summary>
     public static string StateDirectoryEnvironmentVariable => "AGENT_SESSIONS_STATE_DIR";
 
@@ -67,6 +74,11 @@ public sealed class ReconcilerOptions
         if (PollInterval is { } interval && (interval <= TimeSpan.Zero || interval > TimeSpan.FromDays(1)))
         {
             problems.Add($"ReconcilerOptions.PollInterval must be more than zero and at most a day (it is {interval}).");
+        }
+
+        if (AttentionAfter < TimeSpan.Zero || AttentionAfter > TimeSpan.FromDays(1))
+        {
+            problems.Add($"ReconcilerOptions.AttentionAfter must be from zero to a day (it is {AttentionAfter}).");
         }
 
         if (StateDirectory is { Length: 0 })

@@ -19,6 +19,8 @@ public sealed class AttentionProbeTests : IDisposable
         claude = Path.Combine(top, "claude");
         proc = Path.Combine(top, "proc");
         Directory.CreateDirectory(Path.Combine(root, "api"));
+        Directory.CreateDirectory(Path.Combine(root, ".hermes"));
+        File.WriteAllText(Path.Combine(root, ".hermes", "agent-sessions.yaml"), "version: 1\nsessions: []\n");
 
         // Two panes (shells 100 and 200), each with its own claude (101, 201) in the same folder.
         Proc(100, "bash", 1);
@@ -30,14 +32,14 @@ public sealed class AttentionProbeTests : IDisposable
     public void Dispose() => Directory.Delete(top, recursive: true);
 
     [Fact]
-    public void Two_agents_in_one_folder_are_each_bound_to_their_own_id_by_process_not_by_the_newest_transcript()
+    public async Task Two_agents_in_one_folder_are_each_bound_to_their_own_id_by_process_not_by_the_newest_transcript()
     {
         ProcessFile(101, "id-a");
         ProcessFile(201, "id-b");
         Transcript("id-a", "{\"type\":\"user\",\"timestamp\":\"2026-12-07T09:59:00Z\",\"message\":{\"content\":\"x\"}}");
         Transcript("id-b", "{\"type\":\"assistant\",\"timestamp\":\"2026-12-07T09:59:30Z\",\"message\":{\"stop_reason\":\"end_turn\",\"content\":[]}}");
 
-        var result = Probe().Observe(root, Rows());
+        var result = await Observe(Probe());
 
         result["a"].SessionId.Should().Be("id-a");
         result["a"].SessionIdSource.Should().Be("process");
@@ -47,7 +49,7 @@ public sealed class AttentionProbeTests : IDisposable
     }
 
     [Fact]
-    public void A_hook_record_of_the_agent_under_the_pane_wins_and_carries_the_clear_link()
+    public async Task A_hook_record_of_the_agent_under_the_pane_wins_and_carries_the_clear_link()
     {
         ProcessFile(101, "id-a");
         Hook(new HookRecord { SessionId = "id-a2", Event = "SessionStart", State = "idle", At = time.GetUtcNow(), Since = time.GetUtcNow(), AgentPid = 101, PreviousSessionId = "id-a" });
@@ -55,7 +57,7 @@ public sealed class AttentionProbeTests : IDisposable
         // A record of a process that is gone binds nothing.
         Hook(new HookRecord { SessionId = "id-dead", Event = "PreToolUse", State = "working", At = time.GetUtcNow(), Since = time.GetUtcNow(), AgentPid = 999 });
 
-        var result = Probe().Observe(root, Rows());
+        var result = await Observe(Probe());
 
         result["a"].SessionId.Should().Be("id-a2");
         result["a"].SessionIdSource.Should().Be("hook");
@@ -66,54 +68,57 @@ public sealed class AttentionProbeTests : IDisposable
     }
 
     [Fact]
-    public void The_pane_is_read_only_for_a_row_nothing_else_explains_and_at_most_once_a_minute()
+    public async Task The_pane_is_read_only_for_a_row_nothing_else_explains_and_at_most_once_a_minute()
     {
         ProcessFile(201, "id-b");
         Transcript("id-b", "{\"type\":\"user\",\"timestamp\":\"2026-12-07T09:59:00Z\",\"message\":{\"content\":\"x\"}}");
         var asked = new List<string>();
-        string? Capture(string row)
+        Task<string?> Capture(string tmuxName, CancellationToken ct)
         {
-            asked.Add(row);
-            return "Do you want to proceed?\n❯ 1. Yes\n  2. No\n";
+            asked.Add(tmuxName);
+            return Task.FromResult<string?>("Do you want to proceed?\n❯ 1. Yes\n  2. No\n");
         }
 
         var probe = Probe();
-        var first = probe.Observe(root, Rows(), Capture);
+        var first = await Observe(probe, Capture);
         time.Advance(TimeSpan.FromSeconds(30));
-        var second = probe.Observe(root, Rows(), Capture);
+        var second = await Observe(probe, Capture);
         time.Advance(TimeSpan.FromSeconds(31));
-        probe.Observe(root, Rows(), Capture);
+        await Observe(probe, Capture);
 
-        asked.Should().Equal("a", "a");
+        asked.Should().Equal("tmux-a", "tmux-a");
         first["a"].State.Should().Match<AttentionState>(s => s.State == "waiting" && s.Source == "pane" && s.Since == new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero));
         second["a"].State.Since.Should().Be(first["a"].State.Since);
         first["b"].State.Source.Should().Be("transcript");
     }
 
     [Fact]
-    public void A_transcript_tail_is_read_again_only_when_the_file_changed()
+    public async Task A_transcript_tail_is_read_again_only_when_the_file_changed()
     {
         ProcessFile(101, "id-a");
         var path = Transcript("id-a", "{\"type\":\"user\",\"timestamp\":\"2026-12-07T09:59:00Z\",\"message\":{\"content\":\"x\"}}");
         var probe = Probe();
-        probe.Observe(root, Rows())["a"].State.State.Should().Be("working");
+        (await Observe(probe))["a"].State.State.Should().Be("working");
 
         // Same length and time: the cached tail stands (a rewrite in place is not growth).
         var stamp = File.GetLastWriteTimeUtc(path);
         File.WriteAllText(path, "{\"type\":\"user\",\"timestamp\":\"2026-12-07T09:59:00Z\",\"message\":{\"content\":\"y\"}}\n");
         File.SetLastWriteTimeUtc(path, stamp);
-        probe.Observe(root, Rows())["a"].State.Evidence.Should().Contain("last record user");
+        (await Observe(probe))["a"].State.Evidence.Should().Contain("last record user");
 
         File.AppendAllText(path, "{\"type\":\"assistant\",\"timestamp\":\"2026-12-07T09:59:50Z\",\"isApiErrorMessage\":true,\"apiErrorStatus\":429,\"error\":\"rate_limit\",\"message\":{\"content\":[]}}\n");
-        probe.Observe(root, Rows())["a"].State.State.Should().Be("limited");
+        (await Observe(probe))["a"].State.State.Should().Be("limited");
     }
+
+    private Task<IReadOnlyDictionary<string, RowAttention>> Observe(AttentionProbe probe, Func<string, CancellationToken, Task<string?>>? capture = null) =>
+        probe.ObserveAsync(Rows(), capture);
 
     private AttentionProbe Probe() => new(claude, time, TimeSpan.FromMinutes(15), proc);
 
     private List<AttentionRow> Rows() =>
     [
-        new("a", 100, Path.Combine(root, "api"), null),
-        new("b", 200, Path.Combine(root, "api"), null),
+        new("a", "tmux-a", 100, Path.Combine(root, "api"), null),
+        new("b", "tmux-b", 200, Path.Combine(root, "api"), null),
     ];
 
     private void Proc(long pid, string comm, long parent)

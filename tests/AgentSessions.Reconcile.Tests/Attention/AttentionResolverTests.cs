@@ -77,7 +77,7 @@ public sealed class AttentionResolverTests
 
         state.State.Should().Be("wedged");
         state.Since.Should().Be(Now.AddMinutes(-16));
-        state.Evidence.Should().StartWith("hook PreToolUse;").And.Contain("since 10:14:00 (16 min)");
+        state.Evidence.Should().StartWith("hook PreToolUse;").And.EndWith("since 10:14:00", "no duration in it: the sentence must stay the same for the whole episode");
         AttentionResolver.Resolve(e with { TranscriptWritten = Now.AddMinutes(-14) }, Now, Wedged).State.Should().Be("working");
 
         // Idle is never wedged, however long.
