@@ -47,6 +47,9 @@ internal sealed class ReconcileCommand : WorkspaceCommand
     /// <summary>Gets or sets the explicit polling interval (<c>--interval</c>), or <see langword="null"/>.</summary>
     public TimeSpan? Interval { get; set; }
 
+    /// <summary>Gets or sets how long a row may wait for its human before drift F (<c>--attention-after</c>), or <see langword="null"/> for 60 s.</summary>
+    public TimeSpan? AttentionAfter { get; set; }
+
     /// <summary>Gets or sets the push-monitoring settings (<c>--subscribe</c>), or <see langword="null"/> to poll only.</summary>
     public SubscribeSettings? Subscribe { get; set; }
 }

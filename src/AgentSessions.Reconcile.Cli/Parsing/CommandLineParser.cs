@@ -28,6 +28,9 @@ internal sealed partial class CommandLineParser
     private readonly Option<string> interval = Value(
         "--interval", "SECONDS", "wait between passes (default 30, 60 with 5+ running sessions, or $RECONCILE_POLL_INTERVAL); not with --once");
 
+    private readonly Option<string> attentionAfter = Value(
+        "--attention-after", "SECONDS", "report drift F when an agent has waited this long for its human (default 60)");
+
     private readonly WorkspaceOptions reconcileWorkspace = new();
     private readonly SubscribeOptions subscribe = new();
 
@@ -56,6 +59,7 @@ internal sealed partial class CommandLineParser
         reconcile = new Command("reconcile", "compare the registry with the live state, repair what is safe, report drift") { once, emitDiff, dryRun };
         reconcileWorkspace.AddTo(reconcile);
         reconcile.Add(interval);
+        reconcile.Add(attentionAfter);
         subscribe.AddTo(reconcile);
 
         status = new Command("status", "show every session: registry status, live state, pane, ids, last drift") { json };
@@ -198,6 +202,7 @@ internal sealed partial class CommandLineParser
             EmitDiff = result.GetValue(emitDiff),
             DryRun = result.GetValue(dryRun),
             Interval = result.GetValue(interval) is { } seconds ? ParseInterval(seconds, "'--interval'", Name) : null,
+            AttentionAfter = result.GetValue(attentionAfter) is { } after ? ParseInterval(after, "'--attention-after'", Name) : null,
         };
         reconcileWorkspace.Fill(command, result, Name);
         if (command.Once && command.Interval is not null)

@@ -212,7 +212,7 @@ internal sealed partial class CliApp
         // Checked before the first pass so a bad value fails at once, not after 30 seconds.
         var environmentInterval = command.Once ? null : IntervalPolicy.FromEnvironment(env.GetVariable(IntervalPolicy.EnvironmentVariable));
         // With --subscribe, RECONCILE_POLL_INTERVAL is the fallback poll while the broker is unreachable (docs/mqtt.md).
-        var settings = Settings(command, "reconcile") with { PollInterval = command.Interval ?? (command.Subscribe is null ? environmentInterval : null) };
+        var settings = Settings(command, "reconcile") with { PollInterval = command.Interval ?? (command.Subscribe is null ? environmentInterval : null), AttentionAfter = command.AttentionAfter };
         var services = env.Services.Create(settings, env.Time);
         var context = new ReportContext(settings.WorkspaceRoot, services.Store.RegistryPath);
         if (NoRegistryAt(services.Store.RegistryPath))
@@ -346,7 +346,8 @@ internal sealed partial class CliApp
             workspace,
             settings.WorkspaceRoot,
             services.Store.RegistryPath,
-            exists);
+            exists,
+            live.Attention);
         if (command.Json)
         {
             env.Out.Write(Encoding.UTF8.GetString(StatusJsonWriter.ToUtf8(report)));

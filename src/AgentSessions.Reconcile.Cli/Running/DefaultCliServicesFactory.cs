@@ -19,7 +19,7 @@ internal sealed class DefaultCliServicesFactory : ICliServicesFactory
             },
             fileSystem: null,
             timeProvider);
-        var reconciler = Reconciler.Create(store, probe, new ReconcilerOptions { StateDirectory = settings.StateDirectory, PollInterval = settings.PollInterval }, timeProvider);
+        var reconciler = Reconciler.Create(store, probe, new ReconcilerOptions { StateDirectory = settings.StateDirectory, PollInterval = settings.PollInterval, AttentionAfter = settings.AttentionAfter ?? TimeSpan.FromSeconds(60) }, timeProvider);
         return new CliServices(store, probe, reconciler);
     }
 

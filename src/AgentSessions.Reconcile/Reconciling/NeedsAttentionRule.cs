@@ -32,9 +32,9 @@ internal static class NeedsAttentionRule
             row.Name,
             key,
             Sentence(row.Name, attention),
-            "attention",
+            field: null,
             before: null,
-            after: attention.Reason is { } reason ? $"{attention.State}/{reason}" : attention.State,
+            after: null,
             mutation: null));
     }
 
