@@ -44,7 +44,8 @@ internal static class DriftDiff
         {
             // C before A: a running row whose tmux just went away still gets the id its transcript
             // got (a stopped or terminated row keeps its ids; resuming needs them).
-            if (!row.IsInEndState)
+            // A session id bound to the agent's process wins over the newest transcript in the folder.
+            if (!row.IsInEndState && !BoundIdRule.Plan(diff, row))
             {
                 IdMaterializedRule.Plan(diff, row.Name, SessionName.AgentOf(row, options.Workspace), row.Cwd, row.CreatedAt, row.ClaudeSessionIdOwn, row.AgySessionIdOwn, dependsOn: null);
             }
@@ -63,6 +64,7 @@ internal static class DriftDiff
         }
 
         UnregisteredRule.Plan(diff);
+        BoundIdRule.ReportShared(diff);
         return diff.Result();
     }
 

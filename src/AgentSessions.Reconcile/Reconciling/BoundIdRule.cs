@@ -1,0 +1,146 @@
+namespace AgentSessions.Reconcile.Reconciling;
+
+/// <summary>
+/// C, bound to the process: where a hook record or Claude's per-process file names the session id
+/// of the agent running in a row's pane (<see cref="SessionAttention.SessionId"/>), that id wins
+/// over "the newest transcript in the row's folder" (two agents in one folder each keep their
+/// own). After <c>/clear</c> (a hook's <c>SessionStart</c> with <c>source: clear</c> names the id
+/// it replaced) the row's own id moves forward and the old one is kept in
+/// <c>agent_identities.claude.cleared_session_ids</c>: ids are never deleted.
+/// </summary>
+internal static class BoundIdRule
+{
+    /// <summary>Plans the row's own Claude id from its binding; <see langword="false"/> when there is none (the newest-transcript rule applies).</summary>
+    public static bool Plan(DiffContext diff, SessionRow row)
+    {
+        if (!RowIds.IsClaude(SessionName.AgentOf(row, diff.Options.Workspace))
+            || !diff.Live.Attention.TryGetValue(row.Name, out var a) || a.SessionId is not { } bound || a.SessionIdSource is null)
+        {
+            return false;
+        }
+
+        var own = row.ClaudeSessionIdOwn;
+        if (string.Equals(own, bound, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (diff.Claimed.Contains(bound) || diff.Owners.UsedByOther(bound, row.Name) || Shared(diff, bound))
+        {
+            // Not this row's alone: the diff does not guess (a shared binding is said in a note).
+            return true;
+        }
+
+        if (string.IsNullOrEmpty(own))
+        {
+            diff.Claimed.Add(bound);
+            diff.Drifts.Add(new PlannedDrift(
+                DriftClass.IdMaterialized,
+                row.Name,
+                new DriftKey(DriftClass.IdMaterialized, row.Name, DriftDiff.ClaudeOwnField),
+                $"{row.Name}: session id materialized {bound} (named by the {Source(a)} of the agent in its pane).",
+                DriftDiff.ClaudeOwnField,
+                null,
+                bound,
+                new FillOwnIdMutation(row.Name, OwnIdKind.Claude, bound, diff.Now)));
+            return true;
+        }
+
+        if (string.Equals(a.ClearedFrom, own, StringComparison.Ordinal))
+        {
+            diff.Claimed.Add(bound);
+            diff.Drifts.Add(new PlannedDrift(
+                DriftClass.IdMaterialized,
+                row.Name,
+                new DriftKey(DriftClass.IdMaterialized, row.Name, DriftDiff.ClaudeOwnField),
+                $"{row.Name}: session id moved to {bound} after /clear (hook SessionStart clear); {own} kept in agent_identities.claude.{ClearedIdMutation.Key}.",
+                DriftDiff.ClaudeOwnField,
+                own,
+                bound,
+                new ClearedIdMutation(row.Name, own, bound, diff.Now)));
+            return true;
+        }
+
+        // Bound to another id without a /clear that explains it (a new agent in the pane?): not guessed.
+        return true;
+    }
+
+    /// <summary>Says once per pass which ids are bound to more than one live row.</summary>
+    public static void ReportShared(DiffContext diff)
+    {
+        foreach (var group in diff.Live.Attention.Where(p => p.Value.SessionId is not null && p.Value.SessionIdSource is not null).GroupBy(p => p.Value.SessionId!, StringComparer.Ordinal))
+        {
+            var rows = group.Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+            if (rows.Count > 1)
+            {
+                diff.Note($"Claude session {group.Key} is bound to {rows.Count} live rows ({string.Join(", ", rows)}): none of them takes it as its own id.");
+            }
+        }
+    }
+
+    private static bool Shared(DiffContext diff, string id) =>
+        diff.Live.Attention.Count(p => p.Value.SessionIdSource is not null && string.Equals(p.Value.SessionId, id, StringComparison.Ordinal)) > 1;
+
+    private static string Source(SessionAttention a) => a.SessionIdSource == "hook" ? "hook record" : "per-process file";
+}
+
+/// <summary>After <c>/clear</c>: the row's own Claude id moves forward; the old one is appended to <c>agent_identities.claude.cleared_session_ids</c>.</summary>
+internal sealed class ClearedIdMutation : RegistryMutation
+{
+    /// <summary>The key under <c>agent_identities.claude</c>: the ids a row's agent cleared, oldest first, separated by spaces.</summary>
+    public const string Key = "cleared_session_ids";
+
+    public ClearedIdMutation(string session, string from, string to, DateTimeOffset now)
+        : base(session)
+    {
+        From = from;
+        To = to;
+        Now = now;
+    }
+
+    public string From { get; }
+
+    public string To { get; }
+
+    public DateTimeOffset Now { get; }
+
+    public override MutationOutcome Apply(Registry current)
+    {
+        var row = current.Find(Session);
+        if (row is null)
+        {
+            return MutationOutcome.Skip("the row was removed meanwhile");
+        }
+
+        if (string.Equals(row.ClaudeSessionIdOwn, To, StringComparison.Ordinal))
+        {
+            return MutationOutcome.FoundDone("the id was moved meanwhile");
+        }
+
+        if (!string.Equals(row.ClaudeSessionIdOwn, From, StringComparison.Ordinal))
+        {
+            return MutationOutcome.Skip($"the id was set meanwhile to {row.ClaudeSessionIdOwn ?? "null"}");
+        }
+
+        if (IdInUseByOtherRow(current, To, Session))
+        {
+            return MutationOutcome.Skip("another row took this id meanwhile");
+        }
+
+        if (!row.AgentIdentities.TryGetValue("claude", out var claude) || claude is null)
+        {
+            row.AgentIdentities["claude"] = claude = new Dictionary<string, string?>(StringComparer.Ordinal);
+        }
+
+        var kept = claude.TryGetValue(Key, out var list) && !string.IsNullOrWhiteSpace(list) ? list.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList() : [];
+        if (!kept.Contains(From, StringComparer.Ordinal))
+        {
+            kept.Add(From);
+        }
+
+        claude[Key] = string.Join(' ', kept);
+        row.ClaudeSessionIdOwn = To;
+        row.UpdatedAt = Now;
+        return MutationOutcome.Done;
+    }
+}
