@@ -30,6 +30,9 @@ internal abstract class WorkspaceCommand : CliCommand
 
     /// <summary>Gets or sets the tmux socket path (<c>--tmux-socket-path</c>, tmux <c>-S</c>).</summary>
     public string? TmuxSocketPath { get; set; }
+
+    /// <summary>Gets or sets how long a working agent may show no progress before it is wedged (<c>--wedged-after</c>), or <see langword="null"/> for 15 min.</summary>
+    public TimeSpan? WedgedAfter { get; set; }
 }
 
 /// <summary><c>agent-sessions reconcile …</c>.</summary>

@@ -312,12 +312,14 @@ internal sealed partial class CommandLineParser
         private readonly Option<string> workspace = Value("--workspace", "DIR", "the workspace root (default: search up from the current folder)");
         private readonly Option<string> tmuxSocket = Value("--tmux-socket", "NAME", "the tmux server's socket name (tmux -L NAME)");
         private readonly Option<string> tmuxSocketPath = Value("--tmux-socket-path", "PATH", "the tmux server's socket path (tmux -S PATH)");
+        private readonly Option<string> wedgedAfter = Value("--wedged-after", "SECONDS", "a working agent with no hook event or transcript growth this long is wedged (default 900)");
 
         public void AddTo(Command command)
         {
             command.Add(workspace);
             command.Add(tmuxSocket);
             command.Add(tmuxSocketPath);
+            command.Add(wedgedAfter);
         }
 
         public void Fill(WorkspaceCommand command, ParseResult result, string name)
@@ -325,6 +327,7 @@ internal sealed partial class CommandLineParser
             command.Workspace = result.GetValue(workspace);
             command.TmuxSocketName = result.GetValue(tmuxSocket);
             command.TmuxSocketPath = result.GetValue(tmuxSocketPath);
+            command.WedgedAfter = result.GetValue(wedgedAfter) is { } wedged ? ParseInterval(wedged, "'--wedged-after'", name) : null;
             if (command.TmuxSocketName?.Contains('/', StringComparison.Ordinal) == true)
             {
                 throw new UsageException(

@@ -199,7 +199,8 @@ internal sealed partial class CliApp
             NullIfEmpty(env.GetVariable("HOME")),
             NullIfEmpty(env.GetVariable("CLAUDE_CONFIG_DIR")),
             NullIfEmpty(env.GetVariable(ReconcilerOptions.StateDirectoryEnvironmentVariable)),
-            PollInterval: null);
+            PollInterval: null,
+            WedgedAfter: command.WedgedAfter);
     }
 
     /// <summary>Nothing at all at the registry path: a folder or a link there is not "no registry" (the pass says what is wrong with it).</summary>

@@ -16,6 +16,7 @@ internal sealed class DefaultCliServicesFactory : ICliServicesFactory
                 TmuxSocketPath = settings.TmuxSocketPath,
                 HomeDirectory = settings.HomeDirectory,
                 ClaudeConfigDirectory = settings.ClaudeConfigDirectory,
+                WedgedAfter = settings.WedgedAfter ?? TimeSpan.FromMinutes(15),
             },
             fileSystem: null,
             timeProvider);
