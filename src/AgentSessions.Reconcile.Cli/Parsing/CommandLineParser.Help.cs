@@ -107,7 +107,7 @@ internal sealed partial class CommandLineParser
             Shell completion: System.CommandLine's [suggest] directive (dotnet-suggest); see docs/cli.md.
 
             Exit codes: 0 ok, 1 internal error, 2 usage, 3 registry invalid, 4 lock timeout,
-                        5 I/O error, 6 tool missing (demo: tmux),
+                        5 I/O error, 6 tool missing (demo: tmux), 7 settings invalid (hook install),
                         130 interrupted (SIGINT), 143 terminated (SIGTERM during --once).
 
             """;

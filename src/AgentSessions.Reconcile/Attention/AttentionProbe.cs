@@ -36,6 +36,7 @@ internal sealed class AttentionProbe
     private readonly Dictionary<string, (long Length, DateTime Written, TranscriptTail Tail)> tailCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset At, PaneText.Pattern? Pattern, DateTimeOffset? Since)> paneCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> rootCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, (DateTime Written, long Length, ClaudeProcessFile? File)> processCache = [];
 
     public AttentionProbe(string claudeConfigDirectory, TimeProvider time, TimeSpan wedgedAfter, string procDirectory = "/proc")
     {
@@ -91,7 +92,7 @@ internal sealed class AttentionProbe
         var tree = ProcessTree.Scan(procDirectory);
         var hooksByRoot = new Dictionary<string, List<HookRecord>>(StringComparer.Ordinal);
         var processDir = ClaudeProcessFile.DirectoryFor(claudeConfigDirectory);
-        var processFiles = ListNames(processDir);
+        var processFiles = ReadProcessFiles(processDir);
         var seenHookFiles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
@@ -101,8 +102,7 @@ internal sealed class AttentionProbe
 
             // The agent under the pane: its newest hook record, else its per-process file.
             var hook = hooks.Where(h => h.AgentPid is { } p && pidSet.Contains(p)).MaxBy(h => h.At);
-            var process = pids.Where(p => processFiles.Contains(p.ToString(CultureInfo.InvariantCulture) + ".json"))
-                .Select(p => ClaudeProcessFile.TryRead(processDir, p)).OfType<ClaudeProcessFile>().MaxBy(f => f.UpdatedAt);
+            var process = pids.Select(p => processFiles.GetValueOrDefault(p)).OfType<ClaudeProcessFile>().MaxBy(f => f.UpdatedAt);
             var (sessionId, source) = hook is not null ? (hook.SessionId, "hook") : process is not null ? (process.SessionId, "process") : (row.OwnSessionId, (string?)null);
 
             // Without pid evidence, a hook record of the row's own id (hooks from a platform without /proc).
@@ -243,15 +243,43 @@ internal sealed class AttentionProbe
         return records;
     }
 
-    private static HashSet<string> ListNames(string directory)
+    // One listing of Claude's sessions/ folder; a file is parsed again only when it changed.
+    private Dictionary<long, ClaudeProcessFile> ReadProcessFiles(string directory)
     {
+        var files = new Dictionary<long, ClaudeProcessFile>();
+        var seen = new HashSet<long>();
         try
         {
-            return Directory.EnumerateFiles(directory, "*.json").Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*.json"))
+            {
+                if (!long.TryParse(Path.GetFileNameWithoutExtension(file.Name), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                {
+                    continue;
+                }
+
+                seen.Add(pid);
+                if (!processCache.TryGetValue(pid, out var cached) || cached.Written != file.LastWriteTimeUtc || cached.Length != file.Length)
+                {
+                    cached = (file.LastWriteTimeUtc, file.Length, ClaudeProcessFile.TryRead(directory, pid));
+                    processCache[pid] = cached;
+                }
+
+                if (cached.File is { } parsed)
+                {
+                    files[pid] = parsed;
+                }
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return [];
+            // No folder (an older Claude Code) or unreadable: no per-process evidence.
         }
+
+        foreach (var gone in processCache.Keys.Where(k => !seen.Contains(k)).ToList())
+        {
+            processCache.Remove(gone);
+        }
+
+        return files;
     }
 }
