@@ -33,31 +33,15 @@ internal static class BoundIdRule
 
         if (string.IsNullOrEmpty(own))
         {
-            diff.Claimed.Add(bound);
-            diff.Drifts.Add(new PlannedDrift(
-                DriftClass.IdMaterialized,
-                row.Name,
-                new DriftKey(DriftClass.IdMaterialized, row.Name, DriftDiff.ClaudeOwnField),
-                $"{row.Name}: session id materialized {bound} (named by the {Source(a)} of the agent in its pane).",
-                DriftDiff.ClaudeOwnField,
-                null,
-                bound,
-                new FillOwnIdMutation(row.Name, OwnIdKind.Claude, bound, diff.Now)));
+            Add(diff, row, $"{row.Name}: session id materialized {bound} (named by the {Source(a)} of the agent in its pane).", null, bound,
+                new FillOwnIdMutation(row.Name, OwnIdKind.Claude, bound, diff.Now));
             return true;
         }
 
         if (string.Equals(a.ClearedFrom, own, StringComparison.Ordinal))
         {
-            diff.Claimed.Add(bound);
-            diff.Drifts.Add(new PlannedDrift(
-                DriftClass.IdMaterialized,
-                row.Name,
-                new DriftKey(DriftClass.IdMaterialized, row.Name, DriftDiff.ClaudeOwnField),
-                $"{row.Name}: session id moved to {bound} after /clear (hook SessionStart clear); {own} kept in agent_identities.claude.{ClearedIdMutation.Key}.",
-                DriftDiff.ClaudeOwnField,
-                own,
-                bound,
-                new ClearedIdMutation(row.Name, own, bound, diff.Now)));
+            Add(diff, row, $"{row.Name}: session id moved to {bound} after /clear (hook SessionStart clear); {own} kept in agent_identities.claude.{ClearedIdMutation.Key}.", own, bound,
+                new ClearedIdMutation(row.Name, own, bound, diff.Now));
             return true;
         }
 
@@ -76,6 +60,20 @@ internal static class BoundIdRule
                 diff.Note($"Claude session {group.Key} is bound to {rows.Count} live rows ({string.Join(", ", rows)}): none of them takes it as its own id.");
             }
         }
+    }
+
+    private static void Add(DiffContext diff, SessionRow row, string observation, string? before, string after, RegistryMutation mutation)
+    {
+        diff.Claimed.Add(after);
+        diff.Drifts.Add(new PlannedDrift(
+            DriftClass.IdMaterialized,
+            row.Name,
+            new DriftKey(DriftClass.IdMaterialized, row.Name, DriftDiff.ClaudeOwnField),
+            observation,
+            DriftDiff.ClaudeOwnField,
+            before,
+            after,
+            mutation));
     }
 
     private static bool Shared(DiffContext diff, string id) =>
