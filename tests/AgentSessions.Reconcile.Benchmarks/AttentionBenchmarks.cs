@@ -11,7 +11,6 @@ namespace AgentSessions.Reconcile.Benchmarks;
 /// pane's pid as the agent) and a Claude per-process file, as with hooks installed; a long-lived
 /// probe, so every file is only stat'ed. The aim: attention on costs at most 1.2x off.
 /// </summary>
-[SimpleJob(warmupCount: 2, iterationCount: 10)]
 public class AttentionBenchmarks
 {
     private const int Sessions = 50;
@@ -84,13 +83,9 @@ public class AttentionBenchmarks
     [Benchmark(Baseline = true)]
     public async Task<int> QuietPassAttentionOff() => (await withoutAttention.ObserveAsync(registry, "lab")).Tmux.Sessions.Count;
 
-    /// <summary>A quiet pass with attention: /proc scan, two folder listings with stat, a stat per transcript.</summary>
+    /// <summary>A quiet pass with attention: a stat of two folders, of each agent's /proc entry and of each transcript.</summary>
     [Benchmark]
     public async Task<int> QuietPassAttentionOn() => (await withAttention.ObserveAsync(registry, "lab")).Attention.Count;
-
-    /// <summary>The /proc scan alone.</summary>
-    [Benchmark]
-    public int ProcScanOnly() => ProcessTree.Scan("/proc").IsKnown ? 1 : 0;
 
     private string Run(List<string> args)
     {

@@ -19,20 +19,23 @@ internal sealed record AttentionRow(string Name, string TmuxName, long? PanePid,
 internal sealed record RowAttention(AttentionState State, string? SessionId, string? SessionIdSource, string? ClearedFrom);
 
 /// <summary>
-/// Gathers each live row's evidence once per pass and resolves its attention state: one scan of
-/// <c>/proc</c>, one listing each of the hook folder and Claude's <c>sessions/</c> folder, a stat of
-/// each bound transcript and a tail read only when it grew, and a pane read (the caller's
-/// <c>capture</c>) at most once a minute per row, only for a row no other source explains.
-/// Keeps small caches between passes; not thread-safe (one pass at a time).
+/// Gathers each live row's evidence once per pass and resolves its attention state. A quiet pass
+/// (nothing written since the last) costs one stat of the hook folder, one of Claude's
+/// <c>sessions/</c> folder, one of <c>/proc/&lt;pid&gt;</c> per agent named there, and one of each bound
+/// transcript; listings, record parses, parent walks and tail reads happen only when something
+/// changed; a pane is read (the caller's <c>capture</c>) at most once a minute per row, only for a
+/// row no other source explains. Keeps small caches between passes; not thread-safe (one pass at a time).
 /// </summary>
 internal sealed class AttentionProbe
 {
     private static readonly TimeSpan PaneInterval = TimeSpan.FromMinutes(1);
     private readonly string claudeConfigDirectory;
-    private readonly string procDirectory;
+    private readonly PaneOwners owners;
     private readonly TimeProvider time;
     private readonly TimeSpan wedgedAfter;
-    private readonly Dictionary<string, (DateTime Written, long Length, HookRecord? Record)> hookCache = new(StringComparer.Ordinal);
+    private static readonly TimeSpan ProcessRelist = TimeSpan.FromSeconds(30);
+    private readonly Dictionary<string, (DateTime Stamp, List<HookRecord> Records, Dictionary<string, (DateTime Written, long Length, HookRecord? Record)> Files)> hookFolders = new(StringComparer.Ordinal);
+    private (DateTime Stamp, DateTimeOffset At, Dictionary<long, ClaudeProcessFile> Files)? processListing;
     private readonly Dictionary<string, (long Length, DateTime Written, TranscriptTail Tail)> tailCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset At, PaneText.Pattern? Pattern, DateTimeOffset? Since)> paneCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> rootCache = new(StringComparer.Ordinal);
@@ -41,13 +44,16 @@ internal sealed class AttentionProbe
     public AttentionProbe(string claudeConfigDirectory, TimeProvider time, TimeSpan wedgedAfter, string procDirectory = "/proc")
     {
         this.claudeConfigDirectory = claudeConfigDirectory;
-        this.procDirectory = procDirectory;
+        owners = new PaneOwners(procDirectory);
         this.time = time;
         this.wedgedAfter = wedgedAfter;
     }
 
     /// <summary>Gets how many pane reads the probe asked for (for tests and the benchmark).</summary>
     public int PaneReads { get; private set; }
+
+    /// <summary>Gets how many <c>/proc/&lt;pid&gt;/stat</c> files were read to find agents' panes (a quiet pass reads none).</summary>
+    public int ProcStatReads => owners.StatReads;
 
     /// <summary>Observes every registry row whose tmux session is alive, as <see cref="LiveState.Attention"/> gives it.</summary>
     public async Task<IReadOnlyDictionary<string, SessionAttention>> ObserveAsync(
@@ -89,20 +95,21 @@ internal sealed class AttentionProbe
         }
 
         var now = time.GetUtcNow();
-        var tree = ProcessTree.Scan(procDirectory);
         var hooksByRoot = new Dictionary<string, List<HookRecord>>(StringComparer.Ordinal);
-        var processDir = ClaudeProcessFile.DirectoryFor(claudeConfigDirectory);
-        var processFiles = ReadProcessFiles(processDir);
-        var seenHookFiles = new HashSet<string>(StringComparer.Ordinal);
+        var processFiles = ReadProcessFiles(ClaudeProcessFile.DirectoryFor(claudeConfigDirectory), now);
+        var panePids = rows.Select(r => r.PanePid).OfType<long>().ToHashSet();
+        var hooksOf = rows.ToDictionary(r => r.Name, r => Root(r.Cwd) is { } root ? HooksOf(root, hooksByRoot, now) : [], StringComparer.Ordinal);
+
+        // Which pane each agent named by a hook record or a per-process file runs under.
+        var paneOf = owners.Map(hooksByRoot.Values.SelectMany(h => h).Select(h => h.AgentPid).OfType<long>().Concat(processFiles.Keys), panePids);
         foreach (var row in rows)
         {
-            var pids = row.PanePid is { } panePid ? tree.Descendants(panePid) : [];
-            var pidSet = pids.ToHashSet();
-            var hooks = Root(row.Cwd) is { } root ? HooksOf(root, hooksByRoot, seenHookFiles) : [];
+            var hooks = hooksOf[row.Name];
+            bool Under(long? pid) => pid is { } p && row.PanePid is { } pane && paneOf.TryGetValue(p, out var owner) && owner == pane;
 
             // The agent under the pane: its newest hook record, else its per-process file.
-            var hook = hooks.Where(h => h.AgentPid is { } p && pidSet.Contains(p)).MaxBy(h => h.At);
-            var process = pids.Select(p => processFiles.GetValueOrDefault(p)).OfType<ClaudeProcessFile>().MaxBy(f => f.UpdatedAt);
+            var hook = hooks.Where(h => Under(h.AgentPid)).MaxBy(h => h.At);
+            var process = processFiles.Values.Where(f => Under(f.Pid)).MaxBy(f => f.UpdatedAt);
             var (sessionId, source) = hook is not null ? (hook.SessionId, "hook") : process is not null ? (process.SessionId, "process") : (row.OwnSessionId, (string?)null);
 
             // Without pid evidence, a hook record of the row's own id (hooks from a platform without /proc).
@@ -112,18 +119,13 @@ internal sealed class AttentionProbe
             var (tail, written) = transcriptPath is null ? (null, null) : ReadTail(transcriptPath);
             var evidence = new AttentionEvidence { Hook = hook, Process = process, Transcript = tail, TranscriptWritten = written };
             var state = AttentionResolver.Resolve(evidence, now, wedgedAfter);
-            if (state.State == AttentionState.Unknown && capture is not null && pids.Count > 0)
+            if (state.State == AttentionState.Unknown && capture is not null && row.PanePid is not null)
             {
                 var (pattern, since) = await PaneAsync(row, now, capture, cancellationToken).ConfigureAwait(false);
                 state = AttentionResolver.Resolve(evidence with { Pane = pattern, PaneSince = since }, now, wedgedAfter);
             }
 
             result[row.Name] = new RowAttention(state, source is null ? null : sessionId, source, source == "hook" ? hook?.PreviousSessionId : null);
-        }
-
-        foreach (var gone in hookCache.Keys.Where(k => !seenHookFiles.Contains(k)).ToList())
-        {
-            hookCache.Remove(gone);
         }
 
         return result;
@@ -151,11 +153,11 @@ internal sealed class AttentionProbe
         return root;
     }
 
-    private List<HookRecord> HooksOf(string root, Dictionary<string, List<HookRecord>> byRoot, HashSet<string> seen)
+    private List<HookRecord> HooksOf(string root, Dictionary<string, List<HookRecord>> byRoot, DateTimeOffset now)
     {
         if (!byRoot.TryGetValue(root, out var records))
         {
-            byRoot[root] = records = ReadHooks(HookRecord.DirectoryFor(root), seen);
+            byRoot[root] = records = ReadHooks(HookRecord.DirectoryFor(root), now);
         }
 
         return records;
@@ -214,21 +216,39 @@ internal sealed class AttentionProbe
         }
     }
 
-    // One listing of the hook folder; a record is parsed again only when its file changed.
-    private List<HookRecord> ReadHooks(string directory, HashSet<string> seen)
+    // The hook writes by renaming into the folder, which changes the folder's mtime: while that
+    // stands, nothing was written and the last listing holds (one stat a pass). Else one listing;
+    // a record is parsed again only when its file changed.
+    private List<HookRecord> ReadHooks(string directory, DateTimeOffset now)
     {
+        DateTime stamp;
+        try
+        {
+            stamp = Directory.GetLastWriteTimeUtc(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+
+        if (hookFolders.TryGetValue(directory, out var kept) && kept.Stamp == stamp && Settled(stamp, now))
+        {
+            return kept.Records;
+        }
+
         var records = new List<HookRecord>();
+        var files = new Dictionary<string, (DateTime Written, long Length, HookRecord? Record)>(StringComparer.Ordinal);
+        var old = kept.Files ?? [];
         try
         {
             foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*.json"))
             {
-                seen.Add(file.FullName);
-                if (!hookCache.TryGetValue(file.FullName, out var cached) || cached.Written != file.LastWriteTimeUtc || cached.Length != file.Length)
+                if (!old.TryGetValue(file.Name, out var cached) || cached.Written != file.LastWriteTimeUtc || cached.Length != file.Length)
                 {
                     cached = (file.LastWriteTimeUtc, file.Length, HookRecord.TryRead(file.FullName));
-                    hookCache[file.FullName] = cached;
                 }
 
+                files[file.Name] = cached;
                 if (cached.Record is { } record)
                 {
                     records.Add(record);
@@ -240,12 +260,34 @@ internal sealed class AttentionProbe
             // No folder (no hook installed) or unreadable: no hook evidence.
         }
 
+        hookFolders[directory] = (stamp, records, files);
         return records;
     }
 
-    // One listing of Claude's sessions/ folder; a file is parsed again only when it changed.
-    private Dictionary<long, ClaudeProcessFile> ReadProcessFiles(string directory)
+    // A folder mtime proves "nothing changed" only once it is older than the file system's timestamp
+    // granularity: two writes within one tick would otherwise look like one.
+    private static bool Settled(DateTime stamp, DateTimeOffset now) => now.UtcDateTime - stamp > TimeSpan.FromSeconds(2);
+
+    // One listing of Claude's sessions/ folder when its mtime changed (a process started or ended)
+    // or every 30 s (a file rewritten in place does not change the folder); a file is parsed again
+    // only when it changed.
+    private Dictionary<long, ClaudeProcessFile> ReadProcessFiles(string directory, DateTimeOffset now)
     {
+        DateTime stamp;
+        try
+        {
+            stamp = Directory.GetLastWriteTimeUtc(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+
+        if (processListing is { } last && last.Stamp == stamp && Settled(stamp, now) && now - last.At < ProcessRelist)
+        {
+            return last.Files;
+        }
+
         var files = new Dictionary<long, ClaudeProcessFile>();
         var seen = new HashSet<long>();
         try
@@ -280,6 +322,7 @@ internal sealed class AttentionProbe
             processCache.Remove(gone);
         }
 
+        processListing = (stamp, now, files);
         return files;
     }
 }

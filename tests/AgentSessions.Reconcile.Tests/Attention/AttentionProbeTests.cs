@@ -93,6 +93,30 @@ public sealed class AttentionProbeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_quiet_pass_walks_no_process_and_lists_no_folder_again()
+    {
+        ProcessFile(101, "id-a");
+        Hook(new HookRecord { SessionId = "id-b", Event = "Stop", State = "idle", At = time.GetUtcNow(), Since = time.GetUtcNow(), AgentPid = 201 });
+        var probe = Probe();
+        (await Observe(probe))["b"].State.Source.Should().Be("hook");
+        var reads = probe.ProcStatReads;
+
+        // The stat files could vanish: a quiet pass does not read them again.
+        File.Delete(Path.Combine(proc, "201", "stat"));
+        File.Delete(Path.Combine(proc, "101", "stat"));
+        var quiet = await Observe(probe);
+
+        probe.ProcStatReads.Should().Be(reads);
+        quiet["b"].State.Source.Should().Be("hook");
+        quiet["a"].SessionId.Should().Be("id-a");
+
+        // A new hook record (a rename into the folder) is seen at once.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Hook(new HookRecord { SessionId = "id-b", Event = "UserPromptSubmit", State = "working", At = time.GetUtcNow(), Since = time.GetUtcNow(), AgentPid = 201 });
+        (await Observe(probe))["b"].State.State.Should().Be("working");
+    }
+
+    [Fact]
     public async Task A_transcript_tail_is_read_again_only_when_the_file_changed()
     {
         ProcessFile(101, "id-a");

@@ -115,15 +115,17 @@ public sealed class EvidenceReaderTests
     }
 
     [Fact]
-    public void Process_tree_scan_of_the_real_proc_finds_this_process_under_its_parent()
+    public void Pane_owners_on_the_real_proc_find_this_process_under_its_parent_and_ignore_the_dead()
     {
-        var tree = ProcessTree.Scan("/proc");
-        var self = Environment.ProcessId;
+        var owners = new PaneOwners("/proc");
+        var self = (long)Environment.ProcessId;
         var parent = ProcStat.Read("/proc", "self")!.Value.ParentPid;
 
-        tree.IsKnown.Should().BeTrue();
-        tree.Descendants(parent).Should().Contain(self);
-        tree.Descendants(-5).Should().BeEmpty();
+        owners.Map([self, 999_999_999], new HashSet<long> { parent }).Should().Equal(new Dictionary<long, long> { [self] = parent });
+        var reads = owners.StatReads;
+        owners.Map([self], new HashSet<long> { parent }).Should().ContainKey(self);
+        owners.StatReads.Should().Be(reads, "a process already placed is only checked to be alive");
+        owners.Map([self], new HashSet<long> { -7 }).Should().BeEmpty("under no pane of this pass");
     }
 
     [Theory]
