@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 command -v tmux >/dev/null || { echo "tmux is required"; exit 1; }
 dotnet build tests/AgentSessions.Reconcile.Benchmarks -c Release -warnaserror -nologo -v:q
 dotnet run -c Release --no-build --project tests/AgentSessions.Reconcile.Benchmarks -- \
-  --filter '*AttentionBenchmarks*' --join --inProcess --warmupCount 2 --iterationCount 15 "$@"
+  --filter '*AttentionBenchmarks*' --join --inProcess --warmupCount 3 --iterationCount 30 "$@"
