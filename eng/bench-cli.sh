@@ -7,6 +7,8 @@
 #   bash eng/bench-cli.sh [SESSIONS=50] [RUNS=20]
 # BASELINE=/path/to/another/agent-sessions (e.g. an AOT build of an older commit) adds an interleaved
 # comparison (eng/bench-interleaved.py, 10×RUNS rounds, medians): tmux, BASELINE, this Native AOT.
+# AOT=/path/to/agent-sessions skips the builds and hyperfine: only that interleaved comparison, with
+# AOT as "this Native AOT" (e.g. BASELINE=old/agent-sessions AOT=new/agent-sessions bash eng/bench-cli.sh 100 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -17,10 +19,13 @@ rm -rf "$out"
 mkdir -p "$out"
 proj=src/AgentSessions.Reconcile.Cli/AgentSessions.Reconcile.Cli.csproj
 
+if [ -z "${AOT:-}" ]; then
 echo "building (framework-dependent, ReadyToRun, Native AOT)…" >&2
 dotnet publish "$proj" -c Release -o "$out/fdd" -warnaserror >"$out/build.log" 2>&1
 dotnet publish "$proj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$out/r2r" -warnaserror >>"$out/build.log" 2>&1
 dotnet publish "$proj" -c Release -r linux-x64 -p:PublishAot=true -o "$out/aot" -warnaserror >>"$out/build.log" 2>&1
+fi
+aot=${AOT:-$out/aot/agent-sessions}
 
 ws=$(mktemp -d /tmp/asr-bench-ws.XXXXXX)
 home=$(mktemp -d /tmp/asr-bench-home.XXXXXX)
@@ -66,6 +71,17 @@ declare -A cmds=(
 )
 order=("tmux list-panes -a" "dotnet agent-sessions.dll" "apphost (framework-dependent)" "ReadyToRun apphost" "Native AOT")
 
+if [ -n "${AOT:-}" ]; then
+  j() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@"; }
+  pairs=("tmux list-panes -a" "$(j tmux -L "$sock" list-panes -a -F '#{session_name} #{pane_pid} #{pane_current_command} #{pane_current_path}')")
+  [ -n "${BASELINE:-}" ] && pairs+=("BASELINE ($BASELINE)" "$(j "$BASELINE" "${args[@]}")")
+  pairs+=("Native AOT ($AOT)" "$(j "$AOT" "${args[@]}")")
+  echo "sessions: $sessions, $((runs * 10)) rounds interleaved, load: $(cut -d' ' -f1-3 /proc/loadavg)"; echo
+  python3 eng/bench-interleaved.py $((runs * 10)) "${pairs[@]}"
+  [ "$(sha256sum "$ws/.hermes/agent-sessions.yaml")" = "$before" ] || { echo "dry run changed the registry"; exit 1; }
+  exit 0
+fi
+
 # Sanity: every build gives the same report shape and changes nothing.
 for k in "${order[@]:1}"; do
   bash -c "${cmds[$k]}" >"$out/sample.json" 2>"$out/sample.err" || { echo "$k failed:"; cat "$out/sample.err"; exit 1; }
@@ -108,7 +124,7 @@ if [ -n "${BASELINE:-}" ]; then
     python3 eng/bench-interleaved.py $((runs * 10)) \
       "tmux list-panes -a" "$(j tmux -L "$sock" list-panes -a -F '#{session_name} #{pane_pid} #{pane_current_command} #{pane_current_path}')" \
       "BASELINE ($BASELINE)" "$(j "$BASELINE" "${args[@]}")" \
-      "Native AOT" "$(j "$out/aot/agent-sessions" "${args[@]}")"; } >>"$out/../bench-cli.md"
+      "Native AOT" "$(j "$aot" "${args[@]}")"; } >>"$out/../bench-cli.md"
 fi
 [ "$(sha256sum "$ws/.hermes/agent-sessions.yaml")" = "$before" ] || { echo "dry run changed the registry"; exit 1; }
 cat "$out/../bench-cli.md"

@@ -66,6 +66,7 @@ cp eng/consumer/Program.cs "$app/"
 cd "$app"
 run dotnet add package AgentSessions.Reconcile
 run dotnet add package AgentSessions.Reconcile.Testing
+run dotnet add package AgentSessions.Reconcile.Hosting
 run dotnet add package Microsoft.Extensions.Hosting --version 10.0.0
 run dotnet build -c Release -nologo
 out=$(timeout 120 dotnet run -c Release --no-build) || { echo "$out"; fail "the host on the fakes failed"; }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 /// <summary>
 /// The worker's settings, from the command line first, then the environment:
 /// <c>--workspace DIR</c> (<c>AGENT_SESSIONS_WORKSPACE</c>; default: search up from the current folder),
@@ -70,7 +68,7 @@ internal sealed record WorkerSettings(
         var cwd = Directory.GetCurrentDirectory();
         var workspace = Get("--workspace") is { } w ? Path.GetFullPath(w)
             : findWorkspace(cwd) ?? throw new ArgumentException($"no .hermes/agent-sessions.yaml in '{cwd}' or above; pass --workspace DIR");
-        if (Get("--tmux-socket") is not null && Get("--tmux-socket-path") is not null)
+        if (AgentSessions.Reconcile.TmuxClient.SocketProblem(Get("--tmux-socket"), Get("--tmux-socket-path")) is not null)
         {
             throw new ArgumentException("give '--tmux-socket' or '--tmux-socket-path', not both");
         }
@@ -86,8 +84,15 @@ internal sealed record WorkerSettings(
             Seconds("--heartbeat-interval", Get("--heartbeat-interval")), gateway, Get("--broker"));
     }
 
-    private static TimeSpan? Seconds(string flag, string? value) =>
-        value is null ? null
-        : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is >= 1 and <= 86_400 ? TimeSpan.FromSeconds(s)
-        : throw new ArgumentException($"'{flag}' takes whole seconds from 1 to 86400 (was '{value}')");
+    private static TimeSpan? Seconds(string flag, string? value)
+    {
+        try
+        {
+            return value is null ? null : AgentSessions.Reconcile.ReconcilerOptions.ParsePollInterval(value);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"'{flag}' {e.Message}", e);
+        }
+    }
 }

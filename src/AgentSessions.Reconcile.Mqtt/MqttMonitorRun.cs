@@ -20,7 +20,10 @@ public sealed class MqttMonitorRun
     /// <summary>Gets or sets where to say, once each, that the broker cannot be used (and why) and that it is back.</summary>
     public Action<string>? OnBrokerStatus { get; set; }
 
-    /// <summary>Gets or sets what to do when a pass throws (the run goes on; its events are kept for the next pass).</summary>
+    /// <summary>
+    /// Gets or sets what to do when a pass throws, once per reason (the run goes on after a backoff; the events
+    /// recorded meanwhile are reported by the next good pass).
+    /// </summary>
     public Action<Exception>? OnPassFailed { get; set; }
 }
 

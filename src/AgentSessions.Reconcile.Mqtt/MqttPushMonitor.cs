@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
-using AgentSessions.Reconcile.Processes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
@@ -8,16 +8,14 @@ using MQTTnet;
 namespace AgentSessions.Reconcile.Mqtt;
 
 /// <summary>
-/// Push monitoring: subscribes to <c>{prefix}/jobs/+/events</c>, verifies each event, and runs a
-/// reconcile pass as soon as verified events arrive; a burst is one pass carrying them all (at most
-/// one registry write). Passes also run every <see cref="MqttTriggerOptions.PollInterval"/> while the
+/// Push monitoring: subscribes to <c>{prefix}/jobs/+/events</c>, verifies each event, records it through
+/// the <see cref="ReconcileLoop"/> (a terminal event's fact in the registry first, under the store's lock)
+/// and asks for a pass; a burst is one pass reporting them all. Passes also run every <see cref="MqttTriggerOptions.PollInterval"/> while the
 /// broker is connected, and every <see cref="MqttTriggerOptions.FallbackPollInterval"/> while it is not
 /// (reconnecting in the background). One pass at a time.
 /// </summary>
 public sealed partial class MqttPushMonitor : IDisposable
 {
-    private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
-    private readonly IReconciler _reconciler;
     private readonly IRegistryStore _store;
     private readonly MqttTriggerOptions _options;
     private readonly TimeProvider _time;
@@ -25,14 +23,13 @@ public sealed partial class MqttPushMonitor : IDisposable
     private readonly MqttMetrics _metrics;
     private readonly JobEventVerifier _verifier;
     private readonly JobDirectory _jobs;
-    private readonly ProcessRunner _processes;
+    private readonly TmuxClient? _tmux;
     private readonly Lock _gate = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Dictionary<ReconcileJobEvent, long> _receivedAt = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<(string JobId, long Sequence), long> _receivedAt = new();
     private readonly ReconcileLoop _loop;
-    private List<ReconcileJobEvent> _failedEvents = [];
-    private int _carried;
     private readonly bool _ownsPasses;
+    private bool _dryRun;
     private BrokerState _state = new(false, null, false);
     private bool _stateChanged;
     private long _lastMessageAt;
@@ -76,7 +73,6 @@ public sealed partial class MqttPushMonitor : IDisposable
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        _reconciler = reconciler;
         _store = store;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
@@ -84,9 +80,9 @@ public sealed partial class MqttPushMonitor : IDisposable
         _metrics = new MqttMetrics(meterFactory);
         _verifier = new JobEventVerifier(_time, _logger);
         _jobs = new JobDirectory(store);
-        _processes = new ProcessRunner(_time);
+        _tmux = options.KillOnTerminal ? new TmuxClient(options.TmuxSocketName, options.TmuxSocketPath) : null;
         _ownsPasses = loop is null;
-        _loop = loop ?? new ReconcileLoop(_time);
+        _loop = loop ?? new ReconcileLoop(reconciler, store, _time);
     }
 
     /// <summary>Gets the topic filter subscribed to, once <see cref="RunAsync"/> has started.</summary>
@@ -122,17 +118,8 @@ public sealed partial class MqttPushMonitor : IDisposable
         }
     }
 
-    /// <summary>Gets how many verified events wait for a pass (tests).</summary>
-    internal int PendingCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _receivedAt.Count - _carried;
-            }
-        }
-    }
+    /// <summary>Gets how many verified events wait for a report (tests).</summary>
+    internal int PendingCount => _receivedAt.Count;
 
     /// <summary>Runs until the timeout, the idle timeout, or cancellation (which throws).</summary>
     /// <param name="run">How the run ends and what it reports.</param>
@@ -148,12 +135,13 @@ public sealed partial class MqttPushMonitor : IDisposable
             throw new InvalidOperationException("This monitor feeds a host's reconcile loop; run the loop, and TriggerAsync.");
         }
 
+        _dryRun = run.DryRun;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var connecting = connection.RunAsync(stop.Token);
-            var passes = _loop.RunAsync((request, ct) => PassAsync(run, request, ct), stop.Token);
+            var passes = _loop.RunAsync((request, ct) => PassAsync(run, request, ct), run.OnPassFailed, stop.Token);
             try
             {
                 var watch = WatchAsync(run, connection.Address.ToString(), stop.Token);
@@ -178,8 +166,8 @@ public sealed partial class MqttPushMonitor : IDisposable
     public void Dispose() => _metrics.Dispose();
 
     /// <summary>
-    /// Subscribes and verifies until cancelled, each verified event a <see cref="ReconcileTrigger.Event"/>
-    /// request to the host's loop (whose passes apply them); the broker's state goes to the log.
+    /// Subscribes and verifies until cancelled, each verified event recorded through the host's loop (which
+    /// then runs an <see cref="ReconcileTrigger.Event"/> pass); the broker's state goes to the log.
     /// </summary>
     internal async Task TriggerAsync(CancellationToken cancellationToken)
     {
@@ -198,7 +186,7 @@ public sealed partial class MqttPushMonitor : IDisposable
             : registry.Workspace);
         _topicPrefix = _options.TopicPrefix ?? "agent-sessions/" + workspace;
         await _jobs.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        return new BrokerConnection(_options, TopicFilter, _options.ClientId ?? "agent-sessions-" + workspace, OnMessageAsync, OnState, _time, _logger);
+        return new BrokerConnection(_options, [TopicFilter], _options.ClientId ?? "agent-sessions-" + workspace, OnMessageAsync, OnState, _time, _logger);
     }
 
     private static async Task Quietly(Task task)
@@ -295,58 +283,15 @@ public sealed partial class MqttPushMonitor : IDisposable
     private async Task<TimeSpan?> PassAsync(MqttMonitorRun run, ReconcileRequest request, CancellationToken cancellationToken)
     {
         request.DryRun = run.DryRun;
-        List<ReconcileJobEvent> events;
-        lock (_gate)
-        {
-            // Events of a pass that failed go first, in their order.
-            events = [.. _failedEvents, .. request.JobEvents];
-            _failedEvents = [];
-            _carried += request.JobEvents.Count;
-        }
 
-        request.JobEvents = events;
-        if (events.Count > 0)
+        // Throws for a failing pass: the loop backs off and says why once; the recorded events wait for the next report.
+        var report = await _loop.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
+        foreach (var e in report.Events)
         {
-            request.Trigger = ReconcileTrigger.Event;
-        }
-
-        DriftReport report;
-        try
-        {
-            report = await _reconciler.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-#pragma warning disable CA1031 // A failing pass never ends monitoring: its verified events wait for the next one.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            lock (_gate)
+            if (_receivedAt.TryRemove((e.JobId, e.Sequence), out var receivedAt))
             {
-                _failedEvents = events;
+                _metrics.EventToPass(_time.GetElapsedTime(receivedAt), report.RegistryWritten || e.Applied);
             }
-
-            run.OnPassFailed?.Invoke(e);
-            return IsConnected ? _options.PollInterval ?? TimeSpan.FromSeconds(30) : _options.FallbackPollInterval;
-        }
-
-        lock (_gate)
-        {
-            foreach (var e in events)
-            {
-                if (_receivedAt.Remove(e, out var receivedAt))
-                {
-                    _carried--;
-                    _metrics.EventToPass(_time.GetElapsedTime(receivedAt), report.RegistryWritten);
-                }
-            }
-        }
-
-        if (_options.KillOnTerminal && !run.DryRun)
-        {
-            await KillEndedSessionsAsync(report, cancellationToken).ConfigureAwait(false);
         }
 
         if (run.OnReport is { } onReport)
@@ -358,47 +303,35 @@ public sealed partial class MqttPushMonitor : IDisposable
     }
 
     /// <summary>
-    /// Kills the tmux session of each row a verified terminal event of this pass ended: applied by this
-    /// pass, never one the pass skipped (its job already ended, or its <c>last_seq</c> already recorded).
+    /// Kills the tmux session of the row a verified terminal event just ended (<see cref="MqttTriggerOptions.KillOnTerminal"/>):
+    /// only when recording the event changed the registry, never for one that changed nothing (its job already
+    /// ended, or its <c>last_seq</c> already recorded), and only when the row ended by it (no other job still runs).
     /// </summary>
-    private async Task KillEndedSessionsAsync(DriftReport report, CancellationToken cancellationToken)
+    private async Task KillEndedSessionAsync(ReconcileJobEvent recorded, CancellationToken cancellationToken)
     {
-        var ended = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in report.Events)
-        {
-            if (e.TerminalStatus is not null && e.Applied)
-            {
-                ended.Add(e.Session);
-            }
-        }
-
-        if (ended.Count == 0)
+        if (_tmux is null || _dryRun || recorded.TerminalStatus is null || !recorded.Applied)
         {
             return;
         }
 
-        var registry = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var name in ended)
+        Registry registry;
+        try
         {
-            if (registry.Find(name) is not { Status: SessionStatus.Terminated, TerminationMode: { } mode } || !mode.StartsWith("job-", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var arguments = new List<string>();
-            if (_options.TmuxSocketName is { } socketName)
-            {
-                arguments.AddRange(["-L", socketName]);
-            }
-            else if (_options.TmuxSocketPath is { } socketPath)
-            {
-                arguments.AddRange(["-S", socketPath]);
-            }
-
-            arguments.AddRange(["kill-session", "-t", "=" + name]);
-            var result = await _processes.RunAsync(new ProcessRequest("tmux", arguments, KillTimeout), cancellationToken).ConfigureAwait(false);
-            LogKilled(_logger, name, result.Succeeded, result.FailureReason ?? result.StandardError.Trim());
+            registry = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (RegistryException ex)
+        {
+            LogKilled(_logger, recorded.Session, false, "the registry could not be read: " + ex.Message);
+            return;
+        }
+
+        if (registry.Find(recorded.Session) is not { Status: SessionStatus.Terminated, TerminationMode: { } mode } || !mode.StartsWith("job-", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var result = await _tmux.KillSessionAsync(recorded.Session, cancellationToken).ConfigureAwait(false);
+        LogKilled(_logger, recorded.Session, result.Succeeded, result.Problem ?? string.Empty);
     }
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
@@ -424,17 +357,15 @@ public sealed partial class MqttPushMonitor : IDisposable
         if (result.Event is { } verified)
         {
             _metrics.Verified();
-            var carried = new ReconcileJobEvent(verified.JobId, verified.Session, verified.Type.ToWire(), verified.Sequence);
+            var jobEvent = new ReconcileJobEvent(verified.JobId, verified.Session, verified.Type.ToWire(), verified.Sequence);
             if (_ownsPasses)
             {
-                lock (_gate)
-                {
-                    _receivedAt[carried] = receivedAt;
-                }
+                _receivedAt[(jobEvent.JobId, jobEvent.Sequence)] = receivedAt;
             }
 
-            // The loop coalesces: events that arrive while a pass runs are carried together by the next one.
-            await _loop.RequestAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Event, JobEvents = [carried] }).ConfigureAwait(false);
+            // The fact first (under the store's lock), then a pass; the loop coalesces a burst into one.
+            var recorded = await _loop.RecordAsync(jobEvent, _dryRun).ConfigureAwait(false);
+            await KillEndedSessionAsync(recorded, CancellationToken.None).ConfigureAwait(false);
         }
         else if (result.Reason is { } reason)
         {

@@ -134,9 +134,9 @@ public sealed class MqttTriggerOptions
             problems.Add("MaxReconnectDelay must be at least ReconnectDelay.");
         }
 
-        if (TmuxSocketName is not null && TmuxSocketPath is not null)
+        if (TmuxClient.SocketProblem(TmuxSocketName, TmuxSocketPath) is { } socketProblem)
         {
-            problems.Add("Give a tmux socket name or a socket path, not both.");
+            problems.Add(socketProblem);
         }
 
         return problems;

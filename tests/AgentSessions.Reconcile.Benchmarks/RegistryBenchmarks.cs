@@ -9,22 +9,25 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace AgentSessions.Reconcile.Benchmarks;
 
 /// <summary>
-/// Load and locked, fsync'd one-row update of a registry on the real file system, at 100 and 1,000
-/// sessions, against the floor of writing, fsyncing and renaming the same bytes; plus a cold parse and
-/// map of the text in memory.
+/// The registry store at 10, 100, 1,000 and 20,000 sessions on the real file system, each step beside
+/// its floor: a cold read (<see cref="ParseAndMap"/>) beside YamlDotNet's parser alone
+/// (<see cref="ParserEventsFloor"/>); a load of unchanged bytes (<see cref="Load"/>) beside reading the
+/// file (<see cref="ReadBytesFloor"/>); a locked, fsync'd one-row update beside writing, fsyncing and
+/// renaming the same bytes (<see cref="WriteFsyncRenameFloor"/>, the baseline of the ratios).
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(InProcessConfig))]
+[Config(typeof(ShortConfig))]
 public class RegistryBenchmarks
 {
     private static readonly YamlLimits Limits = new(64, 10_000);
     private string root = string.Empty;
+    private string file = string.Empty;
     private IRegistryStore store = null!;
     private int tick;
     private string text = string.Empty;
     private byte[] bytes = [];
 
-    [Params(100, 1000)]
+    [Params(10, 100, 1000, 20000)]
     public int Rows { get; set; }
 
     [GlobalSetup]
@@ -34,7 +37,8 @@ public class RegistryBenchmarks
         Directory.CreateDirectory(Path.Combine(root, ".hermes"));
         text = Generate(Rows);
         bytes = Encoding.UTF8.GetBytes(text);
-        File.WriteAllBytes(Path.Combine(root, ".hermes", "agent-sessions.yaml"), bytes);
+        file = Path.Combine(root, ".hermes", "agent-sessions.yaml");
+        File.WriteAllBytes(file, bytes);
         store = RegistryStore.Create(new RegistryStoreOptions { WorkspaceRoot = root });
     }
 
@@ -59,13 +63,33 @@ public class RegistryBenchmarks
         NativeMethods.Close(fd);
     }
 
-    /// <summary>A cold parse (YamlDotNet's parser with the limits checked over its events, into its representation model), then mapping; text in memory.</summary>
+    /// <summary>The floor of a read: the file's bytes.</summary>
     [Benchmark]
-    public int ParseAndMap() => RegistryMapper.Map("b", RegistryYaml.Parse("b", text, hasBom: false, Limits)).Registry.Sessions.Count;
+    public int ReadBytesFloor() => File.ReadAllBytes(file).Length;
 
+    /// <summary>The floor of mapping: YamlDotNet's parser over the text, every event, nothing built.</summary>
+    [Benchmark]
+    public int ParserEventsFloor()
+    {
+        var parser = new YamlDotNet.Core.Parser(new YamlDotNet.Core.Scanner(new StringReader(text), skipComments: true));
+        var n = 0;
+        while (parser.MoveNext())
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    /// <summary>A cold read of the text in memory, as a dry run or <c>status</c> does it: the parser's events checked and mapped to typed rows.</summary>
+    [Benchmark]
+    public int ParseAndMap() => RegistryReader.Read("b", text, hasBom: false, Limits).Rows.Length;
+
+    /// <summary>The store's load of unchanged bytes: read, compare with the last read, copy the rows.</summary>
     [Benchmark]
     public async Task<int> Load() => (await store.LoadAsync().ConfigureAwait(false)).Sessions.Count;
 
+    /// <summary>Lock, read, change one row's note, splice and verify that row, write, fsync, <c>.bak</c>, renames.</summary>
     [Benchmark]
     public async Task<bool> UpdateOneRow()
     {
@@ -74,11 +98,11 @@ public class RegistryBenchmarks
         return result.Written;
     }
 
-    /// <summary>In process (no separate build: on the loaded build machine that times out), 2 warm-ups, 7 iterations.</summary>
-    private sealed class InProcessConfig : ManualConfig
+    /// <summary>In process (no separate build: on the loaded build machine that times out), 1 warm-up, 5 iterations: minutes for the whole class.</summary>
+    private sealed class ShortConfig : ManualConfig
     {
-        public InProcessConfig() =>
-            AddJob(Job.Default.WithWarmupCount(2).WithIterationCount(7).WithToolchain(InProcessEmitToolchain.Instance));
+        public ShortConfig() =>
+            AddJob(Job.Default.WithWarmupCount(1).WithIterationCount(5).WithToolchain(InProcessEmitToolchain.Instance));
     }
 
     internal static string Generate(int rows)

@@ -1,5 +1,4 @@
 using AgentSessions.Reconcile.Cli.Running;
-using AgentSessions.Reconcile.Processes;
 
 namespace AgentSessions.Reconcile.Cli.Demo;
 
@@ -22,16 +21,16 @@ internal sealed class DemoRunner
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var tmux = await DemoWorkspace.Processes.RunAsync(new ProcessRequest("tmux", ["-V"], TimeSpan.FromSeconds(10)), cancellationToken).ConfigureAwait(false);
-        if (tmux.Outcome == ProcessOutcome.NotFound)
+        var ws = DemoWorkspace.Create();
+        if (await ws.TmuxMissingAsync().ConfigureAwait(false))
         {
             env.Error.WriteLine(
                 "agent-sessions: the demo needs tmux, which is not installed (not found on PATH); install it "
                 + "(for example 'sudo apt-get install tmux' or 'brew install tmux') and run 'agent-sessions demo' again.");
+            await ws.DisposeAsync().ConfigureAwait(false);
             return ExitCodes.MissingTool;
         }
 
-        var ws = DemoWorkspace.Create();
         try
         {
             return await ShowAsync(ws, cancellationToken).ConfigureAwait(false);

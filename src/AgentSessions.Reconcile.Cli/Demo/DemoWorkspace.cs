@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using AgentSessions.Reconcile.Processes;
 
 namespace AgentSessions.Reconcile.Cli.Demo;
 
@@ -14,17 +13,11 @@ internal sealed class DemoWorkspace : IAsyncDisposable
 {
     public const string Name = "demo";
 
-    private static readonly TimeSpan TmuxTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>Gets the process runner the demo runs tmux with (argument lists, timeouts, pipes closed).</summary>
-    internal static ProcessRunner Processes { get; } = new();
-
     // The demo's sessions end on their own after this, should the demo be killed before it cleans up.
     private const string PaneLifetimeSeconds = "600";
 
-    private static readonly Dictionary<string, string?> TmuxEnvironment = new(StringComparer.Ordinal) { ["TMUX"] = null, ["TMUX_PANE"] = null };
-
     private readonly string top;
+    private readonly TmuxClient tmux;
     private string? socketPath;
     private bool serverStarted;
 
@@ -35,6 +28,7 @@ internal sealed class DemoWorkspace : IAsyncDisposable
         ClaudeDirectory = Path.Combine(top, "claude");
         Home = Path.Combine(top, "home");
         Socket = $"agent-sessions-demo-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..8]}";
+        tmux = new TmuxClient(socketName: Socket);
         Directory.CreateDirectory(Root);
         Directory.CreateDirectory(Path.Combine(ClaudeDirectory, "projects"));
         Directory.CreateDirectory(Home);
@@ -68,10 +62,9 @@ internal sealed class DemoWorkspace : IAsyncDisposable
     /// <returns>The pane's process id.</returns>
     public async Task<long> StartSessionAsync(string session, string cwd)
     {
-        string[] config = serverStarted ? [] : ["-f", "/dev/null"];
         serverStarted = true;
-        await TmuxAsync([.. config, "new-session", "-d", "-s", session, "-c", cwd, "sleep", PaneLifetimeSeconds]).ConfigureAwait(false);
-        var pane = await TmuxAsync("display-message", "-p", "-t", "=" + session + ":", "#{socket_path}\t#{pane_pid}").ConfigureAwait(false);
+        Check("new-session", await tmux.NewSessionAsync(session, cwd, ["sleep", PaneLifetimeSeconds]).ConfigureAwait(false));
+        var pane = Check("display-message", await tmux.DisplayAsync(session, "#{socket_path}\t#{pane_pid}").ConfigureAwait(false));
         var fields = pane.TrimEnd('\n').Split('\t');
         socketPath = fields[0];
         return long.Parse(fields[1], CultureInfo.InvariantCulture);
@@ -80,7 +73,11 @@ internal sealed class DemoWorkspace : IAsyncDisposable
     /// <summary>Ends a tmux session, as when its agent exits.</summary>
     /// <param name="session">The session name.</param>
     /// <returns>A task.</returns>
-    public Task KillSessionAsync(string session) => TmuxAsync("kill-session", "-t", "=" + session);
+    public async Task KillSessionAsync(string session) => Check("kill-session", await tmux.KillSessionAsync(session).ConfigureAwait(false));
+
+    /// <summary>Tells whether tmux is missing, by asking the demo's (not yet started) server to end: nothing starts.</summary>
+    /// <returns><see langword="true"/> when tmux is not on <c>PATH</c>.</returns>
+    public async Task<bool> TmuxMissingAsync() => (await tmux.KillServerAsync().ConfigureAwait(false)).NotInstalled;
 
     /// <summary>Writes the first line of a Claude Code transcript for <paramref name="cwd"/>, as Claude does on the first message.</summary>
     /// <param name="cwd">The session's folder.</param>
@@ -119,7 +116,7 @@ internal sealed class DemoWorkspace : IAsyncDisposable
         if (serverStarted)
         {
             // On a timeout its panes end on their own after PaneLifetimeSeconds.
-            await Processes.RunAsync(new ProcessRequest("tmux", ["-L", Socket, "kill-server"], TmuxTimeout) { Environment = TmuxEnvironment }).ConfigureAwait(false);
+            await tmux.KillServerAsync().ConfigureAwait(false);
 
             // tmux 3.3 leaves the socket file behind after kill-server.
             if (socketPath is not null)
@@ -157,14 +154,6 @@ internal sealed class DemoWorkspace : IAsyncDisposable
         return current;
     }
 
-    private async Task<string> TmuxAsync(params string[] args)
-    {
-        var result = await Processes.RunAsync(new ProcessRequest("tmux", ["-L", Socket, .. args], TmuxTimeout) { Environment = TmuxEnvironment }).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            throw new InvalidOperationException($"tmux {args[0]} failed: {(result.FailureReason ?? result.StandardError).Trim()}");
-        }
-
-        return result.StandardOutput;
-    }
+    private static string Check(string command, TmuxResult result) =>
+        result.Succeeded ? result.Output : throw new InvalidOperationException($"tmux {command} failed: {result.Problem?.Trim()}");
 }

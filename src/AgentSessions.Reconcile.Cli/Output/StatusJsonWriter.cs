@@ -5,6 +5,9 @@ namespace AgentSessions.Reconcile.Cli.Output;
 /// <summary>Writes <c>agent-sessions status --json</c>: one object, fixed key order, no reflection.</summary>
 internal static class StatusJsonWriter
 {
+    /// <summary>The format version (the drift report's too).</summary>
+    public const int FormatVersion = 1;
+
     /// <summary>Writes <paramref name="report"/> as one line of JSON.</summary>
     /// <param name="report">The report.</param>
     /// <returns>The UTF-8 bytes.</returns>
@@ -15,7 +18,7 @@ internal static class StatusJsonWriter
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteNumber("version", DriftReportJsonWriter.FormatVersion);
+            w.WriteNumber("version", FormatVersion);
             JsonText.WriteString(w, "workspace", report.Workspace);
             JsonText.WriteString(w, "workspace_root", report.WorkspaceRoot);
             JsonText.WriteString(w, "registry", report.RegistryPath);

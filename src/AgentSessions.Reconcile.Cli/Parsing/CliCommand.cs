@@ -55,6 +55,47 @@ internal sealed class ReconcileCommand : WorkspaceCommand
 
     /// <summary>Gets or sets the push-monitoring settings (<c>--subscribe</c>), or <see langword="null"/> to poll only.</summary>
     public SubscribeSettings? Subscribe { get; set; }
+
+    /// <summary>Gets or sets the fleet publishing settings (<c>--publish-status</c>), or <see langword="null"/>.</summary>
+    public PublishSettings? Publish { get; set; }
+
+    /// <summary>Gets or sets the broker options given without <c>--subscribe</c> (for <c>--publish-status</c>).</summary>
+    public BrokerSettings? Broker { get; set; }
+}
+
+/// <summary>Where the broker is: <c>--broker</c>, <c>--broker-ca</c>, <c>--broker-password-file</c> (each null when not given).</summary>
+/// <param name="Url">The broker URL.</param>
+/// <param name="CaFile">The CA file.</param>
+/// <param name="PasswordFile">The password file.</param>
+internal sealed record BrokerSettings(string? Url, string? CaFile, string? PasswordFile);
+
+/// <summary>The <c>--publish-status</c> options of <c>reconcile</c>. The key never comes from the command line.</summary>
+internal sealed record PublishSettings
+{
+    /// <summary>Gets the host id (<c>--host-id</c>), or <see langword="null"/> for the machine's name.</summary>
+    public string? HostId { get; init; }
+
+    /// <summary>Gets the fleet prefix (<c>--fleet-prefix</c>), or <see langword="null"/> for the default.</summary>
+    public string? Prefix { get; init; }
+
+    /// <summary>Gets the fleet key file (<c>--fleet-key-file</c>), or <see langword="null"/> for <c>$AGENT_SESSIONS_FLEET_KEY</c>.</summary>
+    public string? KeyFile { get; init; }
+
+    /// <summary>Gets the MQTT keep-alive (<c>--fleet-keep-alive</c>), or <see langword="null"/> for the default.</summary>
+    public TimeSpan? KeepAlive { get; init; }
+}
+
+/// <summary>The <c>status --fleet</c> options.</summary>
+internal sealed record FleetSettings
+{
+    /// <summary>Gets the broker options.</summary>
+    public required BrokerSettings Broker { get; init; }
+
+    /// <summary>Gets the fleet prefix (<c>--fleet-prefix</c>), or <see langword="null"/> for the default.</summary>
+    public string? Prefix { get; init; }
+
+    /// <summary>Gets the fleet key file (<c>--fleet-key-file</c>), or <see langword="null"/> for <c>$AGENT_SESSIONS_FLEET_KEY</c>.</summary>
+    public string? KeyFile { get; init; }
 }
 
 /// <summary>The <c>--subscribe</c> options of <c>reconcile</c>. Credentials never come from the command line.</summary>
@@ -87,6 +128,12 @@ internal sealed class StatusCommand : WorkspaceCommand
 {
     /// <summary>Gets or sets a value indicating whether to print JSON instead of a table (<c>--json</c>).</summary>
     public bool Json { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether to keep showing, redrawn on each change (<c>--watch</c>).</summary>
+    public bool Watch { get; set; }
+
+    /// <summary>Gets or sets the fleet view's settings (<c>--fleet</c>), or <see langword="null"/> for this workspace.</summary>
+    public FleetSettings? Fleet { get; set; }
 }
 
 /// <summary>A <c>[suggest:N]</c> directive: the shell asks for completions (System.CommandLine answers).</summary>

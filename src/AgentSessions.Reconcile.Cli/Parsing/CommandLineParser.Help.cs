@@ -96,6 +96,9 @@ internal sealed partial class CommandLineParser
               Every session of the workspace: registry status, live tmux state (alive, gone, unknown),
               pane (pid and command; in parentheses when recorded, not live), own Claude and agy ids,
               and the last reported drift. Changes nothing.
+              --watch redraws it when a pass or an event writes the registry or the drift state.
+              --fleet shows every host's sessions, as their monitors publish them with
+              reconcile --publish-status, from the fleet's MQTT broker (docs/fleet.md).
 
             """;
 
@@ -107,7 +110,8 @@ internal sealed partial class CommandLineParser
             Shell completion: System.CommandLine's [suggest] directive (dotnet-suggest); see docs/cli.md.
 
             Exit codes: 0 ok, 1 internal error, 2 usage, 3 registry invalid, 4 lock timeout,
-                        5 I/O error, 6 tool missing (demo: tmux), 7 settings invalid (hook install),
+                        5 I/O error, 6 tool missing (demo: tmux), 7 broker unusable (status --fleet),
+                        8 settings invalid (hook install),
                         130 interrupted (SIGINT), 143 terminated (SIGTERM during --once).
 
             """;

@@ -32,11 +32,14 @@ internal sealed partial class CommandLineParser
             command.Add(killOnTerminal);
         }
 
-        public SubscribeSettings? Read(ParseResult result, bool once, string name)
+        public BrokerSettings ReadBroker(ParseResult result) => new(result.GetValue(broker), result.GetValue(brokerCa), result.GetValue(passwordFile));
+
+        public SubscribeSettings? Read(ParseResult result, bool once, string name, bool publishing)
         {
             if (!result.GetValue(subscribe))
             {
-                Option[] needing = [timeout, idleTimeout, broker, brokerCa, passwordFile, topicPrefix, killOnTerminal];
+                // --publish-status needs a broker too: the broker options are its as well.
+                Option[] needing = publishing ? [timeout, idleTimeout, topicPrefix, killOnTerminal] : [timeout, idleTimeout, broker, brokerCa, passwordFile, topicPrefix, killOnTerminal];
                 if (needing.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } given)
                 {
                     throw new UsageException($"'{given.Name}' needs '--subscribe'.", name);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Completions;
 using System.CommandLine.Help;
-using System.Globalization;
 
 namespace AgentSessions.Reconcile.Cli.Parsing;
 
@@ -15,9 +14,6 @@ namespace AgentSessions.Reconcile.Cli.Parsing;
 /// </summary>
 internal sealed partial class CommandLineParser
 {
-    /// <summary>The longest <c>--interval</c> accepted: one day.</summary>
-    internal const int MaxIntervalSeconds = 86_400;
-
     // No response files (@file) and no bundling (-abc): every argument means what it says.
     private static readonly ParserConfiguration Configuration = new() { EnablePosixBundling = false, ResponseFileTokenReplacer = null };
 
@@ -33,10 +29,12 @@ internal sealed partial class CommandLineParser
 
     private readonly WorkspaceOptions reconcileWorkspace = new();
     private readonly SubscribeOptions subscribe = new();
+    private readonly PublishOptions publish = new();
 
     // status
     private readonly Option<bool> json = Flag("--json", "print one JSON object instead of the table");
     private readonly WorkspaceOptions statusWorkspace = new();
+    private readonly FleetViewOptions fleetView = new();
 
     // hook
     private readonly HookTargetOptions installTarget = new();
@@ -61,9 +59,11 @@ internal sealed partial class CommandLineParser
         reconcile.Add(interval);
         reconcile.Add(attentionAfter);
         subscribe.AddTo(reconcile);
+        publish.AddTo(reconcile);
 
         status = new Command("status", "show every session: registry status, live state, pane, ids, last drift") { json };
         statusWorkspace.AddTo(status);
+        fleetView.AddTo(status);
 
         hookInstall = new Command("install", "add this tool's hook entries to Claude Code's settings (idempotent; keeps the rest; a .bak)");
         installTarget.AddTo(hookInstall);
@@ -116,15 +116,14 @@ internal sealed partial class CommandLineParser
     /// <returns>The interval.</returns>
     internal static TimeSpan ParseInterval(string text, string what, string? command)
     {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || seconds < 1 || seconds > MaxIntervalSeconds)
+        try
         {
-            throw new UsageException(
-                $"{what} must be a whole number of seconds from 1 to {MaxIntervalSeconds.ToString(CultureInfo.InvariantCulture)}, not '{text}'.",
-                command);
+            return ReconcilerOptions.ParsePollInterval(text);
         }
-
-        return TimeSpan.FromSeconds(seconds);
+        catch (FormatException e)
+        {
+            throw new UsageException($"{what} {e.Message}.", command);
+        }
     }
 
     private static Option<bool> Flag(string name, string description) =>
@@ -210,7 +209,9 @@ internal sealed partial class CommandLineParser
             throw new UsageException("'--interval' has no effect with '--once'; drop one of them.", Name);
         }
 
-        command.Subscribe = subscribe.Read(result, command.Once, Name);
+        command.Subscribe = subscribe.Read(result, command.Once, Name, publish.Given(result));
+        command.Publish = publish.Read(result, command.Once, Name);
+        command.Broker = command.Subscribe is null && command.Publish is not null ? subscribe.ReadBroker(result) : null;
 
         return command;
     }
@@ -219,6 +220,12 @@ internal sealed partial class CommandLineParser
     {
         var command = new StatusCommand { Json = result.GetValue(json) };
         statusWorkspace.Fill(command, result, "status");
+        fleetView.Fill(command, result, "status");
+        if (command.Fleet is not null && (command.Workspace ?? command.TmuxSocketName ?? command.TmuxSocketPath) is not null)
+        {
+            throw new UsageException("'--fleet' shows the hosts' published statuses; '--workspace' and the tmux socket options are for one local workspace.", "status");
+        }
+
         return command;
     }
 
@@ -334,7 +341,7 @@ internal sealed partial class CommandLineParser
                     $"'--tmux-socket' takes a socket name, not a path ('{command.TmuxSocketName}'); use '--tmux-socket-path' for a path.", name);
             }
 
-            if (command.TmuxSocketName is not null && command.TmuxSocketPath is not null)
+            if (TmuxClient.SocketProblem(command.TmuxSocketName, command.TmuxSocketPath) is not null)
             {
                 throw new UsageException("'--tmux-socket' and '--tmux-socket-path' cannot be used together; give one.", name);
             }

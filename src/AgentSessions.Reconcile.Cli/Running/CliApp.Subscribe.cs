@@ -21,9 +21,6 @@ internal sealed partial class CliApp
     {
         var options = new MqttTriggerOptions
         {
-            Broker = subscribe.Broker ?? MqttTriggerOptions.DefaultBroker,
-            CaFile = subscribe.CaFile,
-            PasswordFile = subscribe.PasswordFile,
             TopicPrefix = subscribe.TopicPrefix,
             KillOnTerminal = subscribe.KillOnTerminal,
             TmuxSocketName = settings.TmuxSocketName,
@@ -31,18 +28,7 @@ internal sealed partial class CliApp
             PollInterval = command.Interval,
             FallbackPollInterval = environmentInterval ?? FallbackInterval,
         };
-        if (subscribe.Broker is null)
-        {
-            options.ApplyEnvironment(env.GetVariable);
-        }
-        else
-        {
-            // An explicit --broker wins over $AGENT_SESSIONS_BROKER; the rest still comes from the environment.
-            options.ApplyEnvironment(name => name == MqttTriggerOptions.BrokerEnvironmentVariable ? null : env.GetVariable(name));
-        }
-
-        CheckFile(options.CaFile, subscribe.CaFile is null ? MqttTriggerOptions.CaFileEnvironmentVariable : "--broker-ca");
-        CheckFile(options.PasswordFile, "--broker-password-file");
+        ApplyBroker(options, new BrokerSettings(subscribe.Broker, subscribe.CaFile, subscribe.PasswordFile), "reconcile");
         if (options.Validate() is { Count: > 0 } problems)
         {
             throw new UsageException(string.Join(" ", problems), "reconcile");
@@ -51,6 +37,8 @@ internal sealed partial class CliApp
         // The monitor's warnings (each drop reason once per job) go to stderr; the reports carry the drop counts.
         using var log = new StderrLogger(env.Error);
         using var monitor = new MqttPushMonitor(services.Reconciler, services.Store, options, env.Time, log);
+        var publishing = await StartPublishingAsync(command, settings, services, cancellationToken).ConfigureAwait(false);
+        await using var stopPublishing = publishing.ConfigureAwait(false);
         var run = new MqttMonitorRun
         {
             Timeout = subscribe.Timeout,
@@ -59,10 +47,11 @@ internal sealed partial class CliApp
             OnReport = (report, _) =>
             {
                 Emit(report, command, context with { Dropped = monitor.DroppedEvents }, once: false);
+                publishing.OnPassCompleted(report);
                 return Task.CompletedTask;
             },
             OnBrokerStatus = line => env.Error.WriteLine("agent-sessions: " + line),
-            OnPassFailed = e => env.Error.WriteLine("agent-sessions: " + (Classify(e) is null ? $"pass failed: {e.GetType().Name}: {e.Message}" : Describe(e))),
+            OnPassFailed = SayPassFailed,
         };
 
         try
@@ -91,11 +80,22 @@ internal sealed partial class CliApp
         }
     }
 
-    private void CheckFile(string? path, string what)
+    /// <summary>Sets the broker, CA and password file: the flags, else the <c>AGENT_SESSIONS_BROKER*</c> variables (an explicit --broker wins over $AGENT_SESSIONS_BROKER).</summary>
+    private void ApplyBroker(MqttTriggerOptions options, BrokerSettings broker, string commandName)
+    {
+        options.Broker = broker.Url ?? MqttTriggerOptions.DefaultBroker;
+        options.CaFile = broker.CaFile;
+        options.PasswordFile = broker.PasswordFile;
+        options.ApplyEnvironment(name => broker.Url is not null && name == MqttTriggerOptions.BrokerEnvironmentVariable ? null : env.GetVariable(name));
+        CheckFile(options.CaFile, broker.CaFile is null ? MqttTriggerOptions.CaFileEnvironmentVariable : "--broker-ca", commandName);
+        CheckFile(options.PasswordFile, "--broker-password-file", commandName);
+    }
+
+    private void CheckFile(string? path, string what, string commandName)
     {
         if (path is not null && !env.FileExists(Path.GetFullPath(path, env.CurrentDirectory)))
         {
-            throw new UsageException($"'{what}' file '{path}' does not exist.", "reconcile");
+            throw new UsageException($"'{what}' file '{path}' does not exist.", commandName);
         }
     }
 }

@@ -236,28 +236,22 @@ internal sealed partial class CliApp
             return ExitCodes.Ok;
         }
 
-        // Until a pass says otherwise (a failing first pass), the wait is the fixed interval or the default.
-        var requeueAfter = settings.PollInterval ?? new DriftReport(string.Empty, default, false, []).RequeueAfter;
+        // A failing pass never ends the loop: the loop backs off within the interval and it is said once.
+        var loop = new ReconcileLoop(services.Reconciler, services.Store, env.Time);
+        var publishing = await StartPublishingAsync(command, settings, services, cancellationToken).ConfigureAwait(false);
+        await using var stopPublishing = publishing.ConfigureAwait(false);
         try
         {
-            await new ReconcileLoop(env.Time).RunAsync(
+            await loop.RunAsync(
                 async (request, ct) =>
                 {
                     request.DryRun = command.DryRun;
-                    try
-                    {
-                        var report = await services.Reconciler.ReconcileAsync(request, ct).ConfigureAwait(false);
-                        Emit(report, command, context, once: false);
-                        requeueAfter = report.RequeueAfter;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                    {
-                        // A failing pass never ends the loop: report it and try again next time.
-                        env.Error.WriteLine("agent-sessions: " + (Classify(e) is null ? $"pass failed: {e.GetType().Name}: {e.Message}" : Describe(e)));
-                    }
-
-                    return requeueAfter;
+                    var report = await loop.ReconcileAsync(request, ct).ConfigureAwait(false);
+                    Emit(report, command, context, once: false);
+                    publishing.OnPassCompleted(report);
+                    return report.RequeueAfter;
                 },
+                SayPassFailed,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -266,6 +260,9 @@ internal sealed partial class CliApp
 
         return Interrupted(loop: true);
     }
+
+    private void SayPassFailed(Exception e) =>
+        env.Error.WriteLine("agent-sessions: " + (Classify(e) is null ? $"pass failed: {e.GetType().Name}: {e.Message}" : Describe(e)));
 
     private void Emit(DriftReport report, ReconcileCommand command, ReportContext context, bool once)
     {
@@ -329,18 +326,35 @@ internal sealed partial class CliApp
 
     private async Task<int> StatusAsync(StatusCommand command, CancellationToken cancellationToken)
     {
+        if (command.Fleet is { } fleet)
+        {
+            return await FleetStatusAsync(command, fleet, cancellationToken).ConfigureAwait(false);
+        }
+
         var settings = Settings(command, "status");
         var services = env.Services.Create(settings, env.Time);
-        var exists = env.FileExists(services.Store.RegistryPath);
         if (NoRegistryAt(services.Store.RegistryPath))
         {
             env.Error.WriteLine($"agent-sessions: note: no registry at {services.Store.RegistryPath}.");
         }
 
+        if (command.Watch)
+        {
+            return await WatchStatusAsync(command, settings, services, cancellationToken).ConfigureAwait(false);
+        }
+
+        WriteStatus(command, await BuildStatusAsync(settings, services, cancellationToken).ConfigureAwait(false));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>What <c>status</c> shows for one workspace: the registry joined with one tmux snapshot and the last drifts.</summary>
+    private async Task<StatusReport> BuildStatusAsync(CliSettings settings, CliServices services, CancellationToken cancellationToken)
+    {
+        var exists = env.FileExists(services.Store.RegistryPath);
         var registry = await services.Store.LoadAsync(cancellationToken).ConfigureAwait(false);
         var workspace = WorkspaceName(registry, settings.WorkspaceRoot);
         var live = await services.Probe.ObserveAsync(registry, workspace, cancellationToken).ConfigureAwait(false);
-        var report = StatusBuilder.Build(
+        return StatusBuilder.Build(
             registry,
             live.Tmux,
             env.Services.ReadLastDrifts(settings, workspace),
@@ -349,6 +363,10 @@ internal sealed partial class CliApp
             services.Store.RegistryPath,
             exists,
             live.Attention);
+    }
+
+    private void WriteStatus(StatusCommand command, StatusReport report)
+    {
         if (command.Json)
         {
             env.Out.Write(Encoding.UTF8.GetString(StatusJsonWriter.ToUtf8(report)));
@@ -356,11 +374,11 @@ internal sealed partial class CliApp
         }
         else
         {
-            var colour = env.OutputIsTerminal && string.IsNullOrEmpty(env.GetVariable("NO_COLOR"));
-            env.Out.Write(StatusTableRenderer.Render(report, colour));
+            env.Out.Write(StatusTableRenderer.Render(report, Colour));
         }
 
         env.Out.Flush();
-        return ExitCodes.Ok;
     }
+
+    private bool Colour => env.OutputIsTerminal && string.IsNullOrEmpty(env.GetVariable("NO_COLOR"));
 }

@@ -27,12 +27,6 @@ internal sealed record CliSettings(
 /// <param name="Reconciler">The reconciler built on both.</param>
 internal sealed record CliServices(IRegistryStore Store, ISessionProbe Probe, IReconciler Reconciler);
 
-/// <summary>The last drift reported for a session (from the coalescing state).</summary>
-/// <param name="Class">The one-letter classes of the session's outstanding drifts (<c>C,D</c>).</param>
-/// <param name="Message">The newest drift's sentence, when recorded.</param>
-/// <param name="At">When the newest drift was reported, when recorded.</param>
-internal sealed record LastDrift(string Class, string? Message, DateTimeOffset? At);
-
 /// <summary>Builds the library parts; replaced by fakes in tests.</summary>
 internal interface ICliServicesFactory
 {

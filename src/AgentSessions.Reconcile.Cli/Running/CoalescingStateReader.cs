@@ -1,5 +1,11 @@
 namespace AgentSessions.Reconcile.Cli.Running;
 
+/// <summary>The last drift reported for a session (from the coalescing state).</summary>
+/// <param name="Class">The one-letter classes of the session's outstanding drifts (<c>C,D</c>).</param>
+/// <param name="Message">The newest drift's sentence, when recorded.</param>
+/// <param name="At">When the newest drift was reported, when recorded.</param>
+internal sealed record LastDrift(string Class, string? Message, DateTimeOffset? At);
+
 /// <summary>
 /// Reads which drifts the reconciler last reported for each session, through the core's public
 /// drift state store (the same path rule and format the reconciler writes). Anything unexpected

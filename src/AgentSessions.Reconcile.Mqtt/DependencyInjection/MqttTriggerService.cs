@@ -1,55 +1,34 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace AgentSessions.Reconcile.Mqtt;
 
 /// <summary>
-/// The hosted push trigger: verified events become requests to the host's <see cref="ReconcileLoop"/>.
-/// Its options (and the reconciler's) are resolved when the host starts it: options that do not
-/// validate stop the host with one critical log line saying what to set and exit code 78
-/// (<c>EX_CONFIG</c>), as the monitor does, instead of an exception out of <c>RunAsync</c>.
+/// The hosted push trigger: each verified event is recorded through the host's <see cref="ReconcileLoop"/>
+/// (the fact first, then a pass). Its options (and the reconciler's) are resolved when the host starts it:
+/// options that do not validate stop the host politely (<see cref="CheckedBackgroundService"/>).
 /// </summary>
-internal sealed partial class MqttTriggerService(IServiceProvider services, IHostApplicationLifetime? lifetime = null) : BackgroundService
+internal sealed class MqttTriggerService(IServiceProvider services) : CheckedBackgroundService(services, "the agent-sessions MQTT trigger")
 {
-    /// <summary>The process exit code when the options do not validate (the monitor's too).</summary>
-    internal const int InvalidOptionsExitCode = 78;
-
     private MqttPushMonitor? _monitor;
-
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        var loggerFactory = services.GetService<ILoggerFactory>();
-        try
-        {
-            _monitor = new MqttPushMonitor(
-                services.GetRequiredService<IReconciler>(),
-                services.GetRequiredService<IRegistryStore>(),
-                services.GetRequiredService<IOptions<MqttTriggerOptions>>().Value,
-                services.GetService<TimeProvider>(),
-                loggerFactory,
-                services.GetService<IMeterFactory>(),
-                services.GetRequiredService<ReconcileLoop>());
-        }
-        catch (OptionsValidationException e) when (lifetime is not null)
-        {
-            LogInvalidOptions((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MqttTriggerService>(), e.Message);
-            Environment.ExitCode = InvalidOptionsExitCode;
-            lifetime.StopApplication();
-            return Task.CompletedTask;
-        }
-
-        return base.StartAsync(cancellationToken);
-    }
 
     public override void Dispose()
     {
         _monitor?.Dispose();
         base.Dispose();
     }
+
+    protected override void Build() =>
+        _monitor = new MqttPushMonitor(
+            Services.GetRequiredService<IReconciler>(),
+            Services.GetRequiredService<IRegistryStore>(),
+            Services.GetRequiredService<IOptions<MqttTriggerOptions>>().Value,
+            Services.GetService<TimeProvider>(),
+            Services.GetService<ILoggerFactory>(),
+            Services.GetService<IMeterFactory>(),
+            Services.GetRequiredService<ReconcileLoop>());
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,9 +40,6 @@ internal sealed partial class MqttTriggerService(IServiceProvider services, IHos
         {
         }
     }
-
-    [LoggerMessage(30, LogLevel.Critical, "The agent-sessions MQTT trigger cannot start: {Problems}")]
-    private static partial void LogInvalidOptions(ILogger logger, string problems);
 }
 
 /// <summary>Checks <see cref="MqttTriggerOptions"/> when the trigger starts.</summary>

@@ -50,7 +50,7 @@ public static class MqttTriggerServiceCollectionExtensions
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MqttTriggerOptions>, MqttTriggerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new ReconcileLoop(sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ReconcileLoop(sp.GetRequiredService<IReconciler>(), sp.GetService<IRegistryStore>(), sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MqttTriggerService>());
         return services;
     }

@@ -5,6 +5,8 @@ using MQTTnet.Adapter;
 using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Polly;
+using Polly.Retry;
 
 namespace AgentSessions.Reconcile.Mqtt;
 
@@ -15,10 +17,11 @@ namespace AgentSessions.Reconcile.Mqtt;
 internal readonly record struct BrokerState(bool Connected, string? Problem, bool SessionPresent);
 
 /// <summary>
-/// One MQTT 5 client subscribed to <c>{prefix}/jobs/+/events</c> with QoS 1 and a persistent session
-/// (clean start off, session expiry). The message handler is attached before connecting; a lost or
-/// refused connection is retried with a doubling backoff; the subscription is renewed whenever the
-/// broker says it has no session for us.
+/// One MQTT 5 client subscribed to its topic filters (the monitor's <c>{prefix}/jobs/+/events</c>; none
+/// for a publisher) with QoS 1 and a persistent session (clean start off, session expiry) unless
+/// <c>configure</c> says otherwise (a Last Will, a clean session). The message handler is attached
+/// before connecting; a lost or refused connection is retried with a doubling backoff (Polly); the
+/// subscription is renewed whenever the broker says it has no session for us.
 /// </summary>
 internal sealed partial class BrokerConnection : IAsyncDisposable
 {
@@ -34,15 +37,16 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
 
     public BrokerConnection(
         MqttTriggerOptions options,
-        string topicFilter,
+        IReadOnlyList<string> topicFilters,
         string clientId,
         Func<MqttApplicationMessageReceivedEventArgs, Task> onMessage,
         Action<BrokerState> onState,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        Action<MqttClientOptionsBuilder>? configure = null)
     {
         _options = options;
-        TopicFilter = topicFilter;
+        TopicFilters = topicFilters;
         _time = time;
         _logger = logger;
         _onState = onState;
@@ -72,6 +76,7 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
             builder.WithTlsOptions(o => o.UseTls().WithTargetHost(address.Host).WithCertificateValidationHandler(a => tls.Validate(a.Certificate, a.SslPolicyErrors)));
         }
 
+        configure?.Invoke(builder);
         _clientOptions = builder.Build();
         _client = new MqttClientFactory().CreateMqttClient();
 
@@ -90,61 +95,74 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
 
     public BrokerAddress Address { get; }
 
-    public string TopicFilter { get; }
+    public IReadOnlyList<string> TopicFilters { get; }
 
-    /// <summary>Connects, and reconnects with backoff, until cancelled.</summary>
+    /// <summary>Gets the client, for publishing while connected.</summary>
+    public IMqttClient Client => _client;
+
+    /// <summary>
+    /// Connects, and reconnects, until cancelled: a failed connect is retried after <see cref="MqttTriggerOptions.ReconnectDelay"/>,
+    /// doubling up to <see cref="MqttTriggerOptions.MaxReconnectDelay"/> (a Polly retry); a connection that was up
+    /// and is lost starts again from the first delay. Each failure is logged and told to the monitor.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var delay = _options.ReconnectDelay;
-        while (!cancellationToken.IsCancellationRequested)
+        var connect = new ResiliencePipelineBuilder { TimeProvider = _time }.AddRetry(new RetryStrategyOptions
         {
-            string problem;
-            _lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _tls?.Reset();
-            try
+            // Every failure to connect is an outcome (said, then retried); only stopping ends the loop.
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null && !cancellationToken.IsCancellationRequested),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = false,
+            Delay = _options.ReconnectDelay,
+            MaxDelay = _options.MaxReconnectDelay,
+            OnRetry = async args =>
             {
-                var result = await _client.ConnectAsync(_clientOptions, cancellationToken).ConfigureAwait(false);
-                if (result.ResultCode != MqttClientConnectResultCode.Success)
-                {
-                    throw new RefusedException(
-                        $"the broker refused the connection (CONNACK {result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? string.Empty : ": " + result.ReasonString)})");
-                }
-
-                if (!result.IsSessionPresent)
-                {
-                    await SubscribeAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                LogConnected(_logger, _addressText, result.IsSessionPresent);
-                delay = _options.ReconnectDelay;
-                _onState(new BrokerState(true, null, result.IsSessionPresent));
-                problem = "the connection was lost (" + await _lost.Task.WaitAsync(cancellationToken).ConfigureAwait(false) + ")";
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // Every failure to connect is an outcome: said once, then retried.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                problem = Describe(e);
                 await DisconnectQuietlyAsync().ConfigureAwait(false);
-            }
-
-            LogNotConnected(_logger, _addressText, problem, delay.TotalSeconds);
-            _onState(new BrokerState(false, problem, false));
-            try
+                NotConnected(Describe(args.Outcome.Exception!), args.RetryDelay);
+            },
+        }).Build();
+        try
+        {
+            while (true)
             {
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                var lost = await connect.ExecuteAsync(ConnectAsync, cancellationToken).ConfigureAwait(false);
+                NotConnected("the connection was lost (" + await lost.WaitAsync(cancellationToken).ConfigureAwait(false) + ")", _options.ReconnectDelay);
+                await Task.Delay(_options.ReconnectDelay, _time, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>Connects and subscribes; returns what completes when the connection is lost.</summary>
+    private async ValueTask<Task<string>> ConnectAsync(CancellationToken cancellationToken)
+    {
+        _lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _tls?.Reset();
+        var result = await _client.ConnectAsync(_clientOptions, cancellationToken).ConfigureAwait(false);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new RefusedException(
+                $"the broker refused the connection (CONNACK {result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? string.Empty : ": " + result.ReasonString)})");
+        }
+
+        if (!result.IsSessionPresent && TopicFilters.Count > 0)
+        {
+            await SubscribeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        LogConnected(_logger, _addressText, result.IsSessionPresent);
+        _onState(new BrokerState(true, null, result.IsSessionPresent));
+        return _lost.Task;
+    }
+
+    private void NotConnected(string problem, TimeSpan retryIn)
+    {
+        LogNotConnected(_logger, _addressText, problem, retryIn.TotalSeconds);
+        _onState(new BrokerState(false, problem, false));
     }
 
     public async ValueTask DisposeAsync()
@@ -224,15 +242,18 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
 
     private async Task SubscribeAsync(CancellationToken cancellationToken)
     {
-        var subscribe = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic(TopicFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-            .Build();
-        var result = await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (var filter in TopicFilters)
+        {
+            subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        }
+
+        var result = await _client.SubscribeAsync(subscribe.Build(), cancellationToken).ConfigureAwait(false);
         foreach (var item in result.Items)
         {
             if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS0))
             {
-                throw new RefusedException($"the broker refused the subscription to '{TopicFilter}' ({item.ResultCode})");
+                throw new RefusedException($"the broker refused the subscription to '{item.TopicFilter.Topic}' ({item.ResultCode})");
             }
         }
     }

@@ -40,9 +40,9 @@ internal sealed class AgentSessionsReconcileOptionsValidator : IValidateOptions<
             problems.Add($"AgentSessionsReconcileOptions.Probe.TranscriptHeadBytes must be positive (it is {probe.TranscriptHeadBytes}).");
         }
 
-        if (probe.TmuxSocketName is not null && probe.TmuxSocketPath is not null)
+        if (TmuxClient.SocketProblem(probe.TmuxSocketName, probe.TmuxSocketPath) is { } socketProblem)
         {
-            problems.Add("AgentSessionsReconcileOptions.Probe: set TmuxSocketName or TmuxSocketPath, not both.");
+            problems.Add("AgentSessionsReconcileOptions.Probe: " + socketProblem);
         }
 
         problems.AddRange(options.Reconciler.Validate());

@@ -53,7 +53,7 @@ public static class ReconcileServiceCollectionExtensions
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentSessionsReconcileOptions>, AgentSessionsReconcileOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new ReconcileLoop(sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ReconcileLoop(sp.GetRequiredService<IReconciler>(), sp.GetService<IRegistryStore>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IRegistryStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<AgentSessionsReconcileOptions>>().Value;

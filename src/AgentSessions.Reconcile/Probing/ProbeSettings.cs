@@ -44,9 +44,9 @@ internal sealed class ProbeSettings
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(fileSystem);
-        if (!string.IsNullOrEmpty(options.TmuxSocketName) && !string.IsNullOrEmpty(options.TmuxSocketPath))
+        if (TmuxClient.SocketProblem(options.TmuxSocketName, options.TmuxSocketPath) is { } socketProblem)
         {
-            throw new ArgumentException("Set TmuxSocketName or TmuxSocketPath, not both.", nameof(options));
+            throw new ArgumentException(socketProblem, nameof(options));
         }
 
         if (string.IsNullOrWhiteSpace(options.TmuxExecutable))

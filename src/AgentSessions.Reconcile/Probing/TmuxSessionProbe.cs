@@ -14,32 +14,18 @@ internal sealed class TmuxSessionProbe
     public const int MaxCaptureLines = 10_000;
 
     private readonly ProbeSettings settings;
-    private readonly IProcessRunner runner;
-    private readonly Dictionary<string, string?> environment;
+    private readonly TmuxClient tmux;
 
     public TmuxSessionProbe(ProbeSettings settings, IProcessRunner runner, IReadOnlyDictionary<string, string?>? extraEnvironment = null)
     {
         this.settings = settings;
-        this.runner = runner;
-
-        environment = new Dictionary<string, string?>(StringComparer.Ordinal);
-        if (extraEnvironment is not null)
-        {
-            foreach (var (key, value) in extraEnvironment)
-            {
-                environment[key] = value;
-            }
-        }
-
-        // Inside tmux, $TMUX picks the server: never let it choose for us, whatever else is set.
-        environment["TMUX"] = null;
-        environment["TMUX_PANE"] = null;
+        tmux = new TmuxClient(runner, settings.TmuxExecutable, settings.TmuxTimeout, settings.TmuxSocketName, settings.TmuxSocketPath, extraEnvironment);
     }
 
     public async Task<TmuxState> ProbeAsync(CancellationToken cancellationToken)
     {
         var sentinel = TmuxListPanesParser.NewSentinel();
-        var result = await RunAsync(["list-panes", "-a", "-F", TmuxListPanesParser.Format(sentinel)], cancellationToken).ConfigureAwait(false);
+        var result = await tmux.ListPanesAsync(TmuxListPanesParser.Format(sentinel), cancellationToken).ConfigureAwait(false);
         var failure = Classify(result);
         if (failure is not null)
         {
@@ -63,9 +49,7 @@ internal sealed class TmuxSessionProbe
         }
 
         var count = Math.Min(lines, MaxCaptureLines);
-        var result = await RunAsync(
-            ["capture-pane", "-p", "-J", "-t", "=" + sessionName + ":", "-S", "-" + count.ToString(CultureInfo.InvariantCulture)],
-            cancellationToken).ConfigureAwait(false);
+        var result = await tmux.CapturePaneAsync(sessionName, count, cancellationToken).ConfigureAwait(false);
         if (result.Outcome != ProcessOutcome.Exited)
         {
             return new PaneCapture(false, null, result.FailureReason);
@@ -123,28 +107,6 @@ internal sealed class TmuxSessionProbe
         return TmuxState.Unknown(string.Create(
             CultureInfo.InvariantCulture,
             $"tmux exited with code {result.ExitCode}: {(firstLine.Length == 0 ? "(no message)" : firstLine)}"));
-    }
-
-    private Task<ProcessResult> RunAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
-    {
-        var arguments = new List<string>(command.Count + 2);
-        if (settings.TmuxSocketName is { } name)
-        {
-            arguments.Add("-L");
-            arguments.Add(name);
-        }
-        else if (settings.TmuxSocketPath is { } path)
-        {
-            arguments.Add("-S");
-            arguments.Add(path);
-        }
-
-        arguments.AddRange(command);
-        var request = new ProcessRequest(settings.TmuxExecutable, arguments, settings.TmuxTimeout)
-        {
-            Environment = environment,
-        };
-        return runner.RunAsync(request, cancellationToken);
     }
 
     private static string FirstLine(string text)

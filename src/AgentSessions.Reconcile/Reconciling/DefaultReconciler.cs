@@ -130,10 +130,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             new DiffOptions(workspace, _options.EndStateGrace, _store.WorkspaceRoot, _options.AttentionAfter),
             new Dictionary<string, DateTimeOffset>(state.EndStateAliveFirstSeen, StringComparer.Ordinal));
 
-        // Verified terminal job events first: a row that ended because its job ended says so.
         var mutations = new List<RegistryMutation>();
-        var jobMutations = JobEventMutations(request.JobEvents, now);
-        mutations.AddRange(jobMutations);
         foreach (var planned in diff.Drifts)
         {
             if (planned.Mutation is not null)
@@ -246,7 +243,6 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             RunningCount = running,
             RegistryWritten = written,
             RegistryCreated = created,
-            Events = AppliedEvents(request.JobEvents, jobMutations),
             RequeueAfter = PollIntervals.For(running, _options.PollInterval),
             StateProblem = stateProblem,
         };
@@ -312,40 +308,6 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         _lastStateProblem = message;
         problem = message;
         ReconcilerLog.StateTrouble(_logger, message);
-    }
-
-    private static List<JobEventMutation> JobEventMutations(IReadOnlyList<ReconcileJobEvent> events, DateTimeOffset now)
-    {
-        var mutations = new List<JobEventMutation>();
-        foreach (var e in events)
-        {
-            if (e.TerminalStatus is { } status)
-            {
-                mutations.Add(new JobEventMutation(e, status, now));
-            }
-        }
-
-        return mutations;
-    }
-
-    /// <summary>The events as reported: a terminal one names the row that holds its job, and whether it was applied.</summary>
-    private static List<ReconcileJobEvent> AppliedEvents(IReadOnlyList<ReconcileJobEvent> events, List<JobEventMutation> mutations)
-    {
-        var reported = new List<ReconcileJobEvent>(events.Count);
-        var next = 0;
-        foreach (var e in events)
-        {
-            if (e.TerminalStatus is not null && mutations[next++] is var mutation)
-            {
-                reported.Add(new ReconcileJobEvent(e.JobId, mutation.Row ?? e.Session, e.Type, e.Sequence) { Applied = mutation.Applied });
-            }
-            else
-            {
-                reported.Add(e);
-            }
-        }
-
-        return reported;
     }
 
     /// <summary>Applies the mutations in order to the registry as it is now; each re-checks its facts.</summary>

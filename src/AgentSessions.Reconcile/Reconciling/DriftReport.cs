@@ -57,7 +57,10 @@ public sealed class DriftReport
     /// <summary>Gets a value indicating whether this pass's write created the registry file (there was none before).</summary>
     public bool RegistryCreated { get; init; }
 
-    /// <summary>Gets the verified job events the pass carried, each with the row that holds its job when found.</summary>
+    /// <summary>
+    /// Gets the verified job events recorded since the previous report (<see cref="ReconcileLoop.RecordAsync"/>),
+    /// each with the row that holds its job when found, and whether it changed the registry.
+    /// </summary>
     public IReadOnlyList<ReconcileJobEvent> Events { get; init; } = [];
 
     /// <summary>
@@ -73,4 +76,21 @@ public sealed class DriftReport
     /// </summary>
     /// <value>The default is 30 seconds.</value>
     public TimeSpan RequeueAfter { get; init; } = PollIntervals.Default;
+
+    /// <summary>A copy of this report listing <paramref name="events"/>.</summary>
+    internal DriftReport WithEvents(IReadOnlyList<ReconcileJobEvent> events) => new(Workspace, At, DryRun, Drifts)
+    {
+        CoalescedCount = CoalescedCount,
+        TmuxKnown = TmuxKnown,
+        TmuxUnknownReason = TmuxUnknownReason,
+        TmuxSocket = TmuxSocket,
+        Notes = Notes,
+        SessionCount = SessionCount,
+        RunningCount = RunningCount,
+        RegistryWritten = RegistryWritten,
+        RegistryCreated = RegistryCreated,
+        Events = events,
+        StateProblem = StateProblem,
+        RequeueAfter = RequeueAfter,
+    };
 }

@@ -28,7 +28,7 @@ public enum ReconcileTrigger
     Event,
 }
 
-/// <summary>A request for one reconcile pass. It carries identity and a trigger, not payload.</summary>
+/// <summary>A request for one reconcile pass. It carries identity and a trigger, not payload: a trigger records facts first (<see cref="ReconcileLoop.RecordAsync"/>).</summary>
 public sealed class ReconcileRequest
 {
     /// <summary>Gets or sets what started the pass.</summary>
@@ -40,11 +40,4 @@ public sealed class ReconcileRequest
     /// disk (registry, backup, lock file and coalescing state are all left alone).
     /// </summary>
     public bool DryRun { get; set; }
-
-    /// <summary>
-    /// Gets or sets the verified job events this pass carries (a burst of events is one pass). A terminal
-    /// event sets its job's status and may terminate its row, inside the store's locked update.
-    /// </summary>
-    /// <value>The default is none.</value>
-    public IReadOnlyList<ReconcileJobEvent> JobEvents { get; set; } = [];
 }

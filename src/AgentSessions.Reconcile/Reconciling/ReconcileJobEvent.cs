@@ -1,9 +1,9 @@
 namespace AgentSessions.Reconcile;
 
 /// <summary>
-/// A verified delegated-job event carried by a reconcile pass (see <see cref="ReconcileRequest.JobEvents"/>).
-/// Only an event whose signature, time window, nonce and sequence were checked may be handed to a pass:
-/// a terminal one changes the registry.
+/// A verified delegated-job event, recorded by a trigger (<see cref="ReconcileLoop.RecordAsync"/>) and listed
+/// by the next report (<see cref="DriftReport.Events"/>). Only an event whose signature, time window, nonce and
+/// sequence were checked may be recorded: a terminal one changes the registry.
 /// </summary>
 public sealed class ReconcileJobEvent
 {
@@ -48,9 +48,9 @@ public sealed class ReconcileJobEvent
     public JobStatus? TerminalStatus { get; }
 
     /// <summary>
-    /// Gets a value indicating whether the pass that reported this event changed the registry by it
+    /// Gets a value indicating whether recording this event changed the registry
     /// (a terminal event whose job was found, not yet in an end status, and older than the event);
-    /// in a dry run, whether it would have. Always <see langword="false"/> for an event not yet carried by a pass.
+    /// in a dry run, whether it would have. Always <see langword="false"/> for an event not yet recorded.
     /// </summary>
     public bool Applied { get; internal init; }
 

@@ -48,6 +48,18 @@ public sealed class ReconcilerOptions
     /// <value>The default is 60 seconds.</value>
     public TimeSpan AttentionAfter { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Reads a <see cref="PollInterval"/> as hosts take it from a command line or <c>RECONCILE_POLL_INTERVAL</c>:
+    /// a whole number of seconds from 1 to 86,400 (a day).
+    /// </summary>
+    /// <param name="text">The text, for example <c>45</c>.</param>
+    /// <returns>The interval.</returns>
+    /// <exception cref="FormatException">The text is not such a number; the message says so (<c>must be a whole number of seconds from 1 to 86400, not '…'</c>).</exception>
+    public static TimeSpan ParsePollInterval(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 86_400
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new FormatException($"must be a whole number of seconds from 1 to 86400, not '{text}'");
+
     /// <summary>Gets the name of the environment variable from which hosts take <see cref="StateDirectory"/>.</summary>
     public static string StateDirectoryEnvironmentVariable => "AGENT_SESSIONS_STATE_DIR";
 

@@ -22,7 +22,7 @@ internal sealed class FileRegistryStore : IRegistryStore
     private readonly YamlLimits limits;
     private readonly TimeProvider timeProvider;
 
-    // The last parse, keyed by the exact bytes it came from; dropped before an update edits its tree.
+    // The last read, keyed by the exact bytes it came from: typed rows and where they are, never handed out.
     private volatile ParsedFile? lastParse;
 
     public FileRegistryStore(string workspaceRoot, TimeSpan lockTimeout, long maxFileBytes, YamlLimits limits, TimeProvider timeProvider)
@@ -45,38 +45,41 @@ internal sealed class FileRegistryStore : IRegistryStore
         var files = Resolve();
         using (await LockAsync(files, exclusive: false, cancellationToken).ConfigureAwait(false))
         {
-            return Read(files, forUpdate: false, out _).Registry;
+            return Read(files, out _, out _).Copy();
         }
     }
 
     /// <summary>
-    /// Reads and maps the registry; a missing file is an empty registry. An update takes the cached
-    /// parse for itself (its tree is edited), and a file with anchors gets a copy per alias.
+    /// Reads the registry (a missing file is an empty registry) and maps it straight from the parser's
+    /// events; bytes identical to the last read's are not parsed again. <paramref name="text"/> is the
+    /// decoded text when it was decoded.
     /// </summary>
-    private LoadedRegistry Read(Files files, bool forUpdate, out byte[]? bytes)
+    private RegistrySnapshot Read(Files files, out byte[]? bytes, out string? text)
     {
+        text = null;
         bytes = RegistryFiles.ReadBytes(RegistryPath, files.Target, maxFileBytes);
         if (bytes is null)
         {
-            return RegistryMapper.Map(RegistryPath, new YamlText(string.Empty, null, hasBom: false, usesAnchors: false));
+            return RegistryReader.Read(RegistryPath, string.Empty, hasBom: false, limits);
         }
 
-        // The cached tree is taken out while it is used, so an update never edits a tree a read is mapping.
-        var yaml = Interlocked.Exchange(ref lastParse, null) is { } cached && cached.Bytes.AsSpan().SequenceEqual(bytes)
-            ? cached.Yaml
-            : RegistryYaml.Parse(RegistryPath, bytes, limits);
-        var loaded = RegistryMapper.Map(RegistryPath, yaml); // errors name the line and column: map the parsed tree first
-        if (forUpdate && yaml is { UsesAnchors: true, Root: { } root })
+        if (lastParse is { } cached && cached.Bytes.AsSpan().SequenceEqual(bytes))
         {
-            loaded = RegistryMapper.Map(RegistryPath, new YamlText(yaml.Text, TreeEdits.Unshare(root), yaml.HasBom, usesAnchors: true));
+            return cached.Snapshot;
         }
 
-        if (!forUpdate)
-        {
-            Interlocked.CompareExchange(ref lastParse, new ParsedFile(bytes, yaml), null);
-        }
+        text = RegistryYaml.Decode(RegistryPath, bytes, out var hasBom);
+        var snapshot = RegistryReader.Read(RegistryPath, text, hasBom, limits);
+        lastParse = new ParsedFile(bytes, snapshot);
+        return snapshot;
+    }
 
-        return loaded;
+    /// <summary>Reads the registry for a change: the caller's copy, and the text decoded only if a row must be rewritten.</summary>
+    private LoadedRegistry ReadForUpdate(Files files, out byte[]? bytes)
+    {
+        var snapshot = Read(files, out bytes, out var text);
+        var read = bytes;
+        return new LoadedRegistry(RegistryPath, snapshot, () => text ?? (read is null ? string.Empty : RegistryYaml.Decode(RegistryPath, read, out _)));
     }
 
     /// <summary>
@@ -122,16 +125,14 @@ internal sealed class FileRegistryStore : IRegistryStore
         if (options?.DryRun == true)
         {
             LoadedRegistry loaded;
-            byte[]? dryBytes;
             using (await LockAsync(files, exclusive: false, cancellationToken).ConfigureAwait(false))
             {
-                loaded = Read(files, forUpdate: true, out dryBytes);
+                loaded = ReadForUpdate(files, out _);
             }
 
             var edits = new RegistryEdits(loaded);
             var value = apply(loaded.Registry);
             var text = Render(loaded, edits, out _);
-            KeepParseIfUnchanged(text, dryBytes, loaded.Yaml);
             return new RegistryUpdateResult<TResult>(value, text is not null, written: false, loaded.Registry, text);
         }
 
@@ -147,17 +148,16 @@ internal sealed class FileRegistryStore : IRegistryStore
 
         using var held = await LockAsync(files, exclusive: true, cancellationToken).ConfigureAwait(false);
         RegistryFiles.RemoveStaleTemporaryFiles(files.Target);
-        var current = Read(files, forUpdate: true, out var oldBytes);
+        var current = ReadForUpdate(files, out var oldBytes);
         var changes = new RegistryEdits(current);
         var result = apply(current.Registry);
         var newText = Render(current, changes, out var verified);
-        KeepParseIfUnchanged(newText, oldBytes, current.Yaml);
         if (newText is null)
         {
             return new RegistryUpdateResult<TResult>(result, changed: false, written: false, current.Registry, null);
         }
 
-        var newBytes = Encode(newText, current.Yaml.HasBom);
+        var newBytes = Encode(newText, current.Snapshot.HasBom);
         var target = files.Target;
         string? backupTemp = null;
         try
@@ -202,7 +202,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         }
 
         // Committed: what fails from here on is a warning, never an error that would lose the pass.
-        lastParse = new ParsedFile(newBytes, verified!);
+        lastParse = verified is null ? null : new ParsedFile(newBytes, verified);
         string? warning = null;
         if (backupTemp is not null)
         {
@@ -225,7 +225,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         return new RegistryUpdateResult<TResult>(result, changed: true, written: true, current.Registry, newText) { Warning = warning, Created = oldBytes is null };
     }
 
-    private string? Render(LoadedRegistry loaded, RegistryEdits changes, out YamlText? verified)
+    private string? Render(LoadedRegistry loaded, RegistryEdits changes, out RegistrySnapshot? verified)
     {
         try
         {
@@ -235,15 +235,6 @@ internal sealed class FileRegistryStore : IRegistryStore
         {
             // A fault of the store's own (or the emitter's), never the file's: say so in the store's terms, nothing written.
             throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"the change could not be rendered ({ex.Message}); nothing was written.", inner: ex);
-        }
-    }
-
-    /// <summary>An update that changed nothing left its tree as parsed: the next read may reuse it.</summary>
-    private void KeepParseIfUnchanged(string? newText, byte[]? bytes, YamlText yaml)
-    {
-        if (newText is null && bytes is not null && !yaml.UsesAnchors)
-        {
-            Interlocked.CompareExchange(ref lastParse, new ParsedFile(bytes, yaml), null);
         }
     }
 
@@ -313,7 +304,7 @@ internal sealed class FileRegistryStore : IRegistryStore
         }
     }
 
-    private sealed record ParsedFile(byte[] Bytes, YamlText Yaml);
+    private sealed record ParsedFile(byte[] Bytes, RegistrySnapshot Snapshot);
 
     /// <summary>The registry file itself (a symbolic link's final target) and the files beside it.</summary>
     private sealed record Files(string Target, string Lock, string Backup, string Folder);

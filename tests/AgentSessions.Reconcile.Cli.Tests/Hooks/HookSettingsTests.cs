@@ -97,7 +97,7 @@ public sealed class HookSettingsTests : IDisposable
 
         var result = Cli("hook", "install", "--project", Path.Combine(top, "project"));
 
-        result.ExitCode.Should().Be(7);
+        result.ExitCode.Should().Be(8);
         result.Stderr.Should().Contain(ProjectSettings).And.Contain("line 3").And.Contain("it was not changed");
         File.ReadAllText(ProjectSettings).Should().Be("{\n  \"model\": \"opus\",\n  oops\n}\n");
         File.Exists(ProjectSettings + ".bak").Should().BeFalse();
@@ -110,7 +110,7 @@ public sealed class HookSettingsTests : IDisposable
 
         var result = Cli("hook", "install", "--project", Path.Combine(top, "project"));
 
-        result.ExitCode.Should().Be(7);
+        result.ExitCode.Should().Be(8);
         result.Stderr.Should().Contain("'hooks.Stop' is not an array");
     }
 

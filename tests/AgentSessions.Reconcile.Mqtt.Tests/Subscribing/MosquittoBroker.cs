@@ -51,6 +51,14 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         return broker;
     }
 
+    /// <summary>Starts a plain (no TLS) broker whose config is made from (port, folder): bridges, ACLs.</summary>
+    public static async Task<MosquittoBroker> StartPlainAsync(Func<int, string, string> config)
+    {
+        var broker = new MosquittoBroker(FreePort(), null, config);
+        await broker.StartAsync();
+        return broker;
+    }
+
     public async Task StartAsync()
     {
         var config = Path.Combine(_folder, "mosquitto.conf");

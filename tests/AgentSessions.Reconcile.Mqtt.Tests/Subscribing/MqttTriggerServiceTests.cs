@@ -29,9 +29,10 @@ public sealed class MqttTriggerServiceTests
         var passes = loop.RunAsync(
             async (request, ct) =>
             {
-                reports.Enqueue(await workspace.Reconciler.ReconcileAsync(request, ct));
+                reports.Enqueue(await loop.ReconcileAsync(request, ct));
                 return TimeSpan.FromMinutes(10);
             },
+            null,
             stop.Token);
         await hosted.StartAsync(CancellationToken.None);
 
@@ -53,6 +54,58 @@ public sealed class MqttTriggerServiceTests
         await hosted.StopAsync(CancellationToken.None);
         await stop.CancelAsync();
         await FluentActions.Awaiting(() => passes).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task AddReconcileMqttTrigger_KillOnTerminalInAHost_KillsTheSessionTheVerifiedEventEnded()
+    {
+        // Was ignored inside a host (only the CLI's passes killed): the trigger now kills when it records the event.
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var workspace = new PushWorkspace(("j-1", "tok-1-secret"));
+        var socket = "asr-kill-" + Guid.NewGuid().ToString("N")[..12];
+        var tmux = new TmuxClient(socketName: socket);
+        (await tmux.NewSessionAsync(PushWorkspace.Session, workspace.Root, ["sleep", "600"])).Succeeded.Should().BeTrue();
+        try
+        {
+            var services = new ServiceCollection();
+            services.AddSingleton(workspace.Store);
+            services.AddSingleton(workspace.Reconciler);
+            services.AddReconcileMqttTrigger(o =>
+            {
+                o.Broker = broker.Url;
+                o.ClientId = "t-di-kill";
+                o.KillOnTerminal = true;
+                o.TmuxSocketName = socket;
+            });
+            await using var provider = services.BuildServiceProvider();
+            var hosted = provider.GetServices<IHostedService>().Should().ContainSingle().Subject;
+            var loop = provider.GetRequiredService<ReconcileLoop>();
+            using var stop = new CancellationTokenSource();
+            var passes = loop.RunAsync(async (request, ct) => (await loop.ReconcileAsync(request, ct)).RequeueAfter, null, stop.Token);
+            await hosted.StartAsync(CancellationToken.None);
+
+            var seq = 0;
+            await MonitorRunner.EventuallyAsync(
+                () =>
+                {
+                    if (!workspace.RegistryText.Contains("termination_mode: job-completed", StringComparison.Ordinal))
+                    {
+                        SubscriberEndToEndTests.PublishAsync(broker, "j-1", "completed", seq: ++seq).GetAwaiter().GetResult();
+                    }
+
+                    return !tmux.DisplayAsync(PushWorkspace.Session, "#{pane_pid}").GetAwaiter().GetResult().Succeeded;
+                },
+                "the session killed after the recorded terminal event",
+                passes);
+
+            await hosted.StopAsync(CancellationToken.None);
+            await stop.CancelAsync();
+            await FluentActions.Awaiting(() => passes).Should().ThrowAsync<OperationCanceledException>();
+        }
+        finally
+        {
+            await tmux.KillServerAsync();
+        }
     }
 
     [Fact]

@@ -22,9 +22,8 @@ public sealed class SubscriberEndToEndTests
         var text = workspace.RegistryText;
         text.Should().Contain("termination_mode: job-completed").And.Contain("status: completed").And.Contain("status: terminated");
         var report = runner.Reports.Single(r => r.Events.Count > 0);
-        report.RegistryWritten.Should().BeTrue();
         var e = report.Events.Should().ContainSingle().Subject;
-        (e.JobId, e.Session, e.Type, e.Sequence).Should().Be(("j-1", PushWorkspace.Session, "completed", 3L));
+        (e.JobId, e.Session, e.Type, e.Sequence, e.Applied).Should().Be(("j-1", PushWorkspace.Session, "completed", 3L, true), "recording the event wrote the registry");
     }
 
     [Fact]

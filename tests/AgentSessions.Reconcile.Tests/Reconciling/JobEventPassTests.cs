@@ -19,31 +19,30 @@ public sealed class JobEventPassTests : IDisposable
     }
 
     [Fact]
-    public async Task ReconcileAsync_TerminalEventLastRunningJob_TerminatesRowWithJobMode()
+    public async Task RecordAsync_TerminalEventLastRunningJob_TerminatesRowWithJobMode()
     {
         var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running))));
         var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
 
-        var report = await Create(store, probe).ReconcileAsync(Request(new ReconcileJobEvent("j-1", "someone-else", "completed", 7)));
+        var report = await PassAsync(store, probe, new ReconcileJobEvent("j-1", "someone-else", "completed", 7));
 
         var row = store.Current.Find(Landing)!;
         row.Jobs.Single().Status.Should().Be(JobStatus.Completed);
         row.Status.Should().Be(SessionStatus.Terminated);
         row.TerminationMode.Should().Be("job-completed");
         row.TerminatedAt.Should().Be(Some.Now);
-        report.RegistryWritten.Should().BeTrue();
         var e = report.Events.Should().ContainSingle().Subject;
         (e.JobId, e.Session, e.Type, e.Sequence).Should().Be(("j-1", Landing, "completed", 7L));
         store.WriteCount.Should().Be(1);
     }
 
     [Fact]
-    public async Task ReconcileAsync_TerminalEvent_RecordsLastSeqInTheSameWriteAndSaysApplied()
+    public async Task RecordAsync_TerminalEvent_RecordsLastSeqInTheSameWriteAndSaysApplied()
     {
         var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running))));
         var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
 
-        var report = await Create(store, probe).ReconcileAsync(Request(new ReconcileJobEvent("j-1", Landing, "completed", 7)));
+        var report = await PassAsync(store, probe, new ReconcileJobEvent("j-1", Landing, "completed", 7));
 
         store.Current.Find(Landing)!.Jobs.Single().LastSeq.Should().Be(7);
         store.WriteCount.Should().Be(1);
@@ -51,7 +50,7 @@ public sealed class JobEventPassTests : IDisposable
     }
 
     [Fact]
-    public async Task ReconcileAsync_TerminalEventForAJobAlreadyEnded_ChangesNothing()
+    public async Task RecordAsync_TerminalEventForAJobAlreadyEnded_ChangesNothing()
     {
         // The job completed earlier; a person resumed the session and set the row back to running: they win.
         var row = Some.Row(Landing);
@@ -60,7 +59,7 @@ public sealed class JobEventPassTests : IDisposable
         var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
         var before = RegistryCloner.Clone(store.Current);
 
-        var report = await Create(store, probe).ReconcileAsync(Request(new ReconcileJobEvent("j-1", Landing, "error", 8)));
+        var report = await PassAsync(store, probe, new ReconcileJobEvent("j-1", Landing, "error", 8));
 
         RegistryCloner.ToCanonicalText(store.Current).Should().Be(RegistryCloner.ToCanonicalText(before));
         store.WriteCount.Should().Be(0);
@@ -68,7 +67,7 @@ public sealed class JobEventPassTests : IDisposable
     }
 
     [Fact]
-    public async Task ReconcileAsync_TerminalEventNotAfterTheJobsLastSeq_ChangesNothing()
+    public async Task RecordAsync_TerminalEventNotAfterTheJobsLastSeq_ChangesNothing()
     {
         // The job was set back to running after seq 7 was applied; seq 7 arriving again (another monitor's stale view) does nothing.
         var row = Some.Row(Landing);
@@ -76,7 +75,7 @@ public sealed class JobEventPassTests : IDisposable
         var store = new FakeRegistryStore(Some.Registry(row));
         var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
 
-        var report = await Create(store, probe).ReconcileAsync(Request(new ReconcileJobEvent("j-1", Landing, "completed", 7)));
+        var report = await PassAsync(store, probe, new ReconcileJobEvent("j-1", Landing, "completed", 7));
 
         var after = store.Current.Find(Landing)!;
         after.Status.Should().Be(SessionStatus.Running);
@@ -86,12 +85,12 @@ public sealed class JobEventPassTests : IDisposable
     }
 
     [Fact]
-    public async Task ReconcileAsync_TerminalEventWithAnotherJobRunning_SetsJobStatusOnly()
+    public async Task RecordAsync_TerminalEventWithAnotherJobRunning_SetsJobStatusOnly()
     {
         var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running), ("j-2", JobStatus.Running))));
         var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
 
-        await Create(store, probe).ReconcileAsync(Request(new ReconcileJobEvent("j-1", Landing, "error", 3)));
+        await PassAsync(store, probe, new ReconcileJobEvent("j-1", Landing, "error", 3));
 
         var row = store.Current.Find(Landing)!;
         row.Jobs[0].Status.Should().Be(JobStatus.Error);
@@ -100,13 +99,13 @@ public sealed class JobEventPassTests : IDisposable
     }
 
     [Fact]
-    public async Task ReconcileAsync_JobRemovedUnderTheLock_WritesNothing()
+    public async Task RecordAsync_JobRemovedUnderTheLock_WritesNothing()
     {
         var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running))));
         var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
         store.BeforeNextUpdate = registry => registry.Find(Landing)!.Jobs.Clear();
 
-        var report = await Create(store, probe).ReconcileAsync(Request(new ReconcileJobEvent("j-1", Landing, "cancelled", 1)));
+        var report = await PassAsync(store, probe, new ReconcileJobEvent("j-1", Landing, "cancelled", 1));
 
         store.Current.Find(Landing)!.Status.Should().Be(SessionStatus.Running);
         report.RegistryWritten.Should().BeFalse();
@@ -114,14 +113,11 @@ public sealed class JobEventPassTests : IDisposable
     }
 
     [Fact]
-    public async Task ReconcileAsync_DryRunWithTerminalEvent_ReportsAndWritesNothing()
+    public async Task RecordAsync_DryRunWithTerminalEvent_ReportsAndWritesNothing()
     {
         var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running))));
         var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
-        var request = Request(new ReconcileJobEvent("j-1", Landing, "completed", 2), new ReconcileJobEvent("j-1", Landing, "progress", 1));
-        request.DryRun = true;
-
-        var report = await Create(store, probe).ReconcileAsync(request);
+        var report = await PassAsync(store, probe, dryRun: true, new ReconcileJobEvent("j-1", Landing, "completed", 2), new ReconcileJobEvent("j-1", Landing, "progress", 1));
 
         report.Events.Select(e => e.Type).Should().Equal("completed", "progress");
         store.WriteCount.Should().Be(0);
@@ -129,15 +125,38 @@ public sealed class JobEventPassTests : IDisposable
     }
 
     [Fact]
-    public void Merge_RequestsCarryingEvents_ConcatenatesThemInArrivalOrder()
+    public async Task RecordAsync_ThenAFailingPass_LosesNothing()
     {
-        var merged = ReconcileLoop.Merge([
-            Request(new ReconcileJobEvent("j-1", Landing, "progress", 1)),
-            new ReconcileRequest { Trigger = ReconcileTrigger.Timer },
-            Request(new ReconcileJobEvent("j-1", Landing, "completed", 2), new ReconcileJobEvent("j-2", Landing, "started", 1))]);
+        // The fact is recorded before any pass; a pass that fails does not take the events with it.
+        var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running))));
+        var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
+        var loop = new ReconcileLoop(Create(store, probe), store, _time);
 
-        merged.Trigger.Should().Be(ReconcileTrigger.Event);
-        merged.JobEvents.Select(e => (e.JobId, e.Sequence)).Should().Equal(("j-1", 1L), ("j-1", 2L), ("j-2", 1L));
+        var recorded = await loop.RecordAsync(new ReconcileJobEvent("j-1", Landing, "completed", 7));
+        store.FailNextLoad(new RegistryException("the registry is invalid"));
+        var failing = () => loop.ReconcileAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Event });
+        await failing.Should().ThrowAsync<RegistryException>();
+        var report = await loop.ReconcileAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Timer });
+
+        recorded.Applied.Should().BeTrue();
+        store.Current.Find(Landing)!.TerminationMode.Should().Be("job-completed");
+        report.Events.Should().ContainSingle().Which.Should().BeEquivalentTo(new { JobId = "j-1", Sequence = 7L, Applied = true });
+    }
+
+    [Fact]
+    public async Task RecordAsync_StoreCannotBeWritten_TheNextPassRecordsItFirst()
+    {
+        var store = new FakeRegistryStore(Some.Registry(WithJobs(Some.Row(Landing), ("j-1", JobStatus.Running))));
+        var probe = new FakeSessionProbe().AddTmuxSession(Landing, Some.Root + "/landing-page", 201132, "claude");
+        var loop = new ReconcileLoop(Create(store, probe), store, _time);
+        store.FailNextUpdate(new RegistryException("the lock was not had in time"));
+
+        var recorded = await loop.RecordAsync(new ReconcileJobEvent("j-1", Landing, "error", 3));
+        var report = await loop.ReconcileAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Event });
+
+        recorded.Applied.Should().BeFalse("not recorded yet");
+        store.Current.Find(Landing)!.Jobs.Single().Status.Should().Be(JobStatus.Error);
+        report.Events.Should().ContainSingle().Which.Applied.Should().BeTrue();
     }
 
     [Fact]
@@ -148,8 +167,20 @@ public sealed class JobEventPassTests : IDisposable
         act.Should().Throw<ArgumentException>().WithMessage("*finished*");
     }
 
-    private static ReconcileRequest Request(params ReconcileJobEvent[] events) =>
-        new() { Trigger = ReconcileTrigger.Event, JobEvents = events };
+    private Task<DriftReport> PassAsync(FakeRegistryStore store, FakeSessionProbe probe, params ReconcileJobEvent[] events) =>
+        PassAsync(store, probe, dryRun: false, events);
+
+    /// <summary>A trigger's path: each event recorded through the loop (the fact first), then one pass.</summary>
+    private async Task<DriftReport> PassAsync(FakeRegistryStore store, FakeSessionProbe probe, bool dryRun, params ReconcileJobEvent[] events)
+    {
+        var loop = new ReconcileLoop(Create(store, probe), store, _time);
+        foreach (var e in events)
+        {
+            await loop.RecordAsync(e, dryRun);
+        }
+
+        return await loop.ReconcileAsync(new ReconcileRequest { Trigger = ReconcileTrigger.Event, DryRun = dryRun });
+    }
 
     private static SessionRow WithJobs(SessionRow row, params (string Id, JobStatus Status)[] jobs)
     {

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using AgentSessions.Reconcile.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AgentSessions.Reconcile.Tests.Reconciling;
@@ -9,7 +10,9 @@ public sealed class ReconcileLoopTests
     private readonly ReconcileLoop _loop;
     private readonly Channel<(ReconcileRequest Request, DateTimeOffset At)> _passes = Channel.CreateUnbounded<(ReconcileRequest, DateTimeOffset)>();
 
-    public ReconcileLoopTests() => _loop = new ReconcileLoop(_time);
+    private readonly List<Exception> _said = [];
+
+    public ReconcileLoopTests() => _loop = new ReconcileLoop(new NeverReconciler(), new FakeRegistryStore(), _time);
 
     private Task RunAsync(CancellationToken cancellationToken, Func<int, TimeSpan?>? wait = null, Func<Task>? during = null)
     {
@@ -26,6 +29,7 @@ public sealed class ReconcileLoopTests
 
                 return wait is null ? TimeSpan.FromSeconds(30) : wait(n);
             },
+            _said.Add,
             cancellationToken);
     }
 
@@ -149,5 +153,43 @@ public sealed class ReconcileLoopTests
     {
         ReconcileLoop.Merge([new ReconcileRequest { DryRun = true }, new ReconcileRequest { DryRun = false }]).DryRun.Should().BeFalse();
         ReconcileLoop.Merge([new ReconcileRequest { DryRun = true }, new ReconcileRequest { DryRun = true }]).DryRun.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task RunAsync_FailingPasses_BackOffDoublingWithinTheKeptIntervalAndSayTheReasonOnce()
+    {
+        using var cts = new CancellationTokenSource();
+        _loop.RetryDelay = TimeSpan.FromSeconds(5);
+        var good = new[] { 1, 7 };
+        var run = RunAsync(cts.Token, n => good.Contains(n) ? TimeSpan.FromSeconds(20) : throw new IOException("disk gone"));
+
+        var at = new List<DateTimeOffset> { (await NextPassAsync()).At };
+        foreach (var wait in new[] { 20, 5, 10, 20, 20, 20 })
+        {
+            await WaitArmedAsync(at.Count);
+            _time.Advance(TimeSpan.FromSeconds(wait));
+            at.Add((await NextPassAsync()).At);
+        }
+
+        // Pass 1 asked for 20 s; passes 2-6 failed: 5, 10, then never more than the 20 s interval; pass 7 is good.
+        at.Zip(at.Skip(1), (a, b) => (b - a).TotalSeconds).Should().Equal(20, 5, 10, 20, 20, 20);
+        _said.Should().ContainSingle("the same failure in a row is said once").Which.Message.Should().Be("disk gone");
+        await cts.CancelAsync();
+        await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public void Backoff_NeverBelowTheDelayNorAboveTheInterval()
+    {
+        ReconcileLoop.Backoff(TimeSpan.FromSeconds(1), 1, TimeSpan.FromSeconds(30)).Should().Be(TimeSpan.FromSeconds(1));
+        ReconcileLoop.Backoff(TimeSpan.FromSeconds(1), 3, TimeSpan.FromSeconds(30)).Should().Be(TimeSpan.FromSeconds(4));
+        ReconcileLoop.Backoff(TimeSpan.FromSeconds(1), 64, TimeSpan.FromSeconds(30)).Should().Be(TimeSpan.FromSeconds(30));
+        ReconcileLoop.Backoff(TimeSpan.FromSeconds(10), 1, TimeSpan.Zero).Should().Be(TimeSpan.FromSeconds(10), "a heartbeat-pulled zero wait never makes a tight loop");
+    }
+
+    private sealed class NeverReconciler : IReconciler
+    {
+        public Task<DriftReport> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("these tests drive passes of their own");
     }
 }

@@ -41,10 +41,10 @@ public sealed class ReconcilePassLeakTests(ITestOutputHelper output) : IDisposab
             await reconciler.ReconcileAsync(new ReconcileRequest());
         }
 
-        var leak = await Descriptors.MeasureAsync(200, async () => (await reconciler.ReconcileAsync(new ReconcileRequest())).TmuxKnown.Should().BeTrue());
+        var leak = await Descriptors.MeasureAsync(gcFreeRuns: 50, maxRuns: 1_000, async () => (await reconciler.ReconcileAsync(new ReconcileRequest())).TmuxKnown.Should().BeTrue());
 
         output.WriteLine(leak.ToString());
-        leak.GcFreeRuns.Should().BeGreaterThan(50, "enough passes without a collection to see a leak");
+        leak.GcFreeRuns.Should().BeGreaterThanOrEqualTo(50, "enough passes without a collection to see a leak");
         leak.Opened.Should().BeLessThanOrEqualTo(2, "a pass closes everything it opens, not the finalizer");
     }
 }

@@ -1,5 +1,4 @@
 using AgentSessions.Reconcile.Testing;
-using AgentSessions.Reconcile.Tests.Hosting;
 using AgentSessions.Reconcile.Tests.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;

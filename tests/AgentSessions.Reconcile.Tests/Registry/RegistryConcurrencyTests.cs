@@ -116,23 +116,23 @@ public sealed class RegistryConcurrencyTests : IDisposable
             os.replace(tmp, p)
             """);
         var loop = Path.Combine(ws.Root, "loop.sh");
-        await File.WriteAllTextAsync(loop, "set -e\nfor i in $(seq 300); do flock -x \"$1\" python3 \"$2\" \"$3\"; done\necho done\n");
+        await File.WriteAllTextAsync(loop, "set -e\nfor i in $(seq 100); do flock -x \"$1\" python3 \"$2\" \"$3\"; done\necho done\n");
 
-        var a = StartStress("count", ws.Root, "counter-a", "300");
-        var b = StartStress("count", ws.Root, "counter-b", "300");
+        var a = StartStress("count", ws.Root, "counter-a", "100");
+        var b = StartStress("count", ws.Root, "counter-b", "100");
         var shell = Start("bash", loop, ws.LockPath, script, ws.RegistryPath);
 
         foreach (var p in new[] { a, b, shell })
         {
-            await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+            await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
             p.ExitCode.Should().Be(0, await p.StandardError.ReadToEndAsync());
         }
 
         var registry = await ws.Store().LoadAsync();
-        registry.Find("counter-a")!.LastVisibleNote.Should().Be("300");
-        registry.Find("counter-b")!.LastVisibleNote.Should().Be("300");
+        registry.Find("counter-a")!.LastVisibleNote.Should().Be("100");
+        registry.Find("counter-b")!.LastVisibleNote.Should().Be("100");
         registry.Find("seed").Should().NotBeNull();
-        ws.Read().Should().Contain("shell_counter: 300\n");
+        ws.Read().Should().Contain("shell_counter: 100\n");
     }
 
     [Fact]

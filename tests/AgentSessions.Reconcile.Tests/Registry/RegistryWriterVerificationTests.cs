@@ -43,7 +43,7 @@ public sealed class RegistryWriterVerificationTests : IDisposable
         tampered.Should().BeTrue("the injected edit must have hit the spliced text");
         spliced.Should().BeFalse("the tampered splice must fail verification");
         written.Should().NotContain(to.Split('\n')[^1].Trim());
-        verified!.Text.Should().Be(written);
+        verified.ShouldBeReadOf(written);
         var reloaded = TestYaml.Load(written).Registry;
         reloaded.Sessions.Select(s => (s.Name, s.Status, s.LastVisibleNote)).Should().Equal(
             ("a", SessionStatus.Running, "first"), ("b", SessionStatus.Stopped, "changed"), ("c", SessionStatus.Running, null));

@@ -5,38 +5,37 @@ using YamlDotNet.RepresentationModel;
 namespace AgentSessions.Reconcile.Yaml;
 
 /// <summary>
-/// Compares the typed registry after a change with how it was when loaded, into a short list of
-/// edits of the parsed file; applies them to the node tree (for verification and the full save).
+/// Compares the typed registry after a change with how it was when loaded: which rows changed, went or
+/// came, and the short list of edits of the parsed file that make one row (or the whole file) the
+/// changed one; applies edits to a node tree (for verification and the full save).
 /// </summary>
 internal sealed class RegistryEdits
 {
     private readonly LoadedRegistry loaded;
-    private readonly int version;
-    private readonly string? workspace;
+    private readonly RegistrySnapshot snapshot;
     private readonly SessionRow[] rows;
-    private readonly Dictionary<SessionRow, string> fingerprints = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<SessionRow, JobEntry[]> jobs = new(ReferenceEqualityComparer.Instance);
-    private readonly RegistryMapper.Reader reader;
+    private readonly JobEntry[]?[] jobs;
     private readonly List<Edit> edits = [];
     private static readonly string[] RootKeys = ["version", "workspace", "sessions"];
 
-    /// <summary>Records the registry as loaded; call before the change is applied.</summary>
+    /// <summary>Records the registry as loaded (the rows handed out and their jobs); call before the change is applied.</summary>
     public RegistryEdits(LoadedRegistry loaded)
     {
         this.loaded = loaded;
-        version = loaded.Registry.Version;
-        workspace = loaded.Registry.Workspace;
-        reader = new RegistryMapper.Reader(loaded.Path);
+        snapshot = loaded.Snapshot;
         rows = [.. loaded.Registry.Sessions];
-        foreach (var row in rows)
+        jobs = new JobEntry[]?[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
         {
-            fingerprints[row] = Y.Fingerprint(row);
-            jobs[row] = [.. row.Jobs];
+            jobs[i] = rows[i].Jobs.Count == 0 ? null : [.. rows[i].Jobs];
         }
     }
 
-    /// <summary>Gets the rows the last <see cref="Diff"/> found changed or new, each with its rendering (the writer maps these again to verify them).</summary>
-    public Dictionary<SessionRow, YamlMappingNode> ChangedRows { get; } = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Gets, after <see cref="Compare"/>, where each row now was before (-1: new), whether the kept rows stayed in order, and which changed.</summary>
+    public RowMatch Sessions { get; private set; } = null!;
+
+    /// <summary>Gets a value indicating whether, after <see cref="Compare"/>, version or workspace changed.</summary>
+    public bool RootChanged { get; private set; }
 
     /// <summary>Validates a registry after a change: names present and unique, statuses defined, jobs with an id.</summary>
     public static void Validate(string path, Registry registry)
@@ -80,13 +79,21 @@ internal sealed class RegistryEdits
         }
     }
 
-    /// <summary>Gets the edits that turn the loaded file into the changed registry; empty when nothing changed.</summary>
-    public List<Edit> Diff()
+    /// <summary>Compares the changed registry with the loaded one; returns whether anything changed.</summary>
+    public bool Compare()
+    {
+        var registry = loaded.Registry;
+        RootChanged = registry.Version != snapshot.Version || !string.Equals(registry.Workspace, snapshot.Workspace, StringComparison.Ordinal);
+        Sessions = RowMatch.Of(rows, registry.Sessions, j => snapshot.Rows[j].Name, r => r.Name, (j, now) => !RowValues.Same(snapshot.Rows[j], now));
+        return RootChanged || Sessions.AnyChange || (!snapshot.HasRoot && registry.Sessions.Count > 0);
+    }
+
+    /// <summary>Gets the edits that turn the whole parsed file (<paramref name="yaml"/>, as loaded) into the changed registry; empty when nothing changed.</summary>
+    public List<Edit> Diff(YamlText yaml)
     {
         edits.Clear();
-        ChangedRows.Clear();
         var registry = loaded.Registry;
-        if (loaded.Yaml.Root is not YamlMappingNode root)
+        if (yaml.Root is not YamlMappingNode root)
         {
             // An empty file (or a lone null): only something beyond the implied `version: 1` is worth creating.
             if (registry.Version != 1 || registry.Workspace is not null || registry.Sessions.Count > 0)
@@ -97,25 +104,44 @@ internal sealed class RegistryEdits
                     fresh.Add("workspace", Y.Str(name));
                 }
 
-                fresh.Add("sessions", new YamlSequenceNode(registry.Sessions.Select(r => ChangedRows[r] = Y.Render(r))) { Style = registry.Sessions.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block });
+                fresh.Add("sessions", new YamlSequenceNode(registry.Sessions.Select(Y.Render)) { Style = registry.Sessions.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block });
                 edits.Add(new Edit(EditKind.SetRoot, null, 0, New: fresh));
             }
 
             return edits;
         }
 
-        if (registry.Version != version)
+        if (registry.Version != snapshot.Version)
         {
             Set(root, "version", Y.Plain(registry.Version.ToString(CultureInfo.InvariantCulture)), 0, RootKeys);
         }
 
-        if (!string.Equals(registry.Workspace, workspace, StringComparison.Ordinal))
+        if (!string.Equals(registry.Workspace, snapshot.Workspace, StringComparison.Ordinal))
         {
             Set(root, "workspace", registry.Workspace is null ? null : Y.Str(registry.Workspace), 0, RootKeys);
         }
 
-        DiffSeq(root, "sessions", rows, registry.Sessions, r => r.Name, 0, RootKeys);
+        var seq = Entry(root, "sessions")?.Value as YamlSequenceNode;
+        DiffSeq(root, "sessions", Sessions, rows, registry.Sessions, j => (YamlMappingNode)seq!.Children[j], DiffRowInto, Y.Render, 0, RootKeys);
         return edits;
+    }
+
+    /// <summary>Gets the edits that make <paramref name="node"/> (the row that was <paramref name="was"/>, parsed on its own) the changed row <paramref name="now"/>.</summary>
+    public List<Edit> DiffRow(YamlMappingNode node, int was, SessionRow now)
+    {
+        edits.Clear();
+        DiffRowInto(node, was, now, 2);
+        return edits;
+    }
+
+    private void DiffRowInto(YamlMappingNode node, int was, SessionRow now, int depth)
+    {
+        var pristine = snapshot.Rows[was];
+        var before = jobs[was] ?? [];
+        var match = RowMatch.Of(before, now.Jobs, j => pristine.Jobs[j].JobId, j => j.JobId, (j, job) => !RowValues.Same(pristine.Jobs[j], job));
+        var jobSeq = Entry(node, "jobs")?.Value as YamlSequenceNode;
+        DiffMap(node, Y.Render(pristine), Y.Render(now), depth, (order, d) =>
+            DiffSeq(node, "jobs", match, before, now.Jobs, j => (YamlMappingNode)jobSeq!.Children[j], (n, j, job, dd) => DiffMap(n, Y.Render(pristine.Jobs[j]), Y.Render(job), dd, null), Y.Render, d, order));
     }
 
     /// <summary>Sets, inserts (after the nearest key before it in <paramref name="order"/>) or, for <see langword="null"/>, removes a key of a mapping of the file.</summary>
@@ -141,8 +167,8 @@ internal sealed class RegistryEdits
         }
     }
 
-    /// <summary>Edits the mapping <paramref name="node"/> of the file from what its typed owner rendered to before and after the change.</summary>
-    private void DiffMap(YamlMappingNode node, YamlMappingNode was, YamlMappingNode now, (JobEntry[] Was, IList<JobEntry> Now)? jobLists, int depth)
+    /// <summary>Edits the mapping <paramref name="node"/> of the file from what its typed owner rendered to before and after the change; <paramref name="jobList"/> edits a row's jobs.</summary>
+    private void DiffMap(YamlMappingNode node, YamlMappingNode was, YamlMappingNode now, int depth, Action<List<string>, int>? jobList)
     {
         var keys = now.Children.Keys.Concat(was.Children.Keys.Where(k => !now.Children.ContainsKey(k))).ToList();
         var order = keys.Select(k => ((YamlScalarNode)k).Value!).ToList();
@@ -157,13 +183,13 @@ internal sealed class RegistryEdits
             }
 
             var old = Entry(node, key)?.Value;
-            if (jobLists is { } lists && key == "jobs")
+            if (jobList is not null && key == "jobs")
             {
-                DiffSeq(node, "jobs", lists.Was, lists.Now, j => j.JobId, depth, order);
+                jobList(order, depth);
             }
             else if (a is YamlMappingNode am && b is YamlMappingNode bm && old is YamlMappingNode om)
             {
-                DiffMap(om, bm, am, null, depth + 1);
+                DiffMap(om, bm, am, depth + 1, null);
             }
             else
             {
@@ -172,11 +198,19 @@ internal sealed class RegistryEdits
         }
     }
 
-    /// <summary>Edits a sequence of rows or jobs: items matched by reference (then by name or job id), changed in place, removed, appended.</summary>
-    private void DiffSeq<T>(YamlMappingNode parent, string key, IList<T> was, IList<T> now, Func<T, string> keyOf, int depth, IEnumerable<string> order)
-        where T : class
+    /// <summary>Edits a sequence of rows or jobs from their match: items changed in place, removed, appended, or (out of order) all set.</summary>
+    private void DiffSeq<T>(
+        YamlMappingNode parent,
+        string key,
+        RowMatch match,
+        IList<T> was,
+        IList<T> now,
+        Func<int, YamlMappingNode> nodeOf,
+        Action<YamlMappingNode, int, T, int> diffItem,
+        Func<T, YamlMappingNode> render,
+        int depth,
+        IEnumerable<string> order)
     {
-        var render = (T item) => item is SessionRow row ? (ChangedRows.TryGetValue(row, out var node) ? node : ChangedRows[row] = Y.Render(row)) : Y.Render((JobEntry)(object)item);
         var node = Entry(parent, key)?.Value;
         if (was.Count == 0 || now.Count == 0 || node is not YamlSequenceNode seq)
         {
@@ -188,55 +222,21 @@ internal sealed class RegistryEdits
             return;
         }
 
-        var index = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);
-        for (var j = 0; j < was.Count; j++)
-        {
-            index[was[j]] = j;
-        }
-
-        var matched = new int[now.Count];
-        var used = new bool[was.Count];
+        var matched = match.Matched;
         for (var i = 0; i < now.Count; i++)
         {
-            matched[i] = index.TryGetValue(now[i], out var j) && !used[j] ? j : -1;
-            if (matched[i] >= 0)
+            if (match.Changed[i] && matched[i] >= 0)
             {
-                used[matched[i]] = true;
+                diffItem(nodeOf(matched[i]), matched[i], now[i], depth + 2);
             }
         }
 
-        for (var i = 0; i < now.Count; i++)
-        {
-            for (var j = 0; j < was.Count && matched[i] < 0; j++)
-            {
-                if (!used[j] && (Y.Get(loaded.Sources[was[j]], key == "jobs" ? "job_id" : "name") as YamlScalarNode)?.Value == keyOf(now[i]))
-                {
-                    (matched[i], used[j]) = (j, true);
-                }
-            }
-        }
-
-        // The file keeps its order only when kept items stay in order and new ones come after them all.
-        var (inOrder, last, sawNew) = (true, -1, false);
-        for (var i = 0; i < now.Count; i++)
-        {
-            inOrder &= matched[i] < 0 || (matched[i] > last && !sawNew);
-            sawNew |= matched[i] < 0;
-            last = Math.Max(last, matched[i]);
-            if (matched[i] >= 0 && Changed(was[matched[i]], now[i]))
-            {
-                var source = loaded.Sources[was[matched[i]]];
-                var before = now[i] is SessionRow ? Y.Render(reader.Row(source, key)) : Y.Render(reader.Job(source, key));
-                DiffMap(source, before, render(now[i]), now[i] is SessionRow row ? (jobs[(SessionRow)(object)was[matched[i]]], row.Jobs) : null, depth + 2);
-            }
-        }
-
-        if (!inOrder)
+        if (!match.InOrder)
         {
             var items = new List<YamlNode>();
             for (var i = 0; i < now.Count; i++)
             {
-                items.Add(matched[i] >= 0 ? loaded.Sources[was[matched[i]]] : render(now[i]));
+                items.Add(matched[i] >= 0 ? nodeOf(matched[i]) : render(now[i]));
             }
 
             edits.Add(new Edit(EditKind.SetItems, seq, depth + 1, Items: items));
@@ -245,9 +245,9 @@ internal sealed class RegistryEdits
 
         for (var j = 0; j < was.Count; j++)
         {
-            if (!used[j])
+            if (!match.Used[j])
             {
-                edits.Add(new Edit(EditKind.RemoveItem, seq, depth + 1, Old: loaded.Sources[was[j]]));
+                edits.Add(new Edit(EditKind.RemoveItem, seq, depth + 1, Old: nodeOf(j)));
             }
         }
 
@@ -262,10 +262,6 @@ internal sealed class RegistryEdits
 
     private YamlScalarNode? Inserted(YamlMappingNode map, string key) =>
         edits.Find(e => e.Kind == EditKind.InsertKey && ReferenceEquals(e.Container, map) && e.Key!.Value == key)?.Key;
-
-    /// <summary>Gets a value indicating whether an item may have changed since load: another object in its place, or (a row) other values.</summary>
-    private bool Changed(object was, object now) =>
-        !ReferenceEquals(was, now) || now is not SessionRow row || fingerprints[row] != Y.Fingerprint(row);
 
     private static (YamlScalarNode Key, YamlNode Value)? Entry(YamlMappingNode map, string key)
     {

@@ -21,7 +21,7 @@ internal sealed class YamlText(string text, YamlNode? root, bool hasBom, bool us
     /// <summary>Gets a value indicating whether the file defines an anchor or uses an alias (edits then go through a full save).</summary>
     public bool UsesAnchors { get; } = usesAnchors;
 
-    public string NewLine { get; } = text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
+    public string NewLine { get; init; } = text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
 }
 
 /// <summary>
@@ -91,7 +91,7 @@ internal static class RegistryYaml
         }
     }
 
-    private static RegistryException Translate(string path, string text, YamlException ex)
+    internal static RegistryException Translate(string path, string text, YamlException ex)
     {
         var line = (int)Math.Max(1, ex.Start.Line);
         var column = (int)Math.Max(1, ex.Start.Column);
@@ -134,9 +134,10 @@ internal static class RegistryYaml
     }
 
     /// <summary>Passes the parser's events through, enforcing the registry's limits as they go by.</summary>
-    private sealed class CheckedParser(string path, IParser inner, YamlLimits limits) : IParser
+    internal sealed class CheckedParser(string path, IParser inner, YamlLimits limits) : IParser
     {
         private readonly Stack<Frame> frames = new();
+        private readonly List<string> keys = [];
         private readonly Dictionary<string, int> anchorSizes = new(StringComparer.Ordinal);
         private int nodes;
         private int expanded;
@@ -161,6 +162,7 @@ internal static class RegistryYaml
                     throw RegistryErrors.At(RegistryErrorKind.Syntax, path, "registry must hold a single YAML document, found a second one.", line, column);
                 case MappingEnd or SequenceEnd:
                     var done = frames.Pop();
+                    keys.RemoveRange(done.KeyStart, keys.Count - done.KeyStart);
                     if (done.Anchor is not null)
                     {
                         anchorSizes[done.Anchor] = nodes - done.NodesBefore;
@@ -185,7 +187,7 @@ internal static class RegistryYaml
                     throw RegistryErrors.At(RegistryErrorKind.Syntax, path, "only plain text keys are supported, not a mapping, sequence or alias used as a key.", line, column);
                 }
 
-                if (!(parent.Keys ??= new HashSet<string>(StringComparer.Ordinal)).Add(key.Value))
+                if (IsDuplicate(parent, key.Value))
                 {
                     throw RegistryErrors.At(RegistryErrorKind.DuplicateKey, path, $"duplicate key '{key.Value}' in the same mapping.", line, column, key.Value);
                 }
@@ -225,9 +227,22 @@ internal static class RegistryYaml
                         throw RegistryErrors.At(RegistryErrorKind.TooLarge, path, string.Create(CultureInfo.InvariantCulture, $"nesting is deeper than the {limits.MaxDepth}-level limit."), line, column);
                     }
 
-                    frames.Push(new Frame(node is MappingStart, anchor, nodes++));
+                    frames.Push(new Frame(node is MappingStart, anchor, nodes++, keys.Count));
                     break;
             }
+        }
+
+        /// <summary>Records a mapping's key; <see langword="true"/> when the mapping has it already (keys of small mappings are compared one by one).</summary>
+        private bool IsDuplicate(Frame frame, string key)
+        {
+            if (frame.Keys is null && keys.Count - frame.KeyStart >= 32)
+            {
+                frame.Keys = new HashSet<string>(keys.GetRange(frame.KeyStart, keys.Count - frame.KeyStart), StringComparer.Ordinal);
+            }
+
+            var seen = frame.Keys is { } set ? !set.Add(key) : keys.IndexOf(key, frame.KeyStart) >= 0;
+            keys.Add(key);
+            return seen;
         }
 
         /// <summary>A node ended: the mapping holding it now expects a key if it was a value, a value if it was a key.</summary>
@@ -239,8 +254,11 @@ internal static class RegistryYaml
             }
         }
 
-        private sealed class Frame(bool isMap, string? anchor, int nodesBefore)
+        private sealed class Frame(bool isMap, string? anchor, int nodesBefore, int keyStart)
         {
+            /// <summary>Gets where this mapping's keys start in the list of keys of the open mappings.</summary>
+            public int KeyStart { get; } = keyStart;
+
             public bool IsMap { get; } = isMap;
 
             public string? Anchor { get; } = anchor;

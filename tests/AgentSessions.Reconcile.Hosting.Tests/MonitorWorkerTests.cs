@@ -19,7 +19,7 @@ public sealed class MonitorWorkerTests
     {
         _gateway = new FakeKanbanGateway("worker", _time);
         _reconciler = new ScriptedReconciler(_time);
-        _loop = new ReconcileLoop(_time);
+        _loop = new ReconcileLoop(_reconciler, timeProvider: _time);
     }
 
     private static Drift D(string session, DriftClass c = DriftClass.TmuxGone) =>
@@ -29,7 +29,7 @@ public sealed class MonitorWorkerTests
     {
         var options = new MonitorOptions();
         configure?.Invoke(options);
-        return new MonitorWorker(_reconciler, gateway ?? _gateway, Options.Create(options), _time, _logger, _lifetime, _loop);
+        return new MonitorWorker(gateway ?? _gateway, Options.Create(options), _time, _logger, _lifetime, _loop);
     }
 
     // Runs a pass, then moves the clock to when the next one is due.
@@ -281,7 +281,7 @@ public sealed class MonitorWorkerTests
         var second = await worker.TickAsync(CancellationToken.None);
 
         first.End.Should().Be(MonitorEnd.None);
-        first.NextDelay.Should().Be(TimeSpan.FromSeconds(1));
+        first.Failure.Should().BeOfType<KanbanCallFailedException>("a failing pass: the loop backs off");
         second.End.Should().Be(MonitorEnd.StopRequested);
         _gateway.Blocks.Should().ContainSingle().Which.Reason.Should().Be("stop-requested by user at 2026-05-01T12:00:00Z");
     }
@@ -311,27 +311,32 @@ public sealed class MonitorWorkerTests
         var t3 = await TickAndAdvanceAsync(worker);
         var t4 = await TickAndAdvanceAsync(worker);
 
-        new[] { t1.NextDelay, t2.NextDelay, t3.NextDelay, t4.NextDelay }.Should().Equal(
-            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        new[] { t1.Failure is null, t2.Failure is null, t3.Failure is null, t4.Failure is null }.Should().Equal(false, false, true, true);
+        new[] { t3.NextDelay, t4.NextDelay }.Should().Equal(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
         _gateway.Comments.Should().ContainSingle().Which.Body.Should().Be(
             "agent-sessions: 2 new drifts in lab\n- [A] s1: tmux gone. Marked terminated.\n- [A] s2: tmux gone. Marked terminated.");
         _reconciler.Calls.Should().HaveCount(4, "the loop keeps reconciling while the card is unreachable");
     }
 
     [Fact]
-    public async Task TickAsync_HeartbeatKeepsFailing_BackoffDoublesUpToInterval()
+    public async Task ExecuteAsync_HeartbeatKeepsFailing_BackoffDoublesUpToInterval()
     {
         var worker = Create(o => o.RetryDelay = TimeSpan.FromSeconds(10));
         _gateway.FailNext(KanbanOperation.Heartbeat, KanbanResult.Failed("database is locked"), times: 4);
 
-        var delays = new List<TimeSpan>();
-        for (var i = 0; i < 6; i++)
+        await worker.StartAsync(CancellationToken.None);
+        var waits = new[] { 10, 20, 30, 30 };
+        for (var i = 0; i < waits.Length; i++)
         {
-            delays.Add((await TickAndAdvanceAsync(worker)).NextDelay);
+            await Poll.UntilAsync(() => worker.CompletedTicks == i + 1, $"pass {i + 1}");
+            _time.Advance(TimeSpan.FromSeconds(waits[i]));
         }
 
-        delays.Select(d => d.TotalSeconds).Should().Equal(10, 20, 30, 30, 30, 30);
+        await Poll.UntilAsync(() => worker.CompletedTicks == 5, "pass 5");
+        _reconciler.Calls.Should().Equal(T0, T0.AddSeconds(10), T0.AddSeconds(30), T0.AddSeconds(60), T0.AddSeconds(90));
         _gateway.Heartbeats.Should().ContainSingle().Which.At.Should().Be(T0.AddSeconds(90));
+        _logger.Records.Count(r => r.Message.Contains("failed kanban call")).Should().Be(1, "the reason is said once");
+        await worker.StopAsync(CancellationToken.None);
     }
 
     [Fact]
@@ -346,7 +351,8 @@ public sealed class MonitorWorkerTests
         var second = await TickAndAdvanceAsync(worker);
 
         first.End.Should().Be(MonitorEnd.None);
-        first.NextDelay.Should().Be(TimeSpan.FromSeconds(1));
+        first.Failure.Should().NotBeNull();
+        second.Failure.Should().BeNull();
         second.NextDelay.Should().Be(TimeSpan.FromSeconds(30));
         _gateway.Comments.Should().ContainSingle().Which.Body.Should().Contain("s1");
         _gateway.Heartbeats.Should().ContainSingle();
@@ -360,7 +366,7 @@ public sealed class MonitorWorkerTests
 
         var tick = await worker.TickAsync(CancellationToken.None);
 
-        tick.NextDelay.Should().Be(TimeSpan.FromSeconds(1));
+        tick.Failure.Should().NotBeNull();
         _reconciler.Calls.Should().HaveCount(1);
     }
 
@@ -377,7 +383,7 @@ public sealed class MonitorWorkerTests
     }
 
     [Fact]
-    public async Task TickAsync_ReconcilerThrows_CommentsOnceAndRetriesNextInterval()
+    public async Task TickAsync_ReconcilerThrows_CommentsOnceAndFailsThePass()
     {
         var worker = Create();
         _reconciler.NextThrows(new RegistryException("agent-sessions.yaml(3,5): sessions[0].status: unknown value 'runing'"));
@@ -385,21 +391,20 @@ public sealed class MonitorWorkerTests
         _reconciler.Next(D("s1"));
         _reconciler.NextThrows(new TimeoutException("registry lock not acquired within 00:00:10"));
 
-        var delays = new List<TimeSpan>();
+        var failed = new List<bool>();
         for (var i = 0; i < 4; i++)
         {
             var tick = await TickAndAdvanceAsync(worker);
             tick.End.Should().Be(MonitorEnd.None);
-            delays.Add(tick.NextDelay);
+            failed.Add(tick.Failure is not null);
         }
 
-        delays.Should().AllBeEquivalentTo(TimeSpan.FromSeconds(30));
+        failed.Should().Equal(true, true, false, true);
         _gateway.Comments.Select(c => c.Body).Should().SatisfyRespectively(
             c => c.Should().StartWith("agent-sessions: reconcile pass failed (RegistryException): agent-sessions.yaml(3,5): sessions[0].status: unknown value 'runing'"),
             c => c.Should().StartWith("agent-sessions: 1 new drift in lab"),
             c => c.Should().StartWith("agent-sessions: reconcile pass failed (TimeoutException): registry lock"));
         _gateway.Heartbeats.Should().ContainSingle("the heartbeat does not depend on the pass");
-        _logger.Records.Count(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error).Should().Be(3);
     }
 
     [Fact]
@@ -455,6 +460,7 @@ public sealed class MonitorWorkerTests
         _lifetime.StopRequested.Should().BeFalse();
         _reconciler.Calls.Should().HaveCount(5);
         _gateway.Comments.Should().ContainSingle().Which.Body.Should().Contain("registry invalid");
+        _logger.Records.Count(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error).Should().Be(1, "the same reason is said once");
         await worker.StopAsync(CancellationToken.None);
         worker.ExecuteTask!.IsCompletedSuccessfully.Should().BeTrue();
     }

@@ -21,7 +21,7 @@ public sealed class MonitorWorkerAttentionTests
             .SetAttention(Api, new SessionAttention("waiting", "question", T0.AddMinutes(-5), "hook", "hook Notification") { SessionId = null });
         var reconciler = Reconciler.Create(store, probe, new ReconcilerOptions(), time, stateStore: new FakeDriftStateStore());
         var gateway = new FakeKanbanGateway("worker", time);
-        var worker = new MonitorWorker(reconciler, gateway, Options.Create(new MonitorOptions()), time, new CollectingLogger<MonitorWorker>(), new TestLifetime(), new ReconcileLoop(time));
+        var worker = new MonitorWorker(gateway, Options.Create(new MonitorOptions()), time, new CollectingLogger<MonitorWorker>(), new TestLifetime(), new ReconcileLoop(reconciler, timeProvider: time));
 
         for (var pass = 0; pass < 3; pass++)
         {

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using AgentSessions.Reconcile.Reconciling;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace AgentSessions.Reconcile.Tests.Hosting;
 
@@ -18,7 +16,7 @@ internal sealed class ScriptedReconciler(TimeProvider time) : IReconciler
     public void Next(params Drift[] drifts) => _script.Enqueue(at => Report(at, drifts));
 
     public void NextRunning(int running, params Drift[] drifts) =>
-        _script.Enqueue(at => new DriftReport("lab", at, false, drifts) { RunningCount = running, SessionCount = running, RequeueAfter = PollIntervals.For(running, null) });
+        _script.Enqueue(at => new DriftReport("lab", at, false, drifts) { RunningCount = running, SessionCount = running, RequeueAfter = TimeSpan.FromSeconds(running >= 5 ? 60 : 30) });
 
     public void NextThrows(Exception error) => _script.Enqueue(_ => throw error);
 
@@ -43,26 +41,8 @@ internal sealed class ScriptedReconciler(TimeProvider time) : IReconciler
     }
 
     private DriftReport Report(DateTimeOffset at, Drift[] drifts) =>
-        new("lab", at, false, drifts) { RunningCount = RunningCount, SessionCount = RunningCount, RequeueAfter = PollIntervals.For(RunningCount, null) };
+        new("lab", at, false, drifts) { RunningCount = RunningCount, SessionCount = RunningCount, RequeueAfter = TimeSpan.FromSeconds(RunningCount >= 5 ? 60 : 30) };
 }
-
-/// <summary>A logger that keeps every record (level, formatted message, exception).</summary>
-internal sealed class CollectingLogger<T> : ILogger<T>
-{
-    private readonly ConcurrentQueue<LogRecord> _records = new();
-
-    public IReadOnlyList<LogRecord> Records => [.. _records];
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        _records.Enqueue(new LogRecord(logLevel, formatter(state, exception), exception));
-}
-
-internal sealed record LogRecord(LogLevel Level, string Message, Exception? Exception);
 
 /// <summary>Records whether the worker asked the host to stop.</summary>
 internal sealed class TestLifetime : IHostApplicationLifetime

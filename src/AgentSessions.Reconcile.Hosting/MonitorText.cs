@@ -97,7 +97,7 @@ internal static class MonitorText
         Truncate(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"agent-sessions: reconcile pass failed ({error.GetType().Name}): {error.Message} — retrying every {retryEvery.TotalSeconds:0.###} s; said once until a pass succeeds."),
+                $"agent-sessions: reconcile pass failed ({error.GetType().Name}): {error.Message} — retrying after a backoff of at most {retryEvery.TotalSeconds:0.###} s; said once until a pass succeeds."),
             maxChars);
 
     private static string Line(Drift drift) => $"[{DriftKey.Letter(drift.Class)}] {drift.Message}";

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,16 +8,15 @@ namespace AgentSessions.Reconcile;
 /// <summary>
 /// The agent-sessions monitor. Each pass of its <see cref="ReconcileLoop"/>: read new card comments and
 /// stop on a person's stop command (block, then end); run a reconcile pass; put the new drifts
-/// into one bounded comment; send the heartbeat when due. A kanban call that fails is retried by
-/// the next pass after a backoff; a reconcile pass that throws is logged, said once on the card,
-/// and retried next interval. Only a stop, a rejected heartbeat, or cancellation end the loop.
+/// into one bounded comment; send the heartbeat when due. A pass whose kanban call failed or whose
+/// reconcile threw is a failing pass of the loop (its backoff, its reason said once); a reconcile
+/// failure is also said once on the card. Only a stop, a rejected heartbeat, or cancellation end the loop.
 /// </summary>
 internal sealed partial class MonitorWorker : BackgroundService
 {
     // Drifts kept for a comment that could not be sent yet; the rest are only counted.
     private const int MaxPendingDrifts = 500;
 
-    private readonly IReconciler _reconciler;
     private readonly IKanbanGateway _gateway;
     private readonly MonitorOptions _options;
     private readonly TimeProvider _time;
@@ -33,12 +33,12 @@ internal sealed partial class MonitorWorker : BackgroundService
     private KanbanCursor? _cursor;
     private DateTimeOffset? _stopRequestedAt;
     private DateTimeOffset _nextHeartbeatAt;
-    private int _failedPasses;
+    private Exception? _reconcileError;
+    private string? _callFailure; // the first kanban call of this pass that failed
     private string? _reconcileErrorKey;
     private string? _pendingErrorComment;
 
     public MonitorWorker(
-        IReconciler reconciler,
         IKanbanGateway gateway,
         IOptions<MonitorOptions> options,
         TimeProvider timeProvider,
@@ -47,7 +47,6 @@ internal sealed partial class MonitorWorker : BackgroundService
         ReconcileLoop loop)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _reconciler = reconciler;
         _gateway = gateway;
         _options = options.Value;
         _time = timeProvider;
@@ -74,9 +73,10 @@ internal sealed partial class MonitorWorker : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarted(_logger, _options.HeartbeatInterval);
+        _loop.RetryDelay = _options.RetryDelay;
         try
         {
-            await _loop.RunAsync(PassAsync, stoppingToken).ConfigureAwait(false);
+            await _loop.RunAsync(PassAsync, OnFailure, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -86,16 +86,11 @@ internal sealed partial class MonitorWorker : BackgroundService
 
     private async Task<TimeSpan?> PassAsync(ReconcileRequest request, CancellationToken stoppingToken)
     {
-        MonitorTick tick;
-        try
+        var tick = await TickAsync(request, stoppingToken).ConfigureAwait(false);
+        if (tick.Failure is { } failure)
         {
-            tick = await TickAsync(request, stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-        {
-            // A pass catches what it expects; anything else is a bug, and still must not end monitoring.
-            LogPassThrew(_logger, ex);
-            tick = new MonitorTick(MonitorEnd.None, CurrentInterval);
+            // The loop's failure policy: a backoff within the interval, the reason said once.
+            ExceptionDispatchInfo.Throw(failure);
         }
 
         if (tick.End is not MonitorEnd.None)
@@ -105,6 +100,24 @@ internal sealed partial class MonitorWorker : BackgroundService
         }
 
         return tick.NextDelay;
+    }
+
+    /// <summary>Says a failing pass's reason once (the loop calls this once per reason).</summary>
+    private void OnFailure(Exception failure)
+    {
+        switch (failure)
+        {
+            case KanbanCallFailedException:
+                LogRetrying(_logger, failure.Message);
+                break;
+            case var e when ReferenceEquals(e, _reconcileError):
+                LogReconcileFailed(_logger, e);
+                break;
+            default:
+                // A pass catches what it expects; anything else is a bug, and still must not end monitoring.
+                LogPassThrew(_logger, failure);
+                break;
+        }
     }
 
     /// <summary>Runs one timer pass and says when the next one is due, or that the loop ends.</summary>
@@ -122,11 +135,11 @@ internal sealed partial class MonitorWorker : BackgroundService
             _nextHeartbeatAt = now;
         }
 
-        var failed = false;
+        _callFailure = null;
 
         if (_stopRequestedAt is null)
         {
-            failed |= !await ReadStopRequestAsync(cancellationToken).ConfigureAwait(false);
+            await ReadStopRequestAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (_stopRequestedAt is { } requestedAt)
@@ -135,7 +148,7 @@ internal sealed partial class MonitorWorker : BackgroundService
             var block = await CallAsync("block", ct => _gateway.BlockAsync(reason, KanbanBlockKind.NeedsInput, ct), cancellationToken).ConfigureAwait(false);
             if (block.Outcome == KanbanOutcome.Failed)
             {
-                return Retry();
+                return Failed(new KanbanCallFailedException(_callFailure!));
             }
 
             if (block.Outcome == KanbanOutcome.Rejected)
@@ -147,23 +160,16 @@ internal sealed partial class MonitorWorker : BackgroundService
             return new MonitorTick(MonitorEnd.StopRequested, TimeSpan.Zero);
         }
 
-        await ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
+        var reconciled = await ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
 
-        if (_pendingErrorComment is { } errorComment)
+        if (_pendingErrorComment is { } errorComment && (await CommentAsync(errorComment, cancellationToken).ConfigureAwait(false)).Outcome != KanbanOutcome.Failed)
         {
-            var sent = await CallAsync("comment", ct => _gateway.CommentAsync(errorComment, ct), cancellationToken).ConfigureAwait(false);
-            failed |= sent.Outcome == KanbanOutcome.Failed;
-            if (sent.Outcome != KanbanOutcome.Failed)
-            {
-                _pendingErrorComment = null;
-            }
+            _pendingErrorComment = null;
         }
 
         if (_pending.Count > 0)
         {
-            var body = MonitorText.DriftComment(_workspace, _pending, _pendingOverflow, _options.MaxCommentChars);
-            var sent = await CallAsync("comment", ct => _gateway.CommentAsync(body, ct), cancellationToken).ConfigureAwait(false);
-            failed |= sent.Outcome == KanbanOutcome.Failed;
+            var sent = await CommentAsync(MonitorText.DriftComment(_workspace, _pending, _pendingOverflow, _options.MaxCommentChars), cancellationToken).ConfigureAwait(false);
             if (sent.Outcome == KanbanOutcome.Rejected)
             {
                 LogCommentRejected(_logger, sent.Reason, _pending.Count + _pendingOverflow);
@@ -176,15 +182,10 @@ internal sealed partial class MonitorWorker : BackgroundService
             }
         }
 
-        if (_pendingEvents.Count > 0)
+        if (_pendingEvents.Count > 0
+            && (await CommentAsync(MonitorText.JobEventsComment(_pendingEvents, _options.MaxCommentChars), cancellationToken).ConfigureAwait(false)).Outcome != KanbanOutcome.Failed)
         {
-            var body = MonitorText.JobEventsComment(_pendingEvents, _options.MaxCommentChars);
-            var sent = await CallAsync("comment", ct => _gateway.CommentAsync(body, ct), cancellationToken).ConfigureAwait(false);
-            failed |= sent.Outcome == KanbanOutcome.Failed;
-            if (sent.Outcome != KanbanOutcome.Failed)
-            {
-                _pendingEvents.Clear();
-            }
+            _pendingEvents.Clear();
         }
 
         now = _time.GetUtcNow();
@@ -200,32 +201,20 @@ internal sealed partial class MonitorWorker : BackgroundService
                 case KanbanOutcome.Rejected:
                     LogHeartbeatRejected(_logger, beat.Reason);
                     return new MonitorTick(MonitorEnd.TaskNotRunning, TimeSpan.Zero);
-                default:
-                    failed = true;
-                    break;
             }
         }
 
-        if (failed)
+        if (!reconciled || _callFailure is not null)
         {
-            return Retry();
+            return Failed(reconciled ? new KanbanCallFailedException(_callFailure!) : _reconcileError!);
         }
 
-        _failedPasses = 0;
         var next = UntilNextPass(now, CurrentInterval);
         LogPass(_logger, DriftsDetected, next);
         return new MonitorTick(MonitorEnd.None, next);
     }
 
-    private MonitorTick Retry()
-    {
-        _failedPasses++;
-        var interval = CurrentInterval;
-        var shift = Math.Min(_failedPasses - 1, 20);
-        var backoff = TimeSpan.FromTicks(Math.Min(_options.RetryDelay.Ticks << shift, interval.Ticks));
-        LogRetrying(_logger, _failedPasses, backoff);
-        return new MonitorTick(MonitorEnd.None, backoff);
-    }
+    private static MonitorTick Failed(Exception failure) => new(MonitorEnd.None, TimeSpan.Zero, failure);
 
     private TimeSpan UntilNextPass(DateTimeOffset now, TimeSpan interval)
     {
@@ -235,23 +224,21 @@ internal sealed partial class MonitorWorker : BackgroundService
         return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
     }
 
-    private async Task<bool> ReadStopRequestAsync(CancellationToken cancellationToken)
+    private async Task ReadStopRequestAsync(CancellationToken cancellationToken)
     {
-        KanbanCommentPage page;
-        try
+        KanbanCommentPage? page = null;
+        var result = await CallAsync(
+            "read comments",
+            async ct => (page = await _gateway.ReadCommentsAsync(_cursor, ct).ConfigureAwait(false)).Result,
+            cancellationToken).ConfigureAwait(false);
+        if (result.Outcome != KanbanOutcome.Ok || page is null)
         {
-            page = await _gateway.ReadCommentsAsync(_cursor, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogGatewayThrew(_logger, "read comments", ex);
-            return false;
-        }
+            if (result.Outcome == KanbanOutcome.Rejected)
+            {
+                LogGatewayFailed(_logger, "read comments", result.Outcome, result.Reason);
+            }
 
-        if (page.Result.Outcome != KanbanOutcome.Ok)
-        {
-            LogGatewayFailed(_logger, "read comments", page.Result.Outcome, page.Result.Reason);
-            return page.Result.Outcome != KanbanOutcome.Failed;
+            return;
         }
 
         _cursor = page.Cursor ?? _cursor;
@@ -264,20 +251,19 @@ internal sealed partial class MonitorWorker : BackgroundService
                 break;
             }
         }
-
-        return true;
     }
 
-    private async Task ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken)
+    /// <summary>Runs the reconcile pass; <see langword="false"/> when it threw (<see cref="_reconcileError"/>).</summary>
+    private async Task<bool> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
         DriftReport report;
         try
         {
-            report = await _reconciler.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
+            report = await _loop.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogReconcileFailed(_logger, ex);
+            _reconcileError = ex;
             var key = ex.GetType().FullName + ": " + ex.Message;
             if (!string.Equals(key, _reconcileErrorKey, StringComparison.Ordinal))
             {
@@ -285,7 +271,7 @@ internal sealed partial class MonitorWorker : BackgroundService
                 _pendingErrorComment = MonitorText.ReconcileFailed(ex, CurrentInterval, _options.MaxCommentChars);
             }
 
-            return;
+            return false;
         }
 
         _reconcileErrorKey = null;
@@ -316,7 +302,12 @@ internal sealed partial class MonitorWorker : BackgroundService
                 _pendingEvents.Add(e);
             }
         }
+
+        return true;
     }
+
+    private Task<KanbanResult> CommentAsync(string body, CancellationToken cancellationToken) =>
+        CallAsync("comment", ct => _gateway.CommentAsync(body, ct), cancellationToken);
 
     private async Task<KanbanResult> CallAsync(string what, Func<CancellationToken, Task<KanbanResult>> call, CancellationToken cancellationToken)
     {
@@ -329,12 +320,14 @@ internal sealed partial class MonitorWorker : BackgroundService
         {
             // The gateway promises results, not exceptions; a broken one still must not kill the loop.
             LogGatewayThrew(_logger, what, ex);
+            _callFailure ??= $"kanban {what} threw: {ex.Message}";
             return KanbanResult.Failed(ex.Message);
         }
 
         if (result.Outcome == KanbanOutcome.Failed)
         {
             LogGatewayFailed(_logger, what, result.Outcome, result.Reason);
+            _callFailure ??= $"kanban {what} failed: {result.Reason ?? "no reason given"}";
         }
 
         return result;
@@ -364,16 +357,16 @@ internal sealed partial class MonitorWorker : BackgroundService
     [LoggerMessage(8, LogLevel.Warning, "Kanban {Call} threw")]
     private static partial void LogGatewayThrew(ILogger logger, string call, Exception exception);
 
-    [LoggerMessage(9, LogLevel.Warning, "{FailedPasses} pass(es) in a row had a failed kanban call; next pass in {Delay}")]
-    private static partial void LogRetrying(ILogger logger, int failedPasses, TimeSpan delay);
+    [LoggerMessage(9, LogLevel.Warning, "A pass had a failed kanban call ({Problem}); retrying after a backoff")]
+    private static partial void LogRetrying(ILogger logger, string problem);
 
-    [LoggerMessage(11, LogLevel.Error, "Monitor pass failed unexpectedly; retrying next interval")]
+    [LoggerMessage(11, LogLevel.Error, "Monitor pass failed unexpectedly; retrying after a backoff")]
     private static partial void LogPassThrew(ILogger logger, Exception exception);
 
     [LoggerMessage(12, LogLevel.Debug, "Pass done: {DriftsDetected} drifts detected so far, next pass in {Delay}")]
     private static partial void LogPass(ILogger logger, long driftsDetected, TimeSpan delay);
 
-    [LoggerMessage(10, LogLevel.Error, "Reconcile pass failed; retrying next interval")]
+    [LoggerMessage(10, LogLevel.Error, "Reconcile pass failed; retrying after a backoff")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception);
 }
 
@@ -392,5 +385,9 @@ internal enum MonitorEnd
 
 /// <summary>The outcome of one monitor pass.</summary>
 /// <param name="End">Whether and why the loop ends.</param>
-/// <param name="NextDelay">The wait before the next pass.</param>
-internal readonly record struct MonitorTick(MonitorEnd End, TimeSpan NextDelay);
+/// <param name="NextDelay">The wait before the next pass (of a good pass).</param>
+/// <param name="Failure">Why the pass failed (a kanban call, the reconcile), or <see langword="null"/>: the loop then backs off.</param>
+internal readonly record struct MonitorTick(MonitorEnd End, TimeSpan NextDelay, Exception? Failure = null);
+
+/// <summary>A kanban call failed (the card is unreachable or locked): the pass is a failing one.</summary>
+internal sealed class KanbanCallFailedException(string message) : Exception(message);

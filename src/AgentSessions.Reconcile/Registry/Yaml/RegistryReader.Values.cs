@@ -1,0 +1,304 @@
+using System.Globalization;
+using YamlDotNet.Core.Events;
+
+namespace AgentSessions.Reconcile.Yaml;
+
+/// <summary>The typed values of rows and jobs, read from the events; the first problem of each is kept, not thrown, so later syntax errors still win.</summary>
+internal sealed partial class RegistryReader
+{
+    private SessionRow Row(string field, out RegistryException? error, out ParsingEvent? nameAt)
+    {
+        var start = Cur;
+        Next();
+        var row = new SessionRow("-");
+        RegistryException? first = null, nameError = null;
+        nameAt = null;
+        while (Cur is not MappingEnd)
+        {
+            var key = ((Scalar)Cur).Value;
+            Next();
+            switch (key)
+            {
+                case "name":
+                    nameAt = Cur;
+                    var name = String(field, key, ref nameError);
+                    if (!string.IsNullOrEmpty(name))
+                    {
+                        row.Name = name;
+                    }
+                    else
+                    {
+                        nameError ??= Error(nameAt, field + ".name", "the session name is empty; every session needs a unique name.");
+                    }
+
+                    break;
+                case "agent": row.Agent = String(field, key, ref first); break;
+                case "project": row.Project = String(field, key, ref first); break;
+                case "cwd": row.Cwd = String(field, key, ref first); break;
+                case "status": row.Status = Status(field, key, ref first); break;
+                case "last_visible_status": row.LastVisibleStatus = Status(field, key, ref first); break;
+                case "last_visible_note": row.LastVisibleNote = String(field, key, ref first); break;
+                case "created_at": row.CreatedAt = Timestamp(field, key, ref first); break;
+                case "updated_at": row.UpdatedAt = Timestamp(field, key, ref first); break;
+                case "terminated_at": row.TerminatedAt = Timestamp(field, key, ref first); break;
+                case "termination_mode": row.TerminationMode = String(field, key, ref first); break;
+                case "resumable": row.Resumable = Bool(field, key, ref first); break;
+                case "pane": row.Pane = Pane(field + ".pane", ref first); break;
+                case "claude_session_id_own": row.ClaudeSessionIdOwn = String(field, key, ref first); break;
+                case "agy_session_id_own": row.AgySessionIdOwn = String(field, key, ref first); break;
+                case "agent_identities": Identities(row, field + ".agent_identities", ref first); break;
+                case "jobs": Jobs(row, field + ".jobs", ref first); break;
+                default: Skip(); break;
+            }
+        }
+
+        Next();
+        error = nameAt is null ? Error(start, field + ".name", "the session has no name; every session needs a unique name.") : nameError ?? first;
+        return row;
+    }
+
+    private void Jobs(SessionRow row, string field, ref RegistryException? error)
+    {
+        if (IsNull(Cur))
+        {
+            Next();
+            return;
+        }
+
+        if (Cur is not SequenceStart)
+        {
+            error ??= Error(Cur, field, "must be a sequence of jobs (`- job_id: …` items), not a " + Kind(Cur) + ".");
+            Skip();
+            return;
+        }
+
+        Next();
+        while (Cur is not SequenceEnd)
+        {
+            var jobField = string.Create(CultureInfo.InvariantCulture, $"{field}[{row.Jobs.Count}]");
+            if (Cur is not MappingStart)
+            {
+                error ??= Error(Cur, jobField, "each job must be a mapping with a job_id, not a " + Kind(Cur) + ".");
+                Skip();
+                row.Jobs.Add(new JobEntry("-"));
+                continue;
+            }
+
+            row.Jobs.Add(Job(jobField, ref error));
+        }
+
+        Next();
+    }
+
+    private JobEntry Job(string field, ref RegistryException? error)
+    {
+        var start = Cur;
+        Next();
+        var job = new JobEntry("-");
+        RegistryException? first = null, idError = null;
+        var sawId = false;
+        while (Cur is not MappingEnd)
+        {
+            var key = ((Scalar)Cur).Value;
+            Next();
+            switch (key)
+            {
+                case "job_id":
+                    var at = Cur;
+                    sawId = true;
+                    var id = String(field, key, ref idError);
+                    if (!string.IsNullOrEmpty(id))
+                    {
+                        job.JobId = id;
+                    }
+                    else
+                    {
+                        idError ??= Error(at, field + ".job_id", "the job has no job_id.");
+                    }
+
+                    break;
+                case "auth_token": job.AuthToken = String(field, key, ref first); break;
+                case "status": job.Status = Word<JobStatus>(field, key, JobWords, $"is not a job status; expected {RegistryMapper.JobStatusWords}.", ref first); break;
+                case "last_seq": job.LastSeq = Integer(field, key, ref first); break;
+                default: Skip(); break;
+            }
+        }
+
+        Next();
+        error ??= sawId ? idError ?? first : Error(start, field + ".job_id", "the job has no job_id.");
+        return job;
+    }
+
+    private PaneInfo? Pane(string field, ref RegistryException? error)
+    {
+        if (IsNull(Cur))
+        {
+            Next();
+            return null;
+        }
+
+        var pane = new PaneInfo();
+        if (!Map(field, null, "a mapping (pid:, cmd:, cwd:, socket:, id:) or null", ref error))
+        {
+            return pane;
+        }
+
+        while (Cur is not MappingEnd)
+        {
+            var key = ((Scalar)Cur).Value;
+            Next();
+            switch (key)
+            {
+                case "pid": pane.Pid = Integer(field, key, ref error); break;
+                case "cmd": pane.Cmd = String(field, key, ref error); break;
+                case "cwd": pane.Cwd = String(field, key, ref error); break;
+                case "socket": pane.Socket = String(field, key, ref error); break;
+                case "id": pane.Id = String(field, key, ref error); break;
+                default: Skip(); break;
+            }
+        }
+
+        Next();
+        return pane;
+    }
+
+    private void Identities(SessionRow row, string field, ref RegistryException? error)
+    {
+        if (!Map(field, null, "a mapping of agent to ids (claude: { session_id: … })", ref error))
+        {
+            return;
+        }
+
+        while (Cur is not MappingEnd)
+        {
+            var agent = ((Scalar)Cur).Value;
+            Next();
+            var ids = new Dictionary<string, string?>(StringComparer.Ordinal);
+            row.AgentIdentities[agent] = ids;
+            var agentField = field + "." + agent;
+            if (Map(agentField, null, "a mapping of id names to ids", ref error))
+            {
+                while (Cur is not MappingEnd)
+                {
+                    var key = ((Scalar)Cur).Value;
+                    Next();
+                    ids[key] = String(agentField, key, ref error);
+                }
+
+                Next();
+            }
+        }
+
+        Next();
+    }
+
+    /// <summary>Enters a mapping: <see langword="false"/> for a null (consumed) or anything else (an error, skipped).</summary>
+    private bool Map(string field, string? key, string expected, ref RegistryException? error)
+    {
+        if (Cur is MappingStart)
+        {
+            Next();
+            return true;
+        }
+
+        if (!IsNull(Cur))
+        {
+            error ??= Error(Cur, Field(field, key), $"must be {expected}, not a {Kind(Cur)}.");
+        }
+
+        Skip();
+        return false;
+    }
+
+    /// <summary>Takes a scalar's text (<see langword="null"/> for a null); anything else is an error, skipped.</summary>
+    private Scalar? Take(string field, string? key, string problem, ref RegistryException? error)
+    {
+        if (Cur is Scalar s)
+        {
+            Next();
+            return IsNull(s) ? null : s;
+        }
+
+        error ??= Error(Cur, Field(field, key), problem + Kind(Cur) + ".");
+        Skip();
+        return null;
+    }
+
+    private string? String(string field, string? key, ref RegistryException? error) => Take(field, key, "must be text, not a ", ref error)?.Value;
+
+    private long? Integer(string field, string? key, ref RegistryException? error)
+    {
+        var s = Take(field, key, "must be an integer, not a ", ref error);
+        if (s is null)
+        {
+            return null;
+        }
+
+        if (IsPlain(s) && YamlScalars.TryParseInteger(s.Value, out var value))
+        {
+            return value;
+        }
+
+        error ??= Error(s, Field(field, key), $"'{s.Value}' is not an integer (an unquoted decimal number is expected).");
+        return null;
+    }
+
+    private bool? Bool(string field, string? key, ref RegistryException? error)
+    {
+        var s = Take(field, key, "must be true or false, not a ", ref error);
+        if (s is null)
+        {
+            return null;
+        }
+
+        if (IsPlain(s) && YamlScalars.TryParseBool(s.Value, out var value))
+        {
+            return value;
+        }
+
+        error ??= Error(s, Field(field, key), $"'{s.Value}' is not a boolean; expected true or false (unquoted).");
+        return null;
+    }
+
+    private DateTimeOffset? Timestamp(string field, string? key, ref RegistryException? error)
+    {
+        var s = Take(field, key, "must be text, not a ", ref error);
+        if (s is null)
+        {
+            return null;
+        }
+
+        if (YamlScalars.TryParseTimestamp(s.Value, out var value))
+        {
+            return value;
+        }
+
+        error ??= Error(s, Field(field, key), $"'{s.Value}' is not an RFC 3339 timestamp (for example 2026-11-20T10:00:00Z).");
+        return null;
+    }
+
+    private SessionStatus? Status(string field, string key, ref RegistryException? error) =>
+        Word<SessionStatus>(field, key, SessionWords, $"is not a session status; expected exactly {RegistryMapper.StatusWords} (free text goes in last_visible_note).", ref error);
+
+    private T? Word<T>(string field, string key, string[] words, string problem, ref RegistryException? error)
+        where T : struct, Enum
+    {
+        var s = Take(field, key, "must be text, not a ", ref error);
+        if (s is null)
+        {
+            return null;
+        }
+
+        var index = Array.IndexOf(words, s.Value);
+        if (index >= 0)
+        {
+            return (T)(object)index;
+        }
+
+        error ??= Error(s, Field(field, key), $"'{s.Value}' {problem}");
+        return null;
+    }
+
+    private static readonly string[] SessionWords = ["running", "stopped", "terminated", "archived"];
+    private static readonly string[] JobWords = ["running", "completed", "error", "cancelled"];
+}

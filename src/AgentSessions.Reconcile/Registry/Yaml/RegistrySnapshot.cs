@@ -1,0 +1,180 @@
+namespace AgentSessions.Reconcile.Yaml;
+
+/// <summary>
+/// Where a session row sits in the text: <see cref="Start"/> is the start of the line holding its
+/// dash (-1 when the row is not a plain block item), <see cref="ContentEnd"/> the offset just after
+/// its last character of content (comments after it not included).
+/// </summary>
+internal readonly record struct RowSpan(int Start, int ContentEnd);
+
+/// <summary>
+/// A registry as read from one text: the typed values and where each row is. Never changed after it
+/// is made (the store caches it and hands out copies), and it holds no text and no node tree.
+/// </summary>
+internal sealed class RegistrySnapshot(int version, string? workspace, SessionRow[] rows, RowSpan[] spans, int sessionsEnd, bool hasRoot, bool usesAnchors, bool hasBom, string newLine)
+{
+    public int Version { get; } = version;
+
+    public string? Workspace { get; } = workspace;
+
+    /// <summary>Gets the rows as read (never handed out: callers get copies).</summary>
+    public SessionRow[] Rows { get; } = rows;
+
+    public RowSpan[] Spans { get; } = spans;
+
+    /// <summary>Gets where the last row's lines end (the next top-level key's line, or the text's end); -1 when rows cannot be spliced one by one.</summary>
+    public int SessionsEnd { get; } = sessionsEnd;
+
+    /// <summary>Gets a value indicating whether the document has a root mapping (an empty or null document has none).</summary>
+    public bool HasRoot { get; } = hasRoot;
+
+    public bool UsesAnchors { get; } = usesAnchors;
+
+    public bool HasBom { get; } = hasBom;
+
+    public string NewLine { get; } = newLine;
+
+    /// <summary>Gets a value indicating whether rows can be spliced one by one: a block list of rows, each a block item, no anchors.</summary>
+    public bool RowsSpliceable => SessionsEnd >= 0 && Rows.Length > 0;
+
+    /// <summary>A registry of copies of the rows, for a caller to change.</summary>
+    public Registry Copy()
+    {
+        var registry = new Registry { Version = Version, Workspace = Workspace };
+        var sessions = (List<SessionRow>)registry.Sessions;
+        sessions.Capacity = Rows.Length;
+        foreach (var row in Rows)
+        {
+            sessions.Add(RowValues.Clone(row));
+        }
+
+        return registry;
+    }
+}
+
+/// <summary>A registry for one update or dry run: the caller's copy, the snapshot it was copied from, and the text (decoded on demand).</summary>
+internal sealed class LoadedRegistry(string path, RegistrySnapshot snapshot, Func<string> text)
+{
+    private string? decoded;
+
+    public string Path { get; } = path;
+
+    public RegistrySnapshot Snapshot { get; } = snapshot;
+
+    /// <summary>Gets the copy handed to the change.</summary>
+    public Registry Registry { get; } = snapshot.Copy();
+
+    public string Text => decoded ??= text();
+}
+
+/// <summary>Copies and compares typed rows value by value.</summary>
+internal static class RowValues
+{
+    public static SessionRow Clone(SessionRow row)
+    {
+        var copy = new SessionRow(row.Name)
+        {
+            Agent = row.Agent,
+            Project = row.Project,
+            Cwd = row.Cwd,
+            Status = row.Status,
+            LastVisibleStatus = row.LastVisibleStatus,
+            LastVisibleNote = row.LastVisibleNote,
+            CreatedAt = row.CreatedAt,
+            UpdatedAt = row.UpdatedAt,
+            TerminatedAt = row.TerminatedAt,
+            TerminationMode = row.TerminationMode,
+            Resumable = row.Resumable,
+            Pane = row.Pane is { } p ? new PaneInfo { Pid = p.Pid, Cmd = p.Cmd, Cwd = p.Cwd, Socket = p.Socket, Id = p.Id } : null,
+            ClaudeSessionIdOwn = row.ClaudeSessionIdOwn,
+            AgySessionIdOwn = row.AgySessionIdOwn,
+        };
+        foreach (var (agent, fields) in row.AgentIdentities)
+        {
+            copy.AgentIdentities[agent] = fields is null ? null! : new Dictionary<string, string?>(fields, StringComparer.Ordinal);
+        }
+
+        foreach (var job in row.Jobs)
+        {
+            copy.Jobs.Add(job is null ? null! : Clone(job));
+        }
+
+        return copy;
+    }
+
+    public static JobEntry Clone(JobEntry job) => new(job.JobId) { AuthToken = job.AuthToken, Status = job.Status, LastSeq = job.LastSeq };
+
+    /// <summary>Gets a value indicating whether two rows hold the same values (identities and jobs in the same order).</summary>
+    public static bool Same(SessionRow a, SessionRow b)
+    {
+        if (!(a.Name == b.Name && a.Agent == b.Agent && a.Project == b.Project && a.Cwd == b.Cwd && a.Status == b.Status
+            && a.LastVisibleStatus == b.LastVisibleStatus && a.LastVisibleNote == b.LastVisibleNote && Same(a.CreatedAt, b.CreatedAt)
+            && Same(a.UpdatedAt, b.UpdatedAt) && Same(a.TerminatedAt, b.TerminatedAt) && a.TerminationMode == b.TerminationMode
+            && a.Resumable == b.Resumable && a.ClaudeSessionIdOwn == b.ClaudeSessionIdOwn && a.AgySessionIdOwn == b.AgySessionIdOwn
+            && Same(a.Pane, b.Pane) && a.AgentIdentities.Count == b.AgentIdentities.Count && a.Jobs.Count == b.Jobs.Count))
+        {
+            return false;
+        }
+
+        using (var ea = a.AgentIdentities.GetEnumerator())
+        using (var eb = b.AgentIdentities.GetEnumerator())
+        {
+            while (ea.MoveNext() && eb.MoveNext())
+            {
+                if (ea.Current.Key != eb.Current.Key || !Same(ea.Current.Value, eb.Current.Value))
+                {
+                    return false;
+                }
+            }
+        }
+
+        for (var i = 0; i < a.Jobs.Count; i++)
+        {
+            if (!Same(a.Jobs[i], b.Jobs[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static bool Same(JobEntry? a, JobEntry? b) =>
+        ReferenceEquals(a, b) || (a is not null && b is not null && a.JobId == b.JobId && a.AuthToken == b.AuthToken && a.Status == b.Status && a.LastSeq == b.LastSeq);
+
+    /// <summary>Timestamps are the same when they are written the same (instant and offset).</summary>
+    private static bool Same(DateTimeOffset? a, DateTimeOffset? b) => a == b && a?.Offset == b?.Offset;
+
+    private static bool Same(PaneInfo? a, PaneInfo? b) =>
+        ReferenceEquals(a, b) || (a is not null && b is not null && a.Pid == b.Pid && a.Cmd == b.Cmd && a.Cwd == b.Cwd && a.Socket == b.Socket && a.Id == b.Id);
+
+    private static bool Same(IDictionary<string, string?>? a, IDictionary<string, string?>? b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if ((a?.Count ?? 0) != (b?.Count ?? 0))
+        {
+            return false;
+        }
+
+        if (a is null || b is null)
+        {
+            return true; // a null is written as an empty mapping
+        }
+
+        using var ea = a.GetEnumerator();
+        using var eb = b.GetEnumerator();
+        while (ea.MoveNext() && eb.MoveNext())
+        {
+            if (ea.Current.Key != eb.Current.Key || ea.Current.Value != eb.Current.Value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
