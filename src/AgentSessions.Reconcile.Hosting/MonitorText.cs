@@ -100,7 +100,7 @@ internal static class MonitorText
                 $"agent-sessions: reconcile pass failed ({error.GetType().Name}): {error.Message} — retrying after a backoff of at most {retryEvery.TotalSeconds:0.###} s; said once until a pass succeeds."),
             maxChars);
 
-    private static string Line(Drift drift) => $"[{DriftKey.Letter(drift.Class)}] {drift.Message}";
+    private static string Line(Drift drift) => $"[{drift.Class.Letter}] {drift.Message}";
 
 
     private static string MoreLine(int count) =>

@@ -5,7 +5,8 @@ namespace AgentSessions.Reconcile.Testing;
 /// conversations and pane captures are set up with builder methods, and each call is counted.
 /// <see cref="ObserveAsync"/> answers with everything scripted, as one observation; what was never
 /// scripted reads as on an empty machine whose agents' folders exist: no transcript, no
-/// conversation (missing, not unknown). Offline: it never reads the real environment or disk.
+/// conversation (missing, not unknown). A source with no builder method is scripted with
+/// <see cref="SetObservation{T}"/>. Offline: it never reads the real environment or disk.
 /// </summary>
 public sealed class FakeSessionProbe : ISessionProbe
 {
@@ -19,6 +20,7 @@ public sealed class FakeSessionProbe : ISessionProbe
     private readonly Dictionary<string, string> _registryRoots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SessionAttention> _attention = new(StringComparer.Ordinal);
     private readonly HashSet<long> _alivePanes = [];
+    private readonly Dictionary<object, Func<LiveState, LiveState>> _observations = new(ReferenceEqualityComparer.Instance);
     private readonly List<string> _capturedSessions = [];
     private string? _tmuxUnknownReason;
     private string? _claudeUnknownReason;
@@ -78,7 +80,7 @@ public sealed class FakeSessionProbe : ISessionProbe
     public FakeSessionProbe AddTmuxSession(string name, string? cwd = null, long? pid = null, string? command = null, DateTimeOffset? created = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var pane = new TmuxPane(0, 0, pid, command, cwd, created, IsActive: true, IsDead: false);
+        var pane = new TmuxPane(0, 0, pid, command, cwd, created, isActive: true, isDead: false);
         return AddTmuxSession(new TmuxSession(name, created, [pane]));
     }
 
@@ -217,7 +219,35 @@ public sealed class FakeSessionProbe : ISessionProbe
         return Set(() => _registryRoots[cwd] = registryRoot);
     }
 
-    /// <summary>Scripts a row's attention state (<see cref="LiveState.Attention"/>); <see langword="null"/> removes it.</summary>
+    /// <summary>
+    /// Scripts any other observation by its key (a source with no builder method here, such as
+    /// <see cref="LiveKeys.OtherSocketsPresent"/>); it replaces what the builder methods set for that key.
+    /// </summary>
+    /// <typeparam name="T">The observation's type.</typeparam>
+    /// <param name="key">Which observation.</param>
+    /// <param name="observation">What the source saw, or <see langword="null"/> to go back to the default.</param>
+    /// <returns>This probe.</returns>
+    public FakeSessionProbe SetObservation<T>(ObservationKey<T> key, T? observation)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Set(() =>
+        {
+            if (observation is null)
+            {
+                _observations.Remove(key);
+            }
+            else
+            {
+                _observations[key] = live => live.With(key, observation);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Scripts one row's attention: <see cref="SetObservation{T}"/> of <see cref="LiveKeys.Attention"/>
+    /// with every row set this way so far; <see langword="null"/> removes the row.
+    /// </summary>
     /// <param name="sessionName">The row's name.</param>
     /// <param name="attention">The state and its evidence.</param>
     /// <returns>This probe.</returns>
@@ -234,6 +264,8 @@ public sealed class FakeSessionProbe : ISessionProbe
             {
                 _attention[sessionName] = attention;
             }
+
+            SetObservation<IReadOnlyDictionary<string, SessionAttention>>(LiveKeys.Attention, new Dictionary<string, SessionAttention>(_attention, StringComparer.Ordinal));
         });
     }
 
@@ -272,12 +304,17 @@ public sealed class FakeSessionProbe : ISessionProbe
             var tmux = _tmuxUnknownReason is { } reason ? TmuxState.Unknown(reason)
                 : _noServer ? TmuxState.NoServer()
                 : TmuxState.Known(_tmux.Values.ToArray());
-            return Task.FromResult(new LiveState(tmux, Claude(), Agy())
+            var live = new LiveState(tmux)
+                .With(LiveKeys.Claude, Claude())
+                .With(LiveKeys.Agy, Agy())
+                .With(LiveKeys.RegistryRoots, new Dictionary<string, string>(_registryRoots, StringComparer.Ordinal))
+                .With(LiveKeys.PanesAliveWithoutServer, _noServer ? new HashSet<long>(_alivePanes) : new HashSet<long>());
+            foreach (var add in _observations.Values)
             {
-                RegistryRoots = new Dictionary<string, string>(_registryRoots, StringComparer.Ordinal),
-                PanesAliveWithoutServer = _noServer ? new HashSet<long>(_alivePanes) : new HashSet<long>(),
-                Attention = new Dictionary<string, SessionAttention>(_attention, StringComparer.Ordinal),
-            });
+                live = add(live);
+            }
+
+            return Task.FromResult(live);
         }
     }
 

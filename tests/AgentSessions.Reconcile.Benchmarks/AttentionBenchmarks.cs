@@ -64,9 +64,9 @@ public class AttentionBenchmarks
         withAttention = SessionProbe.Create(options, new FileSystem());
         withoutAttention = SessionProbe.Create(new SessionProbeOptions { TmuxSocketName = socket, HomeDirectory = root, ClaudeConfigDirectory = config, ObserveAttention = false }, new FileSystem());
         var live = withAttention.ObserveAsync(registry, "lab").GetAwaiter().GetResult();
-        if (live.Tmux.Sessions.Count != Sessions || live.Attention.Count(a => a.Value is { State: "idle", Source: "hook" }) != Sessions)
+        if (live.Tmux.Sessions.Count != Sessions || live.Get(LiveKeys.Attention).Count(a => a.Value is { State: "idle", Source: "hook" }) != Sessions)
         {
-            throw new InvalidOperationException($"expected {Sessions} idle-by-hook sessions; saw {live.Tmux.Sessions.Count} sessions, {string.Join("; ", live.Attention.Values.Select(a => a.Evidence).Distinct())}");
+            throw new InvalidOperationException($"expected {Sessions} idle-by-hook sessions; saw {live.Tmux.Sessions.Count} sessions, {string.Join("; ", live.Get(LiveKeys.Attention).Values.Select(a => a.Evidence).Distinct())}");
         }
 
         withoutAttention.ObserveAsync(registry, "lab").GetAwaiter().GetResult();
@@ -85,7 +85,7 @@ public class AttentionBenchmarks
 
     /// <summary>A quiet pass with attention: a stat of two folders, of each agent's /proc entry and of each transcript.</summary>
     [Benchmark]
-    public async Task<int> QuietPassAttentionOn() => (await withAttention.ObserveAsync(registry, "lab")).Attention.Count;
+    public async Task<int> QuietPassAttentionOn() => (await withAttention.ObserveAsync(registry, "lab")).Get(LiveKeys.Attention).Count;
 
     private string Run(List<string> args)
     {

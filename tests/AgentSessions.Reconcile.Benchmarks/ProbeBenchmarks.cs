@@ -84,7 +84,7 @@ public class ProbeBenchmarks
             throw new InvalidOperationException($"expected {Sessions} sessions, saw {live.Tmux.Sessions.Count}: {live.Tmux.UnknownReason}");
         }
 
-        var found = cwds.Sum(c => live.Claude.In(c).Count);
+        var found = cwds.Sum(c => live.Get(LiveKeys.Claude).In(c).Count);
         if (found != Sessions * TranscriptsPerFolder)
         {
             throw new InvalidOperationException($"expected {Sessions * TranscriptsPerFolder} transcripts, saw {found}");
@@ -187,7 +187,7 @@ public class ProbeBenchmarks
     public async Task<int> ProbePass()
     {
         var live = await warmProbe.ObserveAsync(registry, "lab");
-        return live.Tmux.Sessions.Count + live.Claude.In(cwds[0]).Count;
+        return live.Tmux.Sessions.Count + live.Get(LiveKeys.Claude).In(cwds[0]).Count;
     }
 
     /// <summary>A full pass on a fresh probe: every transcript head read (first pass after start).</summary>
@@ -196,7 +196,7 @@ public class ProbeBenchmarks
     {
         var probe = SessionProbe.Create(options, new FileSystem());
         var live = await probe.ObserveAsync(registry, "lab");
-        return live.Tmux.Sessions.Count + live.Claude.In(cwds[0]).Count;
+        return live.Tmux.Sessions.Count + live.Get(LiveKeys.Claude).In(cwds[0]).Count;
     }
 
     /// <summary>The tmux part alone: one list-panes for all 200 sessions.</summary>

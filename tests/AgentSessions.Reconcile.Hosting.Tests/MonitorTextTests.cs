@@ -2,8 +2,8 @@ namespace AgentSessions.Reconcile.Tests.Hosting;
 
 public sealed class MonitorTextTests
 {
-    private static Drift D(int i, DriftClass c = DriftClass.TmuxGone, int pad = 60) =>
-        new(c, $"lab-s{i}-creator-claude", $"lab-s{i}-creator-claude: tmux gone (was pane {i}, cmd claude). Marked terminated." + new string('.', pad))
+    private static Drift D(int i, DriftClass? c = null, int pad = 60) =>
+        new(c ?? DriftClass.TmuxGone, $"lab-s{i}-creator-claude", $"lab-s{i}-creator-claude: tmux gone (was pane {i}, cmd claude). Marked terminated." + new string('.', pad))
         {
             Key = new DriftKey(DriftClass.TmuxGone, $"lab-s{i}"),
         };

@@ -22,8 +22,8 @@ public sealed class MonitorWorkerTests
         _loop = new ReconcileLoop(_reconciler, timeProvider: _time);
     }
 
-    private static Drift D(string session, DriftClass c = DriftClass.TmuxGone) =>
-        new(c, session, $"{session}: tmux gone. Marked terminated.");
+    private static Drift D(string session, DriftClass? c = null) =>
+        new(c ?? DriftClass.TmuxGone, session, $"{session}: tmux gone. Marked terminated.");
 
     private MonitorWorker Create(Action<MonitorOptions>? configure = null, IKanbanGateway? gateway = null)
     {

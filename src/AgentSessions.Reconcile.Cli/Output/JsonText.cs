@@ -103,5 +103,5 @@ internal static class JsonText
     /// <summary>The one-letter code of a drift class.</summary>
     /// <param name="driftClass">The class.</param>
     /// <returns><c>A</c> … <c>E</c>.</returns>
-    public static string ClassCode(DriftClass driftClass) => DriftKey.Letter(driftClass).ToString();
+    public static string ClassCode(DriftClass driftClass) => driftClass.Letter.ToString();
 }

@@ -50,7 +50,7 @@ internal static class StatusBuilder
     /// <param name="workspaceRoot">The workspace root.</param>
     /// <param name="registryPath">The registry file.</param>
     /// <param name="registryExists">Whether the registry file exists.</param>
-    /// <param name="attention">Each live row's attention state (<see cref="LiveState.Attention"/>).</param>
+    /// <param name="attention">Each live row's attention state (<see cref="LiveKeys.Attention"/>).</param>
     /// <returns>The report.</returns>
     public static StatusReport Build(
         Registry registry,
@@ -89,7 +89,7 @@ internal static class StatusBuilder
         }
 
         // The reconciler's B candidates: named like this workspace's agents (either spelling), no row.
-        foreach (var session in SessionName.FindUnregistered(registry, tmux, workspace))
+        foreach (var session in tmux.FindUnregistered(registry, workspace))
         {
             var pane = session.PrimaryPane;
             rows.Add(new StatusRow(
@@ -113,14 +113,7 @@ internal static class StatusBuilder
     /// <summary>The registry's spelling of a status.</summary>
     /// <param name="status">The status.</param>
     /// <returns><c>running</c>, <c>stopped</c>, <c>terminated</c>, <c>archived</c>, or <see langword="null"/>.</returns>
-    public static string? Word(SessionStatus? status) => status switch
-    {
-        SessionStatus.Running => "running",
-        SessionStatus.Stopped => "stopped",
-        SessionStatus.Terminated => "terminated",
-        SessionStatus.Archived => "archived",
-        _ => null,
-    };
+    public static string? Word(SessionStatus? status) => status?.ToWord();
 
     /// <summary>The word for a liveness.</summary>
     /// <param name="live">The liveness.</param>

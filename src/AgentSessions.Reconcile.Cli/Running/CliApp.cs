@@ -362,7 +362,7 @@ internal sealed partial class CliApp
             settings.WorkspaceRoot,
             services.Store.RegistryPath,
             exists,
-            live.Attention);
+            live.Get(LiveKeys.Attention));
     }
 
     private void WriteStatus(StatusCommand command, StatusReport report)

@@ -40,12 +40,12 @@ internal static class CoalescingStateReader
         {
             if (bySession.TryGetValue(key.Session, out var seen))
             {
-                seen.Classes.Add(DriftKey.Letter(key.Class));
+                seen.Classes.Add(key.Class.Letter);
                 bySession[key.Session] = (seen.Classes, reported.At > seen.Newest.At ? reported : seen.Newest);
             }
             else
             {
-                bySession[key.Session] = ([DriftKey.Letter(key.Class)], reported);
+                bySession[key.Session] = ([key.Class.Letter], reported);
             }
         }
 

@@ -98,7 +98,17 @@ public sealed class AgentFiles
 }
 
 /// <summary>One conversation an agent wrote in a working directory.</summary>
-/// <param name="Id">The Claude session id, or the agy conversation id.</param>
-/// <param name="Cwd">The working directory it was written in (recorded inside it, or by agy's workspace map).</param>
-/// <param name="LastWrite">When its file was last written.</param>
-public sealed record AgentConversation(string Id, string Cwd, DateTimeOffset LastWrite);
+/// <param name="id">The Claude session id, or the agy conversation id.</param>
+/// <param name="cwd">The working directory it was written in (recorded inside it, or by agy's workspace map).</param>
+/// <param name="lastWrite">When its file was last written.</param>
+public sealed class AgentConversation(string id, string cwd, DateTimeOffset lastWrite)
+{
+    /// <summary>Gets the Claude session id, or the agy conversation id.</summary>
+    public string Id { get; } = id;
+
+    /// <summary>Gets the working directory it was written in.</summary>
+    public string Cwd { get; } = cwd;
+
+    /// <summary>Gets when its file was last written.</summary>
+    public DateTimeOffset LastWrite { get; } = lastWrite;
+}

@@ -31,25 +31,6 @@ public interface ISessionProbe
     Task<PaneCapture> CapturePaneAsync(string sessionName, int lines, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Which working directories and ids the file probes look at in one pass.</summary>
-internal sealed class ArtifactRequest
-{
-    /// <summary>Gets the working directories whose Claude transcripts should be listed.</summary>
-    public ISet<string> Cwds { get; } = new HashSet<string>(StringComparer.Ordinal);
-
-    /// <summary>Gets the working directories whose agy conversation should be resolved.</summary>
-    public ISet<string> AgyCwds { get; } = new HashSet<string>(StringComparer.Ordinal);
-
-    /// <summary>Gets the working directories of unregistered sessions: which workspace each belongs to is looked up.</summary>
-    public ISet<string> CandidateCwds { get; } = new HashSet<string>(StringComparer.Ordinal);
-
-    /// <summary>Gets the Claude session ids whose transcript's existence should be checked.</summary>
-    public ISet<string> ClaudeSessionIds { get; } = new HashSet<string>(StringComparer.Ordinal);
-
-    /// <summary>Gets the agy conversation ids whose conversation file's existence should be checked.</summary>
-    public ISet<string> AgyConversationIds { get; } = new HashSet<string>(StringComparer.Ordinal);
-}
-
 /// <summary>Whether an artifact (a transcript or conversation file) exists.</summary>
 public enum ArtifactPresence
 {
@@ -64,7 +45,17 @@ public enum ArtifactPresence
 }
 
 /// <summary>The result of one capture of a pane's visible text.</summary>
-/// <param name="Succeeded">Whether the text was captured.</param>
-/// <param name="Text">The captured text, or <see langword="null"/>.</param>
-/// <param name="FailureReason">Why nothing was captured, or <see langword="null"/>.</param>
-public sealed record PaneCapture(bool Succeeded, string? Text, string? FailureReason);
+/// <param name="succeeded">Whether the text was captured.</param>
+/// <param name="text">The captured text, or <see langword="null"/>.</param>
+/// <param name="failureReason">Why nothing was captured, or <see langword="null"/>.</param>
+public sealed class PaneCapture(bool succeeded, string? text, string? failureReason)
+{
+    /// <summary>Gets a value indicating whether the text was captured.</summary>
+    public bool Succeeded { get; } = succeeded;
+
+    /// <summary>Gets the captured text, or <see langword="null"/>.</summary>
+    public string? Text { get; } = text;
+
+    /// <summary>Gets why nothing was captured, or <see langword="null"/>.</summary>
+    public string? FailureReason { get; } = failureReason;
+}

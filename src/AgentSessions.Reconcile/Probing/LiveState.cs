@@ -2,39 +2,58 @@ namespace AgentSessions.Reconcile;
 
 /// <summary>
 /// Everything one reconcile pass observed, in one answer from <see cref="ISessionProbe.ObserveAsync"/>:
-/// tmux, Claude Code's transcripts and agy's conversations, each known or unknown with a reason.
+/// the tmux snapshot, and one observation per registered source (Claude Code's transcripts, agy's
+/// conversations …), each found by its <see cref="ObservationKey{T}"/>. An observation no source
+/// made reads as unknown, never as "gone".
 /// </summary>
-/// <param name="Tmux">The tmux snapshot.</param>
-/// <param name="Claude">Claude Code's transcripts: per working directory, and which recorded ids have one.</param>
-/// <param name="Agy">agy's conversations, already resolved per working directory, and which recorded ids have one.</param>
-public sealed record LiveState(TmuxState Tmux, AgentFiles Claude, AgentFiles Agy)
+public sealed class LiveState
 {
-    /// <summary>
-    /// Gets, for working directories of live sessions not in the registry, the nearest folder at
-    /// or above each that holds its own <c>.hermes/agent-sessions.yaml</c> (absent: none). A
-    /// session working under another workspace belongs to that workspace.
-    /// </summary>
-    public IReadOnlyDictionary<string, string> RegistryRoots { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    private readonly Dictionary<object, object> _seen;
+    private readonly string? _unknownReason;
 
-    /// <summary>
-    /// Gets the recorded pane pids of running rows whose process is still alive and runs the
-    /// recorded command, looked up only when no tmux server answered: those sessions live on
-    /// another server (a wrong socket?), so they are unknown, not gone.
-    /// </summary>
-    public IReadOnlySet<long> PanesAliveWithoutServer { get; init; } = new HashSet<long>();
+    /// <summary>Initializes a new instance of the <see cref="LiveState"/> class, with tmux and no other observation yet.</summary>
+    /// <param name="tmux">The tmux snapshot.</param>
+    public LiveState(TmuxState tmux)
+        : this(tmux, new Dictionary<object, object>(ReferenceEqualityComparer.Instance), null)
+    {
+    }
 
-    /// <summary>
-    /// Gets the sockets, other than the one this pass asked, that running rows whose session is not
-    /// there were last seen on (<c>pane.socket</c>) and that still exist: a server may still listen
-    /// there (a wrong socket?), so those rows are unknown, not gone. A socket not in the set is gone
-    /// (a reboot); those rows are terminated as usual.
-    /// </summary>
-    public IReadOnlySet<string> OtherSocketsPresent { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+    private LiveState(TmuxState tmux, Dictionary<object, object> seen, string? unknownReason)
+    {
+        ArgumentNullException.ThrowIfNull(tmux);
+        Tmux = tmux;
+        _seen = seen;
+        _unknownReason = unknownReason;
+    }
 
-    /// <summary>
-    /// Gets, for registry rows whose tmux session is alive, whether their agent needs its human and
-    /// the evidence (hook record, per-process file, transcript tail, pane text; docs/attention.md).
-    /// Empty when attention is not observed (<see cref="SessionProbeOptions.ObserveAttention"/>).
-    /// </summary>
-    public IReadOnlyDictionary<string, SessionAttention> Attention { get; init; } = new Dictionary<string, SessionAttention>(StringComparer.Ordinal);
+    /// <summary>Gets the tmux snapshot.</summary>
+    public TmuxState Tmux { get; }
+
+    /// <summary>A copy of this live state with one more observation (or another in its place).</summary>
+    /// <typeparam name="T">The observation's type.</typeparam>
+    /// <param name="key">Which observation (for example <see cref="LiveKeys.Claude"/>).</param>
+    /// <param name="observation">What was seen.</param>
+    /// <returns>The new live state.</returns>
+    public LiveState With<T>(ObservationKey<T> key, T observation)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(observation);
+        return new LiveState(Tmux, new Dictionary<object, object>(_seen, ReferenceEqualityComparer.Instance) { [key] = observation }, _unknownReason);
+    }
+
+    /// <summary>An observation: what a source saw, or, when none saw it this pass, its unknown form.</summary>
+    /// <typeparam name="T">The observation's type.</typeparam>
+    /// <param name="key">Which observation.</param>
+    /// <returns>The observation.</returns>
+    public T Get<T>(ObservationKey<T> key)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _seen.TryGetValue(key, out var seen) ? (T)seen : key.Unknown(_unknownReason ?? $"{key.Name} was not observed this pass.");
+    }
+
+    /// <summary>The live state of a pass whose probe failed: tmux and every source unknown, with the reason.</summary>
+    internal static LiveState Failed(string reason) =>
+        new(TmuxState.Unknown(reason), new Dictionary<object, object>(ReferenceEqualityComparer.Instance), reason);
 }

@@ -39,7 +39,7 @@ public sealed class SessionProbeOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether to observe each live row's attention state
-    /// (<see cref="LiveState.Attention"/>): hook records, Claude's per-process files, transcript tails,
+    /// (<see cref="LiveKeys.Attention"/>): hook records, Claude's per-process files, transcript tails,
     /// and a pane read at most once a minute for a row nothing else explains.
     /// </summary>
     /// <value>The default is <see langword="true"/>.</value>

@@ -100,8 +100,8 @@ internal static class TmuxListPanesParser
                 f[9].Length == 0 ? null : f[9],
                 f[10].Length == 0 ? null : f[10],
                 Epoch(f[7]),
-                IsActive: f[4] == "11",
-                IsDead: f[5] == "1")
+                isActive: f[4] == "11",
+                isDead: f[5] == "1")
             {
                 Id = f[8].Length == 0 ? null : f[8],
             });

@@ -68,7 +68,7 @@ public sealed class TmuxState
 
     /// <summary>
     /// Finds the live session of a registry row: by its name, or by the name tmux stores for it
-    /// (<see cref="SessionName.ToTmux"/>: <c>.</c> and <c>:</c> become <c>_</c>).
+    /// (<c>.</c> and <c>:</c> become <c>_</c>).
     /// </summary>
     /// <param name="name">The row's session name.</param>
     /// <returns>The session, or <see langword="null"/> when it is not there (or the state is unknown).</returns>
@@ -80,17 +80,36 @@ public sealed class TmuxState
             : null;
     }
 
+    /// <summary>
+    /// The live sessions named like a workspace's agents (<c>&lt;workspace&gt;-[&lt;project&gt;-]creator-&lt;agent&gt;</c>,
+    /// as typed or as tmux stores the name) that no registry row names, in name order; none when
+    /// tmux is unknown. What a status view lists after the rows, and what drift B registers.
+    /// </summary>
+    /// <param name="registry">The registry.</param>
+    /// <param name="workspace">The workspace name.</param>
+    /// <returns>The unregistered sessions.</returns>
+    public IReadOnlyList<TmuxSession> FindUnregistered(Registry registry, string workspace) => SessionName.FindUnregistered(registry, this, workspace);
+
     /// <summary>A copy of this snapshot that names the socket asked.</summary>
     internal TmuxState WithSocket(string? socketPath) =>
         new(IsKnown, UnknownReason, Sessions, socketPath, IsNoServer);
 }
 
 /// <summary>A live tmux session.</summary>
-/// <param name="Name">The session name as tmux stores it (its key).</param>
-/// <param name="Created">When the session was created (<c>session_created</c>), when known.</param>
-/// <param name="Panes">The session's panes, in tmux's order.</param>
-public sealed record TmuxSession(string Name, DateTimeOffset? Created, IReadOnlyList<TmuxPane> Panes)
+/// <param name="name">The session name as tmux stores it (its key).</param>
+/// <param name="created">When the session was created (<c>session_created</c>), when known.</param>
+/// <param name="panes">The session's panes, in tmux's order.</param>
+public sealed class TmuxSession(string name, DateTimeOffset? created, IReadOnlyList<TmuxPane> panes)
 {
+    /// <summary>Gets the session name as tmux stores it (its key).</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Gets when the session was created (<c>session_created</c>), when known.</summary>
+    public DateTimeOffset? Created { get; } = created;
+
+    /// <summary>Gets the session's panes, in tmux's order.</summary>
+    public IReadOnlyList<TmuxPane> Panes { get; } = panes;
+
     /// <summary>Gets the active pane of the active window, or else the first pane, or <see langword="null"/>.</summary>
     public TmuxPane? PrimaryPane
     {
@@ -110,24 +129,48 @@ public sealed record TmuxSession(string Name, DateTimeOffset? Created, IReadOnly
 }
 
 /// <summary>A live tmux pane.</summary>
-/// <param name="WindowIndex">The window index.</param>
-/// <param name="PaneIndex">The pane index within the window.</param>
-/// <param name="Pid">The pid of the pane's first process (<c>pane_pid</c>).</param>
-/// <param name="CurrentCommand">The foreground process name (<c>pane_current_command</c>): a hint, not proof.</param>
-/// <param name="CurrentPath">The foreground process's working directory (<c>pane_current_path</c>).</param>
-/// <param name="WindowActivity">When the window last had output (<c>window_activity</c>).</param>
-/// <param name="IsActive">Whether this is the active pane of the session's active window.</param>
-/// <param name="IsDead">Whether the pane's process exited (<c>pane_dead</c>, only with <c>remain-on-exit</c>).</param>
-public sealed record TmuxPane(
-    int WindowIndex,
-    int PaneIndex,
-    long? Pid,
-    string? CurrentCommand,
-    string? CurrentPath,
-    DateTimeOffset? WindowActivity,
-    bool IsActive,
-    bool IsDead)
+/// <param name="windowIndex">The window index.</param>
+/// <param name="paneIndex">The pane index within the window.</param>
+/// <param name="pid">The pid of the pane's first process (<c>pane_pid</c>).</param>
+/// <param name="currentCommand">The foreground process name (<c>pane_current_command</c>): a hint, not proof.</param>
+/// <param name="currentPath">The foreground process's working directory (<c>pane_current_path</c>).</param>
+/// <param name="windowActivity">When the window last had output (<c>window_activity</c>).</param>
+/// <param name="isActive">Whether this is the active pane of the session's active window.</param>
+/// <param name="isDead">Whether the pane's process exited (<c>pane_dead</c>, only with <c>remain-on-exit</c>).</param>
+public sealed class TmuxPane(
+    int windowIndex,
+    int paneIndex,
+    long? pid,
+    string? currentCommand,
+    string? currentPath,
+    DateTimeOffset? windowActivity,
+    bool isActive,
+    bool isDead)
 {
+    /// <summary>Gets the window index.</summary>
+    public int WindowIndex { get; } = windowIndex;
+
+    /// <summary>Gets the pane index within the window.</summary>
+    public int PaneIndex { get; } = paneIndex;
+
+    /// <summary>Gets the pid of the pane's first process (<c>pane_pid</c>).</summary>
+    public long? Pid { get; } = pid;
+
+    /// <summary>Gets the foreground process name (<c>pane_current_command</c>): a hint, not proof.</summary>
+    public string? CurrentCommand { get; } = currentCommand;
+
+    /// <summary>Gets the foreground process's working directory (<c>pane_current_path</c>).</summary>
+    public string? CurrentPath { get; } = currentPath;
+
+    /// <summary>Gets when the window last had output (<c>window_activity</c>).</summary>
+    public DateTimeOffset? WindowActivity { get; } = windowActivity;
+
+    /// <summary>Gets a value indicating whether this is the active pane of the session's active window.</summary>
+    public bool IsActive { get; } = isActive;
+
+    /// <summary>Gets a value indicating whether the pane's process exited (<c>pane_dead</c>, only with <c>remain-on-exit</c>).</summary>
+    public bool IsDead { get; } = isDead;
+
     /// <summary>Gets the pane's id, unique on its server for the server's life (<c>pane_id</c>, for example <c>%3</c>), when known.</summary>
     public string? Id { get; init; }
 }

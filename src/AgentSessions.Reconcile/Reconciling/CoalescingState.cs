@@ -59,8 +59,7 @@ internal static class Coalescer
                 continue;
             }
 
-            var tmuxDependent = key.Class is DriftClass.TmuxGone or DriftClass.Unregistered or DriftClass.EndStateAlive or DriftClass.NeedsAttention;
-            if (diff.UndecidedKeys.Contains(key) || (!diff.TmuxKnown && tmuxDependent))
+            if (diff.UndecidedKeys.Contains(key) || (!diff.TmuxKnown && key.Class.NeedsTmux))
             {
                 next.Reported[key] = reported;
             }

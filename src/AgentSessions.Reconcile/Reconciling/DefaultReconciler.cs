@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AgentSessions.Reconcile.Reconciling.Rules;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -10,7 +11,7 @@ namespace AgentSessions.Reconcile.Reconciling;
 /// coalesce against the drift state read and written there, report. One pass at a time. It reads
 /// no environment variable and writes no file itself: the store and the <see cref="IDriftStateStore"/> do.
 /// </summary>
-internal sealed class DefaultReconciler : IReconciler, IDisposable
+internal sealed partial class DefaultReconciler : IReconciler, IDisposable
 {
     private const int MaxNoteLength = 160;
     private readonly IRegistryStore _store;
@@ -21,6 +22,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
     private readonly IDriftStateStore _stateStore;
     private readonly ReconcilerMetrics _metrics;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IReadOnlyList<DriftRule> _rules;
 
     // What this process last kept, for when the state store cannot write (said once, not repeated).
     private (string Workspace, DriftState State)? _kept;
@@ -34,7 +36,8 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
         IDriftStateStore? stateStore = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        IReadOnlyList<DriftRule>? rules = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(probe);
@@ -62,6 +65,7 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Reconciler");
         _stateStore = stateStore ?? DriftStateStore.CreateFile(store.WorkspaceRoot, options.StateDirectory);
         _metrics = new ReconcilerMetrics(meterFactory);
+        _rules = rules ?? DriftRules.Default;
     }
 
     public async Task<DriftReport> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken = default)
@@ -128,7 +132,8 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
             live,
             now,
             new DiffOptions(workspace, _options.EndStateGrace, _store.WorkspaceRoot, _options.AttentionAfter),
-            new Dictionary<string, DateTimeOffset>(state.EndStateAliveFirstSeen, StringComparer.Ordinal));
+            new Dictionary<string, DateTimeOffset>(state.EndStateAliveFirstSeen, StringComparer.Ordinal),
+            _rules);
 
         var mutations = new List<RegistryMutation>();
         foreach (var planned in diff.Drifts)
@@ -248,18 +253,6 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         };
     }
 
-    private static List<FoundDrift> Found(DiffResult diff, Dictionary<RegistryMutation, MutationOutcome> outcomes, bool dryRun)
-    {
-        var found = new List<FoundDrift>(diff.Drifts.Count);
-        foreach (var planned in diff.Drifts)
-        {
-            MutationOutcome? outcome = planned.Mutation is not null && outcomes.TryGetValue(planned.Mutation, out var o) ? o : null;
-            found.Add(new FoundDrift(planned, planned.ToDrift(dryRun, outcome), dryRun ? null : outcome));
-        }
-
-        return found;
-    }
-
     /// <summary>Reads the drift state; trouble is said once and this process's own memory stands in.</summary>
     private DriftState LoadState(string workspace, ref string? problem)
     {
@@ -308,64 +301,5 @@ internal sealed class DefaultReconciler : IReconciler, IDisposable
         _lastStateProblem = message;
         problem = message;
         ReconcilerLog.StateTrouble(_logger, message);
-    }
-
-    /// <summary>Applies the mutations in order to the registry as it is now; each re-checks its facts.</summary>
-    internal static Dictionary<RegistryMutation, MutationOutcome> ApplyAll(Registry current, IReadOnlyList<RegistryMutation> mutations)
-    {
-        var outcomes = new Dictionary<RegistryMutation, MutationOutcome>(ReferenceEqualityComparer.Instance);
-        foreach (var mutation in mutations)
-        {
-            outcomes[mutation] = mutation.DependsOn is { } dependency && !(outcomes.TryGetValue(dependency, out var d) && (d.Applied || d.AlreadyDone))
-                ? MutationOutcome.Skip("its registration was not applied")
-                : mutation.Apply(current);
-        }
-
-        return outcomes;
-    }
-
-    /// <summary>A one-line note from a pane capture: its last non-blank line, whitespace collapsed, bounded.</summary>
-    internal static string NoteFromCapture(string? text)
-    {
-        var lines = (text ?? string.Empty).Split('\n');
-        for (var i = lines.Length - 1; i >= 0; i--)
-        {
-            var line = string.Join(' ', lines[i].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-            if (line.Length > 0)
-            {
-                return "visible: " + (line.Length > MaxNoteLength ? line[..MaxNoteLength] + "…" : line);
-            }
-        }
-
-        return "visible: blank screen";
-    }
-
-    /// <summary>One observation of everything the diff needs; a probe that throws is unknown, never empty.</summary>
-    private async Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken)
-    {
-        LiveState live;
-        try
-        {
-            live = await _probe.ObserveAsync(registry, workspace, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            ReconcilerLog.ProbeFailed(_logger, ex);
-            var reason = $"the probe failed: {ex.Message}";
-            live = new LiveState(TmuxState.Unknown(reason), AgentFiles.Unknown(reason), AgentFiles.Unknown(reason));
-        }
-
-        if (!live.Tmux.IsKnown)
-        {
-            _metrics.ProbeFailed("tmux");
-            ReconcilerLog.TmuxUnknown(_logger, live.Tmux.UnknownReason ?? "no reason given");
-        }
-
-        if (!live.Claude.IsKnown || !live.Agy.IsKnown)
-        {
-            _metrics.ProbeFailed("artifacts");
-        }
-
-        return live;
     }
 }

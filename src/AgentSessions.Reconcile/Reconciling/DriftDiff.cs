@@ -1,29 +1,17 @@
 using System.Globalization;
+using AgentSessions.Reconcile.Reconciling.Rules;
 
 namespace AgentSessions.Reconcile.Reconciling;
 
 /// <summary>
 /// The pure diff between a registry and the live state: no I/O, no clock (<c>now</c> comes in),
 /// no exceptions for drift, no probing. Drift is the output, with the mutations that repair what
-/// is safe. One rule per class: A <see cref="TmuxGoneRule"/>, B <see cref="UnregisteredRule"/>,
-/// C <see cref="IdMaterializedRule"/>, D <see cref="StaleIdRule"/>, E <see cref="EndStateAliveRule"/>,
-/// F <see cref="NeedsAttentionRule"/>.
+/// is safe. The registered rules (<see cref="DriftRules.Default"/>) find it, one class each.
 /// </summary>
 internal static class DriftDiff
 {
-    public const string ClaudeOwnField = "claude_session_id_own";
-    public const string AgyOwnField = "agy_session_id_own";
-    public const string ClaudeIdentityField = "agent_identities.claude.session_id";
-    public const string AgyIdentityField = "agent_identities.agy.conversation_id";
-
-    public static string Word(SessionStatus? status) => status switch
-    {
-        SessionStatus.Running => "running",
-        SessionStatus.Stopped => "stopped",
-        SessionStatus.Terminated => "terminated",
-        SessionStatus.Archived => "archived",
-        _ => "without status",
-    };
+    /// <summary>A status as drift messages say it: the registry's word, or "without status".</summary>
+    public static string Word(SessionStatus? status) => status is { } s ? s.ToWord() : "without status";
 
     /// <summary>Computes the drift.</summary>
     /// <param name="registry">The registry as loaded (not changed).</param>
@@ -31,40 +19,31 @@ internal static class DriftDiff
     /// <param name="now">The time of the pass.</param>
     /// <param name="options">The workspace, its root and the grace window.</param>
     /// <param name="endStateAliveFirstSeen">When each end-state row's live tmux was first seen, from earlier passes (the fallback for rows without timestamps).</param>
+    /// <param name="rules">The rules to run; <see langword="null"/> for the registered ones.</param>
     /// <returns>The drifts, mutations and the carried state for the next pass.</returns>
     public static DiffResult Compute(
         Registry registry,
         LiveState live,
         DateTimeOffset now,
         DiffOptions options,
-        IReadOnlyDictionary<string, DateTimeOffset> endStateAliveFirstSeen)
+        IReadOnlyDictionary<string, DateTimeOffset> endStateAliveFirstSeen,
+        IReadOnlyList<DriftRule>? rules = null)
     {
-        var diff = new DiffContext(registry, live, now, options, endStateAliveFirstSeen);
+        var diff = new DiffContext(registry, live, now, options, endStateAliveFirstSeen, rules ?? DriftRules.Default);
+        var ruleList = diff.Rules;
         foreach (var row in registry.Sessions)
         {
-            // C before A: a running row whose tmux just went away still gets the id its transcript
-            // got (a stopped or terminated row keeps its ids; resuming needs them).
-            // A session id bound to the agent's process wins over the newest transcript in the folder.
-            if (!row.IsInEndState && !BoundIdRule.Plan(diff, row))
+            for (var i = 0; i < ruleList.Count; i++)
             {
-                IdMaterializedRule.Plan(diff, row.Name, SessionName.AgentOf(row, options.Workspace), row.Cwd, row.CreatedAt, row.ClaudeSessionIdOwn, row.AgySessionIdOwn, dependsOn: null);
+                ruleList[i].Plan(diff, row);
             }
-
-            if (row.IsInEndState)
-            {
-                EndStateAliveRule.Plan(diff, row);
-            }
-            else if (row.Status == SessionStatus.Running)
-            {
-                TmuxGoneRule.Plan(diff, row);
-                NeedsAttentionRule.Plan(diff, row);
-            }
-
-            StaleIdRule.Plan(diff, row);
         }
 
-        UnregisteredRule.Plan(diff);
-        BoundIdRule.ReportShared(diff);
+        foreach (var rule in diff.Rules)
+        {
+            rule.PlanPass(diff);
+        }
+
         return diff.Result();
     }
 
@@ -80,8 +59,9 @@ internal sealed class DiffContext
     private readonly HashSet<DriftKey> _undecided = [];
     private readonly List<string> _notes = [];
 
-    public DiffContext(Registry registry, LiveState live, DateTimeOffset now, DiffOptions options, IReadOnlyDictionary<string, DateTimeOffset> previousFirstSeen)
+    public DiffContext(Registry registry, LiveState live, DateTimeOffset now, DiffOptions options, IReadOnlyDictionary<string, DateTimeOffset> previousFirstSeen, IReadOnlyList<DriftRule> rules)
     {
+        Rules = rules;
         Registry = registry;
         Live = live;
         Now = now;
@@ -91,6 +71,9 @@ internal sealed class DiffContext
     }
 
     public Registry Registry { get; }
+
+    /// <summary>Gets the rules this diff runs, in order.</summary>
+    public IReadOnlyList<DriftRule> Rules { get; }
 
     public LiveState Live { get; }
 

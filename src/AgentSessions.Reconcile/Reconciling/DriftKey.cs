@@ -2,8 +2,8 @@ namespace AgentSessions.Reconcile;
 
 /// <summary>
 /// Identifies a drift for coalescing: the same drift found again keeps the same key. Its text form
-/// (<see cref="ToString"/>) is <c>A:&lt;row&gt;</c>, <c>B:&lt;row&gt;</c>, <c>E:&lt;row&gt;</c>, or
-/// <c>C:&lt;row&gt;:&lt;field&gt;</c> and <c>D:&lt;row&gt;:&lt;field&gt;</c>.
+/// (<see cref="ToString"/>) is <c>&lt;letter&gt;:&lt;row&gt;</c> (<c>A:lab-creator-claude</c>), or
+/// <c>&lt;letter&gt;:&lt;row&gt;:&lt;field&gt;</c> for a class whose keys name the field (C and D).
 /// </summary>
 public sealed record DriftKey
 {
@@ -28,22 +28,8 @@ public sealed record DriftKey
     /// <summary>Gets the registry field for C and D drifts, or <see langword="null"/>.</summary>
     public string? Field { get; }
 
-    /// <summary>Gets the one-letter code of a drift class (<c>A</c> to <c>E</c>).</summary>
-    /// <param name="class">The drift class.</param>
-    /// <returns>The letter.</returns>
-    public static char Letter(DriftClass @class) => @class switch
-    {
-        DriftClass.TmuxGone => 'A',
-        DriftClass.Unregistered => 'B',
-        DriftClass.IdMaterialized => 'C',
-        DriftClass.StaleId => 'D',
-        DriftClass.EndStateAlive => 'E',
-        DriftClass.NeedsAttention => 'F',
-        _ => '?',
-    };
-
     /// <inheritdoc />
-    public override string ToString() => Field is null ? $"{Letter(Class)}:{Session}" : $"{Letter(Class)}:{Session}:{Field}";
+    public override string ToString() => Field is null ? $"{Class.Letter}:{Session}" : $"{Class.Letter}:{Session}:{Field}";
 
     /// <summary>Reads the text form; <see langword="null"/> when it is not one.</summary>
     internal static DriftKey? Parse(string text)
@@ -53,23 +39,13 @@ public sealed record DriftKey
             return null;
         }
 
-        DriftClass? @class = text[0] switch
-        {
-            'A' => DriftClass.TmuxGone,
-            'B' => DriftClass.Unregistered,
-            'C' => DriftClass.IdMaterialized,
-            'D' => DriftClass.StaleId,
-            'E' => DriftClass.EndStateAlive,
-            'F' => DriftClass.NeedsAttention,
-            _ => null,
-        };
         var rest = text[2..];
-        if (@class is not { } c)
+        if (DriftClass.Of(text[0]) is not { } c)
         {
             return null;
         }
 
-        if (c is DriftClass.IdMaterialized or DriftClass.StaleId)
+        if (c.KeyNamesField)
         {
             var colon = rest.LastIndexOf(':');
             return colon > 0 && colon < rest.Length - 1 ? new DriftKey(c, rest[..colon], rest[(colon + 1)..]) : null;

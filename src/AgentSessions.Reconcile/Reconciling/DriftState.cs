@@ -15,15 +15,28 @@ public sealed class DriftState
     internal bool ContentEquals(DriftState other) =>
         Reported.Count == other.Reported.Count
         && EndStateAliveFirstSeen.Count == other.EndStateAliveFirstSeen.Count
-        && Reported.All(p => other.Reported.TryGetValue(p.Key, out var r) && r == p.Value)
+        && Reported.All(p => other.Reported.TryGetValue(p.Key, out var r) && r.SameAs(p.Value))
         && EndStateAliveFirstSeen.All(p => other.EndStateAliveFirstSeen.TryGetValue(p.Key, out var t) && t == p.Value);
 }
 
 /// <summary>One reported drift as the coalescing state remembers it.</summary>
-/// <param name="Hash">A hash of what was seen (not what was done): a changed drift has another hash and is reported again.</param>
-/// <param name="Message">The sentence that was reported.</param>
-/// <param name="At">When it was reported (the pass's observation time).</param>
-public sealed record ReportedDrift(string Hash, string Message, DateTimeOffset At);
+/// <param name="hash">A hash of what was seen (not what was done): a changed drift has another hash and is reported again.</param>
+/// <param name="message">The sentence that was reported.</param>
+/// <param name="at">When it was reported (the pass's observation time).</param>
+public sealed class ReportedDrift(string hash, string message, DateTimeOffset at)
+{
+    /// <summary>Gets a hash of what was seen (not what was done): a changed drift has another hash and is reported again.</summary>
+    public string Hash { get; } = hash;
+
+    /// <summary>Gets the sentence that was reported.</summary>
+    public string Message { get; } = message;
+
+    /// <summary>Gets when it was reported (the pass's observation time).</summary>
+    public DateTimeOffset At { get; } = at;
+
+    internal bool SameAs(ReportedDrift other) =>
+        string.Equals(Hash, other.Hash, StringComparison.Ordinal) && string.Equals(Message, other.Message, StringComparison.Ordinal) && At == other.At;
+}
 
 /// <summary>
 /// Keeps each workspace's <see cref="DriftState"/> between passes. The reconciler reads and writes

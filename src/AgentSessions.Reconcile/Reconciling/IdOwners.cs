@@ -10,8 +10,11 @@ internal sealed class IdOwners
     {
         foreach (var row in registry.Sessions)
         {
-            Add(row.ClaudeSessionIdOwn, row.Name);
-            Add(row.AgySessionIdOwn, row.Name);
+            foreach (var ids in AgentIds.All)
+            {
+                Add(ids.Own(row), row.Name);
+            }
+
             foreach (var fields in row.AgentIdentities.Values)
             {
                 foreach (var value in fields.Values)

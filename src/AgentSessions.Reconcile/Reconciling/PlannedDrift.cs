@@ -1,3 +1,5 @@
+using AgentSessions.Reconcile.Reconciling.Rules;
+
 namespace AgentSessions.Reconcile.Reconciling;
 
 /// <summary>What the diff needs besides the registry and the live state.</summary>
@@ -11,36 +13,17 @@ namespace AgentSessions.Reconcile.Reconciling;
 internal sealed record DiffOptions(string Workspace, TimeSpan EndStateGrace, string? WorkspaceRoot = null, TimeSpan? AttentionAfter = null);
 
 /// <summary>One drift the diff found, with the change it wants (none for report-only drifts).</summary>
-internal sealed class PlannedDrift
+/// <param name="Rule">The rule that found it: its class and its wording.</param>
+/// <param name="Session">The row's name.</param>
+/// <param name="Key">The coalescing key.</param>
+/// <param name="Observation">What was seen, without what was done ("x: tmux gone (was pane 1, cmd claude)."); the coalescing hash covers it.</param>
+/// <param name="Field">The registry field concerned, when there is one.</param>
+/// <param name="Before">The value before (or the stale value).</param>
+/// <param name="After">The value after.</param>
+/// <param name="Mutation">The change that repairs it, or <see langword="null"/> for a report-only drift.</param>
+internal sealed record PlannedDrift(DriftRule Rule, string Session, DriftKey Key, string Observation, string? Field, string? Before, string? After, RegistryMutation? Mutation)
 {
-    public PlannedDrift(DriftClass @class, string session, DriftKey key, string observation, string? field, string? before, string? after, RegistryMutation? mutation)
-    {
-        Class = @class;
-        Session = session;
-        Key = key;
-        Observation = observation;
-        Field = field;
-        Before = before;
-        After = after;
-        Mutation = mutation;
-    }
-
-    public DriftClass Class { get; }
-
-    public string Session { get; }
-
-    public DriftKey Key { get; }
-
-    /// <summary>Gets what was seen, without what was done ("x: tmux gone (was pane 1, cmd claude)."); the coalescing hash covers it.</summary>
-    public string Observation { get; }
-
-    public string? Field { get; }
-
-    public string? Before { get; }
-
-    public string? After { get; }
-
-    public RegistryMutation? Mutation { get; }
+    public DriftClass Class => Rule.Class;
 
     /// <summary>Builds the reported drift once it is known whether (and why not) the change was applied.</summary>
     public Drift ToDrift(bool dryRun, MutationOutcome? outcome)
@@ -49,15 +32,15 @@ internal sealed class PlannedDrift
         string message;
         if (Mutation is null)
         {
-            message = (Observation + " " + ReportOnlyVerb()).TrimEnd();
+            message = Rule.ReportOnly.Length == 0 ? Observation : Observation + " " + Rule.ReportOnly;
         }
         else if (dryRun)
         {
-            message = Observation + " " + WouldVerb() + " (dry run).";
+            message = Observation + " " + Rule.Would + " (dry run).";
         }
         else if (applied)
         {
-            message = Observation + " " + DoneVerb();
+            message = Observation + " " + Rule.Done;
         }
         else
         {
@@ -73,27 +56,6 @@ internal sealed class PlannedDrift
             Key = Key,
         };
     }
-
-    private string DoneVerb() => Class switch
-    {
-        DriftClass.TmuxGone => "Marked terminated.",
-        DriftClass.Unregistered => "Auto-registered.",
-        _ => "Recorded.",
-    };
-
-    private string WouldVerb() => Class switch
-    {
-        DriftClass.TmuxGone => "Would mark terminated",
-        DriftClass.Unregistered => "Would auto-register",
-        _ => "Would record it",
-    };
-
-    private string ReportOnlyVerb() => Class switch
-    {
-        DriftClass.StaleId => "Kept in the registry.",
-        DriftClass.EndStateAlive => "Not revived.",
-        _ => string.Empty,
-    };
 }
 
 /// <summary>A running row with a live tmux session whose visible status must be refreshed (needs a capture).</summary>

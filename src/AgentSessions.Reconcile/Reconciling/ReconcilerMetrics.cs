@@ -58,7 +58,7 @@ internal sealed class ReconcilerMetrics : IDisposable
         }
     }
 
-    internal static string ClassTag(DriftClass driftClass) => DriftKey.Letter(driftClass).ToString();
+    internal static string ClassTag(DriftClass driftClass) => driftClass.Letter.ToString();
 
     private static string TriggerTag(ReconcileTrigger trigger) => trigger switch
     {

@@ -29,36 +29,6 @@ internal abstract class RegistryMutation
     public abstract MutationOutcome Apply(Registry current);
 
     protected static string Word(SessionStatus? status) => DriftDiff.Word(status);
-
-    protected static bool IdInUseByOtherRow(Registry current, string id, string self)
-    {
-        foreach (var row in current.Sessions)
-        {
-            if (string.Equals(row.Name, self, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (string.Equals(row.ClaudeSessionIdOwn, id, StringComparison.Ordinal)
-                || string.Equals(row.AgySessionIdOwn, id, StringComparison.Ordinal))
-            {
-                return true;
-            }
-
-            foreach (var fields in row.AgentIdentities.Values)
-            {
-                foreach (var value in fields.Values)
-                {
-                    if (string.Equals(value, id, StringComparison.Ordinal))
-                    {
-                        return true;
-                    }
-                }
-            }
-        }
-
-        return false;
-    }
 }
 
 /// <summary>Drift A: a running row whose tmux session is gone becomes terminated.</summary>
@@ -183,17 +153,10 @@ internal sealed class RegisterMutation : RegistryMutation
     }
 }
 
-/// <summary>Which own-id field a <see cref="FillOwnIdMutation"/> fills.</summary>
-internal enum OwnIdKind
-{
-    Claude,
-    Agy,
-}
-
 /// <summary>Drift C: an empty own session id is filled with the id that materialized.</summary>
 internal sealed class FillOwnIdMutation : RegistryMutation
 {
-    public FillOwnIdMutation(string session, OwnIdKind kind, string id, DateTimeOffset now)
+    public FillOwnIdMutation(string session, AgentIds kind, string id, DateTimeOffset now)
         : base(session)
     {
         Kind = kind;
@@ -201,7 +164,7 @@ internal sealed class FillOwnIdMutation : RegistryMutation
         Now = now;
     }
 
-    public OwnIdKind Kind { get; }
+    public AgentIds Kind { get; }
 
     public string Id { get; }
 
@@ -220,7 +183,7 @@ internal sealed class FillOwnIdMutation : RegistryMutation
             return MutationOutcome.Skip($"the row is now {Word(row.Status)}");
         }
 
-        var existing = Kind == OwnIdKind.Claude ? row.ClaudeSessionIdOwn : row.AgySessionIdOwn;
+        var existing = Kind.Own(row);
         if (string.Equals(existing, Id, StringComparison.Ordinal))
         {
             return MutationOutcome.FoundDone("the id was recorded meanwhile");
@@ -231,19 +194,12 @@ internal sealed class FillOwnIdMutation : RegistryMutation
             return MutationOutcome.Skip($"the id was set meanwhile to {existing}");
         }
 
-        if (IdInUseByOtherRow(current, Id, Session))
+        if (new IdOwners(current).UsedByOther(Id, Session))
         {
             return MutationOutcome.Skip("another row took this id meanwhile");
         }
 
-        if (Kind == OwnIdKind.Claude)
-        {
-            row.ClaudeSessionIdOwn = Id;
-        }
-        else
-        {
-            row.AgySessionIdOwn = Id;
-        }
+        Kind.SetOwn(row, Id);
 
         row.UpdatedAt = Now;
         return MutationOutcome.Done;

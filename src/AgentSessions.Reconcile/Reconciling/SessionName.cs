@@ -10,7 +10,7 @@ namespace AgentSessions.Reconcile;
 /// </summary>
 /// <param name="Project">The project part, or <see langword="null"/> for a workspace-level session.</param>
 /// <param name="Agent">The agent (<c>claude</c>, <c>agy</c> …).</param>
-public sealed record SessionName(string? Project, string Agent)
+internal sealed record SessionName(string? Project, string Agent)
 {
     private const string CreatorMarker = "creator-";
 

@@ -18,3 +18,12 @@ public enum SessionStatus
     /// <summary>The session was archived (<c>archived</c>); an end state.</summary>
     Archived,
 }
+
+/// <summary>The registry's spelling of a <see cref="SessionStatus"/>.</summary>
+public static class SessionStatusWords
+{
+    /// <summary>The word the registry writes for a status (<c>running</c>, <c>stopped</c>, <c>terminated</c> or <c>archived</c>), as status views show it.</summary>
+    /// <param name="status">The status.</param>
+    /// <returns>The word.</returns>
+    public static string ToWord(this SessionStatus status) => Yaml.RegistryMapper.StatusWord(status);
+}

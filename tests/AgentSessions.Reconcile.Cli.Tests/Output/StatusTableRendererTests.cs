@@ -20,7 +20,7 @@ public sealed class StatusTableRendererTests
     }
 
     private static TmuxSession Live(string name, long pid, string cmd) =>
-        new(name, null, [new TmuxPane(0, 0, pid, cmd, "/w/" + name, null, IsActive: true, IsDead: false)]);
+        new(name, null, [new TmuxPane(0, 0, pid, cmd, "/w/" + name, null, isActive: true, isDead: false)]);
 
     private static StatusReport Sample(bool tmuxKnown = true)
     {

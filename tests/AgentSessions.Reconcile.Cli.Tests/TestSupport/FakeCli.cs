@@ -45,7 +45,7 @@ internal sealed class StubProbe : ISessionProbe
     public TmuxState Tmux { get; set; } = TmuxState.Known([]);
 
     public Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new LiveState(Tmux, new AgentFiles([]), new AgentFiles([])));
+        Task.FromResult(new LiveState(Tmux).With(LiveKeys.Claude, new AgentFiles([])).With(LiveKeys.Agy, new AgentFiles([])));
 
     public Task<PaneCapture> CapturePaneAsync(string sessionName, int lines, CancellationToken cancellationToken = default) =>
         Task.FromResult(new PaneCapture(false, null, "stub"));

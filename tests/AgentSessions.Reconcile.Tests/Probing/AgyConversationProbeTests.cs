@@ -67,12 +67,12 @@ public sealed class AgyConversationProbeTests : IDisposable
         var request = new ArtifactRequest();
         foreach (var id in new[] { "with-wal", "plain", "missing", "../conversations/plain" })
         {
-            request.AgyConversationIds.Add(id);
+            request.Ids.Add(id);
         }
 
-        request.AgyCwds.Add("/w/app/");
+        request.Cwds.Add("/w/app/");
         File.WriteAllText(Directory.CreateDirectory(Path.Combine(Root, "cache")).FullName + "/last_conversations.json", "{\"/w/app\":\"with-wal\",\"/w/gone\":\"missing\"}");
-        request.AgyCwds.Add("/w/gone");
+        request.Cwds.Add("/w/gone");
 
         var files = CreateProbe().Observe(request, CancellationToken.None);
 
@@ -80,7 +80,7 @@ public sealed class AgyConversationProbeTests : IDisposable
         files.Presence("plain").Should().Be(ArtifactPresence.Present);
         files.Presence("missing").Should().Be(ArtifactPresence.Missing);
         files.Presence("../conversations/plain").Should().Be(ArtifactPresence.Missing);
-        files.In("/w/app").Should().Equal(new AgentConversation("with-wal", "/w/app/", new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero)));
+        files.In("/w/app").Should().BeEquivalentTo([new AgentConversation("with-wal", "/w/app/", new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero))]);
         files.In("/w/gone").Should().BeEmpty();
     }
 
@@ -88,7 +88,7 @@ public sealed class AgyConversationProbeTests : IDisposable
     public void Observe_NoAgyFolderAtAll_UnknownNotMissing()
     {
         var request = new ArtifactRequest();
-        request.AgyConversationIds.Add("x");
+        request.Ids.Add("x");
 
         var files = CreateProbe().Observe(request, CancellationToken.None);
 

@@ -115,7 +115,7 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
 
         foreach (var i in ids ?? [])
         {
-            request.ClaudeSessionIds.Add(i);
+            request.Ids.Add(i);
         }
 
         return probe.Probe(request, CancellationToken.None);

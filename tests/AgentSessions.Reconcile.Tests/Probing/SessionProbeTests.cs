@@ -81,12 +81,12 @@ public sealed class SessionProbeTests : IDisposable
         var second = await probe.ObserveAsync(registry, "lab");
 
         // s2 records no cwd in its head: not confirmed for the folder (but it is on disk).
-        first.Claude.In(cwd).Select(t => t.Id).Should().Equal("s1");
-        first.Claude.Presence("s1").Should().Be(ArtifactPresence.Present);
-        first.Agy.In(cwd).Select(c => c.Id).Should().Equal("c1");
-        first.Agy.Presence("c1").Should().Be(ArtifactPresence.Present);
+        first.Get(LiveKeys.Claude).In(cwd).Select(t => t.Id).Should().Equal("s1");
+        first.Get(LiveKeys.Claude).Presence("s1").Should().Be(ArtifactPresence.Present);
+        first.Get(LiveKeys.Agy).In(cwd).Select(c => c.Id).Should().Equal("c1");
+        first.Get(LiveKeys.Agy).Presence("c1").Should().Be(ArtifactPresence.Present);
         first.Tmux.IsNoServer.Should().BeTrue();
-        second.Claude.In(cwd).Should().Equal(first.Claude.In(cwd));
+        second.Get(LiveKeys.Claude).In(cwd).Should().BeEquivalentTo(first.Get(LiveKeys.Claude).In(cwd), o => o.WithStrictOrdering());
         files.Select(Snapshot).Should().Equal(before);
     }
 
@@ -100,12 +100,12 @@ public sealed class SessionProbeTests : IDisposable
 
         var live = await probe.ObserveAsync(registry, "lab");
 
-        live.Claude.IsKnown.Should().BeFalse();
-        live.Claude.UnknownReason.Should().Contain(Path.Combine(home, ".claude")).And.Contain("does not exist");
-        live.Claude.Presence("s1").Should().Be(ArtifactPresence.Unknown);
-        live.Agy.IsKnown.Should().BeFalse();
-        live.Agy.UnknownReason.Should().Contain(Path.Combine(home, ".gemini", "antigravity-cli"));
-        live.Agy.Presence("c1").Should().Be(ArtifactPresence.Unknown);
+        live.Get(LiveKeys.Claude).IsKnown.Should().BeFalse();
+        live.Get(LiveKeys.Claude).UnknownReason.Should().Contain(Path.Combine(home, ".claude")).And.Contain("does not exist");
+        live.Get(LiveKeys.Claude).Presence("s1").Should().Be(ArtifactPresence.Unknown);
+        live.Get(LiveKeys.Agy).IsKnown.Should().BeFalse();
+        live.Get(LiveKeys.Agy).UnknownReason.Should().Contain(Path.Combine(home, ".gemini", "antigravity-cli"));
+        live.Get(LiveKeys.Agy).Presence("c1").Should().Be(ArtifactPresence.Unknown);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class SessionProbeTests : IDisposable
 
             live.Tmux.IsNoServer.Should().BeTrue();
             live.Tmux.SocketPath.Should().EndWith("/" + name);
-            live.PanesAliveWithoutServer.Should().Equal(sleeper.Id);
+            live.Get(LiveKeys.PanesAliveWithoutServer).Should().Equal(sleeper.Id);
         }
         finally
         {

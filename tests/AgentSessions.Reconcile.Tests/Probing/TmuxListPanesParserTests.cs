@@ -28,7 +28,7 @@ public sealed class TmuxListPanesParserTests
 
         var session = sessions!.Single();
         session.Created.Should().Be(DateTimeOffset.FromUnixTimeSeconds(1700000000));
-        session.Panes.Single().Should().Be(new TmuxPane(2, 1, 4242, "claude", "/p", DateTimeOffset.FromUnixTimeSeconds(1700000100), IsActive: false, IsDead: true) { Id = "%7" });
+        session.Panes.Single().Should().BeEquivalentTo(new TmuxPane(2, 1, 4242, "claude", "/p", DateTimeOffset.FromUnixTimeSeconds(1700000100), isActive: false, isDead: true) { Id = "%7" });
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class DriftDiffEdgeCaseTests
 
         diff.Drifts.Should().BeEmpty();
         diff.Notes.Should().ContainSingle().Which.Should().Contain("/nohome/.claude does not exist");
-        diff.UndecidedKeys.Should().Contain(new DriftKey(DriftClass.StaleId, Landing, DriftDiff.ClaudeOwnField));
+        diff.UndecidedKeys.Should().Contain(new DriftKey(DriftClass.StaleId, Landing, AgentIds.Claude.OwnField));
     }
 
     [Fact]

@@ -50,7 +50,21 @@ public sealed class ShippedFakesTests
 
         live.Tmux.IsKnown.Should().BeTrue();
         live.Tmux.Sessions.Should().BeEmpty();
-        live.Claude.Presence("id").Should().Be(ArtifactPresence.Missing);
-        live.Agy.IsKnown.Should().BeTrue();
+        live.Get(LiveKeys.Claude).Presence("id").Should().Be(ArtifactPresence.Missing);
+        live.Get(LiveKeys.Agy).IsKnown.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task FakeSessionProbe_SetObservation_ScriptsAnySourceAndResets()
+    {
+        var registry = Some.Registry();
+        var probe = new FakeSessionProbe().SetObservation(LiveKeys.OtherSocketsPresent, new HashSet<string>(StringComparer.Ordinal) { "/tmp/tmux-1000/other" });
+
+        var scripted = await probe.ObserveAsync(registry, "lab");
+        probe.SetObservation(LiveKeys.OtherSocketsPresent, null);
+        var reset = await probe.ObserveAsync(registry, "lab");
+
+        scripted.Get(LiveKeys.OtherSocketsPresent).Should().Equal("/tmp/tmux-1000/other");
+        reset.Get(LiveKeys.OtherSocketsPresent).Should().BeEmpty();
     }
 }

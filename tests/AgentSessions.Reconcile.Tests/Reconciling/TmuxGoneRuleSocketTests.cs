@@ -1,5 +1,4 @@
 using AgentSessions.Reconcile.Reconciling;
-using AgentSessions.Reconcile.Testing;
 
 namespace AgentSessions.Reconcile.Tests.Reconciling;
 
@@ -15,11 +14,10 @@ public sealed class TmuxGoneRuleSocketTests
 
     private static DiffResult Diff(AgentSessions.Reconcile.Registry registry, TmuxState tmux, params string[] otherSocketsPresent)
     {
-        var live = Some.Observe(registry, new FakeSessionProbe().SetTmuxKnown()) with
-        {
-            Tmux = tmux,
-            OtherSocketsPresent = new HashSet<string>(otherSocketsPresent, StringComparer.Ordinal),
-        };
+        var live = new LiveState(tmux)
+            .With(LiveKeys.Claude, new AgentFiles([]))
+            .With(LiveKeys.Agy, new AgentFiles([]))
+            .With(LiveKeys.OtherSocketsPresent, new HashSet<string>(otherSocketsPresent, StringComparer.Ordinal));
         return DriftDiff.Compute(registry, live, Some.Now, Some.Options(), new Dictionary<string, DateTimeOffset>());
     }
 
@@ -32,7 +30,7 @@ public sealed class TmuxGoneRuleSocketTests
     }
 
     private static TmuxSession Session(string name, long pid, string id, bool active = true) =>
-        new(name, Some.T0, [new TmuxPane(0, 0, pid, "claude", Some.Root, null, IsActive: active, IsDead: false) { Id = id }]);
+        new(name, Some.T0, [new TmuxPane(0, 0, pid, "claude", Some.Root, null, isActive: active, isDead: false) { Id = id }]);
 
     [Fact]
     public void Diff_RowLastSeenOnAnotherServerThatStillExists_UnknownNotTerminatedNoteNamesBoth()
@@ -108,8 +106,8 @@ public sealed class TmuxGoneRuleSocketTests
     {
         var session = new TmuxSession(Landing, Some.T0,
         [
-            new TmuxPane(0, 0, 201132, "claude", Some.Root, null, IsActive: false, IsDead: false) { Id = "%3" },
-            new TmuxPane(0, 1, 5555, "bash", Some.Root, null, IsActive: true, IsDead: false) { Id = "%4" },
+            new TmuxPane(0, 0, 201132, "claude", Some.Root, null, isActive: false, isDead: false) { Id = "%3" },
+            new TmuxPane(0, 1, 5555, "bash", Some.Root, null, isActive: true, isDead: false) { Id = "%4" },
         ]);
 
         Diff(Some.Registry(SeenOn(Right)), TmuxState.Known([session], Right)).PaneRecords.Should().BeEmpty();

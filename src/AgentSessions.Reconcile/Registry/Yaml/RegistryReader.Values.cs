@@ -118,7 +118,7 @@ internal sealed partial class RegistryReader
 
                     break;
                 case "auth_token": job.AuthToken = String(field, key, ref first); break;
-                case "status": job.Status = Word<JobStatus>(field, key, JobWords, $"is not a job status; expected {RegistryMapper.JobStatusWords}.", ref first); break;
+                case "status": job.Status = Word<JobStatus>(field, key, RegistryMapper.JobWords, $"is not a job status; expected {RegistryMapper.JobStatusWords}.", ref first); break;
                 case "last_seq": job.LastSeq = Integer(field, key, ref first); break;
                 default: Skip(); break;
             }
@@ -278,7 +278,7 @@ internal sealed partial class RegistryReader
     }
 
     private SessionStatus? Status(string field, string key, ref RegistryException? error) =>
-        Word<SessionStatus>(field, key, SessionWords, $"is not a session status; expected exactly {RegistryMapper.StatusWords} (free text goes in last_visible_note).", ref error);
+        Word<SessionStatus>(field, key, RegistryMapper.SessionWords, $"is not a session status; expected exactly {RegistryMapper.StatusWords} (free text goes in last_visible_note).", ref error);
 
     private T? Word<T>(string field, string key, string[] words, string problem, ref RegistryException? error)
         where T : struct, Enum
@@ -298,7 +298,4 @@ internal sealed partial class RegistryReader
         error ??= Error(s, Field(field, key), $"'{s.Value}' {problem}");
         return null;
     }
-
-    private static readonly string[] SessionWords = ["running", "stopped", "terminated", "archived"];
-    private static readonly string[] JobWords = ["running", "completed", "error", "cancelled"];
 }

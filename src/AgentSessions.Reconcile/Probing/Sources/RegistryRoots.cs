@@ -3,7 +3,7 @@ using System.IO.Abstractions;
 namespace AgentSessions.Reconcile.Probing;
 
 /// <summary>Which workspace a directory lies in: the nearest folder at or above it with <c>.hermes/agent-sessions.yaml</c>.</summary>
-internal static class RegistryRoots
+internal sealed class RegistryRoots(IFileSystem fileSystem) : LiveSource<IReadOnlyDictionary<string, string>>(LiveKeys.RegistryRoots)
 {
     public static IReadOnlyDictionary<string, string> Find(IFileSystem fs, IEnumerable<string> cwds)
     {
@@ -29,4 +29,7 @@ internal static class RegistryRoots
 
         return roots;
     }
+
+    protected override IReadOnlyDictionary<string, string> See(ObservationNeeds needs, CancellationToken cancellationToken) =>
+        Find(fileSystem, needs.Request(Key).Cwds);
 }

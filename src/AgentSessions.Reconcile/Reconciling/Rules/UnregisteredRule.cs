@@ -1,13 +1,31 @@
-namespace AgentSessions.Reconcile.Reconciling;
+namespace AgentSessions.Reconcile.Reconciling.Rules;
 
 /// <summary>
 /// B: a live tmux session named like one of this workspace's agents (as typed or as tmux stores the
 /// name) that no row names is registered as running, with the ids its agent already wrote (C). A
 /// session working under another folder with its own registry belongs to that workspace.
 /// </summary>
-internal static class UnregisteredRule
+internal sealed class UnregisteredRule() : DriftRule(Unregistered)
 {
-    public static void Plan(DiffContext diff)
+    public static readonly DriftClass Unregistered = new('B', "Unregistered", needsTmux: true);
+
+    public override string Done => "Auto-registered.";
+
+    public override string Would => "Would auto-register";
+
+    /// <summary>Needs which workspace the folder of each of this workspace's unregistered sessions lies in.</summary>
+    public override void Need(ObservationNeeds needs)
+    {
+        foreach (var session in needs.Unregistered)
+        {
+            if (session.PrimaryPane?.CurrentPath is { Length: > 0 } cwd)
+            {
+                needs.Of(LiveKeys.RegistryRoots).Cwds.Add(cwd);
+            }
+        }
+    }
+
+    public override void PlanPass(DiffContext diff)
     {
         foreach (var session in SessionName.FindUnregistered(diff.Registry, diff.Tmux, diff.Options.Workspace))
         {
@@ -32,22 +50,23 @@ internal static class UnregisteredRule
                 Pane = pane is null ? null : new PaneInfo { Pid = pane.Pid, Cmd = pane.CurrentCommand, Cwd = pane.CurrentPath, Socket = diff.Tmux.SocketPath, Id = pane.Id },
             };
             var register = new RegisterMutation(template);
-            diff.Drifts.Add(new PlannedDrift(
-                DriftClass.Unregistered,
+            diff.Drifts.Add(Drift(
                 template.Name,
-                new DriftKey(DriftClass.Unregistered, template.Name),
                 $"{template.Name}: tmux found but not in YAML.",
                 "status",
                 null,
                 "running",
                 register));
-            IdMaterializedRule.Plan(diff, template.Name, template.Agent, template.Cwd, template.CreatedAt, null, null, register);
+            foreach (var rule in diff.Rules)
+            {
+                (rule as IdMaterializedRule)?.Fill(diff, template, template.Agent, register);
+            }
         }
     }
 
     private static bool BelongsElsewhere(DiffContext diff, string? cwd) =>
         cwd is not null
         && diff.Options.WorkspaceRoot is { } root
-        && diff.Live.RegistryRoots.TryGetValue(cwd, out var owner)
+        && diff.Live.Get(LiveKeys.RegistryRoots).TryGetValue(cwd, out var owner)
         && !string.Equals(AgentFiles.NormalizePath(owner), AgentFiles.NormalizePath(root), StringComparison.Ordinal);
 }

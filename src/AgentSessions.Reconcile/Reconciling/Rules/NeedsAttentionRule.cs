@@ -1,20 +1,35 @@
 using AgentSessions.Reconcile.Attention;
 
-namespace AgentSessions.Reconcile.Reconciling;
+namespace AgentSessions.Reconcile.Reconciling.Rules;
 
 /// <summary>
 /// F: a running row whose agent needs its human: waiting (permission or question) for longer
-/// than <see cref="DiffOptions.AttentionAfter"/>, or limited, or wedged. Report only: the registry
-/// is not written (a working ↔ idle toggle never writes anything). The sentence says who, what,
-/// since when and the evidence; it changes only with a new episode (another state, reason or
-/// start), so the coalescer reports each episode once.
+/// than <see cref="DiffOptions.AttentionAfter"/>, or limited, or wedged (<see cref="LiveKeys.Attention"/>).
+/// Report only: the registry is not written (a working ↔ idle toggle never writes anything). The
+/// sentence says who, what, since when and the evidence; it changes only with a new episode
+/// (another state, reason or start), so the coalescer reports each episode once.
 /// </summary>
-internal static class NeedsAttentionRule
+internal sealed class NeedsAttentionRule() : DriftRule(NeedsAttention)
 {
-    public static void Plan(DiffContext diff, SessionRow row)
+    public static readonly DriftClass NeedsAttention = new('F', "NeedsAttention", needsTmux: true);
+
+    public override void Need(ObservationNeeds needs)
     {
-        var key = new DriftKey(DriftClass.NeedsAttention, row.Name);
-        if (!diff.Tmux.IsKnown || !diff.Live.Attention.TryGetValue(row.Name, out var attention) || attention.State == AttentionState.Unknown)
+        if (needs.Registry.Sessions.Any(r => r.Status == SessionStatus.Running))
+        {
+            needs.Of(LiveKeys.Attention);
+        }
+    }
+
+    public override void Plan(DiffContext diff, SessionRow row)
+    {
+        if (row.Status != SessionStatus.Running)
+        {
+            return;
+        }
+
+        var key = Key(row.Name);
+        if (!diff.Tmux.IsKnown || !diff.Live.Get(LiveKeys.Attention).TryGetValue(row.Name, out var attention) || attention.State == AttentionState.Unknown)
         {
             // Could not look (or no source could tell): an episode already reported stays reported.
             diff.Undecided(key);
@@ -22,20 +37,10 @@ internal static class NeedsAttentionRule
         }
 
         var state = new AttentionState(attention.State, attention.Reason, attention.Since, attention.Source, attention.Evidence, attention.Tool);
-        if (!state.NeedsAttention(diff.Now, diff.Options.AttentionAfter ?? TimeSpan.FromSeconds(60)))
+        if (state.NeedsAttention(diff.Now, diff.Options.AttentionAfter ?? TimeSpan.FromSeconds(60)))
         {
-            return;
+            diff.Drifts.Add(Drift(row.Name, Sentence(row.Name, attention), field: null, before: null, after: null, mutation: null));
         }
-
-        diff.Drifts.Add(new PlannedDrift(
-            DriftClass.NeedsAttention,
-            row.Name,
-            key,
-            Sentence(row.Name, attention),
-            field: null,
-            before: null,
-            after: null,
-            mutation: null));
     }
 
     /// <summary>"lab-api-creator-claude waits for permission to run Bash since 10:02:11 (hook Notification)."</summary>

@@ -55,7 +55,7 @@ internal sealed class AttentionProbe
     /// <summary>Gets how many <c>/proc/&lt;pid&gt;/stat</c> files were read to find agents' panes (a quiet pass reads none).</summary>
     public int ProcStatReads => owners.StatReads;
 
-    /// <summary>Observes every registry row whose tmux session is alive, as <see cref="LiveState.Attention"/> gives it.</summary>
+    /// <summary>Observes every registry row whose tmux session is alive, as <see cref="LiveKeys.Attention"/> gives it.</summary>
     public async Task<IReadOnlyDictionary<string, SessionAttention>> ObserveAsync(
         Registry registry, TmuxState tmux, Func<string, CancellationToken, Task<string?>> capture, CancellationToken cancellationToken)
     {

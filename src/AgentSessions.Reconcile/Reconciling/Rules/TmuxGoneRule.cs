@@ -1,4 +1,4 @@
-namespace AgentSessions.Reconcile.Reconciling;
+namespace AgentSessions.Reconcile.Reconciling.Rules;
 
 /// <summary>
 /// A: a running row whose tmux session is gone is marked terminated. Not while tmux is unknown; not
@@ -7,11 +7,29 @@ namespace AgentSessions.Reconcile.Reconciling;
 /// seen on another server whose socket still exists (a wrong socket?). A running row whose session
 /// is alive gets where it was seen recorded, and is refreshed when its visible status is not <c>running</c>.
 /// </summary>
-internal static class TmuxGoneRule
+internal sealed class TmuxGoneRule() : DriftRule(TmuxGone)
 {
-    public static void Plan(DiffContext diff, SessionRow row)
+    public static readonly DriftClass TmuxGone = new('A', "TmuxGone", needsTmux: true);
+
+    public override string Done => "Marked terminated.";
+
+    public override string Would => "Would mark terminated";
+
+    /// <summary>Needs, besides tmux, which recorded panes still run (when no server answered) and which other sockets exist.</summary>
+    public override void Need(ObservationNeeds needs)
     {
-        var key = new DriftKey(DriftClass.TmuxGone, row.Name);
+        needs.Of(LiveKeys.PanesAliveWithoutServer);
+        needs.Of(LiveKeys.OtherSocketsPresent);
+    }
+
+    public override void Plan(DiffContext diff, SessionRow row)
+    {
+        if (row.Status != SessionStatus.Running)
+        {
+            return;
+        }
+
+        var key = Key(row.Name);
         if (!diff.Tmux.IsKnown)
         {
             return;
@@ -28,7 +46,7 @@ internal static class TmuxGoneRule
             return;
         }
 
-        if (row.Pane?.Socket is { } seenOn && diff.Tmux.SocketPath is { } asked && seenOn != asked && diff.Live.OtherSocketsPresent.Contains(seenOn))
+        if (row.Pane?.Socket is { } seenOn && diff.Tmux.SocketPath is { } asked && seenOn != asked && diff.Live.Get(LiveKeys.OtherSocketsPresent).Contains(seenOn))
         {
             diff.Undecided(key);
             diff.Note($"tmux: running rows were last seen on the server at {seenOn}, but this pass asked {asked} (wrong socket?); they are unknown, not terminated.");
@@ -41,17 +59,15 @@ internal static class TmuxGoneRule
             return;
         }
 
-        if (diff.Tmux.IsNoServer && row.Pane?.Pid is { } pid && diff.Live.PanesAliveWithoutServer.Contains(pid))
+        if (diff.Tmux.IsNoServer && row.Pane?.Pid is { } pid && diff.Live.Get(LiveKeys.PanesAliveWithoutServer).Contains(pid))
         {
             diff.Undecided(key);
             diff.Note($"tmux: no server answers on {diff.Tmux.SocketPath ?? "the socket"}, but the pane process of a running row is alive (wrong socket?); such rows are unknown, not terminated.");
             return;
         }
 
-        diff.Drifts.Add(new PlannedDrift(
-            DriftClass.TmuxGone,
+        diff.Drifts.Add(Drift(
             row.Name,
-            key,
             $"{row.Name}: tmux gone (was {DriftDiff.PaneText(row.Pane?.Pid, row.Pane?.Cmd)}).",
             "status",
             "running",

@@ -6,8 +6,19 @@ namespace AgentSessions.Reconcile.Probing;
 /// server answered, to tell a reboot from a wrong socket. And whether the socket a running row was
 /// last seen on, when it is not the one asked, still exists.
 /// </summary>
-internal static class PaneProcesses
+internal sealed class PaneProcesses(ProbeSettings settings) : ILiveSource
 {
+    /// <summary>Adds what the rules asked for: the live recorded panes (only when no server answered), the other sockets present.</summary>
+    public ValueTask<LiveState> ObserveAsync(ObservationNeeds needs, LiveState live, CancellationToken cancellationToken)
+    {
+        if (needs.Wants(LiveKeys.PanesAliveWithoutServer))
+        {
+            live = live.With(LiveKeys.PanesAliveWithoutServer, needs.Tmux.IsNoServer ? AliveRunningRecorded(settings, needs.Registry) : new HashSet<long>());
+        }
+
+        return ValueTask.FromResult(needs.Wants(LiveKeys.OtherSocketsPresent) ? live.With(LiveKeys.OtherSocketsPresent, OtherSocketsPresent(settings, needs.Registry, needs.Tmux)) : live);
+    }
+
     public static IReadOnlySet<long> AliveRunningRecorded(ProbeSettings settings, Registry registry)
     {
         var alive = new HashSet<long>();

@@ -9,7 +9,7 @@ namespace AgentSessions.Reconcile.Probing;
 /// files) and the existence and modification time of <c>conversations/&lt;id&gt;.db</c> and its
 /// <c>-wal</c>. Never opens anything for writing.
 /// </summary>
-internal sealed class AgyConversationProbe
+internal sealed class AgyConversationProbe : LiveSource<AgentFiles>
 {
     /// <summary>The largest <c>last_conversations.json</c> read; a bigger one is not agy's.</summary>
     public const int MaxLastConversationsBytes = 8 * 1024 * 1024;
@@ -18,6 +18,7 @@ internal sealed class AgyConversationProbe
     private readonly string root;
 
     public AgyConversationProbe(ProbeSettings settings)
+        : base(LiveKeys.Agy)
     {
         fs = settings.FileSystem;
         root = fs.Path.Combine(settings.HomeDirectory, ".gemini", "antigravity-cli");
@@ -31,6 +32,9 @@ internal sealed class AgyConversationProbe
     /// The conversation agy's workspace map names for each requested directory (when its file
     /// exists) and the presence of each requested id; unknown when agy's folder does not exist.
     /// </summary>
+    protected override AgentFiles See(ObservationNeeds needs, CancellationToken cancellationToken) =>
+        Observe(needs.Request(Key), cancellationToken);
+
     public AgentFiles Observe(ArtifactRequest request, CancellationToken cancellationToken)
     {
         if (!fs.Directory.Exists(root))
@@ -52,7 +56,7 @@ internal sealed class AgyConversationProbe
         }
 
         var conversations = new List<AgentConversation>();
-        if (request.AgyCwds.Count > 0 && ReadLastConversations() is { Count: > 0 } map)
+        if (request.Cwds.Count > 0 && ReadLastConversations() is { Count: > 0 } map)
         {
             var byPath = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
             foreach (var (path, id) in map)
@@ -63,7 +67,7 @@ internal sealed class AgyConversationProbe
                 }
             }
 
-            foreach (var cwd in request.AgyCwds)
+            foreach (var cwd in request.Cwds)
             {
                 if (byPath.TryGetValue(AgentFiles.NormalizePath(cwd), out var id)
                     && DescribeOnce(id) is { Presence: ArtifactPresence.Present, LastWrite: { } written })
@@ -75,7 +79,7 @@ internal sealed class AgyConversationProbe
 
         var present = new List<string>();
         var unknown = new List<string>();
-        foreach (var id in request.AgyConversationIds)
+        foreach (var id in request.Ids)
         {
             var presence = DescribeOnce(id).Presence;
             (presence == ArtifactPresence.Present ? present : presence == ArtifactPresence.Unknown ? unknown : null)?.Add(id);

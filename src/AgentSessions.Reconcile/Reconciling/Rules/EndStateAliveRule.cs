@@ -1,15 +1,24 @@
-namespace AgentSessions.Reconcile.Reconciling;
+namespace AgentSessions.Reconcile.Reconciling.Rules;
 
 /// <summary>
 /// E: an end-state row (stopped, terminated, archived) whose tmux session is alive past the grace
 /// window is reported, never revived. The window runs from the row's own <c>terminated_at</c>, else
 /// its <c>updated_at</c>; only a row with neither falls back to when a pass first saw it alive.
 /// </summary>
-internal static class EndStateAliveRule
+internal sealed class EndStateAliveRule() : DriftRule(EndStateAlive)
 {
-    public static void Plan(DiffContext diff, SessionRow row)
+    public static readonly DriftClass EndStateAlive = new('E', "EndStateAlive", needsTmux: true);
+
+    public override string ReportOnly => "Not revived.";
+
+    public override void Plan(DiffContext diff, SessionRow row)
     {
-        var key = new DriftKey(DriftClass.EndStateAlive, row.Name);
+        if (!row.IsInEndState)
+        {
+            return;
+        }
+
+        var key = Key(row.Name);
         var previous = diff.PreviousFirstSeen.TryGetValue(row.Name, out var seen) && seen <= diff.Now ? seen : (DateTimeOffset?)null;
         if (!diff.Tmux.IsKnown)
         {
@@ -37,10 +46,8 @@ internal static class EndStateAliveRule
 
         var status = DriftDiff.Word(row.Status);
         var pane = session.PrimaryPane;
-        diff.Drifts.Add(new PlannedDrift(
-            DriftClass.EndStateAlive,
+        diff.Drifts.Add(Drift(
             row.Name,
-            key,
             $"{row.Name}: row is {status} but its tmux session is still alive ({(pane is null ? "no pane" : DriftDiff.PaneText(pane.Pid, pane.CurrentCommand))}).",
             "status",
             status,

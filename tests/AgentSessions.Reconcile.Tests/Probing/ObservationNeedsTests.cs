@@ -1,12 +1,12 @@
-using AgentSessions.Reconcile.Probing;
+using AgentSessions.Reconcile.Reconciling.Rules;
 using AgentSessions.Reconcile.Tests.Reconciling;
 
 namespace AgentSessions.Reconcile.Tests.Probing;
 
-public sealed class ObservationScopeTests
+public sealed class ObservationNeedsTests
 {
     private static TmuxSession Live(string name, string cwd) =>
-        new(name, null, [new TmuxPane(0, 0, 1, "claude", cwd, null, IsActive: true, IsDead: false)]);
+        new(name, null, [new TmuxPane(0, 0, 1, "claude", cwd, null, isActive: true, isDead: false)]);
 
     [Fact]
     public void For_RowsAndCandidates_LooksOnlyWhereTheDiffNeedsIt()
@@ -19,12 +19,12 @@ public sealed class ObservationScopeTests
         var agy = Some.Row("lab-d-creator-agy", cwd: "/w/d");
         var tmux = TmuxState.Known([Live("lab-a-creator-claude", "/w/a"), Live("lab-new-creator-claude", "/w/new"), Live("lab-x-creator-agy", "/w/x"), Live("other", "/w/o")]);
 
-        var request = ObservationScope.For(Some.Registry(own, withId, stopped, agy), tmux, "lab");
+        var needs = ObservationNeeds.For(Some.Registry(own, withId, stopped, agy), tmux, "lab", DriftRules.Default);
 
-        request.Cwds.Should().BeEquivalentTo("/w/a", "/w/new");
-        request.AgyCwds.Should().BeEquivalentTo("/w/d", "/w/x");
-        request.CandidateCwds.Should().BeEquivalentTo("/w/new", "/w/x");
-        request.ClaudeSessionIds.Should().BeEquivalentTo("id-b");
-        request.AgyConversationIds.Should().BeEquivalentTo("conv-c");
+        needs.Request(LiveKeys.Claude).Cwds.Should().BeEquivalentTo("/w/a", "/w/new");
+        needs.Request(LiveKeys.Agy).Cwds.Should().BeEquivalentTo("/w/d", "/w/x");
+        needs.Request(LiveKeys.RegistryRoots).Cwds.Should().BeEquivalentTo("/w/new", "/w/x");
+        needs.Request(LiveKeys.Claude).Ids.Should().BeEquivalentTo("id-b");
+        needs.Request(LiveKeys.Agy).Ids.Should().BeEquivalentTo("conv-c");
     }
 }

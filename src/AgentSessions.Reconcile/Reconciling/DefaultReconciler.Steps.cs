@@ -1,0 +1,76 @@
+namespace AgentSessions.Reconcile.Reconciling;
+
+/// <summary>The pass's steps around the diff: observing, applying the mutations, the capture's note.</summary>
+internal sealed partial class DefaultReconciler
+{
+    private static List<FoundDrift> Found(DiffResult diff, Dictionary<RegistryMutation, MutationOutcome> outcomes, bool dryRun)
+    {
+        var found = new List<FoundDrift>(diff.Drifts.Count);
+        foreach (var planned in diff.Drifts)
+        {
+            MutationOutcome? outcome = planned.Mutation is not null && outcomes.TryGetValue(planned.Mutation, out var o) ? o : null;
+            found.Add(new FoundDrift(planned, planned.ToDrift(dryRun, outcome), dryRun ? null : outcome));
+        }
+
+        return found;
+    }
+
+    /// <summary>Applies the mutations in order to the registry as it is now; each re-checks its facts.</summary>
+    internal static Dictionary<RegistryMutation, MutationOutcome> ApplyAll(Registry current, IReadOnlyList<RegistryMutation> mutations)
+    {
+        var outcomes = new Dictionary<RegistryMutation, MutationOutcome>(ReferenceEqualityComparer.Instance);
+        foreach (var mutation in mutations)
+        {
+            outcomes[mutation] = mutation.DependsOn is { } dependency && !(outcomes.TryGetValue(dependency, out var d) && (d.Applied || d.AlreadyDone))
+                ? MutationOutcome.Skip("its registration was not applied")
+                : mutation.Apply(current);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>A one-line note from a pane capture: its last non-blank line, whitespace collapsed, bounded.</summary>
+    internal static string NoteFromCapture(string? text)
+    {
+        var lines = (text ?? string.Empty).Split('\n');
+        for (var i = lines.Length - 1; i >= 0; i--)
+        {
+            var line = string.Join(' ', lines[i].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+            if (line.Length > 0)
+            {
+                return "visible: " + (line.Length > MaxNoteLength ? line[..MaxNoteLength] + "…" : line);
+            }
+        }
+
+        return "visible: blank screen";
+    }
+
+    /// <summary>One observation of everything the diff needs; a probe that throws is unknown, never empty.</summary>
+    private async Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken)
+    {
+        LiveState live;
+        try
+        {
+            live = await _probe.ObserveAsync(registry, workspace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ReconcilerLog.ProbeFailed(_logger, ex);
+            var reason = $"the probe failed: {ex.Message}";
+            live = LiveState.Failed(reason);
+        }
+
+        if (!live.Tmux.IsKnown)
+        {
+            _metrics.ProbeFailed("tmux");
+            ReconcilerLog.TmuxUnknown(_logger, live.Tmux.UnknownReason ?? "no reason given");
+        }
+
+        if (AgentIds.All.Any(ids => !live.Get(ids.Key).IsKnown))
+        {
+            _metrics.ProbeFailed("artifacts");
+        }
+
+        return live;
+    }
+}

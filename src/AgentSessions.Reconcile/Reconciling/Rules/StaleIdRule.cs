@@ -1,0 +1,74 @@
+namespace AgentSessions.Reconcile.Reconciling.Rules;
+
+/// <summary>
+/// D: an id the row records (own id or identity) whose transcript or conversation file is gone is
+/// reported, and kept. An id the probe could not check (its folder unreadable, or the agent's whole
+/// config folder missing) is undecided, never "gone".
+/// </summary>
+internal sealed class StaleIdRule() : DriftRule(StaleId)
+{
+    public static readonly DriftClass StaleId = new('D', "StaleId", keyNamesField: true);
+
+    public override string ReportOnly => "Kept in the registry.";
+
+    /// <summary>Needs the existence of every id a row records, own or identity, whatever the row's state.</summary>
+    public override void Need(ObservationNeeds needs)
+    {
+        foreach (var row in needs.Registry.Sessions)
+        {
+            foreach (var ids in AgentIds.All)
+            {
+                Add(needs.Of(ids.Key).Ids, ids.Own(row));
+                Add(needs.Of(ids.Key).Ids, ids.Identity(row));
+            }
+        }
+    }
+
+    public override void Plan(DiffContext diff, SessionRow row)
+    {
+        foreach (var ids in AgentIds.All)
+        {
+            var files = diff.Live.Get(ids.Key);
+            Check(diff, row, ids.Own(row), ids.OwnField, files, ids);
+            Check(diff, row, ids.Identity(row), ids.IdentityField, files, ids);
+        }
+    }
+
+    private static void Add(ISet<string> set, string? id)
+    {
+        if (!string.IsNullOrEmpty(id))
+        {
+            set.Add(id);
+        }
+    }
+
+    private void Check(DiffContext diff, SessionRow row, string? id, string field, AgentFiles files, AgentIds ids)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return;
+        }
+
+        var key = Key(row.Name, field);
+        switch (files.Presence(id))
+        {
+            case ArtifactPresence.Unknown:
+                diff.Undecided(key);
+                if (!files.IsKnown)
+                {
+                    diff.Note($"{ids.Key.Name}: {files.UnknownReason} No id of it was checked.");
+                }
+
+                break;
+            case ArtifactPresence.Missing:
+                diff.Drifts.Add(Drift(
+                    row.Name,
+                    $"{row.Name}: {field} {id}: {ids.Artifact} is gone.",
+                    field,
+                    id,
+                    null,
+                    null));
+                break;
+        }
+    }
+}
