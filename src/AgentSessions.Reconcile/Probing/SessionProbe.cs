@@ -26,16 +26,16 @@ public static class SessionProbe
 
     /// <summary>The registered sources besides tmux, in the order they observe: one line per source.</summary>
     /// <param name="settings">Where to look.</param>
-    /// <param name="tmux">The tmux probe (attention reads a pane through it); <see langword="null"/>: no attention source.</param>
+    /// <param name="tmux">The tmux probe (attention reads a pane through it).</param>
     /// <param name="time">The clock attention's "since" and "wedged" use.</param>
-    internal static IReadOnlyList<ILiveSource> Sources(ProbeSettings settings, TmuxSessionProbe? tmux = null, TimeProvider? time = null) =>
+    internal static IReadOnlyList<ILiveSource> Sources(ProbeSettings settings, TmuxSessionProbe tmux, TimeProvider time) =>
     [
         new ClaudeTranscriptProbe(settings),
         new AgyConversationProbe(settings),
         new RegistryRoots(settings.FileSystem),
         new PaneProcesses(settings),
-        .. settings.ObserveAttention && tmux is not null
-            ? [new AttentionSource(new AttentionProbe(settings.ClaudeConfigDirectory, time ?? TimeProvider.System, settings.WedgedAfter, settings.ProcDirectory), tmux)]
+        .. settings.ObserveAttention
+            ? [new AttentionSource(new AttentionProbe(settings.ClaudeConfigDirectory, time, settings.WedgedAfter, settings.ProcDirectory), tmux)]
             : Array.Empty<ILiveSource>(),
     ];
 }
