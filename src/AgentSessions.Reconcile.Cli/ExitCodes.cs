@@ -27,6 +27,9 @@ internal static class ExitCodes
     /// <summary>The MQTT broker could not be used (<c>status --fleet</c>: unreachable, refused, TLS); the message says why.</summary>
     public const int BrokerUnavailable = 7;
 
+    /// <summary><c>hook install | uninstall</c>: Claude Code's settings file is not a JSON object of the expected shape; it was not changed.</summary>
+    public const int SettingsInvalid = 8;
+
     /// <summary>Interrupted by Ctrl-C (SIGINT), 128 + 2 like a shell reports it.</summary>
     public const int Interrupted = 130;
 }

@@ -5,6 +5,15 @@ using AgentSessions.Reconcile.Cli.Running;
 var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 using var stdout = new StreamWriter(Console.OpenStandardOutput(), utf8) { AutoFlush = false, NewLine = "\n" };
 using var stderr = new StreamWriter(Console.OpenStandardError(), utf8) { AutoFlush = true, NewLine = "\n" };
+
+// Claude Code runs `agent-sessions hook` on every hook event: straight to the recorder, no parser, no signals.
+if (args is ["hook"])
+{
+    using var input = Console.OpenStandardInput();
+    new AgentSessions.Reconcile.Cli.Hooks.HookRecorder(TimeProvider.System).Run(input, stderr);
+    return 0;
+}
+
 using var cts = new CancellationTokenSource();
 var stop = new StopSignal();
 

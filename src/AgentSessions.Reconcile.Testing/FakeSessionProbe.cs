@@ -18,6 +18,7 @@ public sealed class FakeSessionProbe : ISessionProbe
     private readonly Dictionary<string, string> _agyLastConversations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PaneCapture> _captures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _registryRoots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SessionAttention> _attention = new(StringComparer.Ordinal);
     private readonly HashSet<long> _alivePanes = [];
     private readonly Dictionary<object, Func<LiveState, LiveState>> _observations = new(ReferenceEqualityComparer.Instance);
     private readonly List<string> _capturedSessions = [];
@@ -240,6 +241,31 @@ public sealed class FakeSessionProbe : ISessionProbe
             {
                 _observations[key] = live => live.With(key, observation);
             }
+        });
+    }
+
+    /// <summary>
+    /// Scripts one row's attention: <see cref="SetObservation{T}"/> of <see cref="LiveKeys.Attention"/>
+    /// with every row set this way so far; <see langword="null"/> removes the row.
+    /// </summary>
+    /// <param name="sessionName">The row's name.</param>
+    /// <param name="attention">The state and its evidence.</param>
+    /// <returns>This probe.</returns>
+    public FakeSessionProbe SetAttention(string sessionName, SessionAttention? attention)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionName);
+        return Set(() =>
+        {
+            if (attention is null)
+            {
+                _attention.Remove(sessionName);
+            }
+            else
+            {
+                _attention[sessionName] = attention;
+            }
+
+            SetObservation<IReadOnlyDictionary<string, SessionAttention>>(LiveKeys.Attention, new Dictionary<string, SessionAttention>(_attention, StringComparer.Ordinal));
         });
     }
 

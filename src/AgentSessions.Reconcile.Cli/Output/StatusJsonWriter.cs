@@ -73,6 +73,22 @@ internal static class StatusJsonWriter
                     w.WriteNull("last_drift");
                 }
 
+                if (row.Attention is { } a)
+                {
+                    w.WriteStartObject("attention");
+                    JsonText.WriteString(w, "state", a.State);
+                    JsonText.WriteString(w, "reason", a.Reason);
+                    JsonText.WriteString(w, "since", a.Since is { } since ? JsonText.Timestamp(since) : null);
+                    JsonText.WriteString(w, "source", a.Source == "none" ? null : a.Source);
+                    JsonText.WriteString(w, "evidence", a.Evidence);
+                    JsonText.WriteString(w, "session_id", a.SessionId);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteNull("attention");
+                }
+
                 w.WriteEndObject();
             }
 

@@ -26,7 +26,8 @@ internal sealed record StatusRow(
     bool PaneIsLive,
     string? ClaudeSessionIdOwn,
     string? AgySessionIdOwn,
-    Running.LastDrift? LastDrift);
+    Running.LastDrift? LastDrift,
+    SessionAttention? Attention = null);
 
 /// <summary>What <c>agent-sessions status</c> shows.</summary>
 internal sealed record StatusReport(
@@ -49,6 +50,7 @@ internal static class StatusBuilder
     /// <param name="workspaceRoot">The workspace root.</param>
     /// <param name="registryPath">The registry file.</param>
     /// <param name="registryExists">Whether the registry file exists.</param>
+    /// <param name="attention">Each live row's attention state (<see cref="LiveKeys.Attention"/>).</param>
     /// <returns>The report.</returns>
     public static StatusReport Build(
         Registry registry,
@@ -57,7 +59,8 @@ internal static class StatusBuilder
         string workspace,
         string workspaceRoot,
         string registryPath,
-        bool registryExists)
+        bool registryExists,
+        IReadOnlyDictionary<string, SessionAttention>? attention = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(tmux);
@@ -81,7 +84,8 @@ internal static class StatusBuilder
                 PaneIsLive: pane is not null,
                 row.ClaudeSessionIdOwn,
                 row.AgySessionIdOwn,
-                lastDrifts.GetValueOrDefault(row.Name)));
+                lastDrifts.GetValueOrDefault(row.Name),
+                attention?.GetValueOrDefault(row.Name)));
         }
 
         // The reconciler's B candidates: named like this workspace's agents (either spelling), no row.

@@ -46,10 +46,13 @@ internal static class StatusTableRenderer
             return sb.ToString();
         }
 
+        // The ATTENTION column (after LIVE) only when attention was observed.
+        var attention = report.Rows.Any(r => r.Attention is not null);
+        var headers = attention ? [.. Headers[..3], "ATTENTION", .. Headers[3..]] : Headers;
         var cells = new List<string[]>(report.Rows.Count);
         foreach (var row in report.Rows)
         {
-            cells.Add(
+            string[] line =
             [
                 Clean(row.Name),
                 row.Registered ? row.Status ?? "-" : "(unregistered)",
@@ -58,20 +61,21 @@ internal static class StatusTableRenderer
                 ShortId(row.ClaudeSessionIdOwn),
                 ShortId(row.AgySessionIdOwn),
                 Drift(row.LastDrift),
-            ]);
+            ];
+            cells.Add(attention ? [.. line[..3], Attention(row.Attention), .. line[3..]] : line);
         }
 
-        var widths = new int[Headers.Length];
-        for (var c = 0; c < Headers.Length; c++)
+        var widths = new int[headers.Length];
+        for (var c = 0; c < headers.Length; c++)
         {
-            widths[c] = DisplayWidth(Headers[c]);
+            widths[c] = DisplayWidth(headers[c]);
             foreach (var line in cells)
             {
                 widths[c] = Math.Max(widths[c], DisplayWidth(line[c]));
             }
         }
 
-        AppendLine(sb, Headers, widths, colour ? _ => Bold : null);
+        AppendLine(sb, headers, widths, colour ? _ => Bold : null);
         for (var r = 0; r < cells.Count; r++)
         {
             var live = report.Rows[r].Live;
@@ -80,6 +84,10 @@ internal static class StatusTableRenderer
 
         return sb.ToString();
     }
+
+    /// <summary>"waiting/permission (hook)", or "-" when not observed.</summary>
+    private static string Attention(SessionAttention? a) =>
+        a is null ? "-" : Clean((a.Reason is { } r ? $"{a.State}/{r}" : a.State) + (a.Source == "none" ? string.Empty : $" ({a.Source})"));
 
     /// <summary>Gets the number of terminal columns <paramref name="text"/> takes (wide East Asian and emoji count 2, combining marks 0).</summary>
     /// <param name="text">The text.</param>

@@ -30,6 +30,9 @@ internal abstract class WorkspaceCommand : CliCommand
 
     /// <summary>Gets or sets the tmux socket path (<c>--tmux-socket-path</c>, tmux <c>-S</c>).</summary>
     public string? TmuxSocketPath { get; set; }
+
+    /// <summary>Gets or sets how long a working agent may show no progress before it is wedged (<c>--wedged-after</c>), or <see langword="null"/> for 15 min.</summary>
+    public TimeSpan? WedgedAfter { get; set; }
 }
 
 /// <summary><c>agent-sessions reconcile …</c>.</summary>
@@ -46,6 +49,9 @@ internal sealed class ReconcileCommand : WorkspaceCommand
 
     /// <summary>Gets or sets the explicit polling interval (<c>--interval</c>), or <see langword="null"/>.</summary>
     public TimeSpan? Interval { get; set; }
+
+    /// <summary>Gets or sets how long a row may wait for its human before drift F (<c>--attention-after</c>), or <see langword="null"/> for 60 s.</summary>
+    public TimeSpan? AttentionAfter { get; set; }
 
     /// <summary>Gets or sets the push-monitoring settings (<c>--subscribe</c>), or <see langword="null"/> to poll only.</summary>
     public SubscribeSettings? Subscribe { get; set; }
@@ -142,4 +148,19 @@ internal sealed class CompletionCommand : CliCommand
 /// <summary><c>agent-sessions demo</c>.</summary>
 internal sealed class DemoCommand : CliCommand
 {
+}
+
+/// <summary><c>agent-sessions hook</c>: record one Claude Code hook event read on stdin.</summary>
+internal sealed class HookRecordCommand : CliCommand
+{
+}
+
+/// <summary><c>agent-sessions hook install | uninstall [--user | --project DIR]</c>.</summary>
+internal sealed class HookSettingsCommand : CliCommand
+{
+    /// <summary>Gets or sets a value indicating whether to add the entries (else remove them).</summary>
+    public bool Install { get; set; }
+
+    /// <summary>Gets or sets the project folder (<c>--project</c>), or <see langword="null"/> for the user's settings (<c>--user</c>).</summary>
+    public string? Project { get; set; }
 }

@@ -111,6 +111,7 @@ internal sealed partial class CommandLineParser
 
             Exit codes: 0 ok, 1 internal error, 2 usage, 3 registry invalid, 4 lock timeout,
                         5 I/O error, 6 tool missing (demo: tmux), 7 broker unusable (status --fleet),
+                        8 settings invalid (hook install),
                         130 interrupted (SIGINT), 143 terminated (SIGTERM during --once).
 
             """;

@@ -24,6 +24,9 @@ internal sealed partial class CommandLineParser
     private readonly Option<string> interval = Value(
         "--interval", "SECONDS", "wait between passes (default 30, 60 with 5+ running sessions, or $RECONCILE_POLL_INTERVAL); not with --once");
 
+    private readonly Option<string> attentionAfter = Value(
+        "--attention-after", "SECONDS", "report drift F when an agent has waited this long for its human (default 60)");
+
     private readonly WorkspaceOptions reconcileWorkspace = new();
     private readonly SubscribeOptions subscribe = new();
     private readonly PublishOptions publish = new();
@@ -33,11 +36,18 @@ internal sealed partial class CommandLineParser
     private readonly WorkspaceOptions statusWorkspace = new();
     private readonly FleetViewOptions fleetView = new();
 
+    // hook
+    private readonly HookTargetOptions installTarget = new();
+    private readonly HookTargetOptions uninstallTarget = new();
+
     // help
     private readonly Argument<string> helpTopic = new("COMMAND") { Arity = ArgumentArity.ZeroOrOne, Description = "the command to explain" };
 
     private readonly Command reconcile;
     private readonly Command status;
+    private readonly Command hook;
+    private readonly Command hookInstall;
+    private readonly Command hookUninstall;
     private readonly Command demo = new("demo", "show drift A, B and C found and repaired in a throwaway workspace (needs tmux)");
     private readonly Command help;
     private readonly RootCommand root;
@@ -47,6 +57,7 @@ internal sealed partial class CommandLineParser
         reconcile = new Command("reconcile", "compare the registry with the live state, repair what is safe, report drift") { once, emitDiff, dryRun };
         reconcileWorkspace.AddTo(reconcile);
         reconcile.Add(interval);
+        reconcile.Add(attentionAfter);
         subscribe.AddTo(reconcile);
         publish.AddTo(reconcile);
 
@@ -54,8 +65,14 @@ internal sealed partial class CommandLineParser
         statusWorkspace.AddTo(status);
         fleetView.AddTo(status);
 
+        hookInstall = new Command("install", "add this tool's hook entries to Claude Code's settings (idempotent; keeps the rest; a .bak)");
+        installTarget.AddTo(hookInstall);
+        hookUninstall = new Command("uninstall", "remove exactly this tool's hook entries from Claude Code's settings");
+        uninstallTarget.AddTo(hookUninstall);
+        hook = new Command("hook", "record one Claude Code hook event read on stdin (always exit 0; see docs/attention.md)") { hookInstall, hookUninstall };
+
         help = new Command("help", "show the help of a command") { helpTopic };
-        root = new RootCommand("agent-sessions - keep .hermes/agent-sessions.yaml true to tmux, Claude Code and agy") { reconcile, status, demo, help };
+        root = new RootCommand("agent-sessions - keep .hermes/agent-sessions.yaml true to tmux, Claude Code and agy") { reconcile, status, hook, demo, help };
 
         // The generated help, followed by notes: each command's details, the overview's command lines and exit codes.
         var helpOption = root.Options.OfType<HelpOption>().Single();
@@ -146,6 +163,17 @@ internal sealed partial class CommandLineParser
             return ToStatus(result);
         }
 
+        if (command == hook)
+        {
+            return new HookRecordCommand();
+        }
+
+        if (command == hookInstall || command == hookUninstall)
+        {
+            var install = command == hookInstall;
+            return new HookSettingsCommand { Install = install, Project = (install ? installTarget : uninstallTarget).Read(result, "hook " + command.Name) };
+        }
+
         if (command == demo)
         {
             return new DemoCommand();
@@ -173,6 +201,7 @@ internal sealed partial class CommandLineParser
             EmitDiff = result.GetValue(emitDiff),
             DryRun = result.GetValue(dryRun),
             Interval = result.GetValue(interval) is { } seconds ? ParseInterval(seconds, "'--interval'", Name) : null,
+            AttentionAfter = result.GetValue(attentionAfter) is { } after ? ParseInterval(after, "'--attention-after'", Name) : null,
         };
         reconcileWorkspace.Fill(command, result, Name);
         if (command.Once && command.Interval is not null)
@@ -290,12 +319,14 @@ internal sealed partial class CommandLineParser
         private readonly Option<string> workspace = Value("--workspace", "DIR", "the workspace root (default: search up from the current folder)");
         private readonly Option<string> tmuxSocket = Value("--tmux-socket", "NAME", "the tmux server's socket name (tmux -L NAME)");
         private readonly Option<string> tmuxSocketPath = Value("--tmux-socket-path", "PATH", "the tmux server's socket path (tmux -S PATH)");
+        private readonly Option<string> wedgedAfter = Value("--wedged-after", "SECONDS", "a working agent with no hook event or transcript growth this long is wedged (default 900)");
 
         public void AddTo(Command command)
         {
             command.Add(workspace);
             command.Add(tmuxSocket);
             command.Add(tmuxSocketPath);
+            command.Add(wedgedAfter);
         }
 
         public void Fill(WorkspaceCommand command, ParseResult result, string name)
@@ -303,6 +334,7 @@ internal sealed partial class CommandLineParser
             command.Workspace = result.GetValue(workspace);
             command.TmuxSocketName = result.GetValue(tmuxSocket);
             command.TmuxSocketPath = result.GetValue(tmuxSocketPath);
+            command.WedgedAfter = result.GetValue(wedgedAfter) is { } wedged ? ParseInterval(wedged, "'--wedged-after'", name) : null;
             if (command.TmuxSocketName?.Contains('/', StringComparison.Ordinal) == true)
             {
                 throw new UsageException(
@@ -313,6 +345,32 @@ internal sealed partial class CommandLineParser
             {
                 throw new UsageException("'--tmux-socket' and '--tmux-socket-path' cannot be used together; give one.", name);
             }
+        }
+    }
+
+    /// <summary>Which Claude Code settings file <c>hook install | uninstall</c> changes: exactly one of <c>--user</c>, <c>--project DIR</c>.</summary>
+    private sealed class HookTargetOptions
+    {
+        private readonly Option<bool> user = Flag("--user", "Claude Code's user settings: $CLAUDE_CONFIG_DIR/settings.json (default ~/.claude)");
+        private readonly Option<string> project = Value("--project", "DIR", "a project's settings: DIR/.claude/settings.json");
+
+        public void AddTo(Command command)
+        {
+            command.Add(user);
+            command.Add(project);
+        }
+
+        /// <summary>The project folder, or <see langword="null"/> for the user's settings.</summary>
+        public string? Read(ParseResult result, string name)
+        {
+            var isUser = result.GetValue(user);
+            var dir = result.GetValue(project);
+            return (isUser, dir) switch
+            {
+                (true, not null) => throw new UsageException("'--user' and '--project' cannot be used together; give one.", name),
+                (false, null) => throw new UsageException("say which settings to change: '--user' or '--project DIR'.", name),
+                _ => dir,
+            };
         }
     }
 }

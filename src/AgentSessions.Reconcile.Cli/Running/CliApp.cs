@@ -58,6 +58,8 @@ internal sealed partial class CliApp
                 CompletionCommand completion => Complete(completion),
                 ReconcileCommand reconcile => await ReconcileAsync(reconcile, cancellationToken).ConfigureAwait(false),
                 StatusCommand status => await StatusAsync(status, cancellationToken).ConfigureAwait(false),
+                HookRecordCommand => RunHook(),
+                HookSettingsCommand settings => ChangeHookSettings(settings),
                 DemoCommand => await new DemoRunner(env, stop).RunAsync(cancellationToken).ConfigureAwait(false),
                 _ => throw new InvalidOperationException("Unhandled command " + command.GetType().Name + "."),
             };
@@ -197,7 +199,8 @@ internal sealed partial class CliApp
             NullIfEmpty(env.GetVariable("HOME")),
             NullIfEmpty(env.GetVariable("CLAUDE_CONFIG_DIR")),
             NullIfEmpty(env.GetVariable(ReconcilerOptions.StateDirectoryEnvironmentVariable)),
-            PollInterval: null);
+            PollInterval: null,
+            WedgedAfter: command.WedgedAfter);
     }
 
     /// <summary>Nothing at all at the registry path: a folder or a link there is not "no registry" (the pass says what is wrong with it).</summary>
@@ -210,7 +213,7 @@ internal sealed partial class CliApp
         // Checked before the first pass so a bad value fails at once, not after 30 seconds.
         var environmentInterval = command.Once ? null : IntervalPolicy.FromEnvironment(env.GetVariable(IntervalPolicy.EnvironmentVariable));
         // With --subscribe, RECONCILE_POLL_INTERVAL is the fallback poll while the broker is unreachable (docs/mqtt.md).
-        var settings = Settings(command, "reconcile") with { PollInterval = command.Interval ?? (command.Subscribe is null ? environmentInterval : null) };
+        var settings = Settings(command, "reconcile") with { PollInterval = command.Interval ?? (command.Subscribe is null ? environmentInterval : null), AttentionAfter = command.AttentionAfter };
         var services = env.Services.Create(settings, env.Time);
         var context = new ReportContext(settings.WorkspaceRoot, services.Store.RegistryPath);
         if (NoRegistryAt(services.Store.RegistryPath))
@@ -358,7 +361,8 @@ internal sealed partial class CliApp
             workspace,
             settings.WorkspaceRoot,
             services.Store.RegistryPath,
-            exists);
+            exists,
+            live.Get(LiveKeys.Attention));
     }
 
     private void WriteStatus(StatusCommand command, StatusReport report)

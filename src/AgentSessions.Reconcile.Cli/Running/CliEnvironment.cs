@@ -17,6 +17,9 @@ internal sealed class CliEnvironment
     /// <summary>Gets standard error (UTF-8).</summary>
     public required TextWriter Error { get; init; }
 
+    /// <summary>Gets the opener of standard input (<c>hook</c> reads one event from it).</summary>
+    public Func<Stream> OpenInput { get; init; } = Console.OpenStandardInput;
+
     /// <summary>Gets a value indicating whether standard output is a terminal (colour allowed unless <c>NO_COLOR</c>).</summary>
     public bool OutputIsTerminal { get; init; }
 

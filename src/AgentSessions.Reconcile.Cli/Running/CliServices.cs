@@ -8,6 +8,8 @@ namespace AgentSessions.Reconcile.Cli.Running;
 /// <param name="ClaudeConfigDirectory">The Claude Code folder (<c>CLAUDE_CONFIG_DIR</c>, default <c>~/.claude</c>).</param>
 /// <param name="StateDirectory">The coalescing-state folder (<c>AGENT_SESSIONS_STATE_DIR</c>), or <see langword="null"/> for the default.</param>
 /// <param name="PollInterval">The fixed wait between passes (<c>--interval</c>, <c>RECONCILE_POLL_INTERVAL</c>), or <see langword="null"/> for the reconciler's rule.</param>
+/// <param name="WedgedAfter">How long a working agent may show no progress before it is wedged (<c>--wedged-after</c>), or <see langword="null"/> for 15 min.</param>
+/// <param name="AttentionAfter">How long a row may wait for its human before drift F (<c>--attention-after</c>), or <see langword="null"/> for 60 s.</param>
 internal sealed record CliSettings(
     string WorkspaceRoot,
     string? TmuxSocketName,
@@ -15,7 +17,9 @@ internal sealed record CliSettings(
     string? HomeDirectory,
     string? ClaudeConfigDirectory,
     string? StateDirectory,
-    TimeSpan? PollInterval);
+    TimeSpan? PollInterval,
+    TimeSpan? AttentionAfter = null,
+    TimeSpan? WedgedAfter = null);
 
 /// <summary>The library parts one command uses.</summary>
 /// <param name="Store">The registry store.</param>

@@ -16,10 +16,11 @@ internal sealed class DefaultCliServicesFactory : ICliServicesFactory
                 TmuxSocketPath = settings.TmuxSocketPath,
                 HomeDirectory = settings.HomeDirectory,
                 ClaudeConfigDirectory = settings.ClaudeConfigDirectory,
+                WedgedAfter = settings.WedgedAfter ?? TimeSpan.FromMinutes(15),
             },
             fileSystem: null,
             timeProvider);
-        var reconciler = Reconciler.Create(store, probe, new ReconcilerOptions { StateDirectory = settings.StateDirectory, PollInterval = settings.PollInterval }, timeProvider);
+        var reconciler = Reconciler.Create(store, probe, new ReconcilerOptions { StateDirectory = settings.StateDirectory, PollInterval = settings.PollInterval, AttentionAfter = settings.AttentionAfter ?? TimeSpan.FromSeconds(60) }, timeProvider);
         return new CliServices(store, probe, reconciler);
     }
 

@@ -35,4 +35,12 @@ public static class LiveKeys
     /// </summary>
     public static ObservationKey<IReadOnlySet<string>> OtherSocketsPresent { get; } =
         new("other sockets", _ => new HashSet<string>(StringComparer.Ordinal));
+
+    /// <summary>
+    /// Gets, for registry rows whose tmux session is alive, whether their agent needs its human and
+    /// the evidence (hook record, per-process file, transcript tail, pane text; docs/attention.md).
+    /// Unknown (or not observed, <see cref="SessionProbeOptions.ObserveAttention"/>): empty, every row undecided.
+    /// </summary>
+    public static ObservationKey<IReadOnlyDictionary<string, SessionAttention>> Attention { get; } =
+        new("attention", _ => new Dictionary<string, SessionAttention>(StringComparer.Ordinal));
 }

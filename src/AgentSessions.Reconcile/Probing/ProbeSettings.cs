@@ -26,6 +26,11 @@ internal sealed class ProbeSettings
 
     public int TranscriptHeadBytes { get; private init; }
 
+    /// <summary>Gets whether attention is observed, and the wedged threshold.</summary>
+    public bool ObserveAttention { get; private init; }
+
+    public TimeSpan WedgedAfter { get; private init; }
+
     /// <summary>Gets where processes are looked up (<c>/proc</c>).</summary>
     public string ProcDirectory { get; init; } = "/proc";
 
@@ -54,6 +59,11 @@ internal sealed class ProbeSettings
             throw new ArgumentException("TmuxTimeout must be positive.", nameof(options));
         }
 
+        if (options.WedgedAfter <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("WedgedAfter must be positive.", nameof(options));
+        }
+
         if (options.TranscriptHeadBytes <= 0)
         {
             throw new ArgumentException("TranscriptHeadBytes must be positive.", nameof(options));
@@ -79,6 +89,8 @@ internal sealed class ProbeSettings
             HomeDirectory = home,
             ClaudeConfigDirectory = claude,
             TranscriptHeadBytes = options.TranscriptHeadBytes,
+            ObserveAttention = options.ObserveAttention,
+            WedgedAfter = options.WedgedAfter,
             TmuxSocket = RealPath.Resolve(fileSystem, !string.IsNullOrEmpty(options.TmuxSocketPath)
                 ? options.TmuxSocketPath
                 : fileSystem.Path.Combine(

@@ -1,4 +1,5 @@
 using System.IO.Abstractions;
+using AgentSessions.Reconcile.Attention;
 using AgentSessions.Reconcile.Probing;
 using AgentSessions.Reconcile.Processes;
 using AgentSessions.Reconcile.Reconciling.Rules;
@@ -19,15 +20,22 @@ public static class SessionProbe
         ArgumentNullException.ThrowIfNull(options);
         var settings = ProbeSettings.From(options, fileSystem ?? new FileSystem());
         var time = timeProvider ?? TimeProvider.System;
-        return new CompositeSessionProbe(new TmuxSessionProbe(settings, new ProcessRunner(time)), Sources(settings), DriftRules.Default);
+        var tmux = new TmuxSessionProbe(settings, new ProcessRunner(time));
+        return new CompositeSessionProbe(tmux, Sources(settings, tmux, time), DriftRules.Default);
     }
 
     /// <summary>The registered sources besides tmux, in the order they observe: one line per source.</summary>
-    internal static IReadOnlyList<ILiveSource> Sources(ProbeSettings settings) =>
+    /// <param name="settings">Where to look.</param>
+    /// <param name="tmux">The tmux probe (attention reads a pane through it).</param>
+    /// <param name="time">The clock attention's "since" and "wedged" use.</param>
+    internal static IReadOnlyList<ILiveSource> Sources(ProbeSettings settings, TmuxSessionProbe tmux, TimeProvider time) =>
     [
         new ClaudeTranscriptProbe(settings),
         new AgyConversationProbe(settings),
         new RegistryRoots(settings.FileSystem),
         new PaneProcesses(settings),
+        .. settings.ObserveAttention
+            ? [new AttentionSource(new AttentionProbe(settings.ClaudeConfigDirectory, time, settings.WedgedAfter, settings.ProcDirectory), tmux)]
+            : Array.Empty<ILiveSource>(),
     ];
 }

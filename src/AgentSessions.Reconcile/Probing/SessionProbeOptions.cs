@@ -36,4 +36,16 @@ public sealed class SessionProbeOptions
     /// <summary>Gets or sets the most bytes read from the head of each transcript.</summary>
     /// <value>The default is 65536 (64 KiB), as Claude's own SDK reads.</value>
     public int TranscriptHeadBytes { get; set; } = 65536;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether to observe each live row's attention state
+    /// (<see cref="LiveKeys.Attention"/>): hook records, Claude's per-process files, transcript tails,
+    /// and a pane read at most once a minute for a row nothing else explains.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool ObserveAttention { get; set; } = true;
+
+    /// <summary>Gets or sets how long a working agent may show no hook event and no transcript growth before it is <c>wedged</c>.</summary>
+    /// <value>The default is 15 minutes.</value>
+    public TimeSpan WedgedAfter { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -59,6 +59,7 @@ internal sealed partial class DefaultReconciler : IReconciler, IDisposable
             StateDirectory = options.StateDirectory,
             CaptureLines = options.CaptureLines,
             PollInterval = options.PollInterval,
+            AttentionAfter = options.AttentionAfter,
         };
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Reconciler");
@@ -130,7 +131,7 @@ internal sealed partial class DefaultReconciler : IReconciler, IDisposable
             registry,
             live,
             now,
-            new DiffOptions(workspace, _options.EndStateGrace, _store.WorkspaceRoot),
+            new DiffOptions(workspace, _options.EndStateGrace, _store.WorkspaceRoot, _options.AttentionAfter),
             new Dictionary<string, DateTimeOffset>(state.EndStateAliveFirstSeen, StringComparer.Ordinal),
             _rules);
 

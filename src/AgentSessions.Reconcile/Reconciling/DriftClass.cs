@@ -5,7 +5,7 @@ namespace AgentSessions.Reconcile;
 
 /// <summary>
 /// A kind of drift between the registry and the live state, owned by the rule that finds it. The
-/// JSON report spells each by its one-letter code (<see cref="Letter"/>: <c>"A"</c> … <c>"E"</c>).
+/// JSON report spells each by its one-letter code (<see cref="Letter"/>: <c>"A"</c> … <c>"F"</c>).
 /// </summary>
 public sealed class DriftClass
 {
@@ -44,7 +44,14 @@ public sealed class DriftClass
     /// <summary>Gets E: a row in an end state still has a live tmux session past the grace window; reported, never revived.</summary>
     public static DriftClass EndStateAlive => EndStateAliveRule.EndStateAlive;
 
-    /// <summary>Gets the one-letter code the reports, keys and metrics use (<c>A</c> to <c>E</c>).</summary>
+    /// <summary>
+    /// Gets F: a running row's agent needs its human: waiting (permission or question) longer than
+    /// <see cref="ReconcilerOptions.AttentionAfter"/>, limited (usage limit, API error) or wedged;
+    /// reported once per episode, nothing changed.
+    /// </summary>
+    public static DriftClass NeedsAttention => NeedsAttentionRule.NeedsAttention;
+
+    /// <summary>Gets the one-letter code the reports, keys and metrics use (<c>A</c> to <c>F</c>).</summary>
     public char Letter { get; }
 
     /// <summary>Gets the name (for example <c>TmuxGone</c>).</summary>

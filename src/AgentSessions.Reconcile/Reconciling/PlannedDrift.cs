@@ -9,7 +9,8 @@ namespace AgentSessions.Reconcile.Reconciling;
 /// how long a just-written running row may wait for its tmux session before drift A.
 /// </param>
 /// <param name="WorkspaceRoot">The workspace's root folder: a session working under another registry's folder is not registered here.</param>
-internal sealed record DiffOptions(string Workspace, TimeSpan EndStateGrace, string? WorkspaceRoot = null);
+/// <param name="AttentionAfter">How long a row may be <c>waiting</c> before drift F.</param>
+internal sealed record DiffOptions(string Workspace, TimeSpan EndStateGrace, string? WorkspaceRoot = null, TimeSpan? AttentionAfter = null);
 
 /// <summary>One drift the diff found, with the change it wants (none for report-only drifts).</summary>
 /// <param name="Rule">The rule that found it: its class and its wording.</param>
@@ -31,7 +32,7 @@ internal sealed record PlannedDrift(DriftRule Rule, string Session, DriftKey Key
         string message;
         if (Mutation is null)
         {
-            message = Observation + " " + Rule.ReportOnly;
+            message = Rule.ReportOnly.Length == 0 ? Observation : Observation + " " + Rule.ReportOnly;
         }
         else if (dryRun)
         {

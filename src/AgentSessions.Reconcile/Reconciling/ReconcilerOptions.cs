@@ -42,6 +42,13 @@ public sealed class ReconcilerOptions
     public TimeSpan? PollInterval { get; set; }
 
     /// <summary>
+    /// Gets or sets how long a running row's agent may wait for its human (a permission prompt or a
+    /// question) before this is reported as drift F. Limited and wedged agents are reported at once.
+    /// </summary>
+    /// <value>The default is 60 seconds.</value>
+    public TimeSpan AttentionAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// Reads a <see cref="PollInterval"/> as hosts take it from a command line or <c>RECONCILE_POLL_INTERVAL</c>:
     /// a whole number of seconds from 1 to 86,400 (a day).
     /// </summary>
@@ -79,6 +86,11 @@ public sealed class ReconcilerOptions
         if (PollInterval is { } interval && (interval <= TimeSpan.Zero || interval > TimeSpan.FromDays(1)))
         {
             problems.Add($"ReconcilerOptions.PollInterval must be more than zero and at most a day (it is {interval}).");
+        }
+
+        if (AttentionAfter < TimeSpan.Zero || AttentionAfter > TimeSpan.FromDays(1))
+        {
+            problems.Add($"ReconcilerOptions.AttentionAfter must be from zero to a day (it is {AttentionAfter}).");
         }
 
         if (StateDirectory is { Length: 0 })

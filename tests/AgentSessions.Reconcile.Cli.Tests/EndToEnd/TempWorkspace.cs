@@ -61,6 +61,10 @@ internal sealed class TempWorkspace : IDisposable
     public void StartTmux(string session, string cwd) =>
         Tmux("new-session", "-d", "-s", session, "-c", cwd, "sleep", "86400");
 
+    /// <summary>Starts a session running <paramref name="command"/> with <paramref name="environment"/> set in it (tmux <c>-e</c>).</summary>
+    public void StartTmux(string session, string cwd, IEnumerable<string> environment, params string[] command) =>
+        Tmux([.. new[] { "new-session", "-d", "-s", session, "-c", cwd }, .. environment.SelectMany(e => new[] { "-e", e }), .. command]);
+
     public void KillTmux(string session) => Tmux("kill-session", "-t", "=" + session);
 
     public bool HasTmux(string session)

@@ -1,5 +1,7 @@
 using System.IO.Abstractions;
 using System.Security.Cryptography;
+using AgentSessions.Reconcile.Probing;
+using AgentSessions.Reconcile.Processes;
 
 namespace AgentSessions.Reconcile.Tests.Probing;
 
@@ -26,6 +28,17 @@ public sealed class SessionProbeTests : IDisposable
         var act = () => SessionProbe.Create(new SessionProbeOptions { TmuxTimeout = TimeSpan.FromMilliseconds(timeoutMs), TranscriptHeadBytes = headBytes });
 
         act.Should().Throw<ArgumentException>();
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public void Sources_AttentionRegistered_OnlyWhenObserved(bool observe, int expected)
+    {
+        var settings = ProbeSettings.From(new SessionProbeOptions { HomeDirectory = temp.Path, ObserveAttention = observe }, new FileSystem());
+
+        SessionProbe.Sources(settings, new TmuxSessionProbe(settings, new ProcessRunner()), TimeProvider.System)
+            .OfType<AttentionSource>().Should().HaveCount(expected);
     }
 
     [Fact]

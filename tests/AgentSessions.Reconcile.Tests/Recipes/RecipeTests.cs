@@ -38,9 +38,10 @@ public sealed class RecipeTests
             return 0;
         });
         var settings = ProbeSettings.From(new SessionProbeOptions { TmuxSocketName = tmux.SocketName, HomeDirectory = temp.CreateDirectory("home") }, new FileSystem());
+        var tmuxProbe = new TmuxSessionProbe(settings, new ProcessRunner());
         var probe = new CompositeSessionProbe(
-            new TmuxSessionProbe(settings, new ProcessRunner()),
-            [.. SessionProbe.Sources(settings), new StuckMarkerSource(settings.FileSystem)],
+            tmuxProbe,
+            [.. SessionProbe.Sources(settings, tmuxProbe, TimeProvider.System), new StuckMarkerSource(settings.FileSystem)],
             Rules);
         using var reconciler = new DefaultReconciler(store, probe, new ReconcilerOptions { StateDirectory = temp.CreateDirectory("state") }, rules: Rules);
 

@@ -21,8 +21,8 @@ public sealed class DriftRulesTests
     {
         DriftRules.Default.Select(r => r.Class.Letter).Should().OnlyHaveUniqueItems();
         DriftRules.Default.Select(r => r.Class.Name).Should().OnlyHaveUniqueItems();
-        new[] { DriftClass.TmuxGone, DriftClass.Unregistered, DriftClass.IdMaterialized, DriftClass.StaleId, DriftClass.EndStateAlive }
-            .Select(c => c.Letter).Should().Equal('A', 'B', 'C', 'D', 'E');
+        new[] { DriftClass.TmuxGone, DriftClass.Unregistered, DriftClass.IdMaterialized, DriftClass.StaleId, DriftClass.EndStateAlive, DriftClass.NeedsAttention }
+            .Select(c => c.Letter).Should().Equal('A', 'B', 'C', 'D', 'E', 'F');
     }
 
     [Fact]

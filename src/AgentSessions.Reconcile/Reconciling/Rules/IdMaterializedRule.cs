@@ -6,6 +6,8 @@ namespace AgentSessions.Reconcile.Reconciling.Rules;
 /// <c>created_at</c> takes one only when it is the single candidate (anything else is a guess).
 /// It needs its agent's files listed in the folders of such rows and of this workspace's
 /// unregistered sessions (B registers those, and this rule fills their ids in the same pass).
+/// A Claude id bound to the process in the row's pane wins over the newest transcript
+/// (<see cref="BoundIds"/>, from <see cref="LiveKeys.Attention"/>).
 /// </summary>
 internal sealed class IdMaterializedRule() : DriftRule(IdMaterialized)
 {
@@ -13,6 +15,7 @@ internal sealed class IdMaterializedRule() : DriftRule(IdMaterialized)
 
     public override void Need(ObservationNeeds needs)
     {
+        needs.Of(LiveKeys.Attention);
         foreach (var row in needs.Registry.Sessions)
         {
             if (Lacking(row, SessionName.AgentOf(row, needs.Workspace)) is { } ids)
@@ -31,7 +34,18 @@ internal sealed class IdMaterializedRule() : DriftRule(IdMaterialized)
         }
     }
 
-    public override void Plan(DiffContext diff, SessionRow row) => Fill(diff, row, SessionName.AgentOf(row, diff.Options.Workspace), dependsOn: null);
+    public override void Plan(DiffContext diff, SessionRow row)
+    {
+        if (!row.IsInEndState && BoundIds.Plan(this, diff, row))
+        {
+            return;
+        }
+
+        Fill(diff, row, SessionName.AgentOf(row, diff.Options.Workspace), dependsOn: null);
+    }
+
+    /// <summary>Says which Claude ids are bound to more than one live row (none of them takes it).</summary>
+    public override void PlanPass(DiffContext diff) => BoundIds.ReportShared(diff);
 
     /// <summary>Fills a row's own id (for a row B is registering, after its registration).</summary>
     public void Fill(DiffContext diff, SessionRow row, string? agent, RegistryMutation? dependsOn)

@@ -1,0 +1,328 @@
+using System.Globalization;
+using AgentSessions.Reconcile.Probing;
+
+namespace AgentSessions.Reconcile.Attention;
+
+/// <summary>A live row as the attention probe needs it.</summary>
+/// <param name="Name">The row's session name.</param>
+/// <param name="TmuxName">The session's name as tmux stores it (for a pane read).</param>
+/// <param name="PanePid">The pane's first process (<c>pane_pid</c>).</param>
+/// <param name="Cwd">The row's working directory (for the transcript's folder).</param>
+/// <param name="OwnSessionId">The row's recorded Claude session id (<c>claude_session_id_own</c>), if any.</param>
+internal sealed record AttentionRow(string Name, string TmuxName, long? PanePid, string? Cwd, string? OwnSessionId);
+
+/// <summary>What the probe found for one row.</summary>
+/// <param name="State">The attention state.</param>
+/// <param name="SessionId">The session id of the agent running in the row's pane, when a hook record or the per-process file names it.</param>
+/// <param name="SessionIdSource"><c>hook</c> or <c>process</c>, with <paramref name="SessionId"/>.</param>
+/// <param name="ClearedFrom">The id the bound session replaced after <c>/clear</c>, when the hook said so.</param>
+internal sealed record RowAttention(AttentionState State, string? SessionId, string? SessionIdSource, string? ClearedFrom);
+
+/// <summary>
+/// Gathers each live row's evidence once per pass and resolves its attention state. A quiet pass
+/// (nothing written since the last) costs one stat of the hook folder, one of Claude's
+/// <c>sessions/</c> folder, one of <c>/proc/&lt;pid&gt;</c> per agent named there, and one of each bound
+/// transcript; listings, record parses, parent walks and tail reads happen only when something
+/// changed; a pane is read (the caller's <c>capture</c>) at most once a minute per row, only for a
+/// row no other source explains. Keeps small caches between passes; not thread-safe (one pass at a time).
+/// </summary>
+internal sealed class AttentionProbe
+{
+    private static readonly TimeSpan PaneInterval = TimeSpan.FromMinutes(1);
+    private readonly string claudeConfigDirectory;
+    private readonly PaneOwners owners;
+    private readonly TimeProvider time;
+    private readonly TimeSpan wedgedAfter;
+    private static readonly TimeSpan ProcessRelist = TimeSpan.FromSeconds(30);
+    private readonly Dictionary<string, (DateTime Stamp, List<HookRecord> Records, Dictionary<string, (DateTime Written, long Length, HookRecord? Record)> Files)> hookFolders = new(StringComparer.Ordinal);
+    private (DateTime Stamp, DateTimeOffset At, Dictionary<long, ClaudeProcessFile> Files)? processListing;
+    private readonly Dictionary<string, (long Length, DateTime Written, TranscriptTail Tail)> tailCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset At, PaneText.Pattern? Pattern, DateTimeOffset? Since)> paneCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> rootCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, (DateTime Written, long Length, ClaudeProcessFile? File)> processCache = [];
+
+    public AttentionProbe(string claudeConfigDirectory, TimeProvider time, TimeSpan wedgedAfter, string procDirectory = "/proc")
+    {
+        this.claudeConfigDirectory = claudeConfigDirectory;
+        owners = new PaneOwners(procDirectory);
+        this.time = time;
+        this.wedgedAfter = wedgedAfter;
+    }
+
+    /// <summary>Gets how many pane reads the probe asked for (for tests and the benchmark).</summary>
+    public int PaneReads { get; private set; }
+
+    /// <summary>Gets how many <c>/proc/&lt;pid&gt;/stat</c> files were read to find agents' panes (a quiet pass reads none).</summary>
+    public int ProcStatReads => owners.StatReads;
+
+    /// <summary>Observes every registry row whose tmux session is alive, as <see cref="LiveKeys.Attention"/> gives it.</summary>
+    public async Task<IReadOnlyDictionary<string, SessionAttention>> ObserveAsync(
+        Registry registry, TmuxState tmux, Func<string, CancellationToken, Task<string?>> capture, CancellationToken cancellationToken)
+    {
+        var rows = new List<AttentionRow>();
+        foreach (var row in registry.Sessions)
+        {
+            if (tmux.IsKnown && tmux.Find(row.Name) is { PrimaryPane: { IsDead: false } pane } session)
+            {
+                rows.Add(new AttentionRow(row.Name, session.Name, pane.Pid, row.Cwd ?? pane.CurrentPath, row.ClaudeSessionIdOwn));
+            }
+        }
+
+        var found = await ObserveAsync(rows, capture, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, SessionAttention>(StringComparer.Ordinal);
+        foreach (var (name, a) in found)
+        {
+            result[name] = new SessionAttention(a.State.State, a.State.Reason, a.State.Since, a.State.Source, a.State.Evidence)
+            {
+                Tool = a.State.Tool,
+                SessionId = a.SessionId,
+                SessionIdSource = a.SessionIdSource,
+                ClearedFrom = a.ClearedFrom,
+            };
+        }
+
+        return result;
+    }
+
+    /// <summary>Observes <paramref name="rows"/>; <paramref name="capture"/> reads a pane's text by its tmux name (<see langword="null"/>: could not).</summary>
+    public async Task<IReadOnlyDictionary<string, RowAttention>> ObserveAsync(
+        IReadOnlyList<AttentionRow> rows, Func<string, CancellationToken, Task<string?>>? capture, CancellationToken cancellationToken = default)
+    {
+        var result = new Dictionary<string, RowAttention>(StringComparer.Ordinal);
+        if (rows.Count == 0)
+        {
+            return result;
+        }
+
+        var now = time.GetUtcNow();
+        var hooksByRoot = new Dictionary<string, List<HookRecord>>(StringComparer.Ordinal);
+        var processFiles = ReadProcessFiles(ClaudeProcessFile.DirectoryFor(claudeConfigDirectory), now);
+        var panePids = rows.Select(r => r.PanePid).OfType<long>().ToHashSet();
+        var hooksOf = rows.ToDictionary(r => r.Name, r => Root(r.Cwd) is { } root ? HooksOf(root, hooksByRoot, now) : [], StringComparer.Ordinal);
+
+        // Which pane each agent named by a hook record or a per-process file runs under.
+        var paneOf = owners.Map(hooksByRoot.Values.SelectMany(h => h).Select(h => h.AgentPid).OfType<long>().Concat(processFiles.Keys), panePids);
+        foreach (var row in rows)
+        {
+            var hooks = hooksOf[row.Name];
+            bool Under(long? pid) => pid is { } p && row.PanePid is { } pane && paneOf.TryGetValue(p, out var owner) && owner == pane;
+
+            // The agent under the pane: its newest hook record, else its per-process file.
+            var hook = hooks.Where(h => Under(h.AgentPid)).MaxBy(h => h.At);
+            var process = processFiles.Values.Where(f => Under(f.Pid)).MaxBy(f => f.UpdatedAt);
+            var (sessionId, source) = hook is not null ? (hook.SessionId, "hook") : process is not null ? (process.SessionId, "process") : (row.OwnSessionId, (string?)null);
+
+            // Without pid evidence, a hook record of the row's own id (hooks from a platform without /proc).
+            hook ??= row.OwnSessionId is { } own ? hooks.FirstOrDefault(h => h.SessionId == own && h.AgentPid is null) : null;
+
+            var transcriptPath = hook?.TranscriptPath ?? TranscriptPath(row.Cwd, sessionId);
+            var (tail, written) = transcriptPath is null ? (null, null) : ReadTail(transcriptPath);
+            var evidence = new AttentionEvidence { Hook = hook, Process = process, Transcript = tail, TranscriptWritten = written };
+            var state = AttentionResolver.Resolve(evidence, now, wedgedAfter);
+            if (state.State == AttentionState.Unknown && capture is not null && row.PanePid is not null)
+            {
+                var (pattern, since) = await PaneAsync(row, now, capture, cancellationToken).ConfigureAwait(false);
+                state = AttentionResolver.Resolve(evidence with { Pane = pattern, PaneSince = since }, now, wedgedAfter);
+            }
+
+            result[row.Name] = new RowAttention(state, source is null ? null : sessionId, source, source == "hook" ? hook?.PreviousSessionId : null);
+        }
+
+        return result;
+    }
+
+    /// <summary>The workspace a cwd lies in (the hook's rule: nearest folder with <c>.hermes/agent-sessions.yaml</c>); found ones are kept.</summary>
+    private string? Root(string? cwd)
+    {
+        if (cwd is null)
+        {
+            return null;
+        }
+
+        if (rootCache.TryGetValue(cwd, out var root))
+        {
+            return root;
+        }
+
+        root = RegistryRoots.Find(new System.IO.Abstractions.FileSystem(), [cwd]).GetValueOrDefault(cwd);
+        if (root is not null)
+        {
+            rootCache[cwd] = root;
+        }
+
+        return root;
+    }
+
+    private List<HookRecord> HooksOf(string root, Dictionary<string, List<HookRecord>> byRoot, DateTimeOffset now)
+    {
+        if (!byRoot.TryGetValue(root, out var records))
+        {
+            byRoot[root] = records = ReadHooks(HookRecord.DirectoryFor(root), now);
+        }
+
+        return records;
+    }
+
+    private async Task<(PaneText.Pattern? Pattern, DateTimeOffset? Since)> PaneAsync(
+        AttentionRow row, DateTimeOffset now, Func<string, CancellationToken, Task<string?>> capture, CancellationToken cancellationToken)
+    {
+        if (paneCache.TryGetValue(row.Name, out var cached) && now - cached.At < PaneInterval)
+        {
+            return (cached.Pattern, cached.Since);
+        }
+
+        PaneReads++;
+        var pattern = await capture(row.TmuxName, cancellationToken).ConfigureAwait(false) is { } text ? PaneText.Classify(text) : null;
+        var since = pattern is null ? null : cached.Pattern?.Id == pattern.Id ? cached.Since : now;
+        paneCache[row.Name] = (now, pattern, since);
+        return (pattern, since);
+    }
+
+    private string? TranscriptPath(string? cwd, string? sessionId)
+    {
+        if (cwd is null || !HookRecord.IsSafeSessionId(sessionId))
+        {
+            return null;
+        }
+
+        var key = ClaudeProjectKey.Compute(cwd);
+        return ClaudeProjectKey.IsHashed(key) ? null : Path.Combine(claudeConfigDirectory, "projects", key, sessionId + ".jsonl");
+    }
+
+    // Stat every pass; read the tail only when the file changed since the last read.
+    private (TranscriptTail? Tail, DateTimeOffset? Written) ReadTail(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            return (null, null);
+        }
+
+        var written = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+        if (tailCache.TryGetValue(path, out var cached) && cached.Length == info.Length && cached.Written == info.LastWriteTimeUtc)
+        {
+            return (cached.Tail, written);
+        }
+
+        try
+        {
+            var tail = TranscriptTail.Read(path);
+            tailCache[path] = (info.Length, info.LastWriteTimeUtc, tail);
+            return (tail, written);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, written);
+        }
+    }
+
+    // The hook writes by renaming into the folder, which changes the folder's mtime: while that
+    // stands, nothing was written and the last listing holds (one stat a pass). Else one listing;
+    // a record is parsed again only when its file changed.
+    private List<HookRecord> ReadHooks(string directory, DateTimeOffset now)
+    {
+        DateTime stamp;
+        try
+        {
+            stamp = Directory.GetLastWriteTimeUtc(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+
+        if (hookFolders.TryGetValue(directory, out var kept) && kept.Stamp == stamp && Settled(stamp, now))
+        {
+            return kept.Records;
+        }
+
+        var records = new List<HookRecord>();
+        var files = new Dictionary<string, (DateTime Written, long Length, HookRecord? Record)>(StringComparer.Ordinal);
+        var old = kept.Files ?? [];
+        try
+        {
+            foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*.json"))
+            {
+                if (!old.TryGetValue(file.Name, out var cached) || cached.Written != file.LastWriteTimeUtc || cached.Length != file.Length)
+                {
+                    cached = (file.LastWriteTimeUtc, file.Length, HookRecord.TryRead(file.FullName));
+                }
+
+                files[file.Name] = cached;
+                if (cached.Record is { } record)
+                {
+                    records.Add(record);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // No folder (no hook installed) or unreadable: no hook evidence.
+        }
+
+        hookFolders[directory] = (stamp, records, files);
+        return records;
+    }
+
+    // A folder mtime proves "nothing changed" only once it is older than the file system's timestamp
+    // granularity: two writes within one tick would otherwise look like one.
+    private static bool Settled(DateTime stamp, DateTimeOffset now) => now.UtcDateTime - stamp > TimeSpan.FromSeconds(2);
+
+    // One listing of Claude's sessions/ folder when its mtime changed (a process started or ended)
+    // or every 30 s (a file rewritten in place does not change the folder); a file is parsed again
+    // only when it changed.
+    private Dictionary<long, ClaudeProcessFile> ReadProcessFiles(string directory, DateTimeOffset now)
+    {
+        DateTime stamp;
+        try
+        {
+            stamp = Directory.GetLastWriteTimeUtc(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+
+        if (processListing is { } last && last.Stamp == stamp && Settled(stamp, now) && now - last.At < ProcessRelist)
+        {
+            return last.Files;
+        }
+
+        var files = new Dictionary<long, ClaudeProcessFile>();
+        var seen = new HashSet<long>();
+        try
+        {
+            foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*.json"))
+            {
+                if (!long.TryParse(Path.GetFileNameWithoutExtension(file.Name), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                {
+                    continue;
+                }
+
+                seen.Add(pid);
+                if (!processCache.TryGetValue(pid, out var cached) || cached.Written != file.LastWriteTimeUtc || cached.Length != file.Length)
+                {
+                    cached = (file.LastWriteTimeUtc, file.Length, ClaudeProcessFile.TryRead(directory, pid));
+                    processCache[pid] = cached;
+                }
+
+                if (cached.File is { } parsed)
+                {
+                    files[pid] = parsed;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // No folder (an older Claude Code) or unreadable: no per-process evidence.
+        }
+
+        foreach (var gone in processCache.Keys.Where(k => !seen.Contains(k)).ToList())
+        {
+            processCache.Remove(gone);
+        }
+
+        processListing = (stamp, now, files);
+        return files;
+    }
+}
