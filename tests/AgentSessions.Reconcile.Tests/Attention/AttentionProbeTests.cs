@@ -93,6 +93,35 @@ public sealed class AttentionProbeTests : IDisposable
     }
 
     [Fact]
+    public async Task The_once_a_minute_pane_limit_holds_across_runs_through_the_workspace_cache()
+    {
+        ProcessFile(201, "id-b");
+        Transcript("id-b", "{\"type\":\"user\",\"timestamp\":\"2026-12-07T09:59:00Z\",\"message\":{\"content\":\"x\"}}");
+        var asked = new List<string>();
+        Task<string?> Capture(string tmuxName, CancellationToken ct)
+        {
+            asked.Add(tmuxName);
+            return Task.FromResult<string?>("Do you want to proceed?\n❯ 1. Yes\n  2. No\n");
+        }
+
+        // Each run of the tool is a new probe: only the workspace's cache carries the last read.
+        var first = await Observe(Probe(), Capture);
+        time.Advance(TimeSpan.FromSeconds(30));
+        var second = await Observe(Probe(), Capture);
+        asked.Should().Equal(["tmux-a"], "a run 30 s after another reads no pane again");
+        second["a"].State.Should().Match<AttentionState>(s => s.State == "waiting" && s.Source == "pane" && s.Since == first["a"].State.Since);
+
+        time.Advance(TimeSpan.FromSeconds(31));
+        await Observe(Probe(), Capture);
+        asked.Should().Equal(["tmux-a", "tmux-a"], "a minute later the pane is read again");
+
+        // The session was started again: another pane's read does not count.
+        var restarted = await Probe().ObserveAsync([new("a", "tmux-a", 300, Path.Combine(root, "api"), null)], Capture);
+        asked.Should().HaveCount(3);
+        restarted["a"].State.Source.Should().Be("pane");
+    }
+
+    [Fact]
     public async Task A_quiet_pass_walks_no_process_and_lists_no_folder_again()
     {
         ProcessFile(101, "id-a");

@@ -24,7 +24,8 @@ internal sealed record RowAttention(AttentionState State, string? SessionId, str
 /// <c>sessions/</c> folder, one of <c>/proc/&lt;pid&gt;</c> per agent named there, and one of each bound
 /// transcript; listings, record parses, parent walks and tail reads happen only when something
 /// changed; a pane is read (the caller's <c>capture</c>) at most once a minute per row, only for a
-/// row no other source explains. Keeps small caches between passes; not thread-safe (one pass at a time).
+/// row no other source explains, also across runs (<see cref="PaneReadFile"/>: a <c>reconcile --once</c>
+/// every 30 s reads a pane every other run). Keeps small caches between passes; not thread-safe (one pass at a time).
 /// </summary>
 internal sealed class AttentionProbe
 {
@@ -166,7 +167,14 @@ internal sealed class AttentionProbe
     private async Task<(PaneText.Pattern? Pattern, DateTimeOffset? Since)> PaneAsync(
         AttentionRow row, DateTimeOffset now, Func<string, CancellationToken, Task<string?>> capture, CancellationToken cancellationToken)
     {
-        if (paneCache.TryGetValue(row.Name, out var cached) && now - cached.At < PaneInterval)
+        // The last read of this pane, by this process or (from the workspace's cache) by another run.
+        var file = Root(row.Cwd) is { } root ? PaneReadFile.PathFor(root, row.TmuxName) : null;
+        if (!paneCache.TryGetValue(row.Name, out var cached) && file is not null && PaneReadFile.Read(file, row.PanePid) is { } stored)
+        {
+            paneCache[row.Name] = cached = stored;
+        }
+
+        if (paneCache.ContainsKey(row.Name) && cached.At <= now && now - cached.At < PaneInterval)
         {
             return (cached.Pattern, cached.Since);
         }
@@ -175,6 +183,11 @@ internal sealed class AttentionProbe
         var pattern = await capture(row.TmuxName, cancellationToken).ConfigureAwait(false) is { } text ? PaneText.Classify(text) : null;
         var since = pattern is null ? null : cached.Pattern?.Id == pattern.Id ? cached.Since : now;
         paneCache[row.Name] = (now, pattern, since);
+        if (file is not null)
+        {
+            PaneReadFile.Write(file, row.PanePid, now, pattern, since);
+        }
+
         return (pattern, since);
     }
 

@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace AgentSessions.Reconcile.Attention;
+
+/// <summary>
+/// The last pane read of a row, kept in the workspace's cache folder
+/// (<c>&lt;root&gt;/.cache/tmux-agent-orchestrate-monitor/panes/&lt;tmux name&gt;</c>) so that the once-a-minute
+/// limit holds across runs of the tool, not only within one process. Three lines: the pane's pid, the
+/// read's time and the matched pattern with its since (Unix milliseconds). A file of another pane (the
+/// session was started again), or one that does not parse, counts as no read. Best-effort: a file that
+/// cannot be written only costs a read next time.
+/// </summary>
+internal static class PaneReadFile
+{
+    /// <summary>The file of a pane, or <see langword="null"/> for a name that is not one file name.</summary>
+    public static string? PathFor(string workspaceRoot, string tmuxName) =>
+        tmuxName.Length == 0 || tmuxName[0] == '.' || tmuxName.Contains('/', StringComparison.Ordinal) ? null
+            : Path.Combine(workspaceRoot, ".cache", "tmux-agent-orchestrate-monitor", "panes", tmuxName);
+
+    public static (DateTimeOffset At, PaneText.Pattern? Pattern, DateTimeOffset? Since)? Read(string path, long? panePid)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        if (lines is not [var pid, var at, var pattern, var since] || pid != Text(panePid) || Instant(at) is not { } readAt)
+        {
+            return null;
+        }
+
+        var matched = PaneText.Patterns.FirstOrDefault(p => p.Id == pattern);
+        return matched is null && pattern != "-" ? null : (readAt, matched, matched is null ? null : Instant(since));
+    }
+
+    public static void Write(string path, long? panePid, DateTimeOffset at, PaneText.Pattern? pattern, DateTimeOffset? since)
+    {
+        var temp = path + ".tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(temp, $"{Text(panePid)}\n{Text(at)}\n{pattern?.Id ?? "-"}\n{Text(since)}\n");
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best-effort: the next run reads the pane again.
+        }
+    }
+
+    private static string Text(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Text(DateTimeOffset? value) => Text(value?.ToUnixTimeMilliseconds());
+
+    private static DateTimeOffset? Instant(string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+}
