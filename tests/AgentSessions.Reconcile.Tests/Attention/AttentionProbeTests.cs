@@ -73,18 +73,14 @@ public sealed class AttentionProbeTests : IDisposable
         ProcessFile(201, "id-b");
         Transcript("id-b", "{\"type\":\"user\",\"timestamp\":\"2026-12-07T09:59:00Z\",\"message\":{\"content\":\"x\"}}");
         var asked = new List<string>();
-        Task<string?> Capture(string tmuxName, CancellationToken ct)
-        {
-            asked.Add(tmuxName);
-            return Task.FromResult<string?>("Do you want to proceed?\n❯ 1. Yes\n  2. No\n");
-        }
+        var capture = PermissionPrompt(asked);
 
         var probe = Probe();
-        var first = await Observe(probe, Capture);
+        var first = await Observe(probe, capture);
         time.Advance(TimeSpan.FromSeconds(30));
-        var second = await Observe(probe, Capture);
+        var second = await Observe(probe, capture);
         time.Advance(TimeSpan.FromSeconds(31));
-        await Observe(probe, Capture);
+        await Observe(probe, capture);
 
         asked.Should().Equal("tmux-a", "tmux-a");
         first["a"].State.Should().Match<AttentionState>(s => s.State == "waiting" && s.Source == "pane" && s.Since == new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero));
@@ -98,25 +94,21 @@ public sealed class AttentionProbeTests : IDisposable
         ProcessFile(201, "id-b");
         Transcript("id-b", "{\"type\":\"user\",\"timestamp\":\"2026-12-07T09:59:00Z\",\"message\":{\"content\":\"x\"}}");
         var asked = new List<string>();
-        Task<string?> Capture(string tmuxName, CancellationToken ct)
-        {
-            asked.Add(tmuxName);
-            return Task.FromResult<string?>("Do you want to proceed?\n❯ 1. Yes\n  2. No\n");
-        }
+        var capture = PermissionPrompt(asked);
 
         // Each run of the tool is a new probe: only the workspace's cache carries the last read.
-        var first = await Observe(Probe(), Capture);
+        var first = await Observe(Probe(), capture);
         time.Advance(TimeSpan.FromSeconds(30));
-        var second = await Observe(Probe(), Capture);
+        var second = await Observe(Probe(), capture);
         asked.Should().Equal(["tmux-a"], "a run 30 s after another reads no pane again");
         second["a"].State.Should().Match<AttentionState>(s => s.State == "waiting" && s.Source == "pane" && s.Since == first["a"].State.Since);
 
         time.Advance(TimeSpan.FromSeconds(31));
-        await Observe(Probe(), Capture);
+        await Observe(Probe(), capture);
         asked.Should().Equal(["tmux-a", "tmux-a"], "a minute later the pane is read again");
 
         // The session was started again: another pane's read does not count.
-        var restarted = await Probe().ObserveAsync([new("a", "tmux-a", 300, Path.Combine(root, "api"), null)], Capture);
+        var restarted = await Probe().ObserveAsync([new("a", "tmux-a", 300, Path.Combine(root, "api"), null)], capture);
         asked.Should().HaveCount(3);
         restarted["a"].State.Source.Should().Be("pane");
     }
@@ -165,6 +157,13 @@ public sealed class AttentionProbeTests : IDisposable
 
     private Task<IReadOnlyDictionary<string, RowAttention>> Observe(AttentionProbe probe, Func<string, CancellationToken, Task<string?>>? capture = null) =>
         probe.ObserveAsync(Rows(), capture);
+
+    /// <summary>A pane that shows a permission prompt; each read is added to <paramref name="asked"/>.</summary>
+    private static Func<string, CancellationToken, Task<string?>> PermissionPrompt(List<string> asked) => (tmuxName, _) =>
+    {
+        asked.Add(tmuxName);
+        return Task.FromResult<string?>("Do you want to proceed?\n❯ 1. Yes\n  2. No\n");
+    };
 
     private AttentionProbe Probe() => new(claude, time, TimeSpan.FromMinutes(15), proc);
 
