@@ -131,9 +131,10 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
                 await Task.Delay(_options.ReconnectDelay, _time, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping.
+            // Stopping: a connect attempt that was in flight may fail with its own error (connection refused)
+            // rather than a cancellation; either way the loop ends quietly.
         }
     }
 
