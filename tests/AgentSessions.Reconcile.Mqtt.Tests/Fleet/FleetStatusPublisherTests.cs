@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using AgentSessions.Reconcile.Mqtt.Tests.Subscribing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AgentSessions.Reconcile.Mqtt.Tests.Fleet;
 
@@ -14,7 +13,8 @@ public sealed class FleetStatusPublisherTests
     public async Task ChangedPassPublishesAtOnce_UnchangedPassWaitsForTheHeartbeat()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new ArmedClock();
+        var heartbeatDue = time.GetUtcNow().AddSeconds(60);
         var reads = 0;
         var publisher = new FleetStatusPublisher(Options(broker.Url), "ws1", _ =>
         {
@@ -30,10 +30,10 @@ public sealed class FleetStatusPublisherTests
 
         publisher.OnPassCompleted(Report(tmuxKnown: true));          // nothing changed: no read, no publish
         publisher.OnPassCompleted(Report(tmuxKnown: true, written: true));
-        await WaitAsync(() => publisher.PublishedCount == 3, "the changed pass's status");
+        await WaitAsync(() => publisher.PublishedCount == 3 && time.IsArmed(heartbeatDue), "the changed pass's status, then the wait for the heartbeat");
         Volatile.Read(ref reads).Should().Be(3, "the unchanged pass read nothing");
 
-        time.Advance(TimeSpan.FromSeconds(60));                      // the heartbeat
+        time.Advance(TimeSpan.FromSeconds(60));                      // the heartbeat (moved once its wait was armed)
         await WaitAsync(() => publisher.PublishedCount == 4, "the heartbeat status");
 
         await stop.CancelAsync();

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 
 namespace AgentSessions.Reconcile.Mqtt.Tests.Subscribing;
@@ -134,17 +133,27 @@ public sealed class MonitorBehaviourTests
     {
         await using var broker = MosquittoBroker.Create();
         using var workspace = new PushWorkspace(("j-1", Token));
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new ArmedClock();
         var options = MonitorRunner.Options(broker.Url, "t-timeout");
         options.FallbackPollInterval = TimeSpan.FromSeconds(15);
         var started = time.GetUtcNow();
         await using var runner = new MonitorRunner(workspace, options, new MqttMonitorRun { Timeout = TimeSpan.FromSeconds(60), IdleTimeout = TimeSpan.FromSeconds(10) }, time);
         await runner.WaitForStatusAsync("cannot use the broker");
 
-        var exit = await AdvanceUntilDoneAsync(time, runner.Run, TimeSpan.FromSeconds(1));
+        // The clock moves to each poll once the pass before it reported and armed its wait (an idle timeout
+        // counted while disconnected would end the run at 10 s, before the second poll).
+        for (var pass = 1; pass <= 4; pass++)
+        {
+            var count = pass;
+            await time.WaitArmedAsync(started.AddSeconds(15 * pass), $"pass {pass} reported and the next poll armed", runner.Run, () => runner.Reports.Count >= count);
+            time.Advance(TimeSpan.FromSeconds(15));
+        }
+
+        // At 60 s, and not moved past it: the run ends at the timeout.
+        var exit = await runner.Run.WaitAsync(TimeSpan.FromSeconds(60));
 
         exit.Should().Be(MqttMonitorExit.TimedOut, "the idle timeout counts only while connected");
-        (time.GetUtcNow() - started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(60)).And.BeLessThan(TimeSpan.FromSeconds(62));
+        (time.GetUtcNow() - started).Should().Be(TimeSpan.FromSeconds(60));
         runner.Reports.Count.Should().BeInRange(4, 5, "a pass at start and one every 15 s until 60 s");
     }
 
@@ -153,35 +162,26 @@ public sealed class MonitorBehaviourTests
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var workspace = new PushWorkspace(("j-1", Token));
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new ArmedClock();
         var started = time.GetUtcNow();
-        await using var runner = new MonitorRunner(workspace, MonitorRunner.Options(broker.Url, "t-idle"), new MqttMonitorRun { IdleTimeout = TimeSpan.FromSeconds(600) }, time);
+        var options = MonitorRunner.Options(broker.Url, "t-idle");
+        options.PollInterval = TimeSpan.FromMinutes(30); // the passes' waits end at no instant the idle waits do
+        await using var runner = new MonitorRunner(workspace, options, new MqttMonitorRun { IdleTimeout = TimeSpan.FromSeconds(600) }, time);
         await runner.WaitForStatusAsync("subscribed");
+        await time.WaitArmedAsync(started.AddSeconds(600), "the idle wait from the subscription", runner.Run);
 
         time.Advance(TimeSpan.FromSeconds(500));
         await SubscriberEndToEndTests.PublishAsync(broker, "j-1", "progress", seq: 1, ts: time.GetUtcNow().ToUnixTimeMilliseconds());
         await runner.WaitForEventAsync("j-1", 1);
-        var exit = await AdvanceUntilDoneAsync(time, runner.Run, TimeSpan.FromSeconds(1));
+
+        // Without the restart, the wait would still end at 600 s (and the run there).
+        await time.WaitArmedAsync(started.AddSeconds(1100), "the idle wait restarted by the message", runner.Run);
+        runner.Run.IsCompleted.Should().BeFalse();
+        time.Advance(TimeSpan.FromSeconds(600));
+        var exit = await runner.Run.WaitAsync(TimeSpan.FromSeconds(60));
 
         exit.Should().Be(MqttMonitorExit.Idle);
-        (time.GetUtcNow() - started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1100)).And.BeLessThan(TimeSpan.FromSeconds(1102));
-    }
-
-    /// <summary>Advances the fake clock a step at a time until the run ends (bounded).</summary>
-    private static async Task<MqttMonitorExit> AdvanceUntilDoneAsync(FakeTimeProvider time, Task<MqttMonitorExit> run, TimeSpan step)
-    {
-        for (var i = 0; i < 5000 && !run.IsCompleted; i++)
-        {
-            // Let the loop reach its wait before the clock moves on.
-            await Task.WhenAny(run, Task.Delay(10));
-            if (!run.IsCompleted)
-            {
-                time.Advance(step);
-            }
-        }
-
-        run.IsCompleted.Should().BeTrue("the run must end within the bound");
-        return await run;
+        (time.GetUtcNow() - started).Should().Be(TimeSpan.FromSeconds(1100));
     }
 
     /// <summary>Holds the first event-triggered pass until released; counts passes, events and writes.</summary>

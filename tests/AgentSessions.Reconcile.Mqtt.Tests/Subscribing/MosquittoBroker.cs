@@ -11,7 +11,7 @@ namespace AgentSessions.Reconcile.Mqtt.Tests.Subscribing;
 /// </summary>
 internal sealed class MosquittoBroker : IAsyncDisposable
 {
-    private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(60);
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "asr-mosquitto-" + Guid.NewGuid().ToString("N"));
     private readonly TestCertificates? _tls;
     private readonly Func<int, string, string>? _config;

@@ -46,7 +46,7 @@ internal sealed class PushWorkspace : IDisposable
 /// <summary>Runs a <see cref="MqttPushMonitor"/> in the background and records what it says.</summary>
 internal sealed class MonitorRunner : IAsyncDisposable
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly CancellationTokenSource _stop = new();
 
     public MonitorRunner(PushWorkspace workspace, MqttTriggerOptions options, MqttMonitorRun? run = null, TimeProvider? time = null)

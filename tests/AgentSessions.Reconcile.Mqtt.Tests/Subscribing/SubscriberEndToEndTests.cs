@@ -80,7 +80,7 @@ public sealed class SubscriberEndToEndTests
     }
 
     [Fact]
-    public async Task RunAsync_BrokerKilledMidRun_FallsBackWithinTwoIntervalsThenPushResumes()
+    public async Task RunAsync_BrokerKilledMidRun_FallsBackToPollingThenPushResumes()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var workspace = new PushWorkspace(("j-1", Token), ("j-2", "tok-2"));
@@ -90,11 +90,12 @@ public sealed class SubscriberEndToEndTests
         await runner.WaitForEventAsync("j-1", 1);
 
         await broker.KillAsync();
-        var killedAt = Stopwatch.StartNew();
         var passesAtKill = runner.Reports.Count;
         await runner.WaitForStatusAsync("lost the broker");
+
+        // The wait armed while connected is 10 minutes (Options): only the fall back to polling brings a pass
+        // within the bound (no wall-clock assertion: a loaded machine may take seconds for a pass).
         await MonitorRunner.EventuallyAsync(() => runner.Reports.Count > passesAtKill, "a polling pass after the kill", runner.Run);
-        killedAt.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2), "the fallback poll (every 1 s) runs within two intervals");
 
         await broker.StartAsync();
         await runner.WaitForStatusAsync("is back; push monitoring resumed");
