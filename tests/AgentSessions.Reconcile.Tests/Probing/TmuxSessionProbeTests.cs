@@ -164,15 +164,16 @@ public sealed class TmuxSessionProbeTests : IDisposable
     {
         var pidFile = temp.Combine("child.pid");
         var fake = temp.WriteScript("tmux-hangs", $"sleep 600 &\necho $! > '{pidFile}'\nwait");
-        var options = new SessionProbeOptions { TmuxExecutable = fake, TmuxTimeout = TimeSpan.FromMilliseconds(500) };
+        // Long enough for a loaded machine's shell to start the grandchild and write its pid before the kill.
+        var options = new SessionProbeOptions { TmuxExecutable = fake, TmuxTimeout = TimeSpan.FromSeconds(3) };
 
         var state = await CreateProbe(options).ProbeAsync(CancellationToken.None);
 
         state.IsKnown.Should().BeFalse();
         state.UnknownReason.Should().Contain("timed out");
-        (await Poll.UntilAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0, TimeSpan.FromSeconds(5))).Should().BeTrue();
+        (await Poll.UntilAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0, TimeSpan.FromSeconds(30))).Should().BeTrue();
         var pid = File.ReadAllText(pidFile).Trim();
-        (await Poll.UntilAsync(() => !Directory.Exists("/proc/" + pid) || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal), TimeSpan.FromSeconds(5)))
+        (await Poll.UntilAsync(() => !Directory.Exists("/proc/" + pid) || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal), TimeSpan.FromSeconds(30)))
             .Should().BeTrue("the timeout kills the whole process tree, grandchildren included");
     }
 

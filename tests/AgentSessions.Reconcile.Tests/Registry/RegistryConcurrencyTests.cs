@@ -170,10 +170,12 @@ public sealed class RegistryConcurrencyTests : IDisposable
 
         var update = ws.Store(lockTimeout: TimeSpan.FromSeconds(5), time: time).UpdateAsync(r => r.Workspace = "lab");
         var start = time.GetUtcNow();
-        for (var i = 0; i < 10_000 && !update.IsCompleted; i++)
+        // Moved until the update ends (bounded by the wall clock, not by a count of moves: on a loaded machine
+        // the store may arm its next poll only after a fixed count of moves went by, and then wait forever).
+        for (var bound = Stopwatch.StartNew(); !update.IsCompleted && bound.Elapsed < TimeSpan.FromSeconds(60);)
         {
             time.Advance(TimeSpan.FromMilliseconds(20));
-            await Task.Yield();
+            await Task.Delay(1);
         }
 
         (time.GetUtcNow() - start).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(5), "the update must keep waiting until the 5 s bound");

@@ -228,7 +228,7 @@ public sealed class RegistryStoreFixesTests : IDisposable
         var time = new FakeTimeProvider();
         ws.Write("version: 1\nsessions:\n  - name: a\n    status: runn");
         var writer = HoldLock(ws.LockPath);
-        var load = ws.Store(time: time).LoadAsync();
+        var load = ws.Store(lockTimeout: TimeSpan.FromMinutes(10), time: time).LoadAsync(); // the clock moves until it reads
 
         load.IsCompleted.Should().BeFalse("the read waits for the writer's lock");
         ws.Write("version: 1\nsessions:\n  - name: a\n    status: running\n  - name: b\n");
@@ -349,7 +349,9 @@ public sealed class RegistryStoreFixesTests : IDisposable
 
     private static async Task<T> AdvanceUntil<T>(FakeTimeProvider time, Task<T> task)
     {
-        for (var i = 0; i < 500 && !task.IsCompleted; i++)
+        // Moved until the task ends, bounded by the wall clock: a fixed count of moves could run out on a loaded
+        // machine before the store armed its next poll, which then would never fire.
+        for (var bound = System.Diagnostics.Stopwatch.StartNew(); !task.IsCompleted && bound.Elapsed < TimeSpan.FromSeconds(60);)
         {
             time.Advance(TimeSpan.FromMilliseconds(20));
             await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(10)));
