@@ -218,6 +218,11 @@ public sealed class ReconcileLoop
 
                     (wait, interval, failures, said) = (next, next, 0, null);
                 }
+                catch (Exception e) when (e is not OperationCanceledException && cancellationToken.IsCancellationRequested)
+                {
+                    // Stopped mid-pass: what the pass threw as it was stopped (a killed process, a closed socket) is the stop, not a failure to say.
+                    throw new OperationCanceledException("The reconcile loop was stopped.", e, cancellationToken);
+                }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     failures++;

@@ -35,7 +35,7 @@ public sealed class ReconcileLoopTests
 
     private async Task<(ReconcileRequest Request, DateTimeOffset At)> NextPassAsync()
     {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         return await _passes.Reader.ReadAsync(bound.Token);
     }
 
@@ -44,7 +44,7 @@ public sealed class ReconcileLoopTests
         var bound = System.Diagnostics.Stopwatch.StartNew();
         while (_loop.PassesCompleted < passes)
         {
-            bound.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20), "the loop should arm its wait");
+            bound.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(60), "the loop should arm its wait");
             await Task.Delay(1);
         }
     }
@@ -67,6 +67,25 @@ public sealed class ReconcileLoopTests
         (second.At - first.At).Should().Be(TimeSpan.FromSeconds(60));
         await cts.CancelAsync();
         await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task RunAsync_PassFailsAsItIsStopped_EndsCancelledWithoutSayingAFailure()
+    {
+        // The stop lands while a pass runs, and the pass then fails with its own error (a process killed, a
+        // pipe closed) rather than a cancellation: that is the stop, not a failing pass to report.
+        using var cts = new CancellationTokenSource();
+        var run = _loop.RunAsync(
+            async (_, _) =>
+            {
+                await cts.CancelAsync();
+                throw new IOException("the pipe closed as the process was killed");
+            },
+            _said.Add,
+            cts.Token);
+
+        await FluentActions.Awaiting(() => run.WaitAsync(TimeSpan.FromSeconds(60))).Should().ThrowAsync<OperationCanceledException>();
+        _said.Should().BeEmpty();
     }
 
     [Fact]
