@@ -41,7 +41,7 @@ public sealed class SubscribeEndToEndTests
             ws.Environment,
             ws.Root,
             "reconcile", "--subscribe", "--emit-diff", "--workspace", ws.Root, "--tmux-socket", ws.Socket, "--kill-on-terminal",
-            "--broker", broker.Url, "--idle-timeout", "6", "--timeout", "120");
+            "--broker", broker.Url, "--idle-timeout", "15", "--timeout", "120"); // idle from the subscription: room for a loaded machine's Python signer
         cli.WaitUntil(e => e.Contains($"subscribed to agent-sessions/{ws.Name}/jobs/+/events", StringComparison.Ordinal), Bound, onStderr: true)
             .Should().BeTrue(cli.Stderr);
 
@@ -53,7 +53,7 @@ public sealed class SubscribeEndToEndTests
 
         result.ExitCode.Should().Be(0, result.ToString());
         result.Stdout.Should().Contain($"\"events\":[{{\"job_id\":\"j-1\",\"session\":\"{session}\",\"type\":\"completed\",\"seq\":1}}]");
-        result.Stderr.Should().Contain("no message for 6 s (--idle-timeout); done.");
+        result.Stderr.Should().Contain("no message for 15 s (--idle-timeout); done.");
         ws.ReadRegistry().Should().Contain("termination_mode: job-completed").And.Contain("status: completed");
         ws.HasTmux(session).Should().BeFalse("--kill-on-terminal kills the session a verified terminal event ended");
     }
@@ -114,7 +114,7 @@ public sealed class SubscribeEndToEndTests
 
         // The same payload again: retained (delivered when the next monitor subscribes), then live.
         await RawPublishAsync(broker, topic, payload, retain: true);
-        using var second = ws.Start([.. args, "--idle-timeout", "4"]);
+        using var second = ws.Start([.. args, "--idle-timeout", "10"]); // room for a loaded machine's mosquitto_pub before idle ends it
         second.WaitUntil(e => e.Contains("subscribed to", StringComparison.Ordinal), Bound, onStderr: true).Should().BeTrue(second.Stderr);
         await RawPublishAsync(broker, topic, payload, retain: false);
         var result = second.WaitForExit(Bound);
@@ -140,13 +140,13 @@ public sealed class SubscribeEndToEndTests
         environment["RECONCILE_POLL_INTERVAL"] = "1";
 
         var result = CliProcess.Run(
-            environment, ws.Root, "reconcile", "--subscribe", "--emit-diff", "--workspace", ws.Root, "--tmux-socket", ws.Socket, "--broker", broker.Url, "--timeout", "3");
+            environment, ws.Root, "reconcile", "--subscribe", "--emit-diff", "--workspace", ws.Root, "--tmux-socket", ws.Socket, "--broker", broker.Url, "--timeout", "6");
 
         result.ExitCode.Should().Be(0, result.ToString());
         result.Stderr.Split('\n').Should().ContainSingle(l => l.Contains("cannot use the broker", StringComparison.Ordinal))
             .Which.Should().Contain("the broker is unreachable").And.Contain("polling every 1 s");
-        result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.Should().BeGreaterThanOrEqualTo(3, "a pass at start, then one per second until --timeout 3");
-        result.Stderr.Should().Contain("--timeout 3 s reached; done.");
+        result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.Should().BeGreaterThanOrEqualTo(3, "a pass at start, then one per second until --timeout 6 (3 leaves room for slow passes)");
+        result.Stderr.Should().Contain("--timeout 6 s reached; done.");
     }
 
     [Fact]
@@ -255,7 +255,7 @@ public sealed class SubscribeEndToEndTests
         await using var broker = await MosquittoBroker.StartAsync(); // plain MQTT
         ws.WriteRegistry($"version: 1\nworkspace: {ws.Name}\nsessions: []\n");
 
-        var result = ws.Run("reconcile", "--subscribe", "--workspace", ws.Root, "--tmux-socket", ws.Socket, "--broker", $"mqtts://localhost:{broker.Port}", "--timeout", "2");
+        var result = ws.Run("reconcile", "--subscribe", "--workspace", ws.Root, "--tmux-socket", ws.Socket, "--broker", $"mqtts://localhost:{broker.Port}", "--timeout", "6"); // the first attempt's failure within it, even when loaded
 
         result.ExitCode.Should().Be(0, result.ToString());
         result.Stderr.Split('\n').Should().ContainSingle(l => l.Contains("cannot use the broker", StringComparison.Ordinal))
