@@ -86,7 +86,7 @@ internal static class Poll
         var bound = System.Diagnostics.Stopwatch.StartNew();
         while (!condition())
         {
-            if (bound.Elapsed > TimeSpan.FromSeconds(20))
+            if (bound.Elapsed > TimeSpan.FromSeconds(60))
             {
                 throw new TimeoutException("Timed out waiting until " + what);
             }
