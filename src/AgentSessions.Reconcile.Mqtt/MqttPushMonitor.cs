@@ -33,6 +33,7 @@ public sealed partial class MqttPushMonitor : IDisposable
     private BrokerState _state = new(false, null, false);
     private bool _stateChanged;
     private long _lastMessageAt;
+    private int _recordedCount;
     private string _topicPrefix = string.Empty;
 
     /// <summary>Initializes a new instance of the <see cref="MqttPushMonitor"/> class.</summary>
@@ -118,8 +119,8 @@ public sealed partial class MqttPushMonitor : IDisposable
         }
     }
 
-    /// <summary>Gets how many verified events wait for a report (tests).</summary>
-    internal int PendingCount => _receivedAt.Count;
+    /// <summary>Gets how many verified events were recorded, each with its pass asked for (tests).</summary>
+    internal int RecordedCount => Volatile.Read(ref _recordedCount);
 
     /// <summary>Runs until the timeout, the idle timeout, or cancellation (which throws).</summary>
     /// <param name="run">How the run ends and what it reports.</param>
@@ -366,6 +367,7 @@ public sealed partial class MqttPushMonitor : IDisposable
             // The fact first (under the store's lock), the kill it calls for, then a pass (its report comes
             // after the kill); the loop coalesces a burst into one.
             await _loop.RecordAsync(jobEvent, _dryRun, KillEndedSessionAsync, CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Increment(ref _recordedCount);
         }
         else if (result.Reason is { } reason)
         {

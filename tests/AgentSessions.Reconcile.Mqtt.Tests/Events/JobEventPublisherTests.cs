@@ -13,7 +13,7 @@ namespace AgentSessions.Reconcile.Mqtt.Tests;
 /// <summary>The publisher through MQTTnet's in-process broker (the real-mosquitto interop lives with the subscriber).</summary>
 public sealed class JobEventPublisherTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
     private readonly ConcurrentQueue<MqttApplicationMessage> _published = new();
     private readonly FakeTimeProvider _time = new(SomeEvent.Now);
