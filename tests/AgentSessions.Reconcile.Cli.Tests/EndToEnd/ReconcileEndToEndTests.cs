@@ -169,7 +169,7 @@ public sealed class ReconcileEndToEndTests : IDisposable
             var held = System.Diagnostics.Stopwatch.StartNew();
             while (!LockIsHeld(lockPath))
             {
-                held.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "flock(1) takes the lock");
+                held.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(60), "flock(1) takes the lock");
                 holder.WaitForExit(20);
             }
 
@@ -256,7 +256,7 @@ public sealed class ReconcileEndToEndTests : IDisposable
         cli.WaitUntil(o => o.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= 2, TimeSpan.FromSeconds(30))
             .Should().BeTrue("two passes one second apart: " + cli.Stdout);
         cli.Signal(signal);
-        var result = cli.WaitForExit(TimeSpan.FromSeconds(20));
+        var result = cli.WaitForExit(TimeSpan.FromSeconds(60));
 
         result.ExitCode.Should().Be(expectedCode, result.ToString());
         result.Stderr.Should().NotContain("Exception").And.NotContain("   at ");

@@ -67,7 +67,7 @@ public sealed class RegistryPathEndToEndTests : IDisposable
             TimeSpan.FromSeconds(30),
             onStderr: true);
         cli.Signal("TERM");
-        var result = cli.WaitForExit(TimeSpan.FromSeconds(20));
+        var result = cli.WaitForExit(TimeSpan.FromSeconds(60));
 
         recreated.Should().BeTrue("a later pass creates the file again: " + result);
         ws.ReadRegistry().Should().Contain("name: " + first).And.Contain("-two-creator-claude");

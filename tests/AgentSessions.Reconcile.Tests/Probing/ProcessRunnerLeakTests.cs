@@ -71,7 +71,7 @@ public sealed class ProcessRunnerLeakTests(ITestOutputHelper output) : IDisposab
             var pipe = File.ReadAllText(inodeFile).Trim();
             pipe.Should().StartWith("pipe:[");
 
-            (await Poll.UntilAsync(() => !Descriptors.Holds(pipe), TimeSpan.FromSeconds(10)))
+            (await Poll.UntilAsync(() => !Descriptors.Holds(pipe), TimeSpan.FromSeconds(30)))
                 .Should().BeTrue($"our end of {pipe} is closed although the descendant still holds its own");
         }
         finally
@@ -91,7 +91,7 @@ public sealed class ProcessRunnerLeakTests(ITestOutputHelper output) : IDisposab
 
     private static async Task<string> PipeOfAsync(string file)
     {
-        (await Poll.UntilAsync(() => File.Exists(file) && new FileInfo(file).Length > 0, TimeSpan.FromSeconds(10))).Should().BeTrue();
+        (await Poll.UntilAsync(() => File.Exists(file) && new FileInfo(file).Length > 0, TimeSpan.FromSeconds(30))).Should().BeTrue();
         var pipe = File.ReadAllText(file).Trim();
         pipe.Should().StartWith("pipe:[");
         Descriptors.Holds(pipe).Should().BeTrue("this process reads the child's output from that pipe");

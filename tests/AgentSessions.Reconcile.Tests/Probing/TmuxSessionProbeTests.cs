@@ -40,7 +40,7 @@ public sealed class TmuxSessionProbeTests : IDisposable
         TmuxState state = TmuxState.Unknown("not probed");
         (await Poll.UntilAsync(
             async () => (state = await probe.ProbeAsync(CancellationToken.None)).Sessions.Values.All(s => s.PrimaryPane?.CurrentPath is not null),
-            TimeSpan.FromSeconds(10))).Should().BeTrue();
+            TimeSpan.FromSeconds(30))).Should().BeTrue();
 
         state.IsKnown.Should().BeTrue(state.UnknownReason);
         state.Sessions.Keys.Should().BeEquivalentTo(["plain", "x_y_z", "ünï name", "t\\tab", "sentinel"]);
@@ -245,7 +245,7 @@ public sealed class TmuxSessionProbeTests : IDisposable
         }
 
         passes.Should().OnlyContain(s => s.IsKnown && s.Sessions.ContainsKey("stable"));
-        (await Poll.UntilAsync(async () => (await probe.ProbeAsync(CancellationToken.None)).Sessions.Count == 1, TimeSpan.FromSeconds(10)))
+        (await Poll.UntilAsync(async () => (await probe.ProbeAsync(CancellationToken.None)).Sessions.Count == 1, TimeSpan.FromSeconds(30)))
             .Should().BeTrue("the brief sessions end by themselves");
     }
 
@@ -259,7 +259,7 @@ public sealed class TmuxSessionProbeTests : IDisposable
         PaneCapture? capture = null;
         (await Poll.UntilAsync(
             async () => (capture = await probe.CapturePaneAsync("probe-d", 20, CancellationToken.None)).Text?.Contains("marker-exact", StringComparison.Ordinal) == true,
-            TimeSpan.FromSeconds(10))).Should().BeTrue();
+            TimeSpan.FromSeconds(30))).Should().BeTrue();
 
         capture!.Succeeded.Should().BeTrue();
         capture.Text.Should().NotContain("marker-long");
@@ -286,7 +286,7 @@ public sealed class TmuxSessionProbeTests : IDisposable
         PaneCapture? capture = null;
         (await Poll.UntilAsync(
             async () => (capture = await probe.CapturePaneAsync("lines", 7, CancellationToken.None)).Text?.Contains("200", StringComparison.Ordinal) == true,
-            TimeSpan.FromSeconds(10))).Should().BeTrue();
+            TimeSpan.FromSeconds(30))).Should().BeTrue();
 
         capture!.Text!.Split('\n').Should().Equal("194", "195", "196", "197", "198", "199", "200");
     }

@@ -357,7 +357,7 @@ public sealed class RegistryStoreFixesTests : IDisposable
             await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(10)));
         }
 
-        return await task.WaitAsync(TimeSpan.FromSeconds(10));
+        return await task.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     private sealed class Held(int fd) : IDisposable

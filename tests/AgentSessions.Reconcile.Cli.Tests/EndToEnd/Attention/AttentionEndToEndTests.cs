@@ -54,15 +54,15 @@ public sealed class AttentionEndToEndTests : IDisposable
     public void Dispose() => ws.Dispose();
 
     [Fact]
-    public void Stand_in_claudes_go_through_every_state_and_keep_their_own_ids()
+    public async Task Stand_in_claudes_go_through_every_state_and_keep_their_own_ids()
     {
         StartStandIn(rowA);
         StartStandIn(rowB);
 
         // Two stand-ins in one folder: A's transcript first, B's newer. "The newest transcript in
         // the folder" would give B's id to A; each process's own file says otherwise.
-        Step(rowA, ProcessFile("id-a") + Append("id-a", UserRecord()));
-        Step(rowB, ProcessFile("id-b") + Append("id-b", UserRecord()));
+        await StepAsync(rowA, ProcessFile("id-a") + Append("id-a", UserRecord()));
+        await StepAsync(rowB, ProcessFile("id-b") + Append("id-b", UserRecord()));
         var first = Reconcile();
         ws.ReadRegistry().Should().Contain($"claude_session_id_own: id-a").And.Contain("claude_session_id_own: id-b");
         Own(rowA).Should().Be("id-a", first);
@@ -73,7 +73,7 @@ public sealed class AttentionEndToEndTests : IDisposable
         a.GetProperty("session_id").GetString().Should().Be("id-a");
 
         // Permission wait -> F, once.
-        Step(rowA, Hook("id-a", """ "hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"rm -rf build"} """)
+        await StepAsync(rowA, Hook("id-a", """ "hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"rm -rf build"} """)
             + Hook("id-a", """ "hook_event_name":"Notification","notification_type":"permission_prompt","message":"Claude needs your permission to use Bash" """));
         a = Attention(rowA);
         (a.GetProperty("state").GetString(), a.GetProperty("reason").GetString(), a.GetProperty("source").GetString()).Should().Be(("waiting", "permission", "hook"));
@@ -83,24 +83,24 @@ public sealed class AttentionEndToEndTests : IDisposable
 
         // Answer -> working; Stop -> idle; nothing reported, no registry write.
         var registry = ws.ReadRegistry();
-        Step(rowA, Hook("id-a", """ "hook_event_name":"PostToolUse","tool_name":"Bash","tool_input":{},"tool_response":{} """));
+        await StepAsync(rowA, Hook("id-a", """ "hook_event_name":"PostToolUse","tool_name":"Bash","tool_input":{},"tool_response":{} """));
         State(rowA).Should().Be(("working", "hook"));
-        Step(rowA, Hook("id-a", """ "hook_event_name":"Stop","stop_hook_active":false """));
+        await StepAsync(rowA, Hook("id-a", """ "hook_event_name":"Stop","stop_hook_active":false """));
         State(rowA).Should().Be(("idle", "hook"));
         FDrifts(Reconcile()).Should().BeEmpty();
         ws.ReadRegistry().Should().Be(registry, "a working <-> idle toggle writes nothing");
 
         // A 429 rate_limit record after the Stop -> limited (transcript) -> F.
-        Step(rowA, Append("id-a", RateLimitRecord()));
+        await StepAsync(rowA, Append("id-a", RateLimitRecord()));
         State(rowA).Should().Be(("limited", "transcript"));
         ReconcileUntilF(rowA, "is stopped by a usage limit").Should().Contain("resets 8:50pm (UTC)");
 
         // Working, then silence past a 1 s threshold -> wedged -> F.
-        Step(rowA, Hook("id-a", """ "hook_event_name":"UserPromptSubmit","prompt":"go on" """));
+        await StepAsync(rowA, Hook("id-a", """ "hook_event_name":"UserPromptSubmit","prompt":"go on" """));
         ReconcileUntilF(rowA, "is wedged", "--wedged-after", "1").Should().Contain("no hook event or transcript growth since");
 
         // /clear -> a new id from the hook and the process file; the row's own id moves, the old one is kept.
-        Step(rowA, ProcessFile("id-a2") + Hook("id-a2", """ "hook_event_name":"SessionStart","source":"clear" """));
+        await StepAsync(rowA, ProcessFile("id-a2") + Hook("id-a2", """ "hook_event_name":"SessionStart","source":"clear" """));
         var cleared = Reconcile();
         Own(rowA).Should().Be("id-a2", cleared);
         ws.ReadRegistry().Should().Contain("cleared_session_ids: id-a");
@@ -123,8 +123,8 @@ public sealed class AttentionEndToEndTests : IDisposable
         ws.StartTmux(row, api, [], claude, steps);
     }
 
-    /// <summary>Writes the stand-in's next step and waits until it has run it.</summary>
-    private void Step(string row, string snippet)
+    /// <summary>Writes the stand-in's next step and waits until it has run it (polling, not spinning: a spin took a core from the stand-in on a loaded machine).</summary>
+    private async Task StepAsync(string row, string snippet)
     {
         var steps = Path.Combine(ws.Home, "steps-" + row);
         var n = ++stepOf[row];
@@ -134,7 +134,7 @@ public sealed class AttentionEndToEndTests : IDisposable
         while (!File.Exists(Path.Combine(steps, $"done-{n}")))
         {
             clock.Elapsed.Should().BeLessThan(Bound, $"the stand-in in {row} did not run step {n}: {snippet}");
-            Thread.Yield();
+            await Task.Delay(20);
         }
     }
 
