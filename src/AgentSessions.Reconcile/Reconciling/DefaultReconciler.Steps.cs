@@ -1,3 +1,5 @@
+using AgentSessions.Reconcile.Probing;
+
 namespace AgentSessions.Reconcile.Reconciling;
 
 /// <summary>The pass's steps around the diff: observing, applying the mutations, the capture's note.</summary>
@@ -46,12 +48,14 @@ internal sealed partial class DefaultReconciler
     }
 
     /// <summary>One observation of everything the diff needs; a probe that throws is unknown, never empty.</summary>
-    private async Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken)
+    private async Task<LiveState> ObserveAsync(Registry registry, string workspace, Task<TmuxState>? tmuxSnapshot, CancellationToken cancellationToken)
     {
         LiveState live;
         try
         {
-            live = await _probe.ObserveAsync(registry, workspace, cancellationToken).ConfigureAwait(false);
+            live = await (tmuxSnapshot is null
+                ? _probe.ObserveAsync(registry, workspace, cancellationToken)
+                : ((CompositeSessionProbe)_probe).ObserveAsync(registry, workspace, tmuxSnapshot, cancellationToken)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

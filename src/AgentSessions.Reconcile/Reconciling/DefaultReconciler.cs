@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AgentSessions.Reconcile.Probing;
 using AgentSessions.Reconcile.Reconciling.Rules;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -116,11 +117,25 @@ internal sealed partial class DefaultReconciler : IReconciler, IDisposable
 
     private async Task<DriftReport> RunPassAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
-        var registry = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        // The tmux snapshot does not depend on the registry: its process runs while the file is read
+        // and parsed (the grace windows of A and E cover either order of the two reads).
+        var tmuxSnapshot = (_probe as CompositeSessionProbe)?.StartTmux(cancellationToken);
+        Registry registry;
+        try
+        {
+            registry = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch when (tmuxSnapshot is not null)
+        {
+            // No tmux process outlives its pass.
+            await ((Task)tmuxSnapshot).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
         var workspace = ResolveWorkspace(registry);
         ReconcilerLog.PassStarted(_logger, workspace, request.Trigger, request.DryRun);
 
-        var live = await ObserveAsync(registry, workspace, cancellationToken).ConfigureAwait(false);
+        var live = await ObserveAsync(registry, workspace, tmuxSnapshot, cancellationToken).ConfigureAwait(false);
 
         // Whole seconds, as the registry's timestamps are written (2026-11-20T10:05:00Z).
         var utcNow = _time.GetUtcNow();

@@ -30,6 +30,7 @@ internal sealed record RowAttention(AttentionState State, string? SessionId, str
 internal sealed class AttentionProbe
 {
     private static readonly TimeSpan PaneInterval = TimeSpan.FromMinutes(1);
+    private static readonly System.IO.Abstractions.FileSystem FileSystem = new();
     private readonly string claudeConfigDirectory;
     private readonly PaneOwners owners;
     private readonly TimeProvider time;
@@ -145,7 +146,7 @@ internal sealed class AttentionProbe
             return root;
         }
 
-        root = RegistryRoots.Find(new System.IO.Abstractions.FileSystem(), [cwd]).GetValueOrDefault(cwd);
+        root = RegistryRoots.Find(FileSystem, [cwd]).GetValueOrDefault(cwd);
         if (root is not null)
         {
             rootCache[cwd] = root;

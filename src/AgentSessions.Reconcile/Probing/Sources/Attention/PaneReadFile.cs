@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace AgentSessions.Reconcile.Attention;
 
@@ -17,19 +18,31 @@ internal static class PaneReadFile
         tmuxName.Length == 0 || tmuxName[0] == '.' || tmuxName.Contains('/', StringComparison.Ordinal) ? null
             : Path.Combine(workspaceRoot, ".cache", "tmux-agent-orchestrate-monitor", "panes", tmuxName);
 
+    // The file is four short lines (about 50 bytes); a longer one is not a file this class wrote.
+    private const int MaxBytes = 256;
+
     public static (DateTimeOffset At, PaneText.Pattern? Pattern, DateTimeOffset? Since)? Read(string path, long? panePid)
     {
-        string[] lines;
+        // Read into the stack: a pass reads one such file per live row, and in a cold process the
+        // buffers of File.ReadAllLines (about 8 KB a file) cost more in fresh heap pages than the reads.
+        Span<byte> buffer = stackalloc byte[MaxBytes + 1];
+        var length = 0;
         try
         {
-            lines = File.ReadAllLines(path);
+            using var handle = File.OpenHandle(path);
+            int read;
+            while (length < buffer.Length && (read = RandomAccess.Read(handle, buffer[length..], length)) > 0)
+            {
+                length += read;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
 
-        if (lines is not [var pid, var at, var pattern, var since] || pid != Text(panePid) || Instant(at) is not { } readAt)
+        var lines = length > MaxBytes ? [] : Encoding.UTF8.GetString(buffer[..length]).Split('\n');
+        if (lines is not [var pid, var at, var pattern, var since, ""] || pid != Text(panePid) || Instant(at) is not { } readAt)
         {
             return null;
         }
