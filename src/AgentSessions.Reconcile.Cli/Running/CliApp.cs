@@ -68,8 +68,9 @@ internal sealed partial class CliApp
         {
             return Usage(e);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // Stopped: also when the work in flight then failed with its own error (a closed pipe, a refused broker).
             return Interrupted(loop: false);
         }
         catch (Exception e) when (Classify(e) is { } code)

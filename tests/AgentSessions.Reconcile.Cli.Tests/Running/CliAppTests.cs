@@ -249,6 +249,27 @@ public sealed class CliAppTests
         cli.Error.ToString().Should().EndWith("agent-sessions: interrupted.\n");
     }
 
+    [Fact]
+    public async Task Run_ErrorAfterCtrlC_IsInterruptedNotAFailure()
+    {
+        // Ctrl-C lands, then the work in flight fails with its own error (a closed pipe, a refused broker):
+        // the stop is what the person asked for, so the run says interrupted, not the error.
+        using var cts = new CancellationTokenSource();
+        CliHarness? cli = null;
+        var reconciler = new ScriptedReconciler((_, _) =>
+        {
+            cli!.Stop.Record(PosixSignal.SIGINT);
+            cts.Cancel();
+            throw new IOException("Broken pipe");
+        });
+        cli = new CliHarness(reconciler);
+
+        var code = await cli.RunAsync(cts.Token, "reconcile", "--once");
+
+        code.Should().Be(ExitCodes.Interrupted);
+        cli.Error.ToString().Should().EndWith("agent-sessions: interrupted.\n");
+    }
+
     [Theory]
     [InlineData(new[] { "reconcile" }, null, null)]
     [InlineData(new[] { "reconcile" }, "15", 15)]
