@@ -25,6 +25,7 @@ public class ProbeBenchmarks
     private string socket = string.Empty;
     private SessionProbeOptions options = new();
     private ISessionProbe warmProbe = null!;
+    private ISessionProbe warmProbeNoAttention = null!;
     private AgentSessions.Reconcile.Probing.ClaudeTranscriptProbe claudeOnly = null!;
     private AgentSessions.Reconcile.Probing.TmuxSessionProbe tmuxOnly = null!;
     private readonly ArtifactRequest request = new();
@@ -75,6 +76,8 @@ public class ProbeBenchmarks
 
         options = new SessionProbeOptions { TmuxSocketName = socket, HomeDirectory = root, ClaudeConfigDirectory = config };
         warmProbe = SessionProbe.Create(options, new FileSystem());
+        warmProbeNoAttention = SessionProbe.Create(new SessionProbeOptions { TmuxSocketName = socket, HomeDirectory = root, ClaudeConfigDirectory = config, ObserveAttention = false }, new FileSystem());
+        warmProbeNoAttention.ObserveAsync(registry, "lab").GetAwaiter().GetResult();
         var settings = AgentSessions.Reconcile.Probing.ProbeSettings.From(options, new FileSystem());
         claudeOnly = new AgentSessions.Reconcile.Probing.ClaudeTranscriptProbe(settings);
         tmuxOnly = new AgentSessions.Reconcile.Probing.TmuxSessionProbe(settings, runner);
@@ -110,6 +113,15 @@ public class ProbeBenchmarks
         }
 
         return sum;
+    }
+
+    /// <summary>The tmux call of a pass without parsing it: list-panes with the probe's format (the fields a pass needs).</summary>
+    [Benchmark]
+    public async Task<int> ListPanesWithFormat()
+    {
+        var format = AgentSessions.Reconcile.Probing.TmuxListPanesParser.Format("ASR1sentinel");
+        var result = await runner.RunAsync(new ProcessRequest("tmux", ["-L", socket, "list-panes", "-a", "-F", format], TimeSpan.FromSeconds(10)));
+        return result.StandardOutput.Length;
     }
 
     /// <summary>The listing floor: a bare list-panes plus a plain listing of the 200 folders.</summary>
@@ -187,6 +199,14 @@ public class ProbeBenchmarks
     public async Task<int> ProbePass()
     {
         var live = await warmProbe.ObserveAsync(registry, "lab");
+        return live.Tmux.Sessions.Count + live.Get(LiveKeys.Claude).In(cwds[0]).Count;
+    }
+
+    /// <summary>The same pass without attention (<see cref="SessionProbeOptions.ObserveAttention"/> off): what attention adds.</summary>
+    [Benchmark]
+    public async Task<int> ProbePassNoAttention()
+    {
+        var live = await warmProbeNoAttention.ObserveAsync(registry, "lab");
         return live.Tmux.Sessions.Count + live.Get(LiveKeys.Claude).In(cwds[0]).Count;
     }
 

@@ -9,4 +9,11 @@ if (args is ["mqtt-latency"])
     return;
 }
 
+// Quiet passes (issue #17), interleaved: ... -- quiet-pass [ROUNDS]
+if (args is ["quiet-pass", ..])
+{
+    await AgentSessions.Reconcile.Benchmarks.QuietPassHarness.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

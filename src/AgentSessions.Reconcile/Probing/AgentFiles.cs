@@ -9,9 +9,10 @@ namespace AgentSessions.Reconcile;
 public sealed class AgentFiles
 {
     private static readonly IReadOnlyList<AgentConversation> None = [];
-    private readonly Dictionary<string, List<AgentConversation>> _byCwd = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<AgentConversation>> _byCwd;
     private readonly HashSet<string> _present = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unknown = new(StringComparer.Ordinal);
+    private HashSet<string>? _conversationIds;
 
     /// <summary>Initializes a new instance of the <see cref="AgentFiles"/> class: a source that was seen.</summary>
     /// <param name="conversations">
@@ -23,39 +24,53 @@ public sealed class AgentFiles
     public AgentFiles(IEnumerable<AgentConversation> conversations, IEnumerable<string>? presentIds = null, IEnumerable<string>? unknownIds = null)
     {
         ArgumentNullException.ThrowIfNull(conversations);
-        IsKnown = true;
+        var byCwd = new Dictionary<string, List<AgentConversation>>(StringComparer.Ordinal);
         foreach (var conversation in conversations)
         {
             ArgumentNullException.ThrowIfNull(conversation);
             var key = NormalizePath(conversation.Cwd);
-            if (!_byCwd.TryGetValue(key, out var list))
+            if (!byCwd.TryGetValue(key, out var list))
             {
                 list = [];
-                _byCwd[key] = list;
+                byCwd[key] = list;
             }
 
             list.Add(conversation);
-            _present.Add(conversation.Id);
         }
 
-        foreach (var list in _byCwd.Values)
+        _byCwd = new(byCwd.Count, StringComparer.Ordinal);
+        foreach (var (key, list) in byCwd)
         {
-            list.Sort(static (a, b) =>
-            {
-                var byTime = b.LastWrite.CompareTo(a.LastWrite);
-                return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
-            });
+            list.Sort(NewestFirst);
+            _byCwd[key] = list.AsReadOnly();
         }
 
+        IsKnown = true;
         _present.UnionWith(presentIds ?? []);
         _unknown.UnionWith(unknownIds ?? []);
-        _unknown.ExceptWith(_present);
+    }
+
+    /// <summary>A source that was seen, from lists already newest first (<see cref="NewestFirst"/>) keyed by <see cref="NormalizePath"/>: nothing copied or sorted.</summary>
+    internal AgentFiles(Dictionary<string, IReadOnlyList<AgentConversation>> newestFirstByCwd, IEnumerable<string> presentIds, IEnumerable<string> unknownIds)
+    {
+        _byCwd = newestFirstByCwd;
+        IsKnown = true;
+        _present.UnionWith(presentIds);
+        _unknown.UnionWith(unknownIds);
     }
 
     private AgentFiles(string reason)
     {
+        _byCwd = new(StringComparer.Ordinal);
         UnknownReason = reason;
     }
+
+    /// <summary>Gets the order of <see cref="In"/>: the latest write first, then the id (ordinal).</summary>
+    internal static Comparison<AgentConversation> NewestFirst { get; } = static (a, b) =>
+    {
+        var byTime = b.LastWrite.CompareTo(a.LastWrite);
+        return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
+    };
 
     /// <summary>Gets a value indicating whether the source was seen. When <see langword="false"/>, every id is <see cref="ArtifactPresence.Unknown"/>.</summary>
     public bool IsKnown { get; }
@@ -87,9 +102,34 @@ public sealed class AgentFiles
     public ArtifactPresence Presence(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return !IsKnown || _unknown.Contains(id) ? ArtifactPresence.Unknown
-            : _present.Contains(id) ? ArtifactPresence.Present
+        if (!IsKnown)
+        {
+            return ArtifactPresence.Unknown;
+        }
+
+        // A conversation's id is present: the set of them is built on the first id not named otherwise.
+        return _present.Contains(id) || ConversationIds().Contains(id) ? ArtifactPresence.Present
+            : _unknown.Contains(id) ? ArtifactPresence.Unknown
             : ArtifactPresence.Missing;
+    }
+
+    private HashSet<string> ConversationIds()
+    {
+        if (Volatile.Read(ref _conversationIds) is { } ids)
+        {
+            return ids;
+        }
+
+        ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var list in _byCwd.Values)
+        {
+            foreach (var conversation in list)
+            {
+                ids.Add(conversation.Id);
+            }
+        }
+
+        return Interlocked.CompareExchange(ref _conversationIds, ids, null) ?? ids;
     }
 
     /// <summary>A path without its trailing <c>/</c> (but <c>/</c> stays <c>/</c>).</summary>

@@ -155,6 +155,27 @@ public sealed class AttentionProbeTests : IDisposable
         (await Observe(probe))["a"].State.State.Should().Be("limited");
     }
 
+    [Fact]
+    public async Task A_cwd_outside_any_workspace_is_looked_up_again_after_a_minute_not_every_pass()
+    {
+        var elsewhere = Path.Combine(top, "elsewhere");
+        var cwd = Directory.CreateDirectory(Path.Combine(elsewhere, "api")).FullName;
+        List<AttentionRow> rows = [new("a", "tmux-a", 100, cwd, null)];
+        var probe = Probe();
+        (await probe.ObserveAsync(rows, null))["a"].State.State.Should().Be("unknown");
+
+        // A workspace made above the cwd, and the hook records there (it finds the workspace as the probe does).
+        Directory.CreateDirectory(Path.Combine(elsewhere, ".hermes"));
+        File.WriteAllText(Path.Combine(elsewhere, ".hermes", "agent-sessions.yaml"), "version: 1\nsessions: []\n");
+        new HookRecord { SessionId = "id-a", Event = "Stop", State = "idle", At = time.GetUtcNow(), Since = time.GetUtcNow(), AgentPid = 101 }
+            .Write(HookRecord.DirectoryFor(elsewhere));
+        time.Advance(TimeSpan.FromSeconds(59));
+        (await probe.ObserveAsync(rows, null))["a"].State.State.Should().Be("unknown", "\"no workspace\" is kept for a minute: a quiet pass walks no folders");
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        (await probe.ObserveAsync(rows, null))["a"].State.Source.Should().Be("hook");
+    }
+
     private Task<IReadOnlyDictionary<string, RowAttention>> Observe(AttentionProbe probe, Func<string, CancellationToken, Task<string?>>? capture = null) =>
         probe.ObserveAsync(Rows(), capture);
 

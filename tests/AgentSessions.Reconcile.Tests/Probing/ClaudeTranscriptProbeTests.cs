@@ -20,6 +20,9 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
     /// <summary>The clock in the quiet tests: after the aged folders, before any folder a test writes.</summary>
     private protected static readonly DateTimeOffset QuietNow = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>How many passes <see cref="Run"/> makes.</summary>
+    private const int PassesPerRun = 3;
+
     private readonly TempFolder temp = new();
     private readonly string config;
     private readonly HashSet<ClaudeTranscriptProbe> warmed = [];
@@ -93,7 +96,7 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
             Run(probe, cwds, ids);
             var listings = probe.FolderListings;
             var quiet = Run(probe, cwds, ids);
-            probe.FolderListings.Should().Be(listings + LinkedFolders(), "a quiet pass lists only linked folders again");
+            probe.FolderListings.Should().Be(listings + (PassesPerRun * LinkedFolders()), "a quiet pass lists only linked folders again");
             return quiet;
         }
 
@@ -105,6 +108,12 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
         return Run(probe, cwds, ids);
     }
 
+    /// <summary>
+    /// One pass as the fixture sees it, made three times: <see cref="ClaudeTranscriptProbe.Observe"/>,
+    /// <see cref="ClaudeTranscriptProbe.Probe"/> (the listing the fixture checks), and Observe again
+    /// (nothing changed: a quiet pass's reused answer). Both answers must be the one built from the
+    /// listing as before answers were reused, and give rules C and D the same drift.
+    /// </summary>
     private static ClaudeProbeResult Run(ClaudeTranscriptProbe probe, IEnumerable<string>? cwds, IEnumerable<string>? ids)
     {
         var request = new ArtifactRequest();
@@ -118,7 +127,13 @@ public abstract class ClaudeTranscriptProbeContract : IDisposable
             request.Ids.Add(i);
         }
 
-        return probe.Probe(request, CancellationToken.None);
+        var first = probe.Observe(request, CancellationToken.None);
+        var result = probe.Probe(request, CancellationToken.None);
+        var again = probe.Observe(request, CancellationToken.None);
+        var expected = ClaudeDriftCheck.Reference(result);
+        ClaudeDriftCheck.ShouldAnswerAs(first, expected, [.. request.Cwds], [.. request.Ids]);
+        ClaudeDriftCheck.ShouldAnswerAs(again, expected, [.. request.Cwds], [.. request.Ids]);
+        return result;
     }
 
     private int LinkedFolders() => new DirectoryInfo(Projects).EnumerateDirectories().Count(d => d.LinkTarget is not null);

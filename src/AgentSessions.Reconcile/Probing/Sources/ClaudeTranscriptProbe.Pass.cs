@@ -1,5 +1,4 @@
 using System.IO.Abstractions;
-using System.Text;
 
 namespace AgentSessions.Reconcile.Probing;
 
@@ -9,13 +8,12 @@ internal sealed partial class ClaudeTranscriptProbe
     /// <summary>A listed project folder: its transcript files, or none when it is missing or could not be read.</summary>
     private sealed record Folder(ArtifactPresence Presence, FolderSnapshot Snapshot);
 
-    /// <summary>State of one pass: every folder listed once, every real path resolved once.</summary>
+    /// <summary>State of one pass: every folder stat'ed (and listed) at most once.</summary>
     private sealed class Pass
     {
         private readonly ClaudeTranscriptProbe owner;
         private readonly CancellationToken cancellationToken;
         private readonly Dictionary<string, Folder> folders = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> realPaths = new(StringComparer.Ordinal);
         private (ArtifactPresence Presence, IReadOnlyList<string> Names)? projects;
 
         public Pass(ClaudeTranscriptProbe owner, CancellationToken cancellationToken)
@@ -29,44 +27,50 @@ internal sealed partial class ClaudeTranscriptProbe
 
         private IFileSystem Fs => owner.fs;
 
-        public ClaudeProjectListing ListCwd(string cwd)
+        /// <summary>The cwd's answer: last pass's when it finds the same folders, else built from them.</summary>
+        public CwdAnswer ListCwd(string cwd)
         {
-            var real = Normalize(cwd);
+            var real = owner.RealPathOf(cwd);
             var key = ClaudeProjectKey.Compute(real);
             if (key.Length == 0)
             {
-                return new ClaudeProjectListing(ArtifactPresence.Missing, []);
+                return new CwdAnswer(null, new ClaudeProjectListing(ArtifactPresence.Missing, []));
             }
 
-            var folderNames = new List<string>();
+            Folder[] folders;
             if (ClaudeProjectKey.IsHashed(key))
             {
                 var (presence, names) = ListProjects();
                 if (presence != ArtifactPresence.Present)
                 {
-                    return new ClaudeProjectListing(presence, []);
+                    return new CwdAnswer(null, new ClaudeProjectListing(presence, []));
                 }
 
                 var prefix = ClaudeProjectKey.FolderPrefix(key);
-                folderNames.AddRange(names.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)));
+                folders = [.. names.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Select(GetFolder)];
             }
             else
             {
-                folderNames.Add(key);
+                folders = [GetFolder(key)];
+            }
+
+            if (owner.answers.TryGetValue(cwd, out var previous) && previous.BuiltFrom(folders))
+            {
+                return previous;
+            }
+
+            if (folders.Any(f => f.Presence == ArtifactPresence.Unknown))
+            {
+                // A folder we could not read may hold this cwd's transcripts: say so.
+                return new CwdAnswer(folders, new ClaudeProjectListing(ArtifactPresence.Unknown, []));
             }
 
             var overall = ArtifactPresence.Missing;
             var transcripts = new List<ClaudeTranscript>();
             var listedFolders = 0;
-            foreach (var name in folderNames)
+            var settled = true;
+            foreach (var folder in folders)
             {
-                var folder = GetFolder(name);
-                if (folder.Presence == ArtifactPresence.Unknown)
-                {
-                    // A folder we could not read may hold this cwd's transcripts: say so.
-                    return new ClaudeProjectListing(ArtifactPresence.Unknown, []);
-                }
-
                 if (folder.Presence == ArtifactPresence.Missing)
                 {
                     continue;
@@ -80,6 +84,8 @@ internal sealed partial class ClaudeTranscriptProbe
                     var transcript = Describe(file);
                     if (transcript is null)
                     {
+                        // Gone or dangling: a file listed with a length may be back by the next pass.
+                        settled &= file.Length < 0;
                         continue;
                     }
 
@@ -100,7 +106,7 @@ internal sealed partial class ClaudeTranscriptProbe
                 });
             }
 
-            return new ClaudeProjectListing(overall, transcripts);
+            return new CwdAnswer(settled ? folders : null, new ClaudeProjectListing(overall, transcripts));
         }
 
         public void FindSessions(ICollection<string> ids, Dictionary<string, ArtifactPresence> presence)
@@ -299,35 +305,8 @@ internal sealed partial class ClaudeTranscriptProbe
             return file.Transcript;
         }
 
-        private bool CwdMatches(string recorded, string requested, string requestedReal)
-        {
-            if (string.Equals(recorded, requested, StringComparison.Ordinal))
-            {
-                return true;
-            }
-
-            return string.Equals(Normalize(recorded), requestedReal, StringComparison.Ordinal);
-        }
-
-        /// <summary>The real path in NFC, computed once per pass.</summary>
-        private string Normalize(string path)
-        {
-            if (realPaths.TryGetValue(path, out var real))
-            {
-                return real;
-            }
-
-            real = RealPath.Resolve(Fs, path);
-            try
-            {
-                real = real.Normalize(NormalizationForm.FormC);
-            }
-            catch (ArgumentException)
-            {
-            }
-
-            realPaths[path] = real;
-            return real;
-        }
+        private bool CwdMatches(string recorded, string requested, string requestedReal) =>
+            string.Equals(recorded, requested, StringComparison.Ordinal)
+            || string.Equals(owner.RealPathOf(recorded), requestedReal, StringComparison.Ordinal);
     }
 }

@@ -24,6 +24,8 @@ internal sealed partial class ClaudeTranscriptProbe : LiveSource<AgentFiles>
     private readonly TimeProvider time;
     private readonly Lock gate = new();
     private Dictionary<string, FolderSnapshot> known = new(StringComparer.Ordinal);
+    private Dictionary<string, CwdAnswer> answers = new(StringComparer.Ordinal);
+    private Observed? lastObserved;
 
     /// <param name="settings">Where to look.</param>
     /// <param name="timeProvider">
@@ -54,7 +56,8 @@ internal sealed partial class ClaudeTranscriptProbe : LiveSource<AgentFiles>
     /// <summary>
     /// The transcripts confirmed for each requested directory (their recorded <c>cwd</c> is the
     /// directory, their recorded <c>sessionId</c> their name) and the presence of each requested id;
-    /// unknown when Claude's config folder does not exist at all (a wrong <c>HOME</c>?).
+    /// unknown when Claude's config folder does not exist at all (a wrong <c>HOME</c>?). A pass
+    /// where no folder it looked at changed, for the same directories, answers last pass's object.
     /// </summary>
     public AgentFiles Observe(ArtifactRequest request, CancellationToken cancellationToken)
     {
@@ -63,30 +66,43 @@ internal sealed partial class ClaudeTranscriptProbe : LiveSource<AgentFiles>
             return AgentFiles.Unknown($"Claude's config folder {settings.ClaudeConfigDirectory} does not exist (is HOME or CLAUDE_CONFIG_DIR right?)");
         }
 
-        var result = Probe(request, cancellationToken);
-        var conversations = new List<AgentConversation>();
-        foreach (var (cwd, listing) in result.TranscriptsByCwd)
+        lock (gate)
         {
-            var wanted = AgentFiles.NormalizePath(cwd);
-            foreach (var t in listing.Transcripts)
+            var (byCwd, presence) = Run(request, cancellationToken);
+            if (lastObserved is { } last && last.Answers.Count == byCwd.Count && SamePresence(last.Presence, presence)
+                && byCwd.All(p => last.Answers.TryGetValue(p.Key, out var a) && ReferenceEquals(a, p.Value)))
             {
-                if (t.RecordedCwd is { } recorded
-                    && string.Equals(AgentFiles.NormalizePath(recorded), wanted, StringComparison.Ordinal)
-                    && (t.RecordedSessionId is null || string.Equals(t.RecordedSessionId, t.SessionId, StringComparison.Ordinal)))
-                {
-                    conversations.Add(new AgentConversation(t.SessionId, cwd, t.LastWrite));
-                }
+                return last.Files; // Nothing it was built from changed.
             }
-        }
 
-        var present = new List<string>();
-        var unknown = new List<string>();
-        foreach (var (id, presence) in result.SessionPresence)
-        {
-            (presence == ArtifactPresence.Present ? present : presence == ArtifactPresence.Unknown ? unknown : null)?.Add(id);
-        }
+            var conversations = new Dictionary<string, IReadOnlyList<AgentConversation>>(byCwd.Count, StringComparer.Ordinal);
+            foreach (var (cwd, answer) in byCwd)
+            {
+                var confirmed = answer.Confirmed(cwd);
+                if (confirmed.Count == 0)
+                {
+                    continue;
+                }
 
-        return new AgentFiles(conversations, present, unknown);
+                var key = AgentFiles.NormalizePath(cwd);
+                if (conversations.TryGetValue(key, out var other))
+                {
+                    // Two spellings of one directory ("/a" and "/a/"): one list, as the public constructor makes.
+                    var merged = other.Concat(confirmed).ToList();
+                    merged.Sort(AgentFiles.NewestFirst);
+                    confirmed = merged.AsReadOnly();
+                }
+
+                conversations[key] = confirmed;
+            }
+
+            var files = new AgentFiles(
+                conversations,
+                presence.Where(p => p.Value == ArtifactPresence.Present).Select(p => p.Key),
+                presence.Where(p => p.Value == ArtifactPresence.Unknown).Select(p => p.Key));
+            lastObserved = new Observed(byCwd, presence, files);
+            return files;
+        }
     }
 
     protected override AgentFiles See(ObservationNeeds needs, CancellationToken cancellationToken) =>
@@ -96,23 +112,35 @@ internal sealed partial class ClaudeTranscriptProbe : LiveSource<AgentFiles>
     {
         lock (gate)
         {
-            var pass = new Pass(this, cancellationToken);
-            var byCwd = new Dictionary<string, ClaudeProjectListing>(StringComparer.Ordinal);
-            foreach (var cwd in request.Cwds)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                byCwd[cwd] = pass.ListCwd(cwd);
-            }
-
-            var presence = new Dictionary<string, ArtifactPresence>(StringComparer.Ordinal);
-            if (request.Ids.Count > 0)
-            {
-                pass.FindSessions(request.Ids, presence);
-            }
-
-            known = pass.Listed;
-            return new ClaudeProbeResult(byCwd, presence);
+            var (byCwd, presence) = Run(request, cancellationToken);
+            return new ClaudeProbeResult(byCwd.ToDictionary(p => p.Key, p => p.Value.Listing, StringComparer.Ordinal), presence);
         }
+    }
+
+    private static bool SamePresence(Dictionary<string, ArtifactPresence> a, Dictionary<string, ArtifactPresence> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value);
+
+    /// <summary>One pass, under the gate: each cwd's answer (last pass's when its folders did not change) and each id's presence.</summary>
+    private (Dictionary<string, CwdAnswer> ByCwd, Dictionary<string, ArtifactPresence> Presence) Run(ArtifactRequest request, CancellationToken cancellationToken)
+    {
+        ForgetOldRealPaths();
+        var pass = new Pass(this, cancellationToken);
+        var byCwd = new Dictionary<string, CwdAnswer>(request.Cwds.Count, StringComparer.Ordinal);
+        foreach (var cwd in request.Cwds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            byCwd[cwd] = pass.ListCwd(cwd);
+        }
+
+        var presence = new Dictionary<string, ArtifactPresence>(StringComparer.Ordinal);
+        if (request.Ids.Count > 0)
+        {
+            pass.FindSessions(request.Ids, presence);
+        }
+
+        known = pass.Listed;
+        answers = byCwd;
+        return (byCwd, presence);
     }
 }
 

@@ -40,7 +40,8 @@ internal sealed class AttentionProbe
     private (DateTime Stamp, DateTimeOffset At, Dictionary<long, ClaudeProcessFile> Files)? processListing;
     private readonly Dictionary<string, (long Length, DateTime Written, TranscriptTail Tail)> tailCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset At, PaneText.Pattern? Pattern, DateTimeOffset? Since)> paneCache = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> rootCache = new(StringComparer.Ordinal);
+    private static readonly TimeSpan RootRecheck = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, (string? Root, DateTimeOffset At)> rootCache = new(StringComparer.Ordinal);
     private readonly Dictionary<long, (DateTime Written, long Length, ClaudeProcessFile? File)> processCache = [];
 
     public AttentionProbe(string claudeConfigDirectory, TimeProvider time, TimeSpan wedgedAfter, string procDirectory = "/proc")
@@ -100,7 +101,7 @@ internal sealed class AttentionProbe
         var hooksByRoot = new Dictionary<string, List<HookRecord>>(StringComparer.Ordinal);
         var processFiles = ReadProcessFiles(ClaudeProcessFile.DirectoryFor(claudeConfigDirectory), now);
         var panePids = rows.Select(r => r.PanePid).OfType<long>().ToHashSet();
-        var hooksOf = rows.ToDictionary(r => r.Name, r => Root(r.Cwd) is { } root ? HooksOf(root, hooksByRoot, now) : [], StringComparer.Ordinal);
+        var hooksOf = rows.ToDictionary(r => r.Name, r => Root(r.Cwd, now) is { } root ? HooksOf(root, hooksByRoot, now) : [], StringComparer.Ordinal);
 
         // Which pane each agent named by a hook record or a per-process file runs under.
         var paneOf = owners.Map(hooksByRoot.Values.SelectMany(h => h).Select(h => h.AgentPid).OfType<long>().Concat(processFiles.Keys), panePids);
@@ -133,25 +134,24 @@ internal sealed class AttentionProbe
         return result;
     }
 
-    /// <summary>The workspace a cwd lies in (the hook's rule: nearest folder with <c>.hermes/agent-sessions.yaml</c>); found ones are kept.</summary>
-    private string? Root(string? cwd)
+    /// <summary>
+    /// The workspace a cwd lies in (the hook's rule: nearest folder with <c>.hermes/agent-sessions.yaml</c>):
+    /// a found one is kept, "none" for a minute (<see cref="RootRecheck"/>), so a quiet pass walks no folders.
+    /// </summary>
+    private string? Root(string? cwd, DateTimeOffset now)
     {
         if (cwd is null)
         {
             return null;
         }
 
-        if (rootCache.TryGetValue(cwd, out var root))
+        if (rootCache.TryGetValue(cwd, out var cached) && (cached.Root is not null || (cached.At <= now && now - cached.At < RootRecheck)))
         {
-            return root;
+            return cached.Root;
         }
 
-        root = RegistryRoots.Find(FileSystem, [cwd]).GetValueOrDefault(cwd);
-        if (root is not null)
-        {
-            rootCache[cwd] = root;
-        }
-
+        var root = RegistryRoots.Find(FileSystem, [cwd]).GetValueOrDefault(cwd);
+        rootCache[cwd] = (root, now);
         return root;
     }
 
@@ -169,7 +169,7 @@ internal sealed class AttentionProbe
         AttentionRow row, DateTimeOffset now, Func<string, CancellationToken, Task<string?>> capture, CancellationToken cancellationToken)
     {
         // The last read of this pane, by this process or (from the workspace's cache) by another run.
-        var file = Root(row.Cwd) is { } root ? PaneReadFile.PathFor(root, row.TmuxName) : null;
+        var file = Root(row.Cwd, now) is { } root ? PaneReadFile.PathFor(root, row.TmuxName) : null;
         if (!paneCache.TryGetValue(row.Name, out var cached) && file is not null && PaneReadFile.Read(file, row.PanePid) is { } stored)
         {
             paneCache[row.Name] = cached = stored;
