@@ -55,8 +55,7 @@ internal static class TmuxListPanesParser
                 }
                 else if (records.Count > 0)
                 {
-                    var last = records[^1];
-                    last[FieldCount - 1] += "\n" + line;
+                    records[^1][FieldCount - 1] += "\n" + line;
                 }
                 else
                 {
@@ -107,13 +106,7 @@ internal static class TmuxListPanesParser
             });
         }
 
-        var sessions = new List<TmuxSession>(order.Count);
-        foreach (var name in order)
-        {
-            sessions.Add(new TmuxSession(name, created[name], panes[name]));
-        }
-
-        return sessions;
+        return [.. order.Select(name => new TmuxSession(name, created[name], panes[name]))];
     }
 
     private static DateTimeOffset? Epoch(string value) =>

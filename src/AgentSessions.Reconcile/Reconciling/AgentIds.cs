@@ -30,18 +30,7 @@ internal sealed record AgentIds(
     public string IdentityField { get; } = $"agent_identities.{Agent}.{IdField}";
 
     /// <summary>The agent of this name (any case), or <see langword="null"/>.</summary>
-    public static AgentIds? Of(string? agent)
-    {
-        foreach (var ids in All)
-        {
-            if (string.Equals(ids.Agent, agent, StringComparison.OrdinalIgnoreCase))
-            {
-                return ids;
-            }
-        }
-
-        return null;
-    }
+    public static AgentIds? Of(string? agent) => All.FirstOrDefault(ids => string.Equals(ids.Agent, agent, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The value of <c>agent_identities.&lt;agent&gt;.&lt;field&gt;</c>, or <see langword="null"/>.</summary>
     public string? Identity(SessionRow row) =>

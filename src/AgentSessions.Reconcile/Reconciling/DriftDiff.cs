@@ -30,12 +30,11 @@ internal static class DriftDiff
         IReadOnlyList<DriftRule>? rules = null)
     {
         var diff = new DiffContext(registry, live, now, options, endStateAliveFirstSeen, rules ?? DriftRules.Default);
-        var ruleList = diff.Rules;
         foreach (var row in registry.Sessions)
         {
-            for (var i = 0; i < ruleList.Count; i++)
+            foreach (var rule in diff.Rules)
             {
-                ruleList[i].Plan(diff, row);
+                rule.Plan(diff, row);
             }
         }
 
@@ -53,39 +52,29 @@ internal static class DriftDiff
 }
 
 /// <summary>One diff's inputs and what its rules found so far.</summary>
-internal sealed class DiffContext
+internal sealed class DiffContext(
+    Registry registry, LiveState live, DateTimeOffset now, DiffOptions options, IReadOnlyDictionary<string, DateTimeOffset> previousFirstSeen, IReadOnlyList<DriftRule> rules)
 {
     private readonly Dictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
     private readonly HashSet<DriftKey> _undecided = [];
     private readonly List<string> _notes = [];
 
-    public DiffContext(Registry registry, LiveState live, DateTimeOffset now, DiffOptions options, IReadOnlyDictionary<string, DateTimeOffset> previousFirstSeen, IReadOnlyList<DriftRule> rules)
-    {
-        Rules = rules;
-        Registry = registry;
-        Live = live;
-        Now = now;
-        Options = options;
-        PreviousFirstSeen = previousFirstSeen;
-        Owners = new IdOwners(registry);
-    }
-
-    public Registry Registry { get; }
+    public Registry Registry { get; } = registry;
 
     /// <summary>Gets the rules this diff runs, in order.</summary>
-    public IReadOnlyList<DriftRule> Rules { get; }
+    public IReadOnlyList<DriftRule> Rules { get; } = rules;
 
-    public LiveState Live { get; }
+    public LiveState Live { get; } = live;
 
     public TmuxState Tmux => Live.Tmux;
 
-    public DateTimeOffset Now { get; }
+    public DateTimeOffset Now { get; } = now;
 
-    public DiffOptions Options { get; }
+    public DiffOptions Options { get; } = options;
 
-    public IReadOnlyDictionary<string, DateTimeOffset> PreviousFirstSeen { get; }
+    public IReadOnlyDictionary<string, DateTimeOffset> PreviousFirstSeen { get; } = previousFirstSeen;
 
-    public IdOwners Owners { get; }
+    public IdOwners Owners { get; } = new(registry);
 
     /// <summary>Gets the ids given out in this pass, so two rows in one folder never get the same one.</summary>
     public HashSet<string> Claimed { get; } = new(StringComparer.Ordinal);

@@ -65,24 +65,8 @@ internal sealed record SessionName(string? Project, string Agent)
             return [];
         }
 
-        var known = new HashSet<string>(registry.Sessions.Count, StringComparer.Ordinal);
-        foreach (var row in registry.Sessions)
-        {
-            known.Add(row.Name);
-            known.Add(ToTmux(row.Name));
-        }
-
-        var found = new List<TmuxSession>();
-        foreach (var (name, session) in tmux.Sessions)
-        {
-            if (!known.Contains(name) && TryParse(name, workspace, out _))
-            {
-                found.Add(session);
-            }
-        }
-
-        found.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return found;
+        var known = registry.Sessions.SelectMany(r => new[] { r.Name, ToTmux(r.Name) }).ToHashSet(StringComparer.Ordinal);
+        return [.. tmux.Sessions.Values.Where(s => !known.Contains(s.Name) && TryParse(s.Name, workspace, out _)).OrderBy(s => s.Name, StringComparer.Ordinal)];
     }
 
     private static bool TryParseAfter(string name, string workspace, out SessionName? parsed)

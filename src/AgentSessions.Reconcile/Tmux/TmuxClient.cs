@@ -15,7 +15,7 @@ public sealed class TmuxClient
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly IProcessRunner _runner;
+    private readonly ProcessRunner _runner;
     private readonly string _executable;
     private readonly TimeSpan _timeout;
     private readonly List<string> _server = [];
@@ -31,7 +31,7 @@ public sealed class TmuxClient
     }
 
     internal TmuxClient(
-        IProcessRunner runner, string executable, TimeSpan timeout, string? socketName, string? socketPath, IReadOnlyDictionary<string, string?>? extraEnvironment)
+        ProcessRunner runner, string executable, TimeSpan timeout, string? socketName, string? socketPath, IReadOnlyDictionary<string, string?>? extraEnvironment)
     {
         if (SocketProblem(socketName, socketPath) is { } problem)
         {
