@@ -1,9 +1,6 @@
 namespace AgentSessions.Reconcile.Processes;
 
 /// <summary>One process to run (by <see cref="ProcessRunner"/>).</summary>
-/// <param name="FileName">The executable: a path (contains <c>/</c>) or a name looked up on <c>PATH</c>.</param>
-/// <param name="Arguments">The arguments, passed as a list.</param>
-/// <param name="Timeout">How long to wait before the process tree is killed.</param>
 internal sealed record ProcessRequest(string FileName, IReadOnlyList<string> Arguments, TimeSpan Timeout)
 {
     /// <summary>

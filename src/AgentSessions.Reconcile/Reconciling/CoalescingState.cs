@@ -4,9 +4,6 @@ using System.Text;
 namespace AgentSessions.Reconcile.Reconciling;
 
 /// <summary>One drift of a pass with what became of its change.</summary>
-/// <param name="Planned">The drift as the diff planned it.</param>
-/// <param name="Drift">The drift to report.</param>
-/// <param name="Outcome">What applying its change did, or <see langword="null"/> for a report-only drift or a dry run.</param>
 internal readonly record struct FoundDrift(PlannedDrift Planned, Drift Drift, MutationOutcome? Outcome);
 
 /// <summary>Splits a pass's drifts into new ones and repeats, and computes the state for the next pass.</summary>

@@ -13,21 +13,12 @@ internal static class DriftDiff
     /// <summary>A status as drift messages say it: the registry's word, or "without status".</summary>
     public static string Word(SessionStatus? status) => status is { } s ? s.ToWord() : "without status";
 
-    /// <summary>Computes the drift.</summary>
-    /// <param name="registry">The registry as loaded (not changed).</param>
-    /// <param name="live">The live state.</param>
-    /// <param name="now">The time of the pass.</param>
-    /// <param name="options">The workspace, its root and the grace window.</param>
-    /// <param name="endStateAliveFirstSeen">When each end-state row's live tmux was first seen, from earlier passes (the fallback for rows without timestamps).</param>
-    /// <param name="rules">The rules to run; <see langword="null"/> for the registered ones.</param>
-    /// <returns>The drifts, mutations and the carried state for the next pass.</returns>
+    /// <summary>
+    /// Computes the drift. <paramref name="endStateAliveFirstSeen"/>: when each end-state row's live tmux
+    /// was first seen, from earlier passes (the fallback for rows without timestamps).
+    /// </summary>
     public static DiffResult Compute(
-        Registry registry,
-        LiveState live,
-        DateTimeOffset now,
-        DiffOptions options,
-        IReadOnlyDictionary<string, DateTimeOffset> endStateAliveFirstSeen,
-        IReadOnlyList<DriftRule>? rules = null)
+        Registry registry, LiveState live, DateTimeOffset now, DiffOptions options, IReadOnlyDictionary<string, DateTimeOffset> endStateAliveFirstSeen, IReadOnlyList<DriftRule>? rules = null)
     {
         var diff = new DiffContext(registry, live, now, options, endStateAliveFirstSeen, rules ?? DriftRules.Default);
         foreach (var row in registry.Sessions)

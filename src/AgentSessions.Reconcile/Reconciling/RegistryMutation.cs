@@ -1,9 +1,10 @@
 namespace AgentSessions.Reconcile.Reconciling;
 
-/// <summary>The outcome of applying one mutation to the registry as it is at write time.</summary>
-/// <param name="Applied">Whether the registry was changed.</param>
-/// <param name="SkipReason">Why it was left as is (a person's action wins), or <see langword="null"/>.</param>
-/// <param name="AlreadyDone">Whether the change was found already made under the lock (another monitor made it).</param>
+/// <summary>
+/// The outcome of applying one mutation to the registry as it is at write time: applied, or skipped with
+/// the reason (a person's action wins); <c>AlreadyDone</c> when the change was found already made under
+/// the lock (another monitor made it).
+/// </summary>
 internal readonly record struct MutationOutcome(bool Applied, string? SkipReason, bool AlreadyDone = false)
 {
     public static MutationOutcome Done { get; } = new(true, null);

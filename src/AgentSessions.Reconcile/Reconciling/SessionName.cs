@@ -8,15 +8,11 @@ namespace AgentSessions.Reconcile;
 /// and <c>_</c>. tmux stores <c>.</c> and <c>:</c> in a session name as <c>_</c>, so a workspace
 /// named <c>my.app</c> has sessions that tmux lists as <c>my_app-…</c>; both spellings parse.
 /// </summary>
-/// <param name="Project">The project part, or <see langword="null"/> for a workspace-level session.</param>
-/// <param name="Agent">The agent (<c>claude</c>, <c>agy</c> …).</param>
 internal sealed record SessionName(string? Project, string Agent)
 {
     private const string CreatorMarker = "creator-";
 
     /// <summary>The name tmux stores for a session name: <c>.</c> and <c>:</c> become <c>_</c>.</summary>
-    /// <param name="name">A session name as typed.</param>
-    /// <returns>The name as tmux lists it.</returns>
     public static string ToTmux(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -24,10 +20,6 @@ internal sealed record SessionName(string? Project, string Agent)
     }
 
     /// <summary>Parses a session name of the given workspace (as typed, or as tmux stores it).</summary>
-    /// <param name="name">The session name.</param>
-    /// <param name="workspace">The workspace name.</param>
-    /// <param name="parsed">The project and agent, when the name is one of this workspace's agents.</param>
-    /// <returns>Whether the name is one of this workspace's agent sessions.</returns>
     public static bool TryParse(string name, string workspace, [NotNullWhen(true)] out SessionName? parsed)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -38,9 +30,6 @@ internal sealed record SessionName(string? Project, string Agent)
     }
 
     /// <summary>The agent of a registry row: its <c>agent</c> field, or else the suffix of its name.</summary>
-    /// <param name="row">The row.</param>
-    /// <param name="workspace">The workspace name.</param>
-    /// <returns>The agent, or <see langword="null"/> when neither says.</returns>
     public static string? AgentOf(SessionRow row, string workspace)
     {
         ArgumentNullException.ThrowIfNull(row);
@@ -51,10 +40,6 @@ internal sealed record SessionName(string? Project, string Agent)
     /// The live sessions named like this workspace's agents that no registry row names (by its
     /// name, or the name tmux stores for it), in name order; none when tmux is unknown.
     /// </summary>
-    /// <param name="registry">The registry.</param>
-    /// <param name="tmux">The tmux snapshot.</param>
-    /// <param name="workspace">The workspace name.</param>
-    /// <returns>The unregistered sessions.</returns>
     public static IReadOnlyList<TmuxSession> FindUnregistered(Registry registry, TmuxState tmux, string workspace)
     {
         ArgumentNullException.ThrowIfNull(registry);

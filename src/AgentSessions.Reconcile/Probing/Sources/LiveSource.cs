@@ -11,7 +11,6 @@ internal interface ILiveSource
 }
 
 /// <summary>A source of one observation read synchronously (files); one that fails to read is unknown with the reason, never empty.</summary>
-/// <typeparam name="T">The observation's type.</typeparam>
 internal abstract class LiveSource<T> : ILiveSource
     where T : class
 {

@@ -4,18 +4,9 @@ using AgentSessions.Reconcile.Probing;
 namespace AgentSessions.Reconcile.Attention;
 
 /// <summary>A live row as the attention probe needs it.</summary>
-/// <param name="Name">The row's session name.</param>
-/// <param name="TmuxName">The session's name as tmux stores it (for a pane read).</param>
-/// <param name="PanePid">The pane's first process (<c>pane_pid</c>).</param>
-/// <param name="Cwd">The row's working directory (for the transcript's folder).</param>
-/// <param name="OwnSessionId">The row's recorded Claude session id (<c>claude_session_id_own</c>), if any.</param>
 internal sealed record AttentionRow(string Name, string TmuxName, long? PanePid, string? Cwd, string? OwnSessionId);
 
 /// <summary>What the probe found for one row.</summary>
-/// <param name="State">The attention state.</param>
-/// <param name="SessionId">The session id of the agent running in the row's pane, when a hook record or the per-process file names it.</param>
-/// <param name="SessionIdSource"><c>hook</c> or <c>process</c>, with <paramref name="SessionId"/>.</param>
-/// <param name="ClearedFrom">The id the bound session replaced after <c>/clear</c>, when the hook said so.</param>
 internal sealed record RowAttention(AttentionState State, string? SessionId, string? SessionIdSource, string? ClearedFrom);
 
 /// <summary>
@@ -27,13 +18,10 @@ internal sealed record RowAttention(AttentionState State, string? SessionId, str
 /// row no other source explains, also across runs (<see cref="PaneReadFile"/>: a <c>reconcile --once</c>
 /// every 30 s reads a pane every other run). Keeps small caches between passes; not thread-safe (one pass at a time).
 /// </summary>
-internal sealed class AttentionProbe
+internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider time, TimeSpan wedgedAfter, string procDirectory = "/proc")
 {
     private static readonly TimeSpan PaneInterval = TimeSpan.FromMinutes(1);
-    private readonly string claudeConfigDirectory;
-    private readonly PaneOwners owners;
-    private readonly TimeProvider time;
-    private readonly TimeSpan wedgedAfter;
+    private readonly PaneOwners owners = new(procDirectory);
     private static readonly TimeSpan ProcessRelist = TimeSpan.FromSeconds(30);
     private readonly Dictionary<string, (DateTime Stamp, List<HookRecord> Records, Dictionary<string, (DateTime Written, long Length, HookRecord? Record)> Files)> hookFolders = new(StringComparer.Ordinal);
     private (DateTime Stamp, DateTimeOffset At, Dictionary<long, ClaudeProcessFile> Files)? processListing;
@@ -41,14 +29,6 @@ internal sealed class AttentionProbe
     private readonly Dictionary<string, (DateTimeOffset At, PaneText.Pattern? Pattern, DateTimeOffset? Since)> paneCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> rootCache = new(StringComparer.Ordinal);
     private readonly Dictionary<long, (DateTime Written, long Length, ClaudeProcessFile? File)> processCache = [];
-
-    public AttentionProbe(string claudeConfigDirectory, TimeProvider time, TimeSpan wedgedAfter, string procDirectory = "/proc")
-    {
-        this.claudeConfigDirectory = claudeConfigDirectory;
-        owners = new PaneOwners(procDirectory);
-        this.time = time;
-        this.wedgedAfter = wedgedAfter;
-    }
 
     /// <summary>Gets how many pane reads the probe asked for (for tests and the benchmark).</summary>
     public int PaneReads { get; private set; }
@@ -60,29 +40,22 @@ internal sealed class AttentionProbe
     public async Task<IReadOnlyDictionary<string, SessionAttention>> ObserveAsync(
         Registry registry, TmuxState tmux, Func<string, CancellationToken, Task<string?>> capture, CancellationToken cancellationToken)
     {
-        var rows = new List<AttentionRow>();
-        foreach (var row in registry.Sessions)
-        {
-            if (tmux.IsKnown && tmux.Find(row.Name) is { PrimaryPane: { IsDead: false } pane } session)
-            {
-                rows.Add(new AttentionRow(row.Name, session.Name, pane.Pid, row.Cwd ?? pane.CurrentPath, row.ClaudeSessionIdOwn));
-            }
-        }
-
+        var rows = registry.Sessions
+            .Select(row => tmux.IsKnown && tmux.Find(row.Name) is { PrimaryPane: { IsDead: false } pane } session
+                ? new AttentionRow(row.Name, session.Name, pane.Pid, row.Cwd ?? pane.CurrentPath, row.ClaudeSessionIdOwn)
+                : null)
+            .OfType<AttentionRow>().ToList();
         var found = await ObserveAsync(rows, capture, cancellationToken).ConfigureAwait(false);
-        var result = new Dictionary<string, SessionAttention>(StringComparer.Ordinal);
-        foreach (var (name, a) in found)
-        {
-            result[name] = new SessionAttention(a.State.State, a.State.Reason, a.State.Since, a.State.Source, a.State.Evidence)
+        return found.ToDictionary(
+            p => p.Key,
+            p => new SessionAttention(p.Value.State.State, p.Value.State.Reason, p.Value.State.Since, p.Value.State.Source, p.Value.State.Evidence)
             {
-                Tool = a.State.Tool,
-                SessionId = a.SessionId,
-                SessionIdSource = a.SessionIdSource,
-                ClearedFrom = a.ClearedFrom,
-            };
-        }
-
-        return result;
+                Tool = p.Value.State.Tool,
+                SessionId = p.Value.SessionId,
+                SessionIdSource = p.Value.SessionIdSource,
+                ClearedFrom = p.Value.ClearedFrom,
+            },
+            StringComparer.Ordinal);
     }
 
     /// <summary>Observes <paramref name="rows"/>; <paramref name="capture"/> reads a pane's text by its tmux name (<see langword="null"/>: could not).</summary>
@@ -140,15 +113,9 @@ internal sealed class AttentionProbe
             return null;
         }
 
-        if (rootCache.TryGetValue(cwd, out var root))
+        if (!rootCache.TryGetValue(cwd, out var root) && RegistryRoots.Find(new System.IO.Abstractions.FileSystem(), [cwd]).GetValueOrDefault(cwd) is { } found)
         {
-            return root;
-        }
-
-        root = RegistryRoots.Find(new System.IO.Abstractions.FileSystem(), [cwd]).GetValueOrDefault(cwd);
-        if (root is not null)
-        {
-            rootCache[cwd] = root;
+            rootCache[cwd] = root = found;
         }
 
         return root;
