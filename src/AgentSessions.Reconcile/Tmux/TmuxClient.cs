@@ -142,30 +142,21 @@ public sealed class TmuxClient
 }
 
 /// <summary>What one tmux command did.</summary>
-public sealed class TmuxResult
+/// <param name="succeeded">Whether tmux ran and exited with code 0.</param>
+/// <param name="notInstalled">Whether tmux was not found on <c>PATH</c>.</param>
+/// <param name="output">What tmux printed on standard output.</param>
+/// <param name="problem">Why it did not succeed, in one line, or <see langword="null"/>.</param>
+public sealed class TmuxResult(bool succeeded, bool notInstalled, string output, string? problem)
 {
-    /// <summary>Initializes a new instance of the <see cref="TmuxResult"/> class.</summary>
-    /// <param name="succeeded">Whether tmux ran and exited with code 0.</param>
-    /// <param name="notInstalled">Whether tmux was not found on <c>PATH</c>.</param>
-    /// <param name="output">What tmux printed on standard output.</param>
-    /// <param name="problem">Why it did not succeed, in one line, or <see langword="null"/>.</param>
-    public TmuxResult(bool succeeded, bool notInstalled, string output, string? problem)
-    {
-        Succeeded = succeeded;
-        NotInstalled = notInstalled;
-        Output = output;
-        Problem = problem;
-    }
-
     /// <summary>Gets a value indicating whether tmux ran and exited with code 0.</summary>
-    public bool Succeeded { get; }
+    public bool Succeeded { get; } = succeeded;
 
     /// <summary>Gets a value indicating whether tmux was not found on <c>PATH</c>.</summary>
-    public bool NotInstalled { get; }
+    public bool NotInstalled { get; } = notInstalled;
 
     /// <summary>Gets what tmux printed on standard output.</summary>
-    public string Output { get; }
+    public string Output { get; } = output;
 
     /// <summary>Gets why it did not succeed, in one line, or <see langword="null"/>.</summary>
-    public string? Problem { get; }
+    public string? Problem { get; } = problem;
 }
