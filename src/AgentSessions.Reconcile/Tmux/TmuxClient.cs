@@ -18,8 +18,8 @@ public sealed class TmuxClient
     private readonly ProcessRunner _runner;
     private readonly string _executable;
     private readonly TimeSpan _timeout;
-    private readonly List<string> _server = [];
-    private readonly Dictionary<string, string?> _environment = new(StringComparer.Ordinal);
+    private readonly string[] _server;
+    private readonly Dictionary<string, string?> _environment;
 
     /// <summary>Initializes a new instance of the <see cref="TmuxClient"/> class.</summary>
     /// <param name="socketName">The socket name (<c>tmux -L</c>), or <see langword="null"/>.</param>
@@ -41,22 +41,8 @@ public sealed class TmuxClient
         _runner = runner;
         _executable = executable;
         _timeout = timeout;
-        if (!string.IsNullOrEmpty(socketName))
-        {
-            _server.AddRange(["-L", socketName]);
-        }
-        else if (!string.IsNullOrEmpty(socketPath))
-        {
-            _server.AddRange(["-S", socketPath]);
-        }
-
-        if (extraEnvironment is not null)
-        {
-            foreach (var (key, value) in extraEnvironment)
-            {
-                _environment[key] = value;
-            }
-        }
+        _server = !string.IsNullOrEmpty(socketName) ? ["-L", socketName] : !string.IsNullOrEmpty(socketPath) ? ["-S", socketPath] : [];
+        _environment = new(extraEnvironment ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
 
         // Inside tmux, $TMUX picks the server: never let it choose for us, whatever else is set.
         _environment["TMUX"] = null;
