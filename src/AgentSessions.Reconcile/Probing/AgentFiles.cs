@@ -24,27 +24,11 @@ public sealed class AgentFiles
     {
         ArgumentNullException.ThrowIfNull(conversations);
         IsKnown = true;
-        foreach (var conversation in conversations)
+        var known = conversations.Select(c => c ?? throw new ArgumentNullException(nameof(conversations), "A conversation is null."));
+        foreach (var inCwd in known.GroupBy(c => NormalizePath(c.Cwd), StringComparer.Ordinal))
         {
-            ArgumentNullException.ThrowIfNull(conversation);
-            var key = NormalizePath(conversation.Cwd);
-            if (!_byCwd.TryGetValue(key, out var list))
-            {
-                list = [];
-                _byCwd[key] = list;
-            }
-
-            list.Add(conversation);
-            _present.Add(conversation.Id);
-        }
-
-        foreach (var list in _byCwd.Values)
-        {
-            list.Sort(static (a, b) =>
-            {
-                var byTime = b.LastWrite.CompareTo(a.LastWrite);
-                return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
-            });
+            _byCwd[inCwd.Key] = [.. inCwd.OrderByDescending(c => c.LastWrite).ThenBy(c => c.Id, StringComparer.Ordinal)];
+            _present.UnionWith(inCwd.Select(c => c.Id));
         }
 
         _present.UnionWith(presentIds ?? []);
