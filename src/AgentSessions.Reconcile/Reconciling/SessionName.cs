@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
 
 namespace AgentSessions.Reconcile;
 
@@ -8,10 +9,8 @@ namespace AgentSessions.Reconcile;
 /// and <c>_</c>. tmux stores <c>.</c> and <c>:</c> in a session name as <c>_</c>, so a workspace
 /// named <c>my.app</c> has sessions that tmux lists as <c>my_app-…</c>; both spellings parse.
 /// </summary>
-internal sealed record SessionName(string? Project, string Agent)
+internal sealed partial record SessionName(string? Project, string Agent)
 {
-    private const string CreatorMarker = "creator-";
-
     /// <summary>The name tmux stores for a session name: <c>.</c> and <c>:</c> become <c>_</c>.</summary>
     public static string ToTmux(string name)
     {
@@ -57,48 +56,17 @@ internal sealed record SessionName(string? Project, string Agent)
     private static bool TryParseAfter(string name, string workspace, out SessionName? parsed)
     {
         parsed = null;
-        if (workspace.Length == 0
-            || name.Length <= workspace.Length + 1
-            || !name.StartsWith(workspace, StringComparison.Ordinal)
-            || name[workspace.Length] != '-')
+        if (workspace.Length == 0 || name.Length <= workspace.Length + 1 || !name.StartsWith(workspace, StringComparison.Ordinal) || name[workspace.Length] != '-'
+            || AfterWorkspace().Match(name, workspace.Length + 1) is not { Success: true } m)
         {
             return false;
         }
 
-        var rest = name.AsSpan(workspace.Length + 1);
-        string? project = null;
-        int agentStart;
-        if (rest.StartsWith(CreatorMarker, StringComparison.Ordinal))
-        {
-            agentStart = CreatorMarker.Length;
-        }
-        else
-        {
-            var marker = rest.LastIndexOf("-" + CreatorMarker, StringComparison.Ordinal);
-            if (marker <= 0)
-            {
-                return false;
-            }
-
-            project = rest[..marker].ToString();
-            agentStart = marker + 1 + CreatorMarker.Length;
-        }
-
-        var agent = rest[agentStart..];
-        if (agent.IsEmpty)
-        {
-            return false;
-        }
-
-        foreach (var c in agent)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
-            {
-                return false;
-            }
-        }
-
-        parsed = new SessionName(project, agent.ToString());
+        parsed = new SessionName(m.Groups["project"].Success ? m.Groups["project"].Value : null, m.Groups["agent"].Value);
         return true;
     }
+
+    // "creator-<agent>" or "<project>-creator-<agent>" (the last "-creator-"), the agent one word of [A-Za-z0-9_].
+    [GeneratedRegex(@"\G(?>creator-|(?<project>[\s\S]+)-creator-)(?<agent>[A-Za-z0-9_]+)\z", RegexOptions.CultureInvariant)]
+    private static partial Regex AfterWorkspace();
 }
