@@ -25,10 +25,6 @@ internal static class MonitorText
     /// Formats drifts as one comment of at most <paramref name="maxChars"/> characters: a header
     /// line, one line per drift that fits, and <c>… and N more drifts</c> for the rest.
     /// </summary>
-    /// <param name="workspace">The workspace name for the header.</param>
-    /// <param name="drifts">The drifts, in the order found.</param>
-    /// <param name="extra">How many more drifts were found but not kept (counted in the summary).</param>
-    /// <param name="maxChars">The most characters the comment may have.</param>
     public static string DriftComment(string workspace, IReadOnlyList<Drift> drifts, int extra, int maxChars)
     {
         var total = drifts.Count + extra;

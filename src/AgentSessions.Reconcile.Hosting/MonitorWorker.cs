@@ -358,9 +358,6 @@ internal enum MonitorEnd
 }
 
 /// <summary>The outcome of one monitor pass.</summary>
-/// <param name="End">Whether and why the loop ends.</param>
-/// <param name="NextDelay">The wait before the next pass (of a good pass).</param>
-/// <param name="Failure">Why the pass failed (a kanban call, the reconcile), or <see langword="null"/>: the loop then backs off.</param>
 internal readonly record struct MonitorTick(MonitorEnd End, TimeSpan NextDelay, Exception? Failure = null);
 
 /// <summary>A kanban call failed (the card is unreachable or locked): the pass is a failing one.</summary>

@@ -26,9 +26,6 @@ internal sealed class HookRecorder
     }
 
     /// <summary>Records the event on <paramref name="input"/>; the outcome for the caller's tests, always exit code 0 for the process.</summary>
-    /// <param name="input">The hook's stdin.</param>
-    /// <param name="error">Where the one line about bad input goes.</param>
-    /// <returns>The record written, or <see langword="null"/> when nothing was.</returns>
     public HookRecord? Run(Stream input, TextWriter error)
     {
         try

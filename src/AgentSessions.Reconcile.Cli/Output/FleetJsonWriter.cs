@@ -11,8 +11,6 @@ internal static class FleetJsonWriter
     public const int FormatVersion = 1;
 
     /// <summary>Writes <paramref name="snapshot"/> as one line of JSON.</summary>
-    /// <param name="snapshot">The fleet.</param>
-    /// <returns>The text.</returns>
     public static string ToText(FleetSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);

@@ -9,8 +9,6 @@ internal static class StatusJsonWriter
     public const int FormatVersion = 1;
 
     /// <summary>Writes <paramref name="report"/> as one line of JSON.</summary>
-    /// <param name="report">The report.</param>
-    /// <returns>The UTF-8 bytes.</returns>
     public static byte[] ToUtf8(StatusReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
