@@ -6,9 +6,6 @@ namespace AgentSessions.Reconcile.Attention;
 /// <summary>A live row as the attention probe needs it.</summary>
 internal sealed record AttentionRow(string Name, string TmuxName, long? PanePid, string? Cwd, string? OwnSessionId);
 
-/// <summary>What the probe found for one row.</summary>
-internal sealed record RowAttention(AttentionState State, string? SessionId, string? SessionIdSource, string? ClearedFrom);
-
 /// <summary>
 /// Gathers each live row's evidence once per pass and resolves its attention state. A quiet pass
 /// (nothing written since the last) costs one stat of the hook folder, one of Claude's
@@ -48,24 +45,14 @@ internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider 
                 ? new AttentionRow(row.Name, session.Name, pane.Pid, row.Cwd ?? pane.CurrentPath, row.ClaudeSessionIdOwn)
                 : null)
             .OfType<AttentionRow>().ToList();
-        var found = await ObserveAsync(rows, capture, cancellationToken).ConfigureAwait(false);
-        return found.ToDictionary(
-            p => p.Key,
-            p => new SessionAttention(p.Value.State.State, p.Value.State.Reason, p.Value.State.Since, p.Value.State.Source, p.Value.State.Evidence)
-            {
-                Tool = p.Value.State.Tool,
-                SessionId = p.Value.SessionId,
-                SessionIdSource = p.Value.SessionIdSource,
-                ClearedFrom = p.Value.ClearedFrom,
-            },
-            StringComparer.Ordinal);
+        return await ObserveAsync(rows, capture, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Observes <paramref name="rows"/>; <paramref name="capture"/> reads a pane's text by its tmux name (<see langword="null"/>: could not).</summary>
-    public async Task<IReadOnlyDictionary<string, RowAttention>> ObserveAsync(
+    public async Task<IReadOnlyDictionary<string, SessionAttention>> ObserveAsync(
         IReadOnlyList<AttentionRow> rows, Func<string, CancellationToken, Task<string?>>? capture, CancellationToken cancellationToken = default)
     {
-        var result = new Dictionary<string, RowAttention>(StringComparer.Ordinal);
+        var result = new Dictionary<string, SessionAttention>(StringComparer.Ordinal);
         if (rows.Count == 0)
         {
             return result;
@@ -102,7 +89,13 @@ internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider 
                 state = AttentionResolver.Resolve(evidence with { Pane = pattern, PaneSince = since }, now, wedgedAfter);
             }
 
-            result[row.Name] = new RowAttention(state, source is null ? null : sessionId, source, source == "hook" ? hook?.PreviousSessionId : null);
+            result[row.Name] = new SessionAttention(state.State, state.Reason, state.Since, state.Source, state.Evidence)
+            {
+                Tool = state.Tool,
+                SessionId = source is null ? null : sessionId,
+                SessionIdSource = source,
+                ClearedFrom = source == "hook" ? hook?.PreviousSessionId : null,
+            };
         }
 
         return result;
