@@ -56,25 +56,17 @@ internal static class MonitorText
                 }
             }
 
-            var more = MoreLine(total - i);
-            if (sb.Length + 1 + more.Length <= maxChars)
-            {
-                sb.Append('\n').Append(more);
-            }
-
-            return sb.ToString();
+            return WithMore(sb, total - i, maxChars);
         }
 
-        if (extra > 0)
-        {
-            var more = MoreLine(extra);
-            if (sb.Length + 1 + more.Length <= maxChars)
-            {
-                sb.Append('\n').Append(more);
-            }
-        }
+        return extra > 0 ? WithMore(sb, extra, maxChars) : sb.ToString();
+    }
 
-        return sb.ToString();
+    // The summary of the drifts that did not fit, when it fits itself.
+    private static string WithMore(StringBuilder sb, int count, int maxChars)
+    {
+        var more = MoreLine(count);
+        return (sb.Length + 1 + more.Length <= maxChars ? sb.Append('\n').Append(more) : sb).ToString();
     }
 
     /// <summary>

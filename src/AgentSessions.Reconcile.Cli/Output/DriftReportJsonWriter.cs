@@ -16,22 +16,11 @@ internal static class DriftReportJsonWriter
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(context);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = false }))
-        {
-            Write(writer, report, context);
-        }
-
-        return buffer.ToArray();
+        return JsonText.ToUtf8(writer => Write(writer, report, context));
     }
 
-    /// <summary>Writes <paramref name="report"/> to <paramref name="writer"/>.</summary>
-    public static void Write(Utf8JsonWriter writer, DriftReport report, ReportContext context)
+    private static void Write(Utf8JsonWriter writer, DriftReport report, ReportContext context)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentNullException.ThrowIfNull(context);
-
         writer.WriteStartObject();
         writer.WriteNumber("version", FormatVersion);
         JsonText.WriteString(writer, "workspace", report.Workspace);

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using AgentSessions.Reconcile.Mqtt;
 
 namespace AgentSessions.Reconcile.Cli.Output;
@@ -14,8 +13,7 @@ internal static class FleetJsonWriter
     public static string ToText(FleetSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        return Encoding.UTF8.GetString(JsonText.ToUtf8(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("version", FormatVersion);
@@ -53,8 +51,6 @@ internal static class FleetJsonWriter
             w.WriteEndArray();
             w.WriteNumber("rejected", snapshot.Rejected);
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        }));
     }
 }

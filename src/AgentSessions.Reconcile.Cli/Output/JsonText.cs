@@ -11,6 +11,18 @@ namespace AgentSessions.Reconcile.Cli.Output;
 /// </summary>
 internal static class JsonText
 {
+    /// <summary>What <paramref name="write"/> writes, as UTF-8 (one line: not indented).</summary>
+    public static byte[] ToUtf8(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return buffer.ToArray();
+    }
+
     /// <summary>Writes a string value (or <c>null</c>) under <paramref name="name"/>.</summary>
     public static void WriteString(Utf8JsonWriter writer, string name, string? value)
     {

@@ -135,13 +135,9 @@ internal sealed class ProcessRunner(TimeProvider? timeProvider = null)
             // A safety bound on real time: a fake clock that is never advanced must not hang the pass.
             await both.WaitAsync(DrainBound, TimeProvider.System).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or IOException)
         {
-            // A descendant still holds the pipes; keep what arrived.
-        }
-        catch (IOException)
-        {
-            // A broken pipe ends the output.
+            // A descendant still holds the pipes, or a pipe broke: keep what arrived.
         }
 
         return (Completed(stdoutTask), Completed(stderrTask));
@@ -180,13 +176,9 @@ internal sealed class ProcessRunner(TimeProvider? timeProvider = null)
         {
             process.Kill(entireProcessTree: true);
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception)
         {
-            // Already exited.
-        }
-        catch (Win32Exception)
-        {
-            // Exited between the check and the kill, or not ours to kill.
+            // Already exited (or between the check and the kill), or not ours to kill.
         }
     }
 }
