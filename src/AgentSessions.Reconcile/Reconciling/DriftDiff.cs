@@ -93,15 +93,5 @@ internal sealed class DiffContext(
     /// <summary>Whether a row was created or updated within the grace window (the create skill writes the row before its session).</summary>
     public bool WithinGrace(DateTimeOffset? at) => at is { } t && Now - t < Options.EndStateGrace;
 
-    public DiffResult Result() => new()
-    {
-        Drifts = Drifts,
-        VisibleRefreshes = Refreshes,
-        PaneRecords = PaneRecords,
-        EndStateAliveFirstSeen = _firstSeen,
-        UndecidedKeys = _undecided,
-        TmuxKnown = Tmux.IsKnown,
-        TmuxUnknownReason = Tmux.IsKnown ? null : Tmux.UnknownReason,
-        Notes = _notes,
-    };
+    public DiffResult Result() => new(Drifts, Refreshes, PaneRecords, _firstSeen, _undecided, Tmux.IsKnown, Tmux.IsKnown ? null : Tmux.UnknownReason, _notes);
 }

@@ -53,26 +53,19 @@ internal sealed record PlannedDrift(DriftRule Rule, string Session, DriftKey Key
 /// <summary>A running row with a live tmux session whose visible status must be refreshed (needs a capture).</summary>
 internal sealed record VisibleRefresh(string Session, string TmuxName);
 
-/// <summary>What <see cref="DriftDiff.Compute"/> found.</summary>
-internal sealed class DiffResult
-{
-    public required IReadOnlyList<PlannedDrift> Drifts { get; init; }
-
-    public required IReadOnlyList<VisibleRefresh> VisibleRefreshes { get; init; }
-
-    /// <summary>Gets, not drift, where running rows were seen alive when the row does not say so yet (<c>pane.socket</c>, <c>pane.id</c>).</summary>
-    public IReadOnlyList<RecordPaneMutation> PaneRecords { get; init; } = [];
-
-    /// <summary>Gets, for each end-state row whose tmux is alive, when that was first seen (carried between passes).</summary>
-    public required IReadOnlyDictionary<string, DateTimeOffset> EndStateAliveFirstSeen { get; init; }
-
-    /// <summary>Gets the coalescing keys that could not be decided this pass (unknown presence): kept as reported.</summary>
-    public required IReadOnlySet<DriftKey> UndecidedKeys { get; init; }
-
-    public required bool TmuxKnown { get; init; }
-
-    public string? TmuxUnknownReason { get; init; }
-
-    /// <summary>Gets what could not be seen this pass and why, each said once ("Claude: … does not exist").</summary>
-    public IReadOnlyList<string> Notes { get; init; } = [];
-}
+/// <summary>
+/// What <see cref="DriftDiff.Compute"/> found: the drifts; besides drift, the rows whose visible status needs a
+/// capture and where running rows were seen alive when the row does not say so yet (<c>pane.socket</c>,
+/// <c>pane.id</c>); for each end-state row whose tmux is alive, when that was first seen (carried between
+/// passes); the coalescing keys that could not be decided this pass (kept as reported); and what could not be
+/// seen and why, each said once.
+/// </summary>
+internal sealed record DiffResult(
+    IReadOnlyList<PlannedDrift> Drifts,
+    IReadOnlyList<VisibleRefresh> VisibleRefreshes,
+    IReadOnlyList<RecordPaneMutation> PaneRecords,
+    IReadOnlyDictionary<string, DateTimeOffset> EndStateAliveFirstSeen,
+    IReadOnlySet<DriftKey> UndecidedKeys,
+    bool TmuxKnown,
+    string? TmuxUnknownReason,
+    IReadOnlyList<string> Notes);
