@@ -51,12 +51,7 @@ internal static class Coalescer
         // probe blip (unknown tmux, unreadable folder) does not make it reported again.
         foreach (var (key, reported) in previous.Reported)
         {
-            if (next.Reported.ContainsKey(key))
-            {
-                continue;
-            }
-
-            if (diff.UndecidedKeys.Contains(key) || (!diff.TmuxKnown && key.Class.NeedsTmux))
+            if (!next.Reported.ContainsKey(key) && (diff.UndecidedKeys.Contains(key) || (!diff.TmuxKnown && key.Class.NeedsTmux)))
             {
                 next.Reported[key] = reported;
             }
