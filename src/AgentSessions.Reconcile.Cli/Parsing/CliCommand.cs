@@ -64,6 +64,9 @@ internal sealed class ReconcileCommand : WorkspaceCommand
 }
 
 /// <summary>Where the broker is: <c>--broker</c>, <c>--broker-ca</c>, <c>--broker-password-file</c> (each null when not given).</summary>
+/// <param name="Url">The broker URL.</param>
+/// <param name="CaFile">The CA file.</param>
+/// <param name="PasswordFile">The password file.</param>
 internal sealed record BrokerSettings(string? Url, string? CaFile, string? PasswordFile);
 
 /// <summary>The <c>--publish-status</c> options of <c>reconcile</c>. The key never comes from the command line.</summary>

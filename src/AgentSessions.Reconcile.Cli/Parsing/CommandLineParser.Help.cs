@@ -14,6 +14,7 @@ internal sealed partial class CommandLineParser
     private const int HelpWidth = 100;
 
     /// <summary>The command lines of every command, generated from the declared options.</summary>
+    /// <returns>One usage line per command, wrapped at <see cref="HelpWidth"/>.</returns>
     internal string Synopsis()
     {
         var sb = new StringBuilder();

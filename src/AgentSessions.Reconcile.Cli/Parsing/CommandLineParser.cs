@@ -80,6 +80,8 @@ internal sealed partial class CommandLineParser
     }
 
     /// <summary>Parses <paramref name="args"/>.</summary>
+    /// <param name="args">The arguments after the program name.</param>
+    /// <returns>The command to run.</returns>
     /// <exception cref="UsageException">The command line is wrong; the message says how.</exception>
     public static CliCommand Parse(IReadOnlyList<string> args)
     {
@@ -93,6 +95,8 @@ internal sealed partial class CommandLineParser
     }
 
     /// <summary>Writes the generated help of <paramref name="topic"/> (or the overview) to <paramref name="output"/>.</summary>
+    /// <param name="topic">A command name, or <see langword="null"/> for the overview.</param>
+    /// <param name="output">Where to write.</param>
     public static void WriteHelp(string? topic, TextWriter output)
     {
         string[] args = topic is null ? ["--help"] : [topic, "--help"];
@@ -100,10 +104,16 @@ internal sealed partial class CommandLineParser
     }
 
     /// <summary>Runs a parse result's own action (help, completion) with its output going to <paramref name="output"/>.</summary>
+    /// <param name="result">The parse result.</param>
+    /// <param name="output">Where to write.</param>
     internal static void Invoke(ParseResult result, TextWriter output) =>
         result.Invoke(new InvocationConfiguration { Output = output, Error = output, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 
     /// <summary>Parses a whole number of seconds from 1 to one day.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="what">What to call the value in the error (e.g. <c>'--interval'</c>).</param>
+    /// <param name="command">The command whose usage applies.</param>
+    /// <returns>The interval.</returns>
     internal static TimeSpan ParseInterval(string text, string what, string? command)
     {
         try

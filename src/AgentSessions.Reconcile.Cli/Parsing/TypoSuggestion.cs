@@ -4,6 +4,9 @@ namespace AgentSessions.Reconcile.Cli.Parsing;
 internal static class TypoSuggestion
 {
     /// <summary>Suggests the candidate closest to <paramref name="word"/>.</summary>
+    /// <param name="word">What was typed.</param>
+    /// <param name="candidates">The known words.</param>
+    /// <returns><c> (did you mean 'x'?)</c>, or an empty string when nothing is close.</returns>
     public static string For(string word, IEnumerable<string> candidates)
     {
         string? best = null;
