@@ -25,10 +25,6 @@ internal static class MonitorText
     /// Formats drifts as one comment of at most <paramref name="maxChars"/> characters: a header
     /// line, one line per drift that fits, and <c>… and N more drifts</c> for the rest.
     /// </summary>
-    /// <param name="workspace">The workspace name for the header.</param>
-    /// <param name="drifts">The drifts, in the order found.</param>
-    /// <param name="extra">How many more drifts were found but not kept (counted in the summary).</param>
-    /// <param name="maxChars">The most characters the comment may have.</param>
     public static string DriftComment(string workspace, IReadOnlyList<Drift> drifts, int extra, int maxChars)
     {
         var total = drifts.Count + extra;
@@ -60,25 +56,17 @@ internal static class MonitorText
                 }
             }
 
-            var more = MoreLine(total - i);
-            if (sb.Length + 1 + more.Length <= maxChars)
-            {
-                sb.Append('\n').Append(more);
-            }
-
-            return sb.ToString();
+            return WithMore(sb, total - i, maxChars);
         }
 
-        if (extra > 0)
-        {
-            var more = MoreLine(extra);
-            if (sb.Length + 1 + more.Length <= maxChars)
-            {
-                sb.Append('\n').Append(more);
-            }
-        }
+        return extra > 0 ? WithMore(sb, extra, maxChars) : sb.ToString();
+    }
 
-        return sb.ToString();
+    // The summary of the drifts that did not fit, when it fits itself.
+    private static string WithMore(StringBuilder sb, int count, int maxChars)
+    {
+        var more = MoreLine(count);
+        return (sb.Length + 1 + more.Length <= maxChars ? sb.Append('\n').Append(more) : sb).ToString();
     }
 
     /// <summary>

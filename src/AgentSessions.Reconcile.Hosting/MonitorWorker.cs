@@ -12,17 +12,19 @@ namespace AgentSessions.Reconcile;
 /// reconcile threw is a failing pass of the loop (its backoff, its reason said once); a reconcile
 /// failure is also said once on the card. Only a stop, a rejected heartbeat, or cancellation end the loop.
 /// </summary>
-internal sealed partial class MonitorWorker : BackgroundService
+internal sealed partial class MonitorWorker(
+    IKanbanGateway gateway, IOptions<MonitorOptions> options, TimeProvider timeProvider, ILogger<MonitorWorker> logger, IHostApplicationLifetime lifetime, ReconcileLoop loop)
+    : BackgroundService
 {
     // Drifts kept for a comment that could not be sent yet; the rest are only counted.
     private const int MaxPendingDrifts = 500;
 
-    private readonly IKanbanGateway _gateway;
-    private readonly MonitorOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly IHostApplicationLifetime _lifetime;
-    private readonly ReconcileLoop _loop;
+    private readonly IKanbanGateway _gateway = gateway;
+    private readonly MonitorOptions _options = options.Value;
+    private readonly TimeProvider _time = timeProvider;
+    private readonly ILogger _logger = logger;
+    private readonly IHostApplicationLifetime _lifetime = lifetime;
+    private readonly ReconcileLoop _loop = loop;
 
     private readonly List<Drift> _pending = [];
     private int _pendingOverflow;
@@ -37,23 +39,6 @@ internal sealed partial class MonitorWorker : BackgroundService
     private string? _callFailure; // the first kanban call of this pass that failed
     private string? _reconcileErrorKey;
     private string? _pendingErrorComment;
-
-    public MonitorWorker(
-        IKanbanGateway gateway,
-        IOptions<MonitorOptions> options,
-        TimeProvider timeProvider,
-        ILogger<MonitorWorker> logger,
-        IHostApplicationLifetime lifetime,
-        ReconcileLoop loop)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _gateway = gateway;
-        _options = options.Value;
-        _time = timeProvider;
-        _logger = logger;
-        _lifetime = lifetime;
-        _loop = loop;
-    }
 
     /// <summary>Gets how many drifts were detected since start (each drift once).</summary>
     internal long DriftsDetected { get; private set; }
@@ -280,28 +265,17 @@ internal sealed partial class MonitorWorker : BackgroundService
 
         // The report holds new drifts only: the reconciler's coalescing is the one dedupe, so a
         // drift that was resolved and comes back is commented again.
-        foreach (var drift in report.Drifts)
+        if (report.Drifts.Count > 0)
         {
-            DriftsDetected++;
+            DriftsDetected += report.Drifts.Count;
             LastDriftAt = report.At;
-            if (_pending.Count < MaxPendingDrifts)
-            {
-                _pending.Add(drift);
-            }
-            else
-            {
-                _pendingOverflow++;
-            }
+            var kept = Math.Min(report.Drifts.Count, MaxPendingDrifts - _pending.Count);
+            _pending.AddRange(report.Drifts.Take(kept));
+            _pendingOverflow += report.Drifts.Count - kept;
         }
 
         // A verified terminal job event changed the registry: the card hears it in one line.
-        foreach (var e in report.Events)
-        {
-            if (e.TerminalStatus is not null && _pendingEvents.Count < MaxPendingDrifts)
-            {
-                _pendingEvents.Add(e);
-            }
-        }
+        _pendingEvents.AddRange(report.Events.Where(e => e.TerminalStatus is not null).Take(MaxPendingDrifts - _pendingEvents.Count));
 
         return true;
     }
@@ -384,9 +358,6 @@ internal enum MonitorEnd
 }
 
 /// <summary>The outcome of one monitor pass.</summary>
-/// <param name="End">Whether and why the loop ends.</param>
-/// <param name="NextDelay">The wait before the next pass (of a good pass).</param>
-/// <param name="Failure">Why the pass failed (a kanban call, the reconcile), or <see langword="null"/>: the loop then backs off.</param>
 internal readonly record struct MonitorTick(MonitorEnd End, TimeSpan NextDelay, Exception? Failure = null);
 
 /// <summary>A kanban call failed (the card is unreachable or locked): the pass is a failing one.</summary>

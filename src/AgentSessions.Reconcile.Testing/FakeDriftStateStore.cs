@@ -12,16 +12,7 @@ public sealed class FakeDriftStateStore : IDriftStateStore
     private int _saveCount;
 
     /// <summary>Gets how many times <see cref="Save"/> stored a state.</summary>
-    public int SaveCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _saveCount;
-            }
-        }
-    }
+    public int SaveCount => Volatile.Read(ref _saveCount);
 
     /// <summary>Gets or sets an exception that every <see cref="Load"/> and <see cref="Save"/> throws while set (for example an <see cref="IOException"/>).</summary>
     public Exception? Failure { get; set; }
@@ -69,16 +60,8 @@ public sealed class FakeDriftStateStore : IDriftStateStore
     private static DriftState Copy(DriftState state)
     {
         var copy = new DriftState();
-        foreach (var (key, reported) in state.Reported)
-        {
-            copy.Reported[key] = reported;
-        }
-
-        foreach (var (name, since) in state.EndStateAliveFirstSeen)
-        {
-            copy.EndStateAliveFirstSeen[name] = since;
-        }
-
+        state.Reported.ToList().ForEach(p => copy.Reported.Add(p));
+        state.EndStateAliveFirstSeen.ToList().ForEach(p => copy.EndStateAliveFirstSeen.Add(p));
         return copy;
     }
 }

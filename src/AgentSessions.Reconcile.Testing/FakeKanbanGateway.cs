@@ -34,64 +34,19 @@ public sealed class FakeKanbanGateway : IKanbanGateway
     public string SelfAuthor { get; }
 
     /// <summary>Gets a snapshot of the comments this gateway added, oldest first.</summary>
-    public IReadOnlyList<FakeKanbanCommentCall> Comments
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _comments];
-            }
-        }
-    }
+    public IReadOnlyList<FakeKanbanCommentCall> Comments => Locked(() => _comments.ToArray());
 
     /// <summary>Gets a snapshot of the heartbeats this gateway recorded, oldest first.</summary>
-    public IReadOnlyList<FakeKanbanHeartbeatCall> Heartbeats
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _heartbeats];
-            }
-        }
-    }
+    public IReadOnlyList<FakeKanbanHeartbeatCall> Heartbeats => Locked(() => _heartbeats.ToArray());
 
     /// <summary>Gets a snapshot of the blocks this gateway applied, oldest first.</summary>
-    public IReadOnlyList<FakeKanbanBlockCall> Blocks
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _blocks];
-            }
-        }
-    }
+    public IReadOnlyList<FakeKanbanBlockCall> Blocks => Locked(() => _blocks.ToArray());
 
     /// <summary>Gets a value indicating whether the card is blocked (a block took effect and no <see cref="Unblock"/> followed).</summary>
-    public bool IsBlocked
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _isBlocked;
-            }
-        }
-    }
+    public bool IsBlocked => Locked(() => _isBlocked);
 
     /// <summary>Gets the kind of the block in effect, or <see langword="null"/> when not blocked or blocked without a kind.</summary>
-    public KanbanBlockKind? BlockedKind
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _blockedKind;
-            }
-        }
-    }
+    public KanbanBlockKind? BlockedKind => Locked(() => _blockedKind);
 
     /// <summary>Adds a comment from someone other than the gateway, as a person would on the card.</summary>
     /// <param name="author">Who wrote it.</param>
@@ -125,8 +80,7 @@ public sealed class FakeKanbanGateway : IKanbanGateway
         {
             if (!_scripted.TryGetValue(operation, out var queue))
             {
-                queue = new Queue<KanbanResult>();
-                _scripted[operation] = queue;
+                _scripted[operation] = queue = new Queue<KanbanResult>();
             }
 
             for (var i = 0; i < times; i++)
@@ -232,6 +186,14 @@ public sealed class FakeKanbanGateway : IKanbanGateway
             KanbanComment[] fresh = [.. _thread.Skip(seen)];
             var next = new KanbanCursor(_thread.Count.ToString(CultureInfo.InvariantCulture));
             return Task.FromResult(new KanbanCommentPage(KanbanResult.Success, fresh, next));
+        }
+    }
+
+    private T Locked<T>(Func<T> read)
+    {
+        lock (_gate)
+        {
+            return read();
         }
     }
 

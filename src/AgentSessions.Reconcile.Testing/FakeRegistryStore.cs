@@ -42,16 +42,7 @@ public sealed class FakeRegistryStore : IRegistryStore
     public string WorkspaceRoot { get; }
 
     /// <summary>Gets a deep copy of the registry as it is now.</summary>
-    public Registry Current
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return RegistryCloner.Clone(_registry);
-            }
-        }
-    }
+    public Registry Current => Locked(() => RegistryCloner.Clone(_registry));
 
     /// <summary>Gets how many times <see cref="LoadAsync"/> was called (failed calls included).</summary>
     public int LoadCount => Volatile.Read(ref _loadCount);
@@ -76,10 +67,7 @@ public sealed class FakeRegistryStore : IRegistryStore
     public void Set(Registry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        lock (_sync)
-        {
-            _registry = RegistryCloner.Clone(registry);
-        }
+        Locked(() => _registry = RegistryCloner.Clone(registry));
     }
 
     /// <summary>Changes the stored registry in place, as a person editing the file would (not counted as a write).</summary>
@@ -87,10 +75,7 @@ public sealed class FakeRegistryStore : IRegistryStore
     public void Edit(Action<Registry> edit)
     {
         ArgumentNullException.ThrowIfNull(edit);
-        lock (_sync)
-        {
-            edit(_registry);
-        }
+        Locked(() => edit(_registry));
     }
 
     /// <summary>Makes the next <see cref="LoadAsync"/> throw <paramref name="exception"/>.</summary>
@@ -98,10 +83,7 @@ public sealed class FakeRegistryStore : IRegistryStore
     public void FailNextLoad(RegistryException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        lock (_sync)
-        {
-            _nextLoadFailure = exception;
-        }
+        Locked(() => _nextLoadFailure = exception);
     }
 
     /// <summary>Makes the next <see cref="UpdateAsync{TResult}"/> throw <paramref name="exception"/> before it applies anything.</summary>
@@ -109,10 +91,7 @@ public sealed class FakeRegistryStore : IRegistryStore
     public void FailNextUpdate(RegistryException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        lock (_sync)
-        {
-            _nextUpdateFailure = exception;
-        }
+        Locked(() => _nextUpdateFailure = exception);
     }
 
     /// <inheritdoc />
@@ -181,6 +160,22 @@ public sealed class FakeRegistryStore : IRegistryStore
                 written,
                 working,
                 changed ? RegistryCloner.ToCanonicalText(working) : null));
+        }
+    }
+
+    private T Locked<T>(Func<T> read)
+    {
+        lock (_sync)
+        {
+            return read();
+        }
+    }
+
+    private void Locked(Action change)
+    {
+        lock (_sync)
+        {
+            change();
         }
     }
 

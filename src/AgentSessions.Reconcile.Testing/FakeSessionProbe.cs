@@ -29,40 +29,13 @@ public sealed class FakeSessionProbe : ISessionProbe
     private int _observeCount;
 
     /// <summary>Gets how many times <see cref="ObserveAsync"/> was called.</summary>
-    public int ObserveCount
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _observeCount;
-            }
-        }
-    }
+    public int ObserveCount => Locked(() => _observeCount);
 
     /// <summary>Gets how many times <see cref="CapturePaneAsync"/> was called.</summary>
-    public int CaptureCount
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _capturedSessions.Count;
-            }
-        }
-    }
+    public int CaptureCount => Locked(() => _capturedSessions.Count);
 
     /// <summary>Gets the session names passed to <see cref="CapturePaneAsync"/>, in call order.</summary>
-    public IReadOnlyList<string> CapturedSessions
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _capturedSessions.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<string> CapturedSessions => Locked(() => _capturedSessions.ToArray());
 
     /// <summary>
     /// Gets or sets a callback run at the start of each <see cref="ObserveAsync"/> call, before the
@@ -337,6 +310,14 @@ public sealed class FakeSessionProbe : ISessionProbe
         }
     }
 
+    private T Locked<T>(Func<T> read)
+    {
+        lock (_sync)
+        {
+            return read();
+        }
+    }
+
     private AgentFiles Claude()
     {
         if (_claudeUnknownReason is { } reason)
@@ -358,15 +339,9 @@ public sealed class FakeSessionProbe : ISessionProbe
             return AgentFiles.Unknown(reason);
         }
 
-        var conversations = new List<AgentConversation>();
-        foreach (var (path, id) in _agyLastConversations)
-        {
-            if (_agyConversations.TryGetValue(id, out var c) && c is { Presence: ArtifactPresence.Present, LastWrite: { } written })
-            {
-                conversations.Add(new AgentConversation(id, path, written));
-            }
-        }
-
+        var conversations = _agyLastConversations
+            .Where(p => _agyConversations.TryGetValue(p.Value, out var c) && c is { Presence: ArtifactPresence.Present, LastWrite: not null })
+            .Select(p => new AgentConversation(p.Value, p.Key, _agyConversations[p.Value].LastWrite!.Value));
         return new AgentFiles(
             conversations,
             _agyConversations.Where(c => c.Value.Presence == ArtifactPresence.Present).Select(c => c.Key),

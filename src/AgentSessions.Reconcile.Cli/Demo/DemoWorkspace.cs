@@ -47,19 +47,13 @@ internal sealed class DemoWorkspace : IAsyncDisposable
     public string Socket { get; }
 
     /// <summary>Creates the temp folder.</summary>
-    /// <returns>The workspace.</returns>
     public static DemoWorkspace Create() =>
         new(RealPath(Directory.CreateTempSubdirectory("agent-sessions-demo-").FullName));
 
     /// <summary>Makes a project folder of the workspace.</summary>
-    /// <param name="project">The folder name.</param>
-    /// <returns>Its path.</returns>
     public string Project(string project) => Directory.CreateDirectory(Path.Combine(Root, project)).FullName;
 
     /// <summary>Starts a detached tmux session whose pane just waits, in <paramref name="cwd"/>.</summary>
-    /// <param name="session">The session name.</param>
-    /// <param name="cwd">The pane's folder.</param>
-    /// <returns>The pane's process id.</returns>
     public async Task<long> StartSessionAsync(string session, string cwd)
     {
         serverStarted = true;
@@ -71,17 +65,12 @@ internal sealed class DemoWorkspace : IAsyncDisposable
     }
 
     /// <summary>Ends a tmux session, as when its agent exits.</summary>
-    /// <param name="session">The session name.</param>
-    /// <returns>A task.</returns>
     public async Task KillSessionAsync(string session) => Check("kill-session", await tmux.KillSessionAsync(session).ConfigureAwait(false));
 
     /// <summary>Tells whether tmux is missing, by asking the demo's (not yet started) server to end: nothing starts.</summary>
-    /// <returns><see langword="true"/> when tmux is not on <c>PATH</c>.</returns>
     public async Task<bool> TmuxMissingAsync() => (await tmux.KillServerAsync().ConfigureAwait(false)).NotInstalled;
 
     /// <summary>Writes the first line of a Claude Code transcript for <paramref name="cwd"/>, as Claude does on the first message.</summary>
-    /// <param name="cwd">The session's folder.</param>
-    /// <param name="sessionId">The Claude session id.</param>
     public void WriteTranscript(string cwd, string sessionId)
     {
         // Claude's project key: the folder's path with every character that is not a letter or digit as '-'.
@@ -110,7 +99,6 @@ internal sealed class DemoWorkspace : IAsyncDisposable
     }
 
     /// <summary>Kills the tmux server, deletes its socket file and the temp folder; never throws.</summary>
-    /// <returns>A task.</returns>
     public async ValueTask DisposeAsync()
     {
         if (serverStarted)

@@ -8,7 +8,7 @@ namespace AgentSessions.Reconcile.Cli.Hooks;
 /// latest state in its workspace's cache folder (<see cref="HookRecord"/>). It can never block the
 /// agent: it always exits 0, reads a bounded amount, and says what went wrong in one stderr line.
 /// </summary>
-internal sealed class HookRecorder
+internal sealed class HookRecorder(TimeProvider time, string procDirectory = "/proc")
 {
     /// <summary>The largest event read (a <c>PreToolUse</c> of <c>Write</c> carries the whole file).</summary>
     public const int MaxInputBytes = 1024 * 1024;
@@ -16,19 +16,7 @@ internal sealed class HookRecorder
     private const int MaxDrainBytes = 64 * 1024 * 1024;
     private static readonly string[] Shells = ["sh", "bash", "dash", "zsh", "fish", "ksh"];
 
-    private readonly TimeProvider time;
-    private readonly string procDirectory;
-
-    public HookRecorder(TimeProvider time, string procDirectory = "/proc")
-    {
-        this.time = time;
-        this.procDirectory = procDirectory;
-    }
-
     /// <summary>Records the event on <paramref name="input"/>; the outcome for the caller's tests, always exit code 0 for the process.</summary>
-    /// <param name="input">The hook's stdin.</param>
-    /// <param name="error">Where the one line about bad input goes.</param>
-    /// <returns>The record written, or <see langword="null"/> when nothing was.</returns>
     public HookRecord? Run(Stream input, TextWriter error)
     {
         try
@@ -47,7 +35,7 @@ internal sealed class HookRecorder
     private HookRecord? Record(Stream input, TextWriter error)
     {
         var buffer = new byte[MaxInputBytes + 1];
-        var filled = ReadUpTo(input, buffer);
+        var filled = input.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         if (filled > MaxInputBytes)
         {
             var total = filled + Drain(input);
@@ -133,22 +121,10 @@ internal sealed class HookRecorder
         }
 
         var folder = transcriptPath is null ? null : Path.GetDirectoryName(transcriptPath);
-        HookRecord? best = null;
-        foreach (var file in Directory.EnumerateFiles(directory, "*.json"))
-        {
-            if (HookRecord.TryRead(file) is not { } r || r.SessionId == sessionId || r.State == "ended")
-            {
-                continue;
-            }
-
-            var sameAgent = agentPid is not null ? r.AgentPid == agentPid : folder is not null && r.TranscriptPath is { } t && Path.GetDirectoryName(t) == folder;
-            if (sameAgent && (best is null || r.At > best.At))
-            {
-                best = r;
-            }
-        }
-
-        return best?.SessionId;
+        return Directory.EnumerateFiles(directory, "*.json").Select(HookRecord.TryRead).OfType<HookRecord>()
+            .Where(r => r.SessionId != sessionId && r.State != "ended"
+                && (agentPid is not null ? r.AgentPid == agentPid : folder is not null && r.TranscriptPath is { } t && Path.GetDirectoryName(t) == folder))
+            .MaxBy(r => r.At)?.SessionId;
     }
 
     /// <summary>The agent that ran this hook: the nearest ancestor that is not a shell (Claude Code runs a command hook through one).</summary>
@@ -176,18 +152,6 @@ internal sealed class HookRecorder
         }
 
         return null;
-    }
-
-    private static int ReadUpTo(Stream input, byte[] buffer)
-    {
-        var filled = 0;
-        int read;
-        while (filled < buffer.Length && (read = input.Read(buffer, filled, buffer.Length - filled)) > 0)
-        {
-            filled += read;
-        }
-
-        return filled;
     }
 
     // Read the rest so the agent's write to our stdin does not fail; bounded, so a stream that never ends cannot hold us.

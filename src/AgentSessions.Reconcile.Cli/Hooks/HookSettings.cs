@@ -118,7 +118,6 @@ internal static class HookSettings
     }
 
     /// <summary>Reads, changes and writes a settings file: a <c>.bak</c> of the old one, then temp file + rename. Nothing is written when nothing changed.</summary>
-    /// <returns>The events changed (empty: the file was left as it was).</returns>
     /// <exception cref="SettingsException">The file is not a JSON object (with line and column), or a part of it has the wrong type.</exception>
     /// <exception cref="IOException">The file could not be read or written.</exception>
     public static IReadOnlyList<string> Apply(string path, bool install)

@@ -12,32 +12,15 @@ internal static class DriftReportJsonWriter
     public const int FormatVersion = 1;
 
     /// <summary>Writes <paramref name="report"/> as one line of JSON (no trailing newline).</summary>
-    /// <param name="report">The report.</param>
-    /// <param name="context">Where the report comes from.</param>
-    /// <returns>The UTF-8 bytes.</returns>
     public static byte[] ToUtf8(DriftReport report, ReportContext context)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(context);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = false }))
-        {
-            Write(writer, report, context);
-        }
-
-        return buffer.ToArray();
+        return JsonText.ToUtf8(writer => Write(writer, report, context));
     }
 
-    /// <summary>Writes <paramref name="report"/> to <paramref name="writer"/>.</summary>
-    /// <param name="writer">The writer.</param>
-    /// <param name="report">The report.</param>
-    /// <param name="context">Where the report comes from.</param>
-    public static void Write(Utf8JsonWriter writer, DriftReport report, ReportContext context)
+    private static void Write(Utf8JsonWriter writer, DriftReport report, ReportContext context)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentNullException.ThrowIfNull(context);
-
         writer.WriteStartObject();
         writer.WriteNumber("version", FormatVersion);
         JsonText.WriteString(writer, "workspace", report.Workspace);
@@ -136,8 +119,6 @@ internal static class DriftReportJsonWriter
 }
 
 /// <summary>Facts about where a report comes from that the report itself does not carry.</summary>
-/// <param name="WorkspaceRoot">The workspace root folder.</param>
-/// <param name="RegistryPath">The registry file's full path.</param>
 internal sealed record ReportContext(string WorkspaceRoot, string RegistryPath)
 {
     /// <summary>Gets the job events dropped since the run started, by reason (<c>reconcile --subscribe</c>); <see langword="null"/> otherwise.</summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using AgentSessions.Reconcile.Mqtt;
 
 namespace AgentSessions.Reconcile.Cli.Output;
@@ -11,13 +10,10 @@ internal static class FleetJsonWriter
     public const int FormatVersion = 1;
 
     /// <summary>Writes <paramref name="snapshot"/> as one line of JSON.</summary>
-    /// <param name="snapshot">The fleet.</param>
-    /// <returns>The text.</returns>
     public static string ToText(FleetSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        return Encoding.UTF8.GetString(JsonText.ToUtf8(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("version", FormatVersion);
@@ -55,8 +51,6 @@ internal static class FleetJsonWriter
             w.WriteEndArray();
             w.WriteNumber("rejected", snapshot.Rejected);
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        }));
     }
 }

@@ -11,9 +11,6 @@ internal static class FleetTableRenderer
     private static readonly string[] Headers = ["HOST", "ONLINE", "WORKSPACE", "SESSION", "STATUS", "LIVE", "AGE"];
 
     /// <summary>Renders the table (with a trailing newline).</summary>
-    /// <param name="snapshot">The fleet.</param>
-    /// <param name="now">The time the ages are counted to.</param>
-    /// <returns>The text.</returns>
     public static string Render(FleetSnapshot snapshot, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -81,8 +78,6 @@ internal static class FleetTableRenderer
     }
 
     /// <summary>An age as the largest whole unit: <c>42s</c>, <c>5m</c>, <c>3h</c>, <c>2d</c>.</summary>
-    /// <param name="age">The age (a negative one, from a clock ahead, counts as 0).</param>
-    /// <returns>The text.</returns>
     internal static string Age(TimeSpan age)
     {
         var seconds = Math.Max(0, (long)age.TotalSeconds);

@@ -11,10 +11,19 @@ namespace AgentSessions.Reconcile.Cli.Output;
 /// </summary>
 internal static class JsonText
 {
+    /// <summary>What <paramref name="write"/> writes, as UTF-8 (one line: not indented).</summary>
+    public static byte[] ToUtf8(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return buffer.ToArray();
+    }
+
     /// <summary>Writes a string value (or <c>null</c>) under <paramref name="name"/>.</summary>
-    /// <param name="writer">The writer.</param>
-    /// <param name="name">The property name (ASCII snake_case).</param>
-    /// <param name="value">The value.</param>
     public static void WriteString(Utf8JsonWriter writer, string name, string? value)
     {
         writer.WritePropertyName(name);
@@ -22,8 +31,6 @@ internal static class JsonText
     }
 
     /// <summary>Writes a string value (or <c>null</c>).</summary>
-    /// <param name="writer">The writer.</param>
-    /// <param name="value">The value.</param>
     public static void WriteStringValue(Utf8JsonWriter writer, string? value)
     {
         if (value is null)
@@ -36,8 +43,6 @@ internal static class JsonText
     }
 
     /// <summary>Quotes <paramref name="value"/> as a JSON string literal.</summary>
-    /// <param name="value">The text.</param>
-    /// <returns>The literal, with quotes.</returns>
     public static string Quote(string value)
     {
         var sb = new StringBuilder(value.Length + 2);
@@ -45,49 +50,33 @@ internal static class JsonText
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
-            switch (c)
+            var escape = c switch
             {
-                case '"':
-                    sb.Append("\\\"");
-                    break;
-                case '\\':
-                    sb.Append("\\\\");
-                    break;
-                case '\n':
-                    sb.Append("\\n");
-                    break;
-                case '\r':
-                    sb.Append("\\r");
-                    break;
-                case '\t':
-                    sb.Append("\\t");
-                    break;
-                case '\b':
-                    sb.Append("\\b");
-                    break;
-                case '\f':
-                    sb.Append("\\f");
-                    break;
-                default:
-                    if (c < 0x20 || c == '\u007f')
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-                    {
-                        sb.Append(c).Append(value[++i]);
-                    }
-                    else if (char.IsSurrogate(c))
-                    {
-                        // A lone surrogate cannot be UTF-8: the replacement character says something was there.
-                        sb.Append('\uFFFD');
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                _ => null,
+            };
+            if (escape is not null)
+            {
+                sb.Append(escape);
+            }
+            else if (c < 0x20 || c == '\u007f')
+            {
+                sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                sb.Append(c).Append(value[++i]);
+            }
+            else
+            {
+                // A lone surrogate cannot be UTF-8: the replacement character says something was there.
+                sb.Append(char.IsSurrogate(c) ? '\uFFFD' : c);
             }
         }
 
@@ -95,13 +84,9 @@ internal static class JsonText
     }
 
     /// <summary>Formats an instant as RFC 3339 UTC with whole seconds, like the registry.</summary>
-    /// <param name="value">The instant.</param>
-    /// <returns>For example <c>2026-11-20T10:00:00Z</c>.</returns>
     public static string Timestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>The one-letter code of a drift class.</summary>
-    /// <param name="driftClass">The class.</param>
-    /// <returns><c>A</c> … <c>E</c>.</returns>
     public static string ClassCode(DriftClass driftClass) => driftClass.Letter.ToString();
 }

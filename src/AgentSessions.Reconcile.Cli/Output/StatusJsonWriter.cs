@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace AgentSessions.Reconcile.Cli.Output;
 
 /// <summary>Writes <c>agent-sessions status --json</c>: one object, fixed key order, no reflection.</summary>
@@ -9,13 +7,10 @@ internal static class StatusJsonWriter
     public const int FormatVersion = 1;
 
     /// <summary>Writes <paramref name="report"/> as one line of JSON.</summary>
-    /// <param name="report">The report.</param>
-    /// <returns>The UTF-8 bytes.</returns>
     public static byte[] ToUtf8(StatusReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        return JsonText.ToUtf8(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("version", FormatVersion);
@@ -94,8 +89,6 @@ internal static class StatusJsonWriter
 
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-
-        return buffer.ToArray();
+        });
     }
 }

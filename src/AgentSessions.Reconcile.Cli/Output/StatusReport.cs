@@ -43,15 +43,6 @@ internal sealed record StatusReport(
 internal static class StatusBuilder
 {
     /// <summary>Builds the report: every registry row in file order, then live tmux sessions named like this workspace's agents that have no row.</summary>
-    /// <param name="registry">The registry.</param>
-    /// <param name="tmux">The tmux snapshot.</param>
-    /// <param name="lastDrifts">The last drift by session.</param>
-    /// <param name="workspace">The workspace name.</param>
-    /// <param name="workspaceRoot">The workspace root.</param>
-    /// <param name="registryPath">The registry file.</param>
-    /// <param name="registryExists">Whether the registry file exists.</param>
-    /// <param name="attention">Each live row's attention state (<see cref="LiveKeys.Attention"/>).</param>
-    /// <returns>The report.</returns>
     public static StatusReport Build(
         Registry registry,
         TmuxState tmux,
@@ -111,13 +102,9 @@ internal static class StatusBuilder
     }
 
     /// <summary>The registry's spelling of a status.</summary>
-    /// <param name="status">The status.</param>
-    /// <returns><c>running</c>, <c>stopped</c>, <c>terminated</c>, <c>archived</c>, or <see langword="null"/>.</returns>
     public static string? Word(SessionStatus? status) => status?.ToWord();
 
     /// <summary>The word for a liveness.</summary>
-    /// <param name="live">The liveness.</param>
-    /// <returns><c>alive</c>, <c>gone</c> or <c>unknown</c>.</returns>
     public static string Word(Liveness live) => live switch
     {
         Liveness.Alive => "alive",

@@ -21,9 +21,6 @@ internal static class StatusTableRenderer
     private static readonly string[] Headers = ["SESSION", "STATUS", "LIVE", "PANE", "CLAUDE ID", "AGY ID", "LAST DRIFT"];
 
     /// <summary>Renders the table (with a trailing newline).</summary>
-    /// <param name="report">The report.</param>
-    /// <param name="colour">Whether to use ANSI colour.</param>
-    /// <returns>The text.</returns>
     public static string Render(StatusReport report, bool colour)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -90,8 +87,6 @@ internal static class StatusTableRenderer
         a is null ? "-" : Clean((a.Reason is { } r ? $"{a.State}/{r}" : a.State) + (a.Source == "none" ? string.Empty : $" ({a.Source})"));
 
     /// <summary>Gets the number of terminal columns <paramref name="text"/> takes (wide East Asian and emoji count 2, combining marks 0).</summary>
-    /// <param name="text">The text.</param>
-    /// <returns>The width.</returns>
     internal static int DisplayWidth(string text)
     {
         var width = 0;
@@ -110,8 +105,6 @@ internal static class StatusTableRenderer
     }
 
     /// <summary>Replaces control characters (ESC, newline …) with <c>?</c>.</summary>
-    /// <param name="text">The text.</param>
-    /// <returns>Text safe to print in a cell.</returns>
     internal static string Clean(string text)
     {
         foreach (var ch in text)

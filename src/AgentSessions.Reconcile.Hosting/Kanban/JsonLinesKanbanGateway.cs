@@ -24,6 +24,7 @@ public sealed class JsonLinesKanbanGateway : IKanbanGateway
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     });
 
     private readonly TextWriter _output;
@@ -58,12 +59,12 @@ public sealed class JsonLinesKanbanGateway : IKanbanGateway
     public Task<KanbanResult> CommentAsync(string body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return WriteAsync(new ToolLine("kanban_comment", _taskId) { Body = body }, cancellationToken);
+        return WriteAsync(new ToolLine("kanban_comment", _taskId, Body: body), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<KanbanResult> HeartbeatAsync(string? note, CancellationToken cancellationToken = default) =>
-        WriteAsync(new ToolLine("kanban_heartbeat", _taskId) { Note = string.IsNullOrEmpty(note) ? null : note }, cancellationToken);
+        WriteAsync(new ToolLine("kanban_heartbeat", _taskId, Note: string.IsNullOrEmpty(note) ? null : note), cancellationToken);
 
     /// <inheritdoc />
     public Task<KanbanResult> BlockAsync(string reason, KanbanBlockKind? kind, CancellationToken cancellationToken = default)
@@ -78,7 +79,7 @@ public sealed class JsonLinesKanbanGateway : IKanbanGateway
             KanbanBlockKind.Transient => "transient",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown block kind"),
         };
-        return WriteAsync(new ToolLine("kanban_block", _taskId) { Reason = reason, Kind = kindText }, cancellationToken);
+        return WriteAsync(new ToolLine("kanban_block", _taskId, Reason: reason, Kind: kindText), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -125,11 +126,7 @@ public sealed class JsonLinesKanbanGateway : IKanbanGateway
 
             return Task.FromResult(KanbanResult.Success);
         }
-        catch (IOException ex)
-        {
-            return Task.FromResult(KanbanResult.Failed("writing the tool call: " + ex.Message));
-        }
-        catch (ObjectDisposedException ex)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
             return Task.FromResult(KanbanResult.Failed("writing the tool call: " + ex.Message));
         }
@@ -200,33 +197,11 @@ public sealed class JsonLinesKanbanGateway : IKanbanGateway
     }
 }
 
-/// <summary>One tool call, as written.</summary>
-internal sealed record ToolLine(
-    [property: JsonPropertyName("tool"), JsonPropertyOrder(0)] string Tool,
-    [property: JsonPropertyName("task_id"), JsonPropertyOrder(1)] string? TaskId)
-{
-    [JsonPropertyName("body")]
-    [JsonPropertyOrder(2)]
-    public string? Body { get; init; }
-
-    [JsonPropertyName("note")]
-    [JsonPropertyOrder(3)]
-    public string? Note { get; init; }
-
-    [JsonPropertyName("reason")]
-    [JsonPropertyOrder(4)]
-    public string? Reason { get; init; }
-
-    [JsonPropertyName("kind")]
-    [JsonPropertyOrder(5)]
-    public string? Kind { get; init; }
-}
+/// <summary>One tool call, as written (snake_case, in this order).</summary>
+internal sealed record ToolLine(string Tool, string? TaskId, string? Body = null, string? Note = null, string? Reason = null, string? Kind = null);
 
 /// <summary>One incoming comment, as read.</summary>
-internal sealed record IncomingLine(
-    [property: JsonPropertyName("author")] string? Author,
-    [property: JsonPropertyName("body")] string? Body,
-    [property: JsonPropertyName("created_at")] long? CreatedAt);
+internal sealed record IncomingLine(string? Author, string? Body, long? CreatedAt);
 
 [JsonSerializable(typeof(ToolLine))]
 [JsonSerializable(typeof(IncomingLine))]

@@ -24,27 +24,7 @@ internal sealed class AgentSessionsReconcileOptionsValidator : IValidateOptions<
             problems.Add("AgentSessionsReconcileOptions.Store limits (MaxFileBytes, MaxDepth, MaxAliasExpansions) must be positive.");
         }
 
-        var probe = options.Probe;
-        if (probe.TmuxTimeout <= TimeSpan.Zero)
-        {
-            problems.Add($"AgentSessionsReconcileOptions.Probe.TmuxTimeout must be positive (it is {probe.TmuxTimeout}).");
-        }
-
-        if (string.IsNullOrWhiteSpace(probe.TmuxExecutable))
-        {
-            problems.Add("AgentSessionsReconcileOptions.Probe.TmuxExecutable is required.");
-        }
-
-        if (probe.TranscriptHeadBytes <= 0)
-        {
-            problems.Add($"AgentSessionsReconcileOptions.Probe.TranscriptHeadBytes must be positive (it is {probe.TranscriptHeadBytes}).");
-        }
-
-        if (TmuxClient.SocketProblem(probe.TmuxSocketName, probe.TmuxSocketPath) is { } socketProblem)
-        {
-            problems.Add("AgentSessionsReconcileOptions.Probe: " + socketProblem);
-        }
-
+        problems.AddRange(options.Probe.Problems().Select(p => "AgentSessionsReconcileOptions.Probe: " + p));
         problems.AddRange(options.Reconciler.Validate());
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

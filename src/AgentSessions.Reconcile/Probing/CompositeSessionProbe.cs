@@ -6,19 +6,8 @@ namespace AgentSessions.Reconcile.Probing;
 /// The default <see cref="ISessionProbe"/>: one tmux process, then what the rules need of each
 /// registered source (<see cref="ObservationNeeds"/>), in one answer.
 /// </summary>
-internal sealed class CompositeSessionProbe : ISessionProbe
+internal sealed class CompositeSessionProbe(TmuxSessionProbe tmux, IReadOnlyList<ILiveSource> sources, IReadOnlyList<DriftRule> rules) : ISessionProbe
 {
-    private readonly TmuxSessionProbe tmux;
-    private readonly IReadOnlyList<ILiveSource> sources;
-    private readonly IReadOnlyList<DriftRule> rules;
-
-    public CompositeSessionProbe(TmuxSessionProbe tmux, IReadOnlyList<ILiveSource> sources, IReadOnlyList<DriftRule> rules)
-    {
-        this.tmux = tmux;
-        this.sources = sources;
-        this.rules = rules;
-    }
-
     public Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(registry);

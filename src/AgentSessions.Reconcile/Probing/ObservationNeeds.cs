@@ -7,23 +7,16 @@ namespace AgentSessions.Reconcile;
 /// (<see cref="DriftRule.Need"/>) once tmux is known, then read by the sources. A source nobody
 /// asked about is still free to observe; a rule never asks how.
 /// </summary>
-internal sealed class ObservationNeeds
+internal sealed class ObservationNeeds(Registry registry, TmuxState tmux, string workspace)
 {
     private readonly Dictionary<object, ArtifactRequest> _wanted = new(ReferenceEqualityComparer.Instance);
     private IReadOnlyList<TmuxSession>? _unregistered;
 
-    public ObservationNeeds(Registry registry, TmuxState tmux, string workspace)
-    {
-        Registry = registry;
-        Tmux = tmux;
-        Workspace = workspace;
-    }
+    public Registry Registry { get; } = registry;
 
-    public Registry Registry { get; }
+    public TmuxState Tmux { get; } = tmux;
 
-    public TmuxState Tmux { get; }
-
-    public string Workspace { get; }
+    public string Workspace { get; } = workspace;
 
     /// <summary>Gets the live sessions named like this workspace's agents that no row names (found once per pass).</summary>
     public IReadOnlyList<TmuxSession> Unregistered => _unregistered ??= SessionName.FindUnregistered(Registry, Tmux, Workspace);
@@ -46,8 +39,7 @@ internal sealed class ObservationNeeds
     {
         if (!_wanted.TryGetValue(key, out var request))
         {
-            request = new ArtifactRequest();
-            _wanted[key] = request;
+            _wanted[key] = request = new ArtifactRequest();
         }
 
         return request;

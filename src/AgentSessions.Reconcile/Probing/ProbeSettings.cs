@@ -44,29 +44,9 @@ internal sealed class ProbeSettings
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(fileSystem);
-        if (TmuxClient.SocketProblem(options.TmuxSocketName, options.TmuxSocketPath) is { } socketProblem)
+        if (options.Problems() is { Count: > 0 } problems)
         {
-            throw new ArgumentException(socketProblem, nameof(options));
-        }
-
-        if (string.IsNullOrWhiteSpace(options.TmuxExecutable))
-        {
-            throw new ArgumentException("TmuxExecutable must name an executable.", nameof(options));
-        }
-
-        if (options.TmuxTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("TmuxTimeout must be positive.", nameof(options));
-        }
-
-        if (options.WedgedAfter <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("WedgedAfter must be positive.", nameof(options));
-        }
-
-        if (options.TranscriptHeadBytes <= 0)
-        {
-            throw new ArgumentException("TranscriptHeadBytes must be positive.", nameof(options));
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
         var home = !string.IsNullOrEmpty(options.HomeDirectory)

@@ -53,11 +53,9 @@ internal static class RealPath
             {
                 target = fileSystem.FileInfo.New(candidate).LinkTarget;
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-            }
-            catch (UnauthorizedAccessException)
-            {
+                // Cannot tell: taken as no link.
             }
 
             if (target is null)

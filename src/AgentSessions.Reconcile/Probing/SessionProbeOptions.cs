@@ -48,4 +48,18 @@ public sealed class SessionProbeOptions
     /// <summary>Gets or sets how long a working agent may show no hook event and no transcript growth before it is <c>wedged</c>.</summary>
     /// <value>The default is 15 minutes.</value>
     public TimeSpan WedgedAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>What is wrong with these options, one sentence each (the probe refuses them; a host's validation names them).</summary>
+    internal List<string> Problems()
+    {
+        List<string?> problems =
+        [
+            TmuxClient.SocketProblem(TmuxSocketName, TmuxSocketPath),
+            string.IsNullOrWhiteSpace(TmuxExecutable) ? "TmuxExecutable must name an executable." : null,
+            TmuxTimeout <= TimeSpan.Zero ? $"TmuxTimeout must be positive (it is {TmuxTimeout})." : null,
+            WedgedAfter <= TimeSpan.Zero ? $"WedgedAfter must be positive (it is {WedgedAfter})." : null,
+            TranscriptHeadBytes <= 0 ? $"TranscriptHeadBytes must be positive (it is {TranscriptHeadBytes})." : null,
+        ];
+        return [.. problems.OfType<string>()];
+    }
 }

@@ -55,8 +55,7 @@ internal static class TmuxListPanesParser
                 }
                 else if (records.Count > 0)
                 {
-                    var last = records[^1];
-                    last[FieldCount - 1] += "\n" + line;
+                    records[^1][FieldCount - 1] += "\n" + line;
                 }
                 else
                 {
@@ -66,9 +65,7 @@ internal static class TmuxListPanesParser
             }
         }
 
-        var order = new List<string>();
-        var created = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
-        var panes = new Dictionary<string, List<TmuxPane>>(StringComparer.Ordinal);
+        var panes = new List<(string Session, string Created, TmuxPane Pane)>(records.Count);
         foreach (var f in records)
         {
             var name = f[0];
@@ -85,36 +82,15 @@ internal static class TmuxListPanesParser
                 return null;
             }
 
-            if (!panes.TryGetValue(name, out var list))
-            {
-                list = [];
-                panes[name] = list;
-                order.Add(name);
-                created[name] = Epoch(f[1]);
-            }
-
-            list.Add(new TmuxPane(
-                window,
-                pane,
-                long.TryParse(f[6], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null,
-                f[9].Length == 0 ? null : f[9],
-                f[10].Length == 0 ? null : f[10],
-                Epoch(f[7]),
-                isActive: f[4] == "11",
-                isDead: f[5] == "1")
-            {
-                Id = f[8].Length == 0 ? null : f[8],
-            });
+            var pid = long.TryParse(f[6], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : (long?)null;
+            panes.Add((name, f[1], new TmuxPane(window, pane, pid, Text(f[9]), Text(f[10]), Epoch(f[7]), isActive: f[4] == "11", isDead: f[5] == "1") { Id = Text(f[8]) }));
         }
 
-        var sessions = new List<TmuxSession>(order.Count);
-        foreach (var name in order)
-        {
-            sessions.Add(new TmuxSession(name, created[name], panes[name]));
-        }
-
-        return sessions;
+        // A session's creation time is its first record's; sessions in the order tmux listed them.
+        return [.. panes.GroupBy(p => p.Session, StringComparer.Ordinal).Select(g => new TmuxSession(g.Key, Epoch(g.First().Created), [.. g.Select(p => p.Pane)]))];
     }
+
+    private static string? Text(string field) => field.Length == 0 ? null : field;
 
     private static DateTimeOffset? Epoch(string value) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)

@@ -8,26 +8,18 @@ namespace AgentSessions.Reconcile.Probing;
 /// per pass. Failures are classified by exit code and stderr: "no server" is zero sessions,
 /// anything else is unknown.
 /// </summary>
-internal sealed class TmuxSessionProbe
+internal sealed class TmuxSessionProbe(ProbeSettings settings, ProcessRunner runner, IReadOnlyDictionary<string, string?>? extraEnvironment = null)
 {
     /// <summary>The most lines <see cref="CapturePaneAsync"/> asks for.</summary>
     public const int MaxCaptureLines = 10_000;
 
-    private readonly ProbeSettings settings;
-    private readonly TmuxClient tmux;
-
-    public TmuxSessionProbe(ProbeSettings settings, IProcessRunner runner, IReadOnlyDictionary<string, string?>? extraEnvironment = null)
-    {
-        this.settings = settings;
-        tmux = new TmuxClient(runner, settings.TmuxExecutable, settings.TmuxTimeout, settings.TmuxSocketName, settings.TmuxSocketPath, extraEnvironment);
-    }
+    private readonly TmuxClient tmux = new(runner, settings.TmuxExecutable, settings.TmuxTimeout, settings.TmuxSocketName, settings.TmuxSocketPath, extraEnvironment);
 
     public async Task<TmuxState> ProbeAsync(CancellationToken cancellationToken)
     {
         var sentinel = TmuxListPanesParser.NewSentinel();
         var result = await tmux.ListPanesAsync(TmuxListPanesParser.Format(sentinel), cancellationToken).ConfigureAwait(false);
-        var failure = Classify(result);
-        if (failure is not null)
+        if (Classify(result) is { } failure)
         {
             return failure.WithSocket(settings.TmuxSocket);
         }
@@ -50,17 +42,9 @@ internal sealed class TmuxSessionProbe
 
         var count = Math.Min(lines, MaxCaptureLines);
         var result = await tmux.CapturePaneAsync(sessionName, count, cancellationToken).ConfigureAwait(false);
-        if (result.Outcome != ProcessOutcome.Exited)
-        {
-            return new PaneCapture(false, null, result.FailureReason);
-        }
-
-        if (result.ExitCode != 0)
-        {
-            return new PaneCapture(false, null, $"tmux capture-pane exited with code {result.ExitCode}: {FirstLine(result.StandardError)}");
-        }
-
-        return new PaneCapture(true, LastLines(result.StandardOutput, count), null);
+        return result.Outcome != ProcessOutcome.Exited ? new PaneCapture(false, null, result.FailureReason)
+            : result.ExitCode != 0 ? new PaneCapture(false, null, $"tmux capture-pane exited with code {result.ExitCode}: {FirstLine(result.StandardError)}")
+            : new PaneCapture(true, LastLines(result.StandardOutput, count), null);
     }
 
     /// <summary>Returns <see langword="null"/> for output to parse, or the state the failure means.</summary>
@@ -116,19 +100,5 @@ internal sealed class TmuxSessionProbe
         return end < 0 ? trimmed : trimmed[..end].TrimEnd();
     }
 
-    private static string LastLines(string text, int count)
-    {
-        var lines = text.Split('\n').ToList();
-        while (lines.Count > 0 && lines[^1].Length == 0)
-        {
-            lines.RemoveAt(lines.Count - 1);
-        }
-
-        if (lines.Count > count)
-        {
-            lines.RemoveRange(0, lines.Count - count);
-        }
-
-        return string.Join('\n', lines);
-    }
+    private static string LastLines(string text, int count) => string.Join('\n', text.TrimEnd('\n').Split('\n').TakeLast(count));
 }

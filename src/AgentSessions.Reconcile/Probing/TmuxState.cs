@@ -41,13 +41,7 @@ public sealed class TmuxState
     public static TmuxState Known(IEnumerable<TmuxSession> sessions, string? socketPath = null)
     {
         ArgumentNullException.ThrowIfNull(sessions);
-        var map = new Dictionary<string, TmuxSession>(StringComparer.Ordinal);
-        foreach (var s in sessions)
-        {
-            map[s.Name] = s;
-        }
-
-        return new TmuxState(true, null, map, socketPath);
+        return new TmuxState(true, null, sessions.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal), socketPath);
     }
 
     /// <summary>Creates the snapshot of a socket where no server answers: known, with zero sessions.</summary>
@@ -111,21 +105,7 @@ public sealed class TmuxSession(string name, DateTimeOffset? created, IReadOnlyL
     public IReadOnlyList<TmuxPane> Panes { get; } = panes;
 
     /// <summary>Gets the active pane of the active window, or else the first pane, or <see langword="null"/>.</summary>
-    public TmuxPane? PrimaryPane
-    {
-        get
-        {
-            foreach (var p in Panes)
-            {
-                if (p.IsActive)
-                {
-                    return p;
-                }
-            }
-
-            return Panes.Count > 0 ? Panes[0] : null;
-        }
-    }
+    public TmuxPane? PrimaryPane => Panes.FirstOrDefault(p => p.IsActive) ?? (Panes.Count > 0 ? Panes[0] : null);
 }
 
 /// <summary>A live tmux pane.</summary>

@@ -7,20 +7,15 @@ using System.Text;
 namespace AgentSessions.Reconcile.Processes;
 
 /// <summary>
-/// The real <see cref="IProcessRunner"/>: <see cref="ProcessStartInfo.ArgumentList"/>, no shell,
-/// stdin closed, the process tree killed when the timeout passes.
+/// Starts a process from an argument list (<see cref="ProcessStartInfo.ArgumentList"/>, never a shell
+/// string), stdin closed, waits for it with a timeout (the process tree is killed when it passes), and
+/// returns what it printed. Never throws for a process that is missing, fails or hangs: those are
+/// outcomes. Only cancellation throws.
 /// </summary>
-internal sealed class ProcessRunner : IProcessRunner
+internal sealed class ProcessRunner(TimeProvider? timeProvider = null)
 {
     // After the process exits, its pipes close unless a descendant kept them: wait this long at most.
     private static readonly TimeSpan DrainBound = TimeSpan.FromSeconds(1);
-
-    private readonly TimeProvider timeProvider;
-
-    public ProcessRunner(TimeProvider? timeProvider = null)
-    {
-        this.timeProvider = timeProvider ?? TimeProvider.System;
-    }
 
     public async Task<ProcessResult> RunAsync(ProcessRequest request, CancellationToken cancellationToken = default)
     {
@@ -33,7 +28,7 @@ internal sealed class ProcessRunner : IProcessRunner
             return ProcessResult.NotFound(request.FileName);
         }
 
-        var startInfo = new ProcessStartInfo(path)
+        var startInfo = new ProcessStartInfo(path, request.Arguments)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -43,10 +38,6 @@ internal sealed class ProcessRunner : IProcessRunner
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        foreach (var argument in request.Arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
 
         foreach (var (name, value) in request.Environment)
         {
@@ -93,7 +84,7 @@ internal sealed class ProcessRunner : IProcessRunner
         var stdoutTask = ReadBoundedAsync(stdoutReader, request.MaxOutputChars);
         var stderrTask = ReadBoundedAsync(stderrReader, 64 * 1024);
 
-        using var timeoutCts = new CancellationTokenSource(request.Timeout, timeProvider);
+        using var timeoutCts = new CancellationTokenSource(request.Timeout, timeProvider ?? TimeProvider.System);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
         try
         {
@@ -133,16 +124,7 @@ internal sealed class ProcessRunner : IProcessRunner
             return null;
         }
 
-        foreach (var directory in pathVariable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(directory, name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
+        return pathVariable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
     }
 
     private static async Task<(string Stdout, string Stderr)> DrainAsync(Task<string> stdoutTask, Task<string> stderrTask)
@@ -153,13 +135,9 @@ internal sealed class ProcessRunner : IProcessRunner
             // A safety bound on real time: a fake clock that is never advanced must not hang the pass.
             await both.WaitAsync(DrainBound, TimeProvider.System).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or IOException)
         {
-            // A descendant still holds the pipes; keep what arrived.
-        }
-        catch (IOException)
-        {
-            // A broken pipe ends the output.
+            // A descendant still holds the pipes, or a pipe broke: keep what arrived.
         }
 
         return (Completed(stdoutTask), Completed(stderrTask));
@@ -198,13 +176,9 @@ internal sealed class ProcessRunner : IProcessRunner
         {
             process.Kill(entireProcessTree: true);
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception)
         {
-            // Already exited.
-        }
-        catch (Win32Exception)
-        {
-            // Exited between the check and the kill, or not ours to kill.
+            // Already exited (or between the check and the kill), or not ours to kill.
         }
     }
 }

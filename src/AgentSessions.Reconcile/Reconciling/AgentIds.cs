@@ -7,13 +7,6 @@ namespace AgentSessions.Reconcile;
 /// and where a registry row records its ids: its own-id field and <c>agent_identities.&lt;agent&gt;.&lt;field&gt;</c>.
 /// Rules C and D work over <see cref="All"/>.
 /// </summary>
-/// <param name="Agent">The agent's name, as in session names and the <c>agent</c> field.</param>
-/// <param name="IdField">The field under <c>agent_identities.&lt;agent&gt;</c> that holds its id.</param>
-/// <param name="OwnField">The registry field of the row's own id (<c>claude_session_id_own</c>).</param>
-/// <param name="Own">Reads the row's own id.</param>
-/// <param name="SetOwn">Writes the row's own id.</param>
-/// <param name="Key">The observation of this agent's files.</param>
-/// <param name="Artifact">What a drift calls one of its files ("claude session transcript").</param>
 internal sealed record AgentIds(
     string Agent, string IdField, string OwnField, Func<SessionRow, string?> Own, Action<SessionRow, string> SetOwn, ObservationKey<AgentFiles> Key, string Artifact)
 {
@@ -30,18 +23,7 @@ internal sealed record AgentIds(
     public string IdentityField { get; } = $"agent_identities.{Agent}.{IdField}";
 
     /// <summary>The agent of this name (any case), or <see langword="null"/>.</summary>
-    public static AgentIds? Of(string? agent)
-    {
-        foreach (var ids in All)
-        {
-            if (string.Equals(ids.Agent, agent, StringComparison.OrdinalIgnoreCase))
-            {
-                return ids;
-            }
-        }
-
-        return null;
-    }
+    public static AgentIds? Of(string? agent) => All.FirstOrDefault(ids => string.Equals(ids.Agent, agent, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The value of <c>agent_identities.&lt;agent&gt;.&lt;field&gt;</c>, or <see langword="null"/>.</summary>
     public string? Identity(SessionRow row) =>

@@ -4,9 +4,6 @@ using System.Text;
 namespace AgentSessions.Reconcile.Reconciling;
 
 /// <summary>One drift of a pass with what became of its change.</summary>
-/// <param name="Planned">The drift as the diff planned it.</param>
-/// <param name="Drift">The drift to report.</param>
-/// <param name="Outcome">What applying its change did, or <see langword="null"/> for a report-only drift or a dry run.</param>
 internal readonly record struct FoundDrift(PlannedDrift Planned, Drift Drift, MutationOutcome? Outcome);
 
 /// <summary>Splits a pass's drifts into new ones and repeats, and computes the state for the next pass.</summary>
@@ -54,12 +51,7 @@ internal static class Coalescer
         // probe blip (unknown tmux, unreadable folder) does not make it reported again.
         foreach (var (key, reported) in previous.Reported)
         {
-            if (next.Reported.ContainsKey(key))
-            {
-                continue;
-            }
-
-            if (diff.UndecidedKeys.Contains(key) || (!diff.TmuxKnown && key.Class.NeedsTmux))
+            if (!next.Reported.ContainsKey(key) && (diff.UndecidedKeys.Contains(key) || (!diff.TmuxKnown && key.Class.NeedsTmux)))
             {
                 next.Reported[key] = reported;
             }

@@ -5,17 +5,12 @@ namespace AgentSessions.Reconcile.Reconciling;
 /// <summary>The pass's steps around the diff: observing, applying the mutations, the capture's note.</summary>
 internal sealed partial class DefaultReconciler
 {
-    private static List<FoundDrift> Found(DiffResult diff, Dictionary<RegistryMutation, MutationOutcome> outcomes, bool dryRun)
-    {
-        var found = new List<FoundDrift>(diff.Drifts.Count);
-        foreach (var planned in diff.Drifts)
+    private static List<FoundDrift> Found(DiffResult diff, Dictionary<RegistryMutation, MutationOutcome> outcomes, bool dryRun) =>
+        [.. diff.Drifts.Select(planned =>
         {
             MutationOutcome? outcome = planned.Mutation is not null && outcomes.TryGetValue(planned.Mutation, out var o) ? o : null;
-            found.Add(new FoundDrift(planned, planned.ToDrift(dryRun, outcome), dryRun ? null : outcome));
-        }
-
-        return found;
-    }
+            return new FoundDrift(planned, planned.ToDrift(dryRun, outcome), dryRun ? null : outcome);
+        })];
 
     /// <summary>Applies the mutations in order to the registry as it is now; each re-checks its facts.</summary>
     internal static Dictionary<RegistryMutation, MutationOutcome> ApplyAll(Registry current, IReadOnlyList<RegistryMutation> mutations)
@@ -32,20 +27,10 @@ internal sealed partial class DefaultReconciler
     }
 
     /// <summary>A one-line note from a pane capture: its last non-blank line, whitespace collapsed, bounded.</summary>
-    internal static string NoteFromCapture(string? text)
-    {
-        var lines = (text ?? string.Empty).Split('\n');
-        for (var i = lines.Length - 1; i >= 0; i--)
-        {
-            var line = string.Join(' ', lines[i].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-            if (line.Length > 0)
-            {
-                return "visible: " + (line.Length > MaxNoteLength ? line[..MaxNoteLength] + "…" : line);
-            }
-        }
-
-        return "visible: blank screen";
-    }
+    internal static string NoteFromCapture(string? text) =>
+        (text ?? string.Empty).Split('\n').Select(l => string.Join(' ', l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))).LastOrDefault(l => l.Length > 0) is { } line
+            ? "visible: " + (line.Length > MaxNoteLength ? line[..MaxNoteLength] + "…" : line)
+            : "visible: blank screen";
 
     /// <summary>One observation of everything the diff needs; a probe that throws is unknown, never empty.</summary>
     private async Task<LiveState> ObserveAsync(Registry registry, string workspace, Task<TmuxState>? tmuxSnapshot, CancellationToken cancellationToken)

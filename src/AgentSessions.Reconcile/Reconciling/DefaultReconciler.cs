@@ -52,16 +52,7 @@ internal sealed partial class DefaultReconciler : IReconciler, IDisposable
         _store = store;
         _probe = probe;
 
-        // A copy: changing the caller's options object later does not change a running reconciler.
-        _options = new ReconcilerOptions
-        {
-            WorkspaceName = options.WorkspaceName,
-            EndStateGrace = options.EndStateGrace,
-            StateDirectory = options.StateDirectory,
-            CaptureLines = options.CaptureLines,
-            PollInterval = options.PollInterval,
-            AttentionAfter = options.AttentionAfter,
-        };
+        _options = options.Copy();
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Reconciler");
         _stateStore = stateStore ?? DriftStateStore.CreateFile(store.WorkspaceRoot, options.StateDirectory);
@@ -102,17 +93,9 @@ internal sealed partial class DefaultReconciler : IReconciler, IDisposable
     /// <summary>Resolves the workspace name: the options, else the registry's <c>workspace:</c>, else the root folder's name.</summary>
     internal string ResolveWorkspace(Registry registry)
     {
-        if (!string.IsNullOrEmpty(_options.WorkspaceName))
-        {
-            return _options.WorkspaceName;
-        }
-
-        if (!string.IsNullOrEmpty(registry.Workspace))
-        {
-            return registry.Workspace;
-        }
-
-        return Path.GetFileName(Path.TrimEndingDirectorySeparator(_store.WorkspaceRoot)) is { Length: > 0 } folder ? folder : "workspace";
+        return !string.IsNullOrEmpty(_options.WorkspaceName) ? _options.WorkspaceName
+            : !string.IsNullOrEmpty(registry.Workspace) ? registry.Workspace
+            : Path.GetFileName(Path.TrimEndingDirectorySeparator(_store.WorkspaceRoot)) is { Length: > 0 } folder ? folder : "workspace";
     }
 
     private async Task<DriftReport> RunPassAsync(ReconcileRequest request, CancellationToken cancellationToken)
@@ -150,17 +133,8 @@ internal sealed partial class DefaultReconciler : IReconciler, IDisposable
             new Dictionary<string, DateTimeOffset>(state.EndStateAliveFirstSeen, StringComparer.Ordinal),
             _rules);
 
-        var mutations = new List<RegistryMutation>();
-        foreach (var planned in diff.Drifts)
-        {
-            if (planned.Mutation is not null)
-            {
-                mutations.Add(planned.Mutation);
-            }
-        }
-
-        // Not drift: where running rows were seen alive, so a pass on another server cannot end them.
-        mutations.AddRange(diff.PaneRecords);
+        // Besides drift: where running rows were seen alive, so a pass on another server cannot end them.
+        var mutations = diff.Drifts.Select(d => d.Mutation).OfType<RegistryMutation>().Concat(diff.PaneRecords).ToList();
 
         // Capturing a pane is expensive: only for a row whose visible status must change, and never
         // in a dry run (nothing would be written with it).
@@ -242,14 +216,7 @@ internal sealed partial class DefaultReconciler : IReconciler, IDisposable
             ReconcilerLog.DriftFound(_logger, drift.Class, drift.Session, drift.Message);
         }
 
-        var running = 0;
-        foreach (var row in after.Sessions)
-        {
-            if (row.Status == SessionStatus.Running)
-            {
-                running++;
-            }
-        }
+        var running = after.Sessions.Count(r => r.Status == SessionStatus.Running);
 
         ReconcilerLog.PassFinished(_logger, workspace, fresh.Count, coalesced, written);
         return new DriftReport(workspace, now, request.DryRun, fresh)

@@ -1,28 +1,19 @@
 namespace AgentSessions.Reconcile;
 
 /// <summary>One drift found by a reconcile pass.</summary>
-public sealed class Drift
+/// <param name="class">The kind of drift.</param>
+/// <param name="session">The tmux session name of the row concerned.</param>
+/// <param name="message">One human sentence, as the seed script wrote it.</param>
+public sealed class Drift(DriftClass @class, string session, string message)
 {
-    /// <summary>Initializes a new instance of the <see cref="Drift"/> class.</summary>
-    /// <param name="class">The kind of drift.</param>
-    /// <param name="session">The tmux session name of the row concerned.</param>
-    /// <param name="message">One human sentence, as the seed script wrote it.</param>
-    public Drift(DriftClass @class, string session, string message)
-    {
-        Class = @class;
-        Session = session;
-        Message = message;
-        Key = new DriftKey(@class, session);
-    }
-
     /// <summary>Gets the kind of drift.</summary>
-    public DriftClass Class { get; }
+    public DriftClass Class { get; } = @class;
 
     /// <summary>Gets the tmux session name of the row concerned.</summary>
-    public string Session { get; }
+    public string Session { get; } = session;
 
     /// <summary>Gets one human sentence that says what was found and done.</summary>
-    public string Message { get; }
+    public string Message { get; } = message;
 
     /// <summary>Gets the registry field concerned (for example <c>claude_session_id_own</c>), when there is one.</summary>
     public string? Field { get; init; }
@@ -44,7 +35,7 @@ public sealed class Drift
     /// Gets the key that identifies this drift for coalescing (the same drift keeps the same key).
     /// By default the class and session; C and D drifts name their field too.
     /// </summary>
-    public DriftKey Key { get; init; }
+    public DriftKey Key { get; init; } = new(@class, session);
 
     /// <inheritdoc />
     public override string ToString() => Message;

@@ -13,29 +13,19 @@ internal static class DriftDiff
     /// <summary>A status as drift messages say it: the registry's word, or "without status".</summary>
     public static string Word(SessionStatus? status) => status is { } s ? s.ToWord() : "without status";
 
-    /// <summary>Computes the drift.</summary>
-    /// <param name="registry">The registry as loaded (not changed).</param>
-    /// <param name="live">The live state.</param>
-    /// <param name="now">The time of the pass.</param>
-    /// <param name="options">The workspace, its root and the grace window.</param>
-    /// <param name="endStateAliveFirstSeen">When each end-state row's live tmux was first seen, from earlier passes (the fallback for rows without timestamps).</param>
-    /// <param name="rules">The rules to run; <see langword="null"/> for the registered ones.</param>
-    /// <returns>The drifts, mutations and the carried state for the next pass.</returns>
+    /// <summary>
+    /// Computes the drift. <paramref name="endStateAliveFirstSeen"/>: when each end-state row's live tmux
+    /// was first seen, from earlier passes (the fallback for rows without timestamps).
+    /// </summary>
     public static DiffResult Compute(
-        Registry registry,
-        LiveState live,
-        DateTimeOffset now,
-        DiffOptions options,
-        IReadOnlyDictionary<string, DateTimeOffset> endStateAliveFirstSeen,
-        IReadOnlyList<DriftRule>? rules = null)
+        Registry registry, LiveState live, DateTimeOffset now, DiffOptions options, IReadOnlyDictionary<string, DateTimeOffset> endStateAliveFirstSeen, IReadOnlyList<DriftRule>? rules = null)
     {
         var diff = new DiffContext(registry, live, now, options, endStateAliveFirstSeen, rules ?? DriftRules.Default);
-        var ruleList = diff.Rules;
         foreach (var row in registry.Sessions)
         {
-            for (var i = 0; i < ruleList.Count; i++)
+            foreach (var rule in diff.Rules)
             {
-                ruleList[i].Plan(diff, row);
+                rule.Plan(diff, row);
             }
         }
 
@@ -53,39 +43,29 @@ internal static class DriftDiff
 }
 
 /// <summary>One diff's inputs and what its rules found so far.</summary>
-internal sealed class DiffContext
+internal sealed class DiffContext(
+    Registry registry, LiveState live, DateTimeOffset now, DiffOptions options, IReadOnlyDictionary<string, DateTimeOffset> previousFirstSeen, IReadOnlyList<DriftRule> rules)
 {
     private readonly Dictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
     private readonly HashSet<DriftKey> _undecided = [];
     private readonly List<string> _notes = [];
 
-    public DiffContext(Registry registry, LiveState live, DateTimeOffset now, DiffOptions options, IReadOnlyDictionary<string, DateTimeOffset> previousFirstSeen, IReadOnlyList<DriftRule> rules)
-    {
-        Rules = rules;
-        Registry = registry;
-        Live = live;
-        Now = now;
-        Options = options;
-        PreviousFirstSeen = previousFirstSeen;
-        Owners = new IdOwners(registry);
-    }
-
-    public Registry Registry { get; }
+    public Registry Registry { get; } = registry;
 
     /// <summary>Gets the rules this diff runs, in order.</summary>
-    public IReadOnlyList<DriftRule> Rules { get; }
+    public IReadOnlyList<DriftRule> Rules { get; } = rules;
 
-    public LiveState Live { get; }
+    public LiveState Live { get; } = live;
 
     public TmuxState Tmux => Live.Tmux;
 
-    public DateTimeOffset Now { get; }
+    public DateTimeOffset Now { get; } = now;
 
-    public DiffOptions Options { get; }
+    public DiffOptions Options { get; } = options;
 
-    public IReadOnlyDictionary<string, DateTimeOffset> PreviousFirstSeen { get; }
+    public IReadOnlyDictionary<string, DateTimeOffset> PreviousFirstSeen { get; } = previousFirstSeen;
 
-    public IdOwners Owners { get; }
+    public IdOwners Owners { get; } = new(registry);
 
     /// <summary>Gets the ids given out in this pass, so two rows in one folder never get the same one.</summary>
     public HashSet<string> Claimed { get; } = new(StringComparer.Ordinal);
@@ -113,15 +93,5 @@ internal sealed class DiffContext
     /// <summary>Whether a row was created or updated within the grace window (the create skill writes the row before its session).</summary>
     public bool WithinGrace(DateTimeOffset? at) => at is { } t && Now - t < Options.EndStateGrace;
 
-    public DiffResult Result() => new()
-    {
-        Drifts = Drifts,
-        VisibleRefreshes = Refreshes,
-        PaneRecords = PaneRecords,
-        EndStateAliveFirstSeen = _firstSeen,
-        UndecidedKeys = _undecided,
-        TmuxKnown = Tmux.IsKnown,
-        TmuxUnknownReason = Tmux.IsKnown ? null : Tmux.UnknownReason,
-        Notes = _notes,
-    };
+    public DiffResult Result() => new(Drifts, Refreshes, PaneRecords, _firstSeen, _undecided, Tmux.IsKnown, Tmux.IsKnown ? null : Tmux.UnknownReason, _notes);
 }

@@ -3,32 +3,23 @@ using AgentSessions.Reconcile.Reconciling;
 namespace AgentSessions.Reconcile;
 
 /// <summary>What one reconcile pass found and did.</summary>
-public sealed class DriftReport
+/// <param name="workspace">The workspace name.</param>
+/// <param name="at">When the pass observed the live state.</param>
+/// <param name="dryRun">Whether the pass was a dry run.</param>
+/// <param name="drifts">The drifts to report (new ones only; repeats are counted in <see cref="CoalescedCount"/>).</param>
+public sealed class DriftReport(string workspace, DateTimeOffset at, bool dryRun, IReadOnlyList<Drift> drifts)
 {
-    /// <summary>Initializes a new instance of the <see cref="DriftReport"/> class.</summary>
-    /// <param name="workspace">The workspace name.</param>
-    /// <param name="at">When the pass observed the live state.</param>
-    /// <param name="dryRun">Whether the pass was a dry run.</param>
-    /// <param name="drifts">The drifts to report (new ones only; repeats are counted in <see cref="CoalescedCount"/>).</param>
-    public DriftReport(string workspace, DateTimeOffset at, bool dryRun, IReadOnlyList<Drift> drifts)
-    {
-        Workspace = workspace;
-        At = at;
-        DryRun = dryRun;
-        Drifts = drifts;
-    }
-
     /// <summary>Gets the workspace name.</summary>
-    public string Workspace { get; }
+    public string Workspace { get; } = workspace;
 
     /// <summary>Gets when the pass observed the live state.</summary>
-    public DateTimeOffset At { get; }
+    public DateTimeOffset At { get; } = at;
 
     /// <summary>Gets a value indicating whether the pass was a dry run.</summary>
-    public bool DryRun { get; }
+    public bool DryRun { get; } = dryRun;
 
     /// <summary>Gets the drifts to report: each is new (never reported before, or changed since).</summary>
-    public IReadOnlyList<Drift> Drifts { get; }
+    public IReadOnlyList<Drift> Drifts { get; } = drifts;
 
     /// <summary>Gets how many drifts were found again but not reported, because they were reported before unchanged.</summary>
     public int CoalescedCount { get; init; }

@@ -10,22 +10,8 @@ namespace AgentSessions.Reconcile.Reconciling;
 /// <c>running</c> wins), and the event newer than the job's <c>last_seq</c> (another monitor, or this one
 /// before a restart, may have applied it).
 /// </summary>
-internal sealed class JobEventMutation : RegistryMutation
+internal sealed class JobEventMutation(ReconcileJobEvent jobEvent, JobStatus status, DateTimeOffset now) : RegistryMutation(jobEvent.Session)
 {
-    public JobEventMutation(ReconcileJobEvent jobEvent, JobStatus status, DateTimeOffset now)
-        : base(jobEvent.Session)
-    {
-        Event = jobEvent;
-        Status = status;
-        Now = now;
-    }
-
-    public ReconcileJobEvent Event { get; }
-
-    public JobStatus Status { get; }
-
-    public DateTimeOffset Now { get; }
-
     /// <summary>Gets the row that holds the job, as found by the last apply.</summary>
     public string? Row { get; private set; }
 
@@ -38,7 +24,7 @@ internal sealed class JobEventMutation : RegistryMutation
         {
             foreach (var job in row.Jobs)
             {
-                if (string.Equals(job.JobId, Event.JobId, StringComparison.Ordinal))
+                if (string.Equals(job.JobId, jobEvent.JobId, StringComparison.Ordinal))
                 {
                     Row = row.Name;
                     var outcome = Apply(row, job);
@@ -53,7 +39,7 @@ internal sealed class JobEventMutation : RegistryMutation
 
     private MutationOutcome Apply(SessionRow row, JobEntry job)
     {
-        if (job.LastSeq >= Event.Sequence)
+        if (job.LastSeq >= jobEvent.Sequence)
         {
             return MutationOutcome.FoundDone($"the job's last_seq is {job.LastSeq} already");
         }
@@ -63,30 +49,17 @@ internal sealed class JobEventMutation : RegistryMutation
             return MutationOutcome.Skip($"the job is {RegistryMapper.JobStatusWord(job.Status.Value)} already");
         }
 
-        job.Status = Status;
-        job.LastSeq = Event.Sequence;
+        job.Status = status;
+        job.LastSeq = jobEvent.Sequence;
 
-        if (row.Status == SessionStatus.Running && !AnyRunning(row))
+        if (row.Status == SessionStatus.Running && !row.Jobs.Any(j => j.Status == JobStatus.Running))
         {
             row.Status = SessionStatus.Terminated;
-            row.TerminatedAt = Now;
-            row.TerminationMode = "job-" + Event.Type;
+            row.TerminatedAt = now;
+            row.TerminationMode = "job-" + jobEvent.Type;
         }
 
-        row.UpdatedAt = Now;
+        row.UpdatedAt = now;
         return MutationOutcome.Done;
-    }
-
-    private static bool AnyRunning(SessionRow row)
-    {
-        foreach (var job in row.Jobs)
-        {
-            if (job.Status == JobStatus.Running)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -2,25 +2,17 @@ using AgentSessions.Reconcile.Reconciling.Rules;
 
 namespace AgentSessions.Reconcile.Reconciling;
 
-/// <summary>What the diff needs besides the registry and the live state.</summary>
-/// <param name="Workspace">The workspace name (prefix of its tmux session names).</param>
-/// <param name="EndStateGrace">
-/// The grace window: how long an end-state row may have a live tmux session before drift E, and
-/// how long a just-written running row may wait for its tmux session before drift A.
-/// </param>
-/// <param name="WorkspaceRoot">The workspace's root folder: a session working under another registry's folder is not registered here.</param>
-/// <param name="AttentionAfter">How long a row may be <c>waiting</c> before drift F.</param>
+/// <summary>
+/// What the diff needs besides the registry and the live state. <c>EndStateGrace</c>: how long an end-state
+/// row may have a live tmux session before drift E, and how long a just-written running row may wait for
+/// its tmux session before drift A.
+/// </summary>
 internal sealed record DiffOptions(string Workspace, TimeSpan EndStateGrace, string? WorkspaceRoot = null, TimeSpan? AttentionAfter = null);
 
-/// <summary>One drift the diff found, with the change it wants (none for report-only drifts).</summary>
-/// <param name="Rule">The rule that found it: its class and its wording.</param>
-/// <param name="Session">The row's name.</param>
-/// <param name="Key">The coalescing key.</param>
-/// <param name="Observation">What was seen, without what was done ("x: tmux gone (was pane 1, cmd claude)."); the coalescing hash covers it.</param>
-/// <param name="Field">The registry field concerned, when there is one.</param>
-/// <param name="Before">The value before (or the stale value).</param>
-/// <param name="After">The value after.</param>
-/// <param name="Mutation">The change that repairs it, or <see langword="null"/> for a report-only drift.</param>
+/// <summary>
+/// One drift the diff found, with the change it wants (none for report-only drifts). The observation says
+/// what was seen, not what was done ("x: tmux gone (was pane 1, cmd claude)."): the coalescing hash covers it.
+/// </summary>
 internal sealed record PlannedDrift(DriftRule Rule, string Session, DriftKey Key, string Observation, string? Field, string? Before, string? After, RegistryMutation? Mutation)
 {
     public DriftClass Class => Rule.Class;
@@ -59,30 +51,21 @@ internal sealed record PlannedDrift(DriftRule Rule, string Session, DriftKey Key
 }
 
 /// <summary>A running row with a live tmux session whose visible status must be refreshed (needs a capture).</summary>
-/// <param name="Session">The row's name (and tmux session name).</param>
-/// <param name="TmuxName">The tmux session name as tmux stores it.</param>
 internal sealed record VisibleRefresh(string Session, string TmuxName);
 
-/// <summary>What <see cref="DriftDiff.Compute"/> found.</summary>
-internal sealed class DiffResult
-{
-    public required IReadOnlyList<PlannedDrift> Drifts { get; init; }
-
-    public required IReadOnlyList<VisibleRefresh> VisibleRefreshes { get; init; }
-
-    /// <summary>Gets, not drift, where running rows were seen alive when the row does not say so yet (<c>pane.socket</c>, <c>pane.id</c>).</summary>
-    public IReadOnlyList<RecordPaneMutation> PaneRecords { get; init; } = [];
-
-    /// <summary>Gets, for each end-state row whose tmux is alive, when that was first seen (carried between passes).</summary>
-    public required IReadOnlyDictionary<string, DateTimeOffset> EndStateAliveFirstSeen { get; init; }
-
-    /// <summary>Gets the coalescing keys that could not be decided this pass (unknown presence): kept as reported.</summary>
-    public required IReadOnlySet<DriftKey> UndecidedKeys { get; init; }
-
-    public required bool TmuxKnown { get; init; }
-
-    public string? TmuxUnknownReason { get; init; }
-
-    /// <summary>Gets what could not be seen this pass and why, each said once ("Claude: … does not exist").</summary>
-    public IReadOnlyList<string> Notes { get; init; } = [];
-}
+/// <summary>
+/// What <see cref="DriftDiff.Compute"/> found: the drifts; besides drift, the rows whose visible status needs a
+/// capture and where running rows were seen alive when the row does not say so yet (<c>pane.socket</c>,
+/// <c>pane.id</c>); for each end-state row whose tmux is alive, when that was first seen (carried between
+/// passes); the coalescing keys that could not be decided this pass (kept as reported); and what could not be
+/// seen and why, each said once.
+/// </summary>
+internal sealed record DiffResult(
+    IReadOnlyList<PlannedDrift> Drifts,
+    IReadOnlyList<VisibleRefresh> VisibleRefreshes,
+    IReadOnlyList<RecordPaneMutation> PaneRecords,
+    IReadOnlyDictionary<string, DateTimeOffset> EndStateAliveFirstSeen,
+    IReadOnlySet<DriftKey> UndecidedKeys,
+    bool TmuxKnown,
+    string? TmuxUnknownReason,
+    IReadOnlyList<string> Notes);

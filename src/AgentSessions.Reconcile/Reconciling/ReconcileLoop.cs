@@ -256,18 +256,7 @@ public sealed class ReconcileLoop
     /// <summary>Merges requests that arrived together into one: the most urgent trigger, a dry run only when all asked for one.</summary>
     internal static ReconcileRequest Merge(IReadOnlyList<ReconcileRequest> requests)
     {
-        var merged = new ReconcileRequest { Trigger = requests[0].Trigger, DryRun = true };
-        foreach (var r in requests)
-        {
-            if (Rank(r.Trigger) > Rank(merged.Trigger))
-            {
-                merged.Trigger = r.Trigger;
-            }
-
-            merged.DryRun &= r.DryRun;
-        }
-
-        return merged;
+        return new ReconcileRequest { Trigger = requests.MaxBy(r => Rank(r.Trigger))!.Trigger, DryRun = requests.All(r => r.DryRun) };
 
         static int Rank(ReconcileTrigger t) => t switch
         {

@@ -16,15 +16,8 @@ internal sealed class ReconcilerMetrics : IDisposable
 
     public ReconcilerMetrics(IMeterFactory? meterFactory)
     {
-        if (meterFactory is null)
-        {
-            _meter = new Meter(MeterName);
-            _ownsMeter = true;
-        }
-        else
-        {
-            _meter = meterFactory.Create(MeterName);
-        }
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
 
         _passes = _meter.CreateCounter<long>("agent_sessions.reconcile.passes", "{pass}", "Reconcile passes run, by trigger and outcome.");
         _drifts = _meter.CreateCounter<long>("agent_sessions.reconcile.drifts", "{drift}", "New (not coalesced) drifts reported, by class.");
@@ -45,7 +38,7 @@ internal sealed class ReconcilerMetrics : IDisposable
     }
 
     public void DriftReported(DriftClass driftClass) =>
-        _drifts.Add(1, new KeyValuePair<string, object?>("class", ClassTag(driftClass)));
+        _drifts.Add(1, new KeyValuePair<string, object?>("class", driftClass.Letter.ToString()));
 
     public void ProbeFailed(string probe) =>
         _probeFailures.Add(1, new KeyValuePair<string, object?>("probe", probe));
@@ -57,8 +50,6 @@ internal sealed class ReconcilerMetrics : IDisposable
             _meter.Dispose();
         }
     }
-
-    internal static string ClassTag(DriftClass driftClass) => driftClass.Letter.ToString();
 
     private static string TriggerTag(ReconcileTrigger trigger) => trigger switch
     {

@@ -101,5 +101,8 @@ public sealed class ReconcilerOptions
         return problems;
     }
 
+    /// <summary>A copy: changing these options later does not change a running reconciler.</summary>
+    internal ReconcilerOptions Copy() => (ReconcilerOptions)MemberwiseClone();
+
     private static readonly System.Buffers.SearchValues<char> InvalidNameChars = System.Buffers.SearchValues.Create("/\\:.\0");
 }

@@ -1,9 +1,10 @@
 namespace AgentSessions.Reconcile.Reconciling;
 
-/// <summary>The outcome of applying one mutation to the registry as it is at write time.</summary>
-/// <param name="Applied">Whether the registry was changed.</param>
-/// <param name="SkipReason">Why it was left as is (a person's action wins), or <see langword="null"/>.</param>
-/// <param name="AlreadyDone">Whether the change was found already made under the lock (another monitor made it).</param>
+/// <summary>
+/// The outcome of applying one mutation to the registry as it is at write time: applied, or skipped with
+/// the reason (a person's action wins); <c>AlreadyDone</c> when the change was found already made under
+/// the lock (another monitor made it).
+/// </summary>
 internal readonly record struct MutationOutcome(bool Applied, string? SkipReason, bool AlreadyDone = false)
 {
     public static MutationOutcome Done { get; } = new(true, null);
@@ -17,11 +18,9 @@ internal readonly record struct MutationOutcome(bool Applied, string? SkipReason
 /// One change the diff wants, re-checked against the registry as it is under the store's lock:
 /// it applies only if the facts it was planned on still hold.
 /// </summary>
-internal abstract class RegistryMutation
+internal abstract class RegistryMutation(string session)
 {
-    protected RegistryMutation(string session) => Session = session;
-
-    public string Session { get; }
+    public string Session { get; } = session;
 
     /// <summary>Gets a mutation that must have been applied for this one to apply (a registration).</summary>
     public RegistryMutation? DependsOn { get; init; }
@@ -32,19 +31,8 @@ internal abstract class RegistryMutation
 }
 
 /// <summary>Drift A: a running row whose tmux session is gone becomes terminated.</summary>
-internal sealed class MarkTerminatedMutation : RegistryMutation
+internal sealed class MarkTerminatedMutation(string session, long? seenPid, DateTimeOffset now) : RegistryMutation(session)
 {
-    public MarkTerminatedMutation(string session, long? seenPid, DateTimeOffset now)
-        : base(session)
-    {
-        SeenPid = seenPid;
-        Now = now;
-    }
-
-    public long? SeenPid { get; }
-
-    public DateTimeOffset Now { get; }
-
     public override MutationOutcome Apply(Registry current)
     {
         var row = current.Find(Session);
@@ -63,15 +51,15 @@ internal sealed class MarkTerminatedMutation : RegistryMutation
             return MutationOutcome.Skip($"the row is now {Word(row.Status)}");
         }
 
-        if (row.Pane?.Pid != SeenPid)
+        if (row.Pane?.Pid != seenPid)
         {
             return MutationOutcome.Skip("the row's pane changed meanwhile");
         }
 
         row.Status = SessionStatus.Terminated;
-        row.TerminatedAt = Now;
+        row.TerminatedAt = now;
         row.TerminationMode = "auto-detected";
-        row.UpdatedAt = Now;
+        row.UpdatedAt = now;
         return MutationOutcome.Done;
     }
 }
@@ -81,54 +69,35 @@ internal sealed class MarkTerminatedMutation : RegistryMutation
 /// so a pass that asks another server cannot take it for dead. The recorded command and folder are
 /// kept while the pid is the same pane's; a new pane brings its own. <c>updated_at</c> is not touched.
 /// </summary>
-internal sealed class RecordPaneMutation : RegistryMutation
+internal sealed class RecordPaneMutation(string session, long? seenPid, string socket, TmuxPane seen) : RegistryMutation(session)
 {
-    public RecordPaneMutation(string session, long? seenPid, string socket, TmuxPane pane)
-        : base(session)
-    {
-        SeenPid = seenPid;
-        Socket = socket;
-        Pane = pane;
-    }
-
-    public long? SeenPid { get; }
-
-    public string Socket { get; }
-
-    public TmuxPane Pane { get; }
-
     public override MutationOutcome Apply(Registry current)
     {
         var row = current.Find(Session);
-        if (row is null || row.Status != SessionStatus.Running || row.Pane?.Pid != SeenPid)
+        if (row is null || row.Status != SessionStatus.Running || row.Pane?.Pid != seenPid)
         {
             return MutationOutcome.Skip("the row changed meanwhile");
         }
 
         var pane = row.Pane ??= new PaneInfo();
-        if (pane.Pid != Pane.Pid)
+        if (pane.Pid != seen.Pid)
         {
             (pane.Cmd, pane.Cwd) = (null, null);
         }
 
-        pane.Pid = Pane.Pid;
-        pane.Cmd ??= Pane.CurrentCommand;
-        pane.Cwd ??= Pane.CurrentPath;
-        pane.Socket = Socket;
-        pane.Id = Pane.Id;
+        pane.Pid = seen.Pid;
+        pane.Cmd ??= seen.CurrentCommand;
+        pane.Cwd ??= seen.CurrentPath;
+        pane.Socket = socket;
+        pane.Id = seen.Id;
         return MutationOutcome.Done;
     }
 }
 
 /// <summary>Drift B: a live tmux session named like this workspace's agents gets a row.</summary>
-internal sealed class RegisterMutation : RegistryMutation
+internal sealed class RegisterMutation(SessionRow template) : RegistryMutation(template.Name)
 {
-    private readonly SessionRow _template;
-
-    public RegisterMutation(SessionRow template)
-        : base(template.Name) => _template = template;
-
-    public SessionRow Template => _template;
+    public SessionRow Template => template;
 
     public override MutationOutcome Apply(Registry current)
     {
@@ -137,38 +106,31 @@ internal sealed class RegisterMutation : RegistryMutation
             return MutationOutcome.FoundDone($"a row was registered meanwhile ({Word(existing.Status)})");
         }
 
-        current.Sessions.Add(new SessionRow(_template.Name)
+        current.Sessions.Add(new SessionRow(template.Name)
         {
-            Agent = _template.Agent,
-            Project = _template.Project,
-            Cwd = _template.Cwd,
-            Status = _template.Status,
-            LastVisibleStatus = _template.LastVisibleStatus,
-            LastVisibleNote = _template.LastVisibleNote,
-            CreatedAt = _template.CreatedAt,
-            UpdatedAt = _template.UpdatedAt,
-            Pane = _template.Pane is null ? null : new PaneInfo { Pid = _template.Pane.Pid, Cmd = _template.Pane.Cmd, Cwd = _template.Pane.Cwd, Socket = _template.Pane.Socket, Id = _template.Pane.Id },
+            Agent = template.Agent,
+            Project = template.Project,
+            Cwd = template.Cwd,
+            Status = template.Status,
+            LastVisibleStatus = template.LastVisibleStatus,
+            LastVisibleNote = template.LastVisibleNote,
+            CreatedAt = template.CreatedAt,
+            UpdatedAt = template.UpdatedAt,
+            Pane = template.Pane is null ? null : new PaneInfo { Pid = template.Pane.Pid, Cmd = template.Pane.Cmd, Cwd = template.Pane.Cwd, Socket = template.Pane.Socket, Id = template.Pane.Id },
         });
         return MutationOutcome.Done;
     }
 }
 
-/// <summary>Drift C: an empty own session id is filled with the id that materialized.</summary>
-internal sealed class FillOwnIdMutation : RegistryMutation
+/// <summary>
+/// Drift C: an empty own session id is filled with the id that materialized. After <c>/clear</c>
+/// (<paramref name="clearedFrom"/>), the row's own id moves forward instead and the old one is appended to
+/// <c>agent_identities.&lt;agent&gt;.cleared_session_ids</c>.
+/// </summary>
+internal sealed class FillOwnIdMutation(string session, AgentIds kind, string id, DateTimeOffset now, string? clearedFrom = null) : RegistryMutation(session)
 {
-    public FillOwnIdMutation(string session, AgentIds kind, string id, DateTimeOffset now)
-        : base(session)
-    {
-        Kind = kind;
-        Id = id;
-        Now = now;
-    }
-
-    public AgentIds Kind { get; }
-
-    public string Id { get; }
-
-    public DateTimeOffset Now { get; }
+    /// <summary>The key under <c>agent_identities.claude</c>: the ids a row's agent cleared, oldest first, separated by spaces.</summary>
+    public const string ClearedKey = "cleared_session_ids";
 
     public override MutationOutcome Apply(Registry current)
     {
@@ -178,30 +140,45 @@ internal sealed class FillOwnIdMutation : RegistryMutation
             return MutationOutcome.Skip("the row was removed meanwhile");
         }
 
-        if (row.IsInEndState)
+        if (clearedFrom is null && row.IsInEndState)
         {
             return MutationOutcome.Skip($"the row is now {Word(row.Status)}");
         }
 
-        var existing = Kind.Own(row);
-        if (string.Equals(existing, Id, StringComparison.Ordinal))
+        var existing = kind.Own(row);
+        if (string.Equals(existing, id, StringComparison.Ordinal))
         {
-            return MutationOutcome.FoundDone("the id was recorded meanwhile");
+            return MutationOutcome.FoundDone(clearedFrom is null ? "the id was recorded meanwhile" : "the id was moved meanwhile");
         }
 
-        if (!string.IsNullOrEmpty(existing))
+        if (clearedFrom is null ? !string.IsNullOrEmpty(existing) : !string.Equals(existing, clearedFrom, StringComparison.Ordinal))
         {
-            return MutationOutcome.Skip($"the id was set meanwhile to {existing}");
+            return MutationOutcome.Skip($"the id was set meanwhile to {existing ?? "null"}");
         }
 
-        if (new IdOwners(current).UsedByOther(Id, Session))
+        if (new IdOwners(current).UsedByOther(id, Session))
         {
             return MutationOutcome.Skip("another row took this id meanwhile");
         }
 
-        Kind.SetOwn(row, Id);
+        if (clearedFrom is not null)
+        {
+            if (!row.AgentIdentities.TryGetValue(kind.Agent, out var fields) || fields is null)
+            {
+                row.AgentIdentities[kind.Agent] = fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+            }
 
-        row.UpdatedAt = Now;
+            var kept = (fields.TryGetValue(ClearedKey, out var list) ? list?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList() : null) ?? [];
+            if (!kept.Contains(clearedFrom, StringComparer.Ordinal))
+            {
+                kept.Add(clearedFrom);
+            }
+
+            fields[ClearedKey] = string.Join(' ', kept);
+        }
+
+        kind.SetOwn(row, id);
+        row.UpdatedAt = now;
         return MutationOutcome.Done;
     }
 }
@@ -210,19 +187,8 @@ internal sealed class FillOwnIdMutation : RegistryMutation
 /// Not a drift: a running row with a live tmux session whose last visible status is not
 /// <c>running</c> gets <c>running</c> and a note from a pane capture.
 /// </summary>
-internal sealed class RefreshVisibleMutation : RegistryMutation
+internal sealed class RefreshVisibleMutation(string session, string note, DateTimeOffset now) : RegistryMutation(session)
 {
-    public RefreshVisibleMutation(string session, string note, DateTimeOffset now)
-        : base(session)
-    {
-        Note = note;
-        Now = now;
-    }
-
-    public string Note { get; }
-
-    public DateTimeOffset Now { get; }
-
     public override MutationOutcome Apply(Registry current)
     {
         var row = current.Find(Session);
@@ -232,8 +198,8 @@ internal sealed class RefreshVisibleMutation : RegistryMutation
         }
 
         row.LastVisibleStatus = SessionStatus.Running;
-        row.LastVisibleNote = Note;
-        row.UpdatedAt = Now;
+        row.LastVisibleNote = note;
+        row.UpdatedAt = now;
         return MutationOutcome.Done;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
 
 namespace AgentSessions.Reconcile;
 
@@ -8,15 +9,9 @@ namespace AgentSessions.Reconcile;
 /// and <c>_</c>. tmux stores <c>.</c> and <c>:</c> in a session name as <c>_</c>, so a workspace
 /// named <c>my.app</c> has sessions that tmux lists as <c>my_app-…</c>; both spellings parse.
 /// </summary>
-/// <param name="Project">The project part, or <see langword="null"/> for a workspace-level session.</param>
-/// <param name="Agent">The agent (<c>claude</c>, <c>agy</c> …).</param>
-internal sealed record SessionName(string? Project, string Agent)
+internal sealed partial record SessionName(string? Project, string Agent)
 {
-    private const string CreatorMarker = "creator-";
-
     /// <summary>The name tmux stores for a session name: <c>.</c> and <c>:</c> become <c>_</c>.</summary>
-    /// <param name="name">A session name as typed.</param>
-    /// <returns>The name as tmux lists it.</returns>
     public static string ToTmux(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -24,10 +19,6 @@ internal sealed record SessionName(string? Project, string Agent)
     }
 
     /// <summary>Parses a session name of the given workspace (as typed, or as tmux stores it).</summary>
-    /// <param name="name">The session name.</param>
-    /// <param name="workspace">The workspace name.</param>
-    /// <param name="parsed">The project and agent, when the name is one of this workspace's agents.</param>
-    /// <returns>Whether the name is one of this workspace's agent sessions.</returns>
     public static bool TryParse(string name, string workspace, [NotNullWhen(true)] out SessionName? parsed)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -38,9 +29,6 @@ internal sealed record SessionName(string? Project, string Agent)
     }
 
     /// <summary>The agent of a registry row: its <c>agent</c> field, or else the suffix of its name.</summary>
-    /// <param name="row">The row.</param>
-    /// <param name="workspace">The workspace name.</param>
-    /// <returns>The agent, or <see langword="null"/> when neither says.</returns>
     public static string? AgentOf(SessionRow row, string workspace)
     {
         ArgumentNullException.ThrowIfNull(row);
@@ -51,10 +39,6 @@ internal sealed record SessionName(string? Project, string Agent)
     /// The live sessions named like this workspace's agents that no registry row names (by its
     /// name, or the name tmux stores for it), in name order; none when tmux is unknown.
     /// </summary>
-    /// <param name="registry">The registry.</param>
-    /// <param name="tmux">The tmux snapshot.</param>
-    /// <param name="workspace">The workspace name.</param>
-    /// <returns>The unregistered sessions.</returns>
     public static IReadOnlyList<TmuxSession> FindUnregistered(Registry registry, TmuxState tmux, string workspace)
     {
         ArgumentNullException.ThrowIfNull(registry);
@@ -65,71 +49,24 @@ internal sealed record SessionName(string? Project, string Agent)
             return [];
         }
 
-        var known = new HashSet<string>(registry.Sessions.Count, StringComparer.Ordinal);
-        foreach (var row in registry.Sessions)
-        {
-            known.Add(row.Name);
-            known.Add(ToTmux(row.Name));
-        }
-
-        var found = new List<TmuxSession>();
-        foreach (var (name, session) in tmux.Sessions)
-        {
-            if (!known.Contains(name) && TryParse(name, workspace, out _))
-            {
-                found.Add(session);
-            }
-        }
-
-        found.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return found;
+        var known = registry.Sessions.SelectMany(r => new[] { r.Name, ToTmux(r.Name) }).ToHashSet(StringComparer.Ordinal);
+        return [.. tmux.Sessions.Values.Where(s => !known.Contains(s.Name) && TryParse(s.Name, workspace, out _)).OrderBy(s => s.Name, StringComparer.Ordinal)];
     }
 
     private static bool TryParseAfter(string name, string workspace, out SessionName? parsed)
     {
         parsed = null;
-        if (workspace.Length == 0
-            || name.Length <= workspace.Length + 1
-            || !name.StartsWith(workspace, StringComparison.Ordinal)
-            || name[workspace.Length] != '-')
+        if (workspace.Length == 0 || name.Length <= workspace.Length + 1 || !name.StartsWith(workspace, StringComparison.Ordinal) || name[workspace.Length] != '-'
+            || AfterWorkspace().Match(name, workspace.Length + 1) is not { Success: true } m)
         {
             return false;
         }
 
-        var rest = name.AsSpan(workspace.Length + 1);
-        string? project = null;
-        int agentStart;
-        if (rest.StartsWith(CreatorMarker, StringComparison.Ordinal))
-        {
-            agentStart = CreatorMarker.Length;
-        }
-        else
-        {
-            var marker = rest.LastIndexOf("-" + CreatorMarker, StringComparison.Ordinal);
-            if (marker <= 0)
-            {
-                return false;
-            }
-
-            project = rest[..marker].ToString();
-            agentStart = marker + 1 + CreatorMarker.Length;
-        }
-
-        var agent = rest[agentStart..];
-        if (agent.IsEmpty)
-        {
-            return false;
-        }
-
-        foreach (var c in agent)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
-            {
-                return false;
-            }
-        }
-
-        parsed = new SessionName(project, agent.ToString());
+        parsed = new SessionName(m.Groups["project"].Success ? m.Groups["project"].Value : null, m.Groups["agent"].Value);
         return true;
     }
+
+    // "creator-<agent>" or "<project>-creator-<agent>" (the last "-creator-"), the agent one word of [A-Za-z0-9_].
+    [GeneratedRegex(@"\G(?>creator-|(?<project>[\s\S]+)-creator-)(?<agent>[A-Za-z0-9_]+)\z", RegexOptions.CultureInvariant)]
+    private static partial Regex AfterWorkspace();
 }

@@ -15,11 +15,11 @@ public sealed class TmuxClient
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly IProcessRunner _runner;
+    private readonly ProcessRunner _runner;
     private readonly string _executable;
     private readonly TimeSpan _timeout;
-    private readonly List<string> _server = [];
-    private readonly Dictionary<string, string?> _environment = new(StringComparer.Ordinal);
+    private readonly string[] _server;
+    private readonly Dictionary<string, string?> _environment;
 
     /// <summary>Initializes a new instance of the <see cref="TmuxClient"/> class.</summary>
     /// <param name="socketName">The socket name (<c>tmux -L</c>), or <see langword="null"/>.</param>
@@ -31,7 +31,7 @@ public sealed class TmuxClient
     }
 
     internal TmuxClient(
-        IProcessRunner runner, string executable, TimeSpan timeout, string? socketName, string? socketPath, IReadOnlyDictionary<string, string?>? extraEnvironment)
+        ProcessRunner runner, string executable, TimeSpan timeout, string? socketName, string? socketPath, IReadOnlyDictionary<string, string?>? extraEnvironment)
     {
         if (SocketProblem(socketName, socketPath) is { } problem)
         {
@@ -41,22 +41,8 @@ public sealed class TmuxClient
         _runner = runner;
         _executable = executable;
         _timeout = timeout;
-        if (!string.IsNullOrEmpty(socketName))
-        {
-            _server.AddRange(["-L", socketName]);
-        }
-        else if (!string.IsNullOrEmpty(socketPath))
-        {
-            _server.AddRange(["-S", socketPath]);
-        }
-
-        if (extraEnvironment is not null)
-        {
-            foreach (var (key, value) in extraEnvironment)
-            {
-                _environment[key] = value;
-            }
-        }
+        _server = !string.IsNullOrEmpty(socketName) ? ["-L", socketName] : !string.IsNullOrEmpty(socketPath) ? ["-S", socketPath] : [];
+        _environment = new(extraEnvironment ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
 
         // Inside tmux, $TMUX picks the server: never let it choose for us, whatever else is set.
         _environment["TMUX"] = null;
@@ -142,30 +128,21 @@ public sealed class TmuxClient
 }
 
 /// <summary>What one tmux command did.</summary>
-public sealed class TmuxResult
+/// <param name="succeeded">Whether tmux ran and exited with code 0.</param>
+/// <param name="notInstalled">Whether tmux was not found on <c>PATH</c>.</param>
+/// <param name="output">What tmux printed on standard output.</param>
+/// <param name="problem">Why it did not succeed, in one line, or <see langword="null"/>.</param>
+public sealed class TmuxResult(bool succeeded, bool notInstalled, string output, string? problem)
 {
-    /// <summary>Initializes a new instance of the <see cref="TmuxResult"/> class.</summary>
-    /// <param name="succeeded">Whether tmux ran and exited with code 0.</param>
-    /// <param name="notInstalled">Whether tmux was not found on <c>PATH</c>.</param>
-    /// <param name="output">What tmux printed on standard output.</param>
-    /// <param name="problem">Why it did not succeed, in one line, or <see langword="null"/>.</param>
-    public TmuxResult(bool succeeded, bool notInstalled, string output, string? problem)
-    {
-        Succeeded = succeeded;
-        NotInstalled = notInstalled;
-        Output = output;
-        Problem = problem;
-    }
-
     /// <summary>Gets a value indicating whether tmux ran and exited with code 0.</summary>
-    public bool Succeeded { get; }
+    public bool Succeeded { get; } = succeeded;
 
     /// <summary>Gets a value indicating whether tmux was not found on <c>PATH</c>.</summary>
-    public bool NotInstalled { get; }
+    public bool NotInstalled { get; } = notInstalled;
 
     /// <summary>Gets what tmux printed on standard output.</summary>
-    public string Output { get; }
+    public string Output { get; } = output;
 
     /// <summary>Gets why it did not succeed, in one line, or <see langword="null"/>.</summary>
-    public string? Problem { get; }
+    public string? Problem { get; } = problem;
 }

@@ -43,9 +43,9 @@ public sealed class AttentionProbeTests : IDisposable
 
         result["a"].SessionId.Should().Be("id-a");
         result["a"].SessionIdSource.Should().Be("process");
-        result["a"].State.State.Should().Be("working");
+        result["a"].State.Should().Be("working");
         result["b"].SessionId.Should().Be("id-b");
-        result["b"].State.State.Should().Be("idle");
+        result["b"].State.Should().Be("idle");
     }
 
     [Fact]
@@ -62,9 +62,9 @@ public sealed class AttentionProbeTests : IDisposable
         result["a"].SessionId.Should().Be("id-a2");
         result["a"].SessionIdSource.Should().Be("hook");
         result["a"].ClearedFrom.Should().Be("id-a");
-        result["a"].State.Source.Should().Be("hook");
+        result["a"].Source.Should().Be("hook");
         result["b"].SessionId.Should().BeNull();
-        result["b"].State.State.Should().Be("unknown");
+        result["b"].State.Should().Be("unknown");
     }
 
     [Fact]
@@ -83,9 +83,9 @@ public sealed class AttentionProbeTests : IDisposable
         await Observe(probe, capture);
 
         asked.Should().Equal("tmux-a", "tmux-a");
-        first["a"].State.Should().Match<AttentionState>(s => s.State == "waiting" && s.Source == "pane" && s.Since == new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero));
-        second["a"].State.Since.Should().Be(first["a"].State.Since);
-        first["b"].State.Source.Should().Be("transcript");
+        first["a"].Should().Match<SessionAttention>(s => s.State == "waiting" && s.Source == "pane" && s.Since == new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero));
+        second["a"].Since.Should().Be(first["a"].Since);
+        first["b"].Source.Should().Be("transcript");
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class AttentionProbeTests : IDisposable
         time.Advance(TimeSpan.FromSeconds(30));
         var second = await Observe(Probe(), capture);
         asked.Should().Equal(["tmux-a"], "a run 30 s after another reads no pane again");
-        second["a"].State.Should().Match<AttentionState>(s => s.State == "waiting" && s.Source == "pane" && s.Since == first["a"].State.Since);
+        second["a"].Should().Match<SessionAttention>(s => s.State == "waiting" && s.Source == "pane" && s.Since == first["a"].Since);
 
         time.Advance(TimeSpan.FromSeconds(31));
         await Observe(Probe(), capture);
@@ -110,7 +110,7 @@ public sealed class AttentionProbeTests : IDisposable
         // The session was started again: another pane's read does not count.
         var restarted = await Probe().ObserveAsync([new("a", "tmux-a", 300, Path.Combine(root, "api"), null)], capture);
         asked.Should().HaveCount(3);
-        restarted["a"].State.Source.Should().Be("pane");
+        restarted["a"].Source.Should().Be("pane");
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class AttentionProbeTests : IDisposable
         ProcessFile(101, "id-a");
         Hook(new HookRecord { SessionId = "id-b", Event = "Stop", State = "idle", At = time.GetUtcNow(), Since = time.GetUtcNow(), AgentPid = 201 });
         var probe = Probe();
-        (await Observe(probe))["b"].State.Source.Should().Be("hook");
+        (await Observe(probe))["b"].Source.Should().Be("hook");
         var reads = probe.ProcStatReads;
 
         // The stat files could vanish: a quiet pass does not read them again.
@@ -128,13 +128,13 @@ public sealed class AttentionProbeTests : IDisposable
         var quiet = await Observe(probe);
 
         probe.ProcStatReads.Should().Be(reads);
-        quiet["b"].State.Source.Should().Be("hook");
+        quiet["b"].Source.Should().Be("hook");
         quiet["a"].SessionId.Should().Be("id-a");
 
         // A new hook record (a rename into the folder) is seen at once.
         time.Advance(TimeSpan.FromSeconds(1));
         Hook(new HookRecord { SessionId = "id-b", Event = "UserPromptSubmit", State = "working", At = time.GetUtcNow(), Since = time.GetUtcNow(), AgentPid = 201 });
-        (await Observe(probe))["b"].State.State.Should().Be("working");
+        (await Observe(probe))["b"].State.Should().Be("working");
     }
 
     [Fact]
@@ -143,16 +143,16 @@ public sealed class AttentionProbeTests : IDisposable
         ProcessFile(101, "id-a");
         var path = Transcript("id-a", "{\"type\":\"user\",\"timestamp\":\"2026-12-07T09:59:00Z\",\"message\":{\"content\":\"x\"}}");
         var probe = Probe();
-        (await Observe(probe))["a"].State.State.Should().Be("working");
+        (await Observe(probe))["a"].State.Should().Be("working");
 
         // Same length and time: the cached tail stands (a rewrite in place is not growth).
         var stamp = File.GetLastWriteTimeUtc(path);
         File.WriteAllText(path, "{\"type\":\"user\",\"timestamp\":\"2026-12-07T09:59:00Z\",\"message\":{\"content\":\"y\"}}\n");
         File.SetLastWriteTimeUtc(path, stamp);
-        (await Observe(probe))["a"].State.Evidence.Should().Contain("last record user");
+        (await Observe(probe))["a"].Evidence.Should().Contain("last record user");
 
         File.AppendAllText(path, "{\"type\":\"assistant\",\"timestamp\":\"2026-12-07T09:59:50Z\",\"isApiErrorMessage\":true,\"apiErrorStatus\":429,\"error\":\"rate_limit\",\"message\":{\"content\":[]}}\n");
-        (await Observe(probe))["a"].State.State.Should().Be("limited");
+        (await Observe(probe))["a"].State.Should().Be("limited");
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class AttentionProbeTests : IDisposable
         var cwd = Directory.CreateDirectory(Path.Combine(elsewhere, "api")).FullName;
         List<AttentionRow> rows = [new("a", "tmux-a", 100, cwd, null)];
         var probe = Probe();
-        (await probe.ObserveAsync(rows, null))["a"].State.State.Should().Be("unknown");
+        (await probe.ObserveAsync(rows, null))["a"].State.Should().Be("unknown");
 
         // A workspace made above the cwd, and the hook records there (it finds the workspace as the probe does).
         Directory.CreateDirectory(Path.Combine(elsewhere, ".hermes"));
@@ -170,13 +170,13 @@ public sealed class AttentionProbeTests : IDisposable
         new HookRecord { SessionId = "id-a", Event = "Stop", State = "idle", At = time.GetUtcNow(), Since = time.GetUtcNow(), AgentPid = 101 }
             .Write(HookRecord.DirectoryFor(elsewhere));
         time.Advance(TimeSpan.FromSeconds(59));
-        (await probe.ObserveAsync(rows, null))["a"].State.State.Should().Be("unknown", "\"no workspace\" is kept for a minute: a quiet pass walks no folders");
+        (await probe.ObserveAsync(rows, null))["a"].State.Should().Be("unknown", "\"no workspace\" is kept for a minute: a quiet pass walks no folders");
         time.Advance(TimeSpan.FromSeconds(1));
 
-        (await probe.ObserveAsync(rows, null))["a"].State.Source.Should().Be("hook");
+        (await probe.ObserveAsync(rows, null))["a"].Source.Should().Be("hook");
     }
 
-    private Task<IReadOnlyDictionary<string, RowAttention>> Observe(AttentionProbe probe, Func<string, CancellationToken, Task<string?>>? capture = null) =>
+    private Task<IReadOnlyDictionary<string, SessionAttention>> Observe(AttentionProbe probe, Func<string, CancellationToken, Task<string?>>? capture = null) =>
         probe.ObserveAsync(Rows(), capture);
 
     /// <summary>A pane that shows a permission prompt; each read is added to <paramref name="asked"/>.</summary>

@@ -339,4 +339,22 @@ public sealed class DriftDiffTests
         parsed!.Project.Should().Be(project);
         parsed.Agent.Should().Be(agent);
     }
+
+    [Theory]
+    [InlineData("lab-creator-a-creator-b")]
+    [InlineData("lab-x-creator-")]
+    [InlineData("lab--creator-claude")]
+    [InlineData("lab-creator-cl aude")]
+    [InlineData("lab-creator-claude\n")]
+    [InlineData("labs-creator-claude")]
+    [InlineData("lab-creator")]
+    public void TryParseSessionName_NotAnAgentName_IsFalse(string name) =>
+        SessionName.TryParse(name, "lab", out _).Should().BeFalse();
+
+    [Fact]
+    public void TryParseSessionName_ProjectWithNewline_KeepsIt()
+    {
+        SessionName.TryParse("lab-p\nq-creator-claude", "lab", out var parsed).Should().BeTrue();
+        parsed!.Project.Should().Be("p\nq");
+    }
 }

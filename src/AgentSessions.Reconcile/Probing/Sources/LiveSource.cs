@@ -11,13 +11,10 @@ internal interface ILiveSource
 }
 
 /// <summary>A source of one observation read synchronously (files); one that fails to read is unknown with the reason, never empty.</summary>
-/// <typeparam name="T">The observation's type.</typeparam>
-internal abstract class LiveSource<T> : ILiveSource
+internal abstract class LiveSource<T>(ObservationKey<T> key) : ILiveSource
     where T : class
 {
-    protected LiveSource(ObservationKey<T> key) => Key = key;
-
-    public ObservationKey<T> Key { get; }
+    public ObservationKey<T> Key { get; } = key;
 
     public ValueTask<LiveState> ObserveAsync(ObservationNeeds needs, LiveState live, CancellationToken cancellationToken)
     {

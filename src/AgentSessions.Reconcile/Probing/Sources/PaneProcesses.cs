@@ -19,19 +19,10 @@ internal sealed class PaneProcesses(ProbeSettings settings) : ILiveSource
         return ValueTask.FromResult(needs.Wants(LiveKeys.OtherSocketsPresent) ? live.With(LiveKeys.OtherSocketsPresent, OtherSocketsPresent(settings, needs.Registry, needs.Tmux)) : live);
     }
 
-    public static IReadOnlySet<long> AliveRunningRecorded(ProbeSettings settings, Registry registry)
-    {
-        var alive = new HashSet<long>();
-        foreach (var row in registry.Sessions)
-        {
-            if (row.Status == SessionStatus.Running && row.Pane is { Pid: { } pid, Cmd: { Length: > 0 } cmd } && IsRunning(settings, pid, cmd))
-            {
-                alive.Add(pid);
-            }
-        }
-
-        return alive;
-    }
+    public static IReadOnlySet<long> AliveRunningRecorded(ProbeSettings settings, Registry registry) =>
+        registry.Sessions.Where(r => r.Status == SessionStatus.Running).Select(r => r.Pane)
+            .Where(p => p is { Pid: not null, Cmd.Length: > 0 } && IsRunning(settings, p.Pid.Value, p.Cmd))
+            .Select(p => p!.Pid!.Value).ToHashSet();
 
     /// <summary>
     /// The recorded sockets, other than the one asked, of running rows whose session this server
@@ -54,24 +45,10 @@ internal sealed class PaneProcesses(ProbeSettings settings) : ILiveSource
         return present;
     }
 
-    internal static bool IsRunning(ProbeSettings settings, long pid, string command)
-    {
-        if (Runs(settings, pid, command))
-        {
-            return true;
-        }
-
-        var children = Read(settings, $"{pid}/task/{pid}/children");
-        foreach (var child in (children ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (long.TryParse(child, out var childPid) && Runs(settings, childPid, command))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    internal static bool IsRunning(ProbeSettings settings, long pid, string command) =>
+        Runs(settings, pid, command)
+        || (Read(settings, $"{pid}/task/{pid}/children") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Any(child => long.TryParse(child, out var childPid) && Runs(settings, childPid, command));
 
     private static bool Runs(ProbeSettings settings, long pid, string command)
     {

@@ -41,8 +41,8 @@ internal static class BoundIds
 
         if (string.Equals(a.ClearedFrom, own, StringComparison.Ordinal))
         {
-            Add(rule, diff, row, $"{row.Name}: session id moved to {bound} after /clear (hook SessionStart clear); {own} kept in agent_identities.claude.{ClearedIdMutation.Key}.", own, bound,
-                new ClearedIdMutation(row.Name, own, bound, diff.Now));
+            Add(rule, diff, row, $"{row.Name}: session id moved to {bound} after /clear (hook SessionStart clear); {own} kept in agent_identities.claude.{FillOwnIdMutation.ClearedKey}.", own, bound,
+                new FillOwnIdMutation(row.Name, AgentIds.Claude, bound, diff.Now, clearedFrom: own));
             return true;
         }
 

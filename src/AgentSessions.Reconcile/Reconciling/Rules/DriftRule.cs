@@ -5,11 +5,9 @@ namespace AgentSessions.Reconcile.Reconciling.Rules;
 /// drift and repairs from the registry and the live state. Pure: no I/O, no clock (<c>now</c> is
 /// on the <see cref="DiffContext"/>), no probing. Registered in <see cref="DriftRules.Default"/>.
 /// </summary>
-internal abstract class DriftRule
+internal abstract class DriftRule(DriftClass @class)
 {
-    protected DriftRule(DriftClass @class) => Class = @class;
-
-    public DriftClass Class { get; }
+    public DriftClass Class { get; } = @class;
 
     /// <summary>Gets the words after the observation when its change was written ("Marked terminated.").</summary>
     public virtual string Done => "Recorded.";

@@ -46,12 +46,7 @@ internal sealed class EndStateAliveRule() : DriftRule(EndStateAlive)
 
         var status = DriftDiff.Word(row.Status);
         var pane = session.PrimaryPane;
-        diff.Drifts.Add(Drift(
-            row.Name,
-            $"{row.Name}: row is {status} but its tmux session is still alive ({(pane is null ? "no pane" : DriftDiff.PaneText(pane.Pid, pane.CurrentCommand))}).",
-            "status",
-            status,
-            status,
-            mutation: null));
+        var where = pane is null ? "no pane" : DriftDiff.PaneText(pane.Pid, pane.CurrentCommand);
+        diff.Drifts.Add(Drift(row.Name, $"{row.Name}: row is {status} but its tmux session is still alive ({where}).", "status", status, status, mutation: null));
     }
 }

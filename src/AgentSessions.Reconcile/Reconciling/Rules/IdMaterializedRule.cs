@@ -56,13 +56,8 @@ internal sealed class IdMaterializedRule() : DriftRule(IdMaterialized)
         }
 
         diff.Claimed.Add(id);
-        diff.Drifts.Add(Drift(
-            row.Name,
-            $"{row.Name}: session id materialized {id}.",
-            ids.OwnField,
-            null,
-            id,
-            new FillOwnIdMutation(row.Name, ids, id, diff.Now) { DependsOn = dependsOn }));
+        var fill = new FillOwnIdMutation(row.Name, ids, id, diff.Now) { DependsOn = dependsOn };
+        diff.Drifts.Add(Drift(row.Name, $"{row.Name}: session id materialized {id}.", ids.OwnField, null, id, fill));
     }
 
     /// <summary>The agent whose own id a live row with a folder still lacks (a stopped or terminated row keeps its ids; resuming needs them).</summary>

@@ -18,8 +18,7 @@ internal sealed class StaleIdRule() : DriftRule(StaleId)
         {
             foreach (var ids in AgentIds.All)
             {
-                Add(needs.Of(ids.Key).Ids, ids.Own(row));
-                Add(needs.Of(ids.Key).Ids, ids.Identity(row));
+                needs.Of(ids.Key).Ids.UnionWith(new[] { ids.Own(row), ids.Identity(row) }.Where(id => !string.IsNullOrEmpty(id)).Select(id => id!));
             }
         }
     }
@@ -31,14 +30,6 @@ internal sealed class StaleIdRule() : DriftRule(StaleId)
             var files = diff.Live.Get(ids.Key);
             Check(diff, row, ids.Own(row), ids.OwnField, files, ids);
             Check(diff, row, ids.Identity(row), ids.IdentityField, files, ids);
-        }
-    }
-
-    private static void Add(ISet<string> set, string? id)
-    {
-        if (!string.IsNullOrEmpty(id))
-        {
-            set.Add(id);
         }
     }
 
@@ -61,13 +52,7 @@ internal sealed class StaleIdRule() : DriftRule(StaleId)
 
                 break;
             case ArtifactPresence.Missing:
-                diff.Drifts.Add(Drift(
-                    row.Name,
-                    $"{row.Name}: {field} {id}: {ids.Artifact} is gone.",
-                    field,
-                    id,
-                    null,
-                    null));
+                diff.Drifts.Add(Drift(row.Name, $"{row.Name}: {field} {id}: {ids.Artifact} is gone.", field, id, null, null));
                 break;
         }
     }

@@ -66,13 +66,8 @@ internal sealed class TmuxGoneRule() : DriftRule(TmuxGone)
             return;
         }
 
-        diff.Drifts.Add(Drift(
-            row.Name,
-            $"{row.Name}: tmux gone (was {DriftDiff.PaneText(row.Pane?.Pid, row.Pane?.Cmd)}).",
-            "status",
-            "running",
-            "terminated",
-            new MarkTerminatedMutation(row.Name, row.Pane?.Pid, diff.Now)));
+        var observation = $"{row.Name}: tmux gone (was {DriftDiff.PaneText(row.Pane?.Pid, row.Pane?.Cmd)}).";
+        diff.Drifts.Add(Drift(row.Name, observation, "status", "running", "terminated", new MarkTerminatedMutation(row.Name, row.Pane?.Pid, diff.Now)));
     }
 
     /// <summary>

@@ -50,13 +50,7 @@ internal sealed class UnregisteredRule() : DriftRule(Unregistered)
                 Pane = pane is null ? null : new PaneInfo { Pid = pane.Pid, Cmd = pane.CurrentCommand, Cwd = pane.CurrentPath, Socket = diff.Tmux.SocketPath, Id = pane.Id },
             };
             var register = new RegisterMutation(template);
-            diff.Drifts.Add(Drift(
-                template.Name,
-                $"{template.Name}: tmux found but not in YAML.",
-                "status",
-                null,
-                "running",
-                register));
+            diff.Drifts.Add(Drift(template.Name, $"{template.Name}: tmux found but not in YAML.", "status", null, "running", register));
             foreach (var rule in diff.Rules)
             {
                 (rule as IdMaterializedRule)?.Fill(diff, template, template.Agent, register);

@@ -4,19 +4,7 @@ using AgentSessions.Reconcile.Probing;
 namespace AgentSessions.Reconcile.Attention;
 
 /// <summary>A live row as the attention probe needs it.</summary>
-/// <param name="Name">The row's session name.</param>
-/// <param name="TmuxName">The session's name as tmux stores it (for a pane read).</param>
-/// <param name="PanePid">The pane's first process (<c>pane_pid</c>).</param>
-/// <param name="Cwd">The row's working directory (for the transcript's folder).</param>
-/// <param name="OwnSessionId">The row's recorded Claude session id (<c>claude_session_id_own</c>), if any.</param>
 internal sealed record AttentionRow(string Name, string TmuxName, long? PanePid, string? Cwd, string? OwnSessionId);
-
-/// <summary>What the probe found for one row.</summary>
-/// <param name="State">The attention state.</param>
-/// <param name="SessionId">The session id of the agent running in the row's pane, when a hook record or the per-process file names it.</param>
-/// <param name="SessionIdSource"><c>hook</c> or <c>process</c>, with <paramref name="SessionId"/>.</param>
-/// <param name="ClearedFrom">The id the bound session replaced after <c>/clear</c>, when the hook said so.</param>
-internal sealed record RowAttention(AttentionState State, string? SessionId, string? SessionIdSource, string? ClearedFrom);
 
 /// <summary>
 /// Gathers each live row's evidence once per pass and resolves its attention state. A quiet pass
@@ -27,30 +15,22 @@ internal sealed record RowAttention(AttentionState State, string? SessionId, str
 /// row no other source explains, also across runs (<see cref="PaneReadFile"/>: a <c>reconcile --once</c>
 /// every 30 s reads a pane every other run). Keeps small caches between passes; not thread-safe (one pass at a time).
 /// </summary>
-internal sealed class AttentionProbe
+internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider time, TimeSpan wedgedAfter, string procDirectory = "/proc")
 {
     private static readonly TimeSpan PaneInterval = TimeSpan.FromMinutes(1);
     private static readonly System.IO.Abstractions.FileSystem FileSystem = new();
-    private readonly string claudeConfigDirectory;
-    private readonly PaneOwners owners;
-    private readonly TimeProvider time;
-    private readonly TimeSpan wedgedAfter;
-    private static readonly TimeSpan ProcessRelist = TimeSpan.FromSeconds(30);
-    private readonly Dictionary<string, (DateTime Stamp, List<HookRecord> Records, Dictionary<string, (DateTime Written, long Length, HookRecord? Record)> Files)> hookFolders = new(StringComparer.Ordinal);
-    private (DateTime Stamp, DateTimeOffset At, Dictionary<long, ClaudeProcessFile> Files)? processListing;
+    private readonly PaneOwners owners = new(procDirectory);
+    private readonly Dictionary<string, JsonFolder<HookRecord>> hookFolders = new(StringComparer.Ordinal);
+
+    // Claude's sessions/ folder changes its mtime when a process starts or ends; its files are rewritten in place.
+    private readonly JsonFolder<ClaudeProcessFile> processFolder = new(
+        ClaudeProcessFile.DirectoryFor(claudeConfigDirectory),
+        file => long.TryParse(Path.GetFileNameWithoutExtension(file.Name), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? ClaudeProcessFile.TryRead(file.DirectoryName!, pid) : null,
+        relist: TimeSpan.FromSeconds(30));
     private readonly Dictionary<string, (long Length, DateTime Written, TranscriptTail Tail)> tailCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset At, PaneText.Pattern? Pattern, DateTimeOffset? Since)> paneCache = new(StringComparer.Ordinal);
     private static readonly TimeSpan RootRecheck = TimeSpan.FromMinutes(1);
     private readonly Dictionary<string, (string? Root, DateTimeOffset At)> rootCache = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, (DateTime Written, long Length, ClaudeProcessFile? File)> processCache = [];
-
-    public AttentionProbe(string claudeConfigDirectory, TimeProvider time, TimeSpan wedgedAfter, string procDirectory = "/proc")
-    {
-        this.claudeConfigDirectory = claudeConfigDirectory;
-        owners = new PaneOwners(procDirectory);
-        this.time = time;
-        this.wedgedAfter = wedgedAfter;
-    }
 
     /// <summary>Gets how many pane reads the probe asked for (for tests and the benchmark).</summary>
     public int PaneReads { get; private set; }
@@ -62,36 +42,19 @@ internal sealed class AttentionProbe
     public async Task<IReadOnlyDictionary<string, SessionAttention>> ObserveAsync(
         Registry registry, TmuxState tmux, Func<string, CancellationToken, Task<string?>> capture, CancellationToken cancellationToken)
     {
-        var rows = new List<AttentionRow>();
-        foreach (var row in registry.Sessions)
-        {
-            if (tmux.IsKnown && tmux.Find(row.Name) is { PrimaryPane: { IsDead: false } pane } session)
-            {
-                rows.Add(new AttentionRow(row.Name, session.Name, pane.Pid, row.Cwd ?? pane.CurrentPath, row.ClaudeSessionIdOwn));
-            }
-        }
-
-        var found = await ObserveAsync(rows, capture, cancellationToken).ConfigureAwait(false);
-        var result = new Dictionary<string, SessionAttention>(StringComparer.Ordinal);
-        foreach (var (name, a) in found)
-        {
-            result[name] = new SessionAttention(a.State.State, a.State.Reason, a.State.Since, a.State.Source, a.State.Evidence)
-            {
-                Tool = a.State.Tool,
-                SessionId = a.SessionId,
-                SessionIdSource = a.SessionIdSource,
-                ClearedFrom = a.ClearedFrom,
-            };
-        }
-
-        return result;
+        var rows = registry.Sessions
+            .Select(row => tmux.IsKnown && tmux.Find(row.Name) is { PrimaryPane: { IsDead: false } pane } session
+                ? new AttentionRow(row.Name, session.Name, pane.Pid, row.Cwd ?? pane.CurrentPath, row.ClaudeSessionIdOwn)
+                : null)
+            .OfType<AttentionRow>().ToList();
+        return await ObserveAsync(rows, capture, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Observes <paramref name="rows"/>; <paramref name="capture"/> reads a pane's text by its tmux name (<see langword="null"/>: could not).</summary>
-    public async Task<IReadOnlyDictionary<string, RowAttention>> ObserveAsync(
+    public async Task<IReadOnlyDictionary<string, SessionAttention>> ObserveAsync(
         IReadOnlyList<AttentionRow> rows, Func<string, CancellationToken, Task<string?>>? capture, CancellationToken cancellationToken = default)
     {
-        var result = new Dictionary<string, RowAttention>(StringComparer.Ordinal);
+        var result = new Dictionary<string, SessionAttention>(StringComparer.Ordinal);
         if (rows.Count == 0)
         {
             return result;
@@ -99,12 +62,12 @@ internal sealed class AttentionProbe
 
         var now = time.GetUtcNow();
         var hooksByRoot = new Dictionary<string, List<HookRecord>>(StringComparer.Ordinal);
-        var processFiles = ReadProcessFiles(ClaudeProcessFile.DirectoryFor(claudeConfigDirectory), now);
+        var processFiles = processFolder.Read(now);
         var panePids = rows.Select(r => r.PanePid).OfType<long>().ToHashSet();
         var hooksOf = rows.ToDictionary(r => r.Name, r => Root(r.Cwd, now) is { } root ? HooksOf(root, hooksByRoot, now) : [], StringComparer.Ordinal);
 
         // Which pane each agent named by a hook record or a per-process file runs under.
-        var paneOf = owners.Map(hooksByRoot.Values.SelectMany(h => h).Select(h => h.AgentPid).OfType<long>().Concat(processFiles.Keys), panePids);
+        var paneOf = owners.Map(hooksByRoot.Values.SelectMany(h => h).Select(h => h.AgentPid).OfType<long>().Concat(processFiles.Select(f => f.Pid)), panePids);
         foreach (var row in rows)
         {
             var hooks = hooksOf[row.Name];
@@ -112,7 +75,7 @@ internal sealed class AttentionProbe
 
             // The agent under the pane: its newest hook record, else its per-process file.
             var hook = hooks.Where(h => Under(h.AgentPid)).MaxBy(h => h.At);
-            var process = processFiles.Values.Where(f => Under(f.Pid)).MaxBy(f => f.UpdatedAt);
+            var process = processFiles.Where(f => Under(f.Pid)).MaxBy(f => f.UpdatedAt);
             var (sessionId, source) = hook is not null ? (hook.SessionId, "hook") : process is not null ? (process.SessionId, "process") : (row.OwnSessionId, (string?)null);
 
             // Without pid evidence, a hook record of the row's own id (hooks from a platform without /proc).
@@ -128,7 +91,13 @@ internal sealed class AttentionProbe
                 state = AttentionResolver.Resolve(evidence with { Pane = pattern, PaneSince = since }, now, wedgedAfter);
             }
 
-            result[row.Name] = new RowAttention(state, source is null ? null : sessionId, source, source == "hook" ? hook?.PreviousSessionId : null);
+            result[row.Name] = new SessionAttention(state.State, state.Reason, state.Since, state.Source, state.Evidence)
+            {
+                Tool = state.Tool,
+                SessionId = source is null ? null : sessionId,
+                SessionIdSource = source,
+                ClearedFrom = source == "hook" ? hook?.PreviousSessionId : null,
+            };
         }
 
         return result;
@@ -159,7 +128,13 @@ internal sealed class AttentionProbe
     {
         if (!byRoot.TryGetValue(root, out var records))
         {
-            byRoot[root] = records = ReadHooks(HookRecord.DirectoryFor(root), now);
+            var directory = HookRecord.DirectoryFor(root);
+            if (!hookFolders.TryGetValue(directory, out var folder))
+            {
+                hookFolders[directory] = folder = new(directory, file => HookRecord.TryRead(file.FullName), relist: TimeSpan.MaxValue);
+            }
+
+            byRoot[root] = records = folder.Read(now);
         }
 
         return records;
@@ -228,115 +203,5 @@ internal sealed class AttentionProbe
         {
             return (null, written);
         }
-    }
-
-    // The hook writes by renaming into the folder, which changes the folder's mtime: while that
-    // stands, nothing was written and the last listing holds (one stat a pass). Else one listing;
-    // a record is parsed again only when its file changed.
-    private List<HookRecord> ReadHooks(string directory, DateTimeOffset now)
-    {
-        DateTime stamp;
-        try
-        {
-            stamp = Directory.GetLastWriteTimeUtc(directory);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
-
-        if (hookFolders.TryGetValue(directory, out var kept) && kept.Stamp == stamp && Settled(stamp, now))
-        {
-            return kept.Records;
-        }
-
-        var records = new List<HookRecord>();
-        var files = new Dictionary<string, (DateTime Written, long Length, HookRecord? Record)>(StringComparer.Ordinal);
-        var old = kept.Files ?? [];
-        try
-        {
-            foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*.json"))
-            {
-                if (!old.TryGetValue(file.Name, out var cached) || cached.Written != file.LastWriteTimeUtc || cached.Length != file.Length)
-                {
-                    cached = (file.LastWriteTimeUtc, file.Length, HookRecord.TryRead(file.FullName));
-                }
-
-                files[file.Name] = cached;
-                if (cached.Record is { } record)
-                {
-                    records.Add(record);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // No folder (no hook installed) or unreadable: no hook evidence.
-        }
-
-        hookFolders[directory] = (stamp, records, files);
-        return records;
-    }
-
-    // A folder mtime proves "nothing changed" only once it is older than the file system's timestamp
-    // granularity: two writes within one tick would otherwise look like one.
-    private static bool Settled(DateTime stamp, DateTimeOffset now) => now.UtcDateTime - stamp > TimeSpan.FromSeconds(2);
-
-    // One listing of Claude's sessions/ folder when its mtime changed (a process started or ended)
-    // or every 30 s (a file rewritten in place does not change the folder); a file is parsed again
-    // only when it changed.
-    private Dictionary<long, ClaudeProcessFile> ReadProcessFiles(string directory, DateTimeOffset now)
-    {
-        DateTime stamp;
-        try
-        {
-            stamp = Directory.GetLastWriteTimeUtc(directory);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
-
-        if (processListing is { } last && last.Stamp == stamp && Settled(stamp, now) && now - last.At < ProcessRelist)
-        {
-            return last.Files;
-        }
-
-        var files = new Dictionary<long, ClaudeProcessFile>();
-        var seen = new HashSet<long>();
-        try
-        {
-            foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*.json"))
-            {
-                if (!long.TryParse(Path.GetFileNameWithoutExtension(file.Name), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                {
-                    continue;
-                }
-
-                seen.Add(pid);
-                if (!processCache.TryGetValue(pid, out var cached) || cached.Written != file.LastWriteTimeUtc || cached.Length != file.Length)
-                {
-                    cached = (file.LastWriteTimeUtc, file.Length, ClaudeProcessFile.TryRead(directory, pid));
-                    processCache[pid] = cached;
-                }
-
-                if (cached.File is { } parsed)
-                {
-                    files[pid] = parsed;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // No folder (an older Claude Code) or unreadable: no per-process evidence.
-        }
-
-        foreach (var gone in processCache.Keys.Where(k => !seen.Contains(k)).ToList())
-        {
-            processCache.Remove(gone);
-        }
-
-        processListing = (stamp, now, files);
-        return files;
     }
 }

@@ -3,14 +3,9 @@ namespace AgentSessions.Reconcile.Attention;
 /// <summary>
 /// Whether a live agent needs its human, and the evidence: <c>working</c>, <c>waiting</c>
 /// (<c>permission</c> | <c>question</c>), <c>idle</c>, <c>limited</c> (<c>usage_limit</c> |
-/// <c>api_error</c>), <c>wedged</c>, or <c>unknown</c> (no source can tell; never guessed).
+/// <c>api_error</c>), <c>wedged</c>, or <c>unknown</c> (no source can tell; never guessed). The source is
+/// <c>hook</c>, <c>process</c>, <c>transcript</c> or <c>pane</c> (<c>none</c> for unknown).
 /// </summary>
-/// <param name="State">The state.</param>
-/// <param name="Reason">The reason, for <c>waiting</c> and <c>limited</c> (and <c>wedged</c>: <c>no_progress</c>).</param>
-/// <param name="Since">Since when the state holds, as its source knows it.</param>
-/// <param name="Source">Where it comes from: <c>hook</c>, <c>process</c>, <c>transcript</c> or <c>pane</c> (<c>none</c> for unknown).</param>
-/// <param name="Evidence">What the source said, in words ("hook Notification", "transcript: assistant record 429 rate_limit").</param>
-/// <param name="Tool">The tool a permission is asked for, when known.</param>
 internal sealed record AttentionState(string State, string? Reason, DateTimeOffset? Since, string Source, string Evidence, string? Tool = null)
 {
     public const string Working = "working";

@@ -8,12 +8,9 @@ namespace AgentSessions.Reconcile.Attention;
 /// <c>sessionId</c> and <c>updatedAt</c> (unix ms) (public code: agent-deck
 /// <c>internal/session/claude_title_reconcile.go</c>), and on newer versions the turn's state,
 /// <c>status</c> busy/idle (phnx-labs agents-cli release notes, v1.23.25). Files of exited processes
-/// stay behind: trust one only for a pid alive under the row's pane.
+/// stay behind: trust one only for a pid alive under the row's pane. <c>Status</c>: <c>working</c>,
+/// <c>idle</c>, or <see langword="null"/> when the file does not say.
 /// </summary>
-/// <param name="Pid">The process the file is named after.</param>
-/// <param name="SessionId">The session id the process runs.</param>
-/// <param name="UpdatedAt">When the process last wrote it.</param>
-/// <param name="Status">The turn's state when the file says it: <c>working</c> or <c>idle</c>; else <see langword="null"/>.</param>
 internal sealed record ClaudeProcessFile(long Pid, string SessionId, DateTimeOffset? UpdatedAt, string? Status)
 {
     /// <summary>The largest file read.</summary>

@@ -54,23 +54,8 @@ internal sealed record HookRecord
     public string? PreviousSessionId { get; init; }
 
     /// <summary>Whether <paramref name="id"/> can name a record file: 1–128 of <c>[A-Za-z0-9_-]</c> (a UUID is).</summary>
-    public static bool IsSafeSessionId(string? id)
-    {
-        if (string.IsNullOrEmpty(id) || id.Length > 128)
-        {
-            return false;
-        }
-
-        foreach (var c in id)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsSafeSessionId(string? id) =>
+        id is { Length: > 0 and <= 128 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>The folder of a workspace's hook records.</summary>
     public static string DirectoryFor(string workspaceRoot) => Path.Combine(workspaceRoot, ".cache", "tmux-agent-orchestrate-monitor", "hooks");

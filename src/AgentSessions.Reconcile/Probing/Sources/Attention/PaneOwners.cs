@@ -9,14 +9,11 @@ namespace AgentSessions.Reconcile.Attention;
 /// An answer is kept while its process lives (one stat of <c>/proc/&lt;pid&gt;</c> a pass); a process
 /// under no pane is walked again only when the set of panes changed.
 /// </summary>
-internal sealed class PaneOwners
+internal sealed class PaneOwners(string procDirectory)
 {
     private const int MaxDepth = 32;
-    private readonly string procDirectory;
     private readonly Dictionary<long, (long? Pane, int PaneSet)> cache = [];
     private int paneSet;
-
-    public PaneOwners(string procDirectory) => this.procDirectory = procDirectory;
 
     /// <summary>Gets how many <c>stat</c> files were read (for tests: a quiet pass reads none).</summary>
     public int StatReads { get; private set; }
@@ -85,12 +82,7 @@ internal sealed class PaneOwners
 
     private int SetHash(IReadOnlySet<long> panePids)
     {
-        var hash = panePids.Count;
-        foreach (var pid in panePids)
-        {
-            hash ^= pid.GetHashCode() * 397;
-        }
-
+        var hash = panePids.Aggregate(panePids.Count, (h, pid) => h ^ (pid.GetHashCode() * 397));
         return hash == 0 && paneSet == 0 ? 1 : hash;
     }
 }

@@ -11,11 +11,6 @@ namespace AgentSessions.Reconcile.Attention;
 internal static partial class PaneText
 {
     /// <summary>One pattern and where it comes from.</summary>
-    /// <param name="Id">A short name for the evidence.</param>
-    /// <param name="State">The state it means.</param>
-    /// <param name="Reason">The reason, for <c>waiting</c>.</param>
-    /// <param name="Source">The public file it was taken from.</param>
-    /// <param name="Matches">Whether the bottom of a pane shows it.</param>
     internal sealed record Pattern(string Id, string State, string? Reason, string Source, Func<string, bool> Matches);
 
     /// <summary>The lines looked at: the bottom of the pane, as the sources do (herdr: bottom 12 non-empty lines; ccmanager: last 30).</summary>

@@ -10,7 +10,6 @@ namespace AgentSessions.Reconcile.Attention;
 internal static class ProcStat
 {
     /// <summary>Parses a <c>stat</c> line: <c>pid (comm) state ppid …</c>.</summary>
-    /// <returns>The command name and the parent pid, or <see langword="null"/> when the line is not one.</returns>
     public static (string Comm, long ParentPid)? Parse(string line)
     {
         var open = line.IndexOf('(', StringComparison.Ordinal);

@@ -1,19 +1,6 @@
 namespace AgentSessions.Reconcile.Processes;
 
-/// <summary>
-/// Starts a process from an argument list (never a shell string), waits for it with a timeout,
-/// and returns what it printed. Never throws for a process that is missing, fails or hangs:
-/// those are outcomes. Only cancellation throws.
-/// </summary>
-internal interface IProcessRunner
-{
-    Task<ProcessResult> RunAsync(ProcessRequest request, CancellationToken cancellationToken = default);
-}
-
-/// <summary>One process to run.</summary>
-/// <param name="FileName">The executable: a path (contains <c>/</c>) or a name looked up on <c>PATH</c>.</param>
-/// <param name="Arguments">The arguments, passed as a list.</param>
-/// <param name="Timeout">How long to wait before the process tree is killed.</param>
+/// <summary>One process to run (by <see cref="ProcessRunner"/>).</summary>
 internal sealed record ProcessRequest(string FileName, IReadOnlyList<string> Arguments, TimeSpan Timeout)
 {
     /// <summary>
