@@ -9,7 +9,7 @@ sessions=100
 bin=$(mktemp -d /tmp/asr-panes-bin.XXXXXX); log=$bin/calls.log
 printf '#!/bin/sh\necho x >> %s\nexec %s "$@"\n' "$log" "$(command -v tmux)" > "$bin/tmux"; chmod +x "$bin/tmux"
 ws=$(mktemp -d /tmp/asr-panes-ws.XXXXXX); home=$(mktemp -d /tmp/asr-panes-home.XXXXXX); sock="asr-panes-$$"
-cleanup() { tmux -L "$sock" kill-server >/dev/null 2>&1 || true; rm -rf "$ws" "$home" "$bin"; }
+cleanup() { tmux -L "$sock" kill-server >/dev/null 2>&1 || true; rm -rf "$ws" "$home" "$bin" "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"; }
 trap cleanup EXIT
 mkdir -p "$ws/.hermes" "$home/.claude/projects"
 name=$(basename "$ws")
