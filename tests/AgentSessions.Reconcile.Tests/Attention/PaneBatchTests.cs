@@ -104,6 +104,19 @@ public sealed class PaneBatchTests : IDisposable
         texts.Should().HaveCount(3).And.OnlyContain(t => t.Value != null && t.Value.Contains("hello", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_name_tmux_cannot_hold_is_a_failed_read_and_is_not_sent_to_tmux()
+    {
+        await StartAsync("ok", Plain, "hello");
+
+        var texts = await tmux.CapturePanesAsync(["a:b", "ok", "c.d"], PaneText.Lines, CancellationToken.None);
+
+        texts["a:b"].Should().BeNull();
+        texts["c.d"].Should().BeNull();
+        texts["ok"].Should().Contain("hello");
+        CaptureCalls().Should().ContainSingle().Which.Should().NotContain("a:b").And.NotContain("c.d");
+    }
+
     private Task<IReadOnlyDictionary<string, string?>> CapturePanesAsync(IReadOnlyList<string> names, CancellationToken cancellationToken) =>
         tmux.CapturePanesAsync(names, PaneText.Lines, cancellationToken);
 
