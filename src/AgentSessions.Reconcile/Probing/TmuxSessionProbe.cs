@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using AgentSessions.Reconcile.Processes;
 
 namespace AgentSessions.Reconcile.Probing;
@@ -12,6 +13,15 @@ internal sealed class TmuxSessionProbe(ProbeSettings settings, ProcessRunner run
 {
     /// <summary>The most lines <see cref="CapturePaneAsync"/> asks for.</summary>
     public const int MaxCaptureLines = 10_000;
+
+    /// <summary>
+    /// The most argument bytes (session names and their share of the command) one <see cref="CapturePanesAsync"/>
+    /// process gets: tmux 3.3a refuses a command line over about 16 KB ("command too long"); about 160 panes of short names.
+    /// </summary>
+    internal const int MaxBatchBytes = 12_000;
+
+    // The bytes of one pane's commands besides its name: capture-pane -p -J -t =NAME: -S -N ; display-message -p MARKER ;
+    private const int BytesPerPane = 80;
 
     private readonly TmuxClient tmux = new(runner, settings.TmuxExecutable, settings.TmuxTimeout, settings.TmuxSocketName, settings.TmuxSocketPath, extraEnvironment);
 
@@ -34,9 +44,8 @@ internal sealed class TmuxSessionProbe(ProbeSettings settings, ProcessRunner run
     {
         ArgumentNullException.ThrowIfNull(sessionName);
         ArgumentOutOfRangeException.ThrowIfLessThan(lines, 1);
-        if (sessionName.Length == 0 || sessionName.Contains(':', StringComparison.Ordinal) || sessionName.Contains('.', StringComparison.Ordinal))
+        if (!CanHold(sessionName))
         {
-            // tmux stores '.' and ':' as '_': a name holding them cannot exist, and would mis-target.
             return new PaneCapture(false, null, $"'{sessionName}' is not a session name tmux can hold.");
         }
 
@@ -46,6 +55,80 @@ internal sealed class TmuxSessionProbe(ProbeSettings settings, ProcessRunner run
             : result.ExitCode != 0 ? new PaneCapture(false, null, $"tmux capture-pane exited with code {result.ExitCode}: {FirstLine(result.StandardError)}")
             : new PaneCapture(true, LastLines(result.StandardOutput, count), null);
     }
+
+    /// <summary>
+    /// The bottom <paramref name="lines"/> lines of each session's active pane, all in one tmux process (one per
+    /// <see cref="MaxBatchBytes"/> of arguments). A session maps to <see langword="null"/> when its read failed; one
+    /// missing from the result was not read: tmux stops a command sequence at its first failure (a session gone
+    /// since the pass listed it), so the panes after that one are left for the next pass.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string?>> CapturePanesAsync(IReadOnlyList<string> sessionNames, int lines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sessionNames);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lines, 1);
+        var count = Math.Min(lines, MaxCaptureLines);
+        var texts = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var batch = new List<string>();
+        var bytes = 0;
+        foreach (var name in sessionNames.Distinct(StringComparer.Ordinal))
+        {
+            if (!CanHold(name))
+            {
+                texts[name] = null;
+                continue;
+            }
+
+            var size = Encoding.UTF8.GetByteCount(name) + BytesPerPane;
+            if (batch.Count > 0 && bytes + size > MaxBatchBytes)
+            {
+                await CaptureBatchAsync(batch, count, texts, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+                bytes = 0;
+            }
+
+            batch.Add(name);
+            bytes += size;
+        }
+
+        if (batch.Count > 0)
+        {
+            await CaptureBatchAsync(batch, count, texts, cancellationToken).ConfigureAwait(false);
+        }
+
+        return texts;
+    }
+
+    // Each pane's text is followed by a line holding only a marker made for this process, which no pane can
+    // have shown before it existed; the pane whose command failed has no marker, and tmux ran nothing after it.
+    private async Task CaptureBatchAsync(List<string> names, int count, Dictionary<string, string?> texts, CancellationToken cancellationToken)
+    {
+        var marker = TmuxListPanesParser.NewSentinel();
+        var result = await tmux.CapturePanesAsync(names, count, marker, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome != ProcessOutcome.Exited)
+        {
+            names.ForEach(n => texts[n] = null);
+            return;
+        }
+
+        var output = "\n" + result.StandardOutput;
+        var end = "\n" + marker + "\n";
+        var start = 0;
+        var read = 0;
+        for (int at; read < names.Count && (at = output.IndexOf(end, start, StringComparison.Ordinal)) >= 0; read++)
+        {
+            texts[names[read]] = LastLines(output[(start + 1)..(at + 1)], count);
+            start = at + end.Length - 1;
+        }
+
+        if (read < names.Count)
+        {
+            texts[names[read]] = null;
+        }
+    }
+
+    // tmux stores '.' and ':' as '_': a name holding them cannot exist, and would mis-target.
+    private static bool CanHold(string sessionName) =>
+        sessionName.Length > 0 && !sessionName.Contains(':', StringComparison.Ordinal) && !sessionName.Contains('.', StringComparison.Ordinal);
 
     /// <summary>Returns <see langword="null"/> for output to parse, or the state the failure means.</summary>
     internal static TmuxState? Classify(ProcessResult result)

@@ -113,6 +113,27 @@ public sealed class TmuxClient
     internal Task<ProcessResult> CapturePaneAsync(string session, int lines, CancellationToken cancellationToken) =>
         RunProcessAsync(["capture-pane", "-p", "-J", "-t", "=" + session + ":", "-S", "-" + lines.ToString(CultureInfo.InvariantCulture)], cancellationToken);
 
+    /// <summary>
+    /// Reads the bottom <paramref name="lines"/> lines of each session's active pane in one tmux process: a command
+    /// sequence (<c>;</c> as its own argument) of <c>capture-pane</c>, each followed by <c>display-message -p MARKER</c>.
+    /// tmux stops the sequence at the first command that fails (a session gone): the panes after it are not read.
+    /// </summary>
+    internal Task<ProcessResult> CapturePanesAsync(IReadOnlyList<string> sessions, int lines, string marker, CancellationToken cancellationToken)
+    {
+        var command = new List<string>(sessions.Count * 12);
+        foreach (var session in sessions)
+        {
+            if (command.Count > 0)
+            {
+                command.Add(";");
+            }
+
+            command.AddRange(["capture-pane", "-p", "-J", "-t", "=" + session + ":", "-S", "-" + lines.ToString(CultureInfo.InvariantCulture), ";", "display-message", "-p", marker]);
+        }
+
+        return RunProcessAsync(command, cancellationToken);
+    }
+
     private async Task<TmuxResult> RunAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
     {
         var result = await RunProcessAsync(command, cancellationToken).ConfigureAwait(false);

@@ -176,14 +176,14 @@ public sealed class AttentionProbeTests : IDisposable
         (await probe.ObserveAsync(rows, null))["a"].Source.Should().Be("hook");
     }
 
-    private Task<IReadOnlyDictionary<string, SessionAttention>> Observe(AttentionProbe probe, Func<string, CancellationToken, Task<string?>>? capture = null) =>
+    private Task<IReadOnlyDictionary<string, SessionAttention>> Observe(AttentionProbe probe, CapturePanes? capture = null) =>
         probe.ObserveAsync(Rows(), capture);
 
     /// <summary>A pane that shows a permission prompt; each read is added to <paramref name="asked"/>.</summary>
-    private static Func<string, CancellationToken, Task<string?>> PermissionPrompt(List<string> asked) => (tmuxName, _) =>
+    private static CapturePanes PermissionPrompt(List<string> asked) => (tmuxNames, _) =>
     {
-        asked.Add(tmuxName);
-        return Task.FromResult<string?>("Do you want to proceed?\n❯ 1. Yes\n  2. No\n");
+        asked.AddRange(tmuxNames);
+        return Task.FromResult<IReadOnlyDictionary<string, string?>>(tmuxNames.ToDictionary(n => n, string? (_) => "Do you want to proceed?\n❯ 1. Yes\n  2. No\n"));
     };
 
     private AttentionProbe Probe() => new(claude, time, TimeSpan.FromMinutes(15), proc);

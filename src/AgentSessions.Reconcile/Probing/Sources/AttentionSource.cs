@@ -5,7 +5,8 @@ namespace AgentSessions.Reconcile.Probing;
 /// <summary>
 /// Attention (<see cref="LiveKeys.Attention"/>, docs/attention.md): for every registry row whose
 /// tmux session is alive, whether its agent needs its human, from hook records, Claude's
-/// per-process files, transcript tails and, last, a pane read at most once a minute per row
+/// per-process files, transcript tails and, last, a pane read at most once a minute per row (all of a
+/// pass's pane reads in one tmux process)
 /// (<see cref="AttentionProbe"/>, which keeps its caches between passes). Observed whether or not a
 /// rule asked: <c>status</c> shows it for every live row. Registered only when
 /// <see cref="SessionProbeOptions.ObserveAttention"/> is on.
@@ -17,7 +18,7 @@ internal sealed class AttentionSource(AttentionProbe probe, TmuxSessionProbe tmu
         IReadOnlyDictionary<string, SessionAttention> seen;
         try
         {
-            seen = await probe.ObserveAsync(needs.Registry, needs.Tmux, CaptureTextAsync, cancellationToken).ConfigureAwait(false);
+            seen = await probe.ObserveAsync(needs.Registry, needs.Tmux, CapturePanesAsync, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -27,6 +28,6 @@ internal sealed class AttentionSource(AttentionProbe probe, TmuxSessionProbe tmu
         return live.With(LiveKeys.Attention, seen);
     }
 
-    private async Task<string?> CaptureTextAsync(string tmuxName, CancellationToken cancellationToken) =>
-        (await tmux.CapturePaneAsync(tmuxName, PaneText.Lines, cancellationToken).ConfigureAwait(false)) is { Succeeded: true } capture ? capture.Text : null;
+    private Task<IReadOnlyDictionary<string, string?>> CapturePanesAsync(IReadOnlyList<string> tmuxNames, CancellationToken cancellationToken) =>
+        tmux.CapturePanesAsync(tmuxNames, PaneText.Lines, cancellationToken);
 }

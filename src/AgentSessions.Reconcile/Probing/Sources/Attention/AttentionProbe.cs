@@ -6,13 +6,16 @@ namespace AgentSessions.Reconcile.Attention;
 /// <summary>A live row as the attention probe needs it.</summary>
 internal sealed record AttentionRow(string Name, string TmuxName, long? PanePid, string? Cwd, string? OwnSessionId);
 
+/// <summary>Reads the panes of sessions, by tmux name, in one go: a name maps to its text, to <see langword="null"/> (the read failed), or is missing (not read).</summary>
+internal delegate Task<IReadOnlyDictionary<string, string?>> CapturePanes(IReadOnlyList<string> tmuxNames, CancellationToken cancellationToken);
+
 /// <summary>
 /// Gathers each live row's evidence once per pass and resolves its attention state. A quiet pass
 /// (nothing written since the last) costs one stat of the hook folder, one of Claude's
 /// <c>sessions/</c> folder, one of <c>/proc/&lt;pid&gt;</c> per agent named there, and one of each bound
 /// transcript; listings, record parses, parent walks and tail reads happen only when something
-/// changed; a pane is read (the caller's <c>capture</c>) at most once a minute per row, only for a
-/// row no other source explains, also across runs (<see cref="PaneReadFile"/>: a <c>reconcile --once</c>
+/// changed; a pane is read (the caller's <c>capture</c>, all of a pass's panes in one call) at most once a minute
+/// per row, only for a row no other source explains, also across runs (<see cref="PaneReadFile"/>: a <c>reconcile --once</c>
 /// every 30 s reads a pane every other run). Keeps small caches between passes; not thread-safe (one pass at a time).
 /// </summary>
 internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider time, TimeSpan wedgedAfter, string procDirectory = "/proc")
@@ -40,7 +43,7 @@ internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider 
 
     /// <summary>Observes every registry row whose tmux session is alive, as <see cref="LiveKeys.Attention"/> gives it.</summary>
     public async Task<IReadOnlyDictionary<string, SessionAttention>> ObserveAsync(
-        Registry registry, TmuxState tmux, Func<string, CancellationToken, Task<string?>> capture, CancellationToken cancellationToken)
+        Registry registry, TmuxState tmux, CapturePanes capture, CancellationToken cancellationToken)
     {
         var rows = registry.Sessions
             .Select(row => tmux.IsKnown && tmux.Find(row.Name) is { PrimaryPane: { IsDead: false } pane } session
@@ -50,9 +53,9 @@ internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider 
         return await ObserveAsync(rows, capture, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Observes <paramref name="rows"/>; <paramref name="capture"/> reads a pane's text by its tmux name (<see langword="null"/>: could not).</summary>
+    /// <summary>Observes <paramref name="rows"/>; <paramref name="capture"/> reads the panes the pass needs, once.</summary>
     public async Task<IReadOnlyDictionary<string, SessionAttention>> ObserveAsync(
-        IReadOnlyList<AttentionRow> rows, Func<string, CancellationToken, Task<string?>>? capture, CancellationToken cancellationToken = default)
+        IReadOnlyList<AttentionRow> rows, CapturePanes? capture, CancellationToken cancellationToken = default)
     {
         var result = new Dictionary<string, SessionAttention>(StringComparer.Ordinal);
         if (rows.Count == 0)
@@ -68,6 +71,7 @@ internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider 
 
         // Which pane each agent named by a hook record or a per-process file runs under.
         var paneOf = owners.Map(hooksByRoot.Values.SelectMany(h => h).Select(h => h.AgentPid).OfType<long>().Concat(processFiles.Select(f => f.Pid)), panePids);
+        var unexplained = new List<(AttentionRow Row, AttentionEvidence Evidence)>();
         foreach (var row in rows)
         {
             var hooks = hooksOf[row.Name];
@@ -87,21 +91,36 @@ internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider 
             var state = AttentionResolver.Resolve(evidence, now, wedgedAfter);
             if (state.State == AttentionState.Unknown && capture is not null && row.PanePid is not null)
             {
-                var (pattern, since) = await PaneAsync(row, now, capture, cancellationToken).ConfigureAwait(false);
-                state = AttentionResolver.Resolve(evidence with { Pane = pattern, PaneSince = since }, now, wedgedAfter);
+                unexplained.Add((row, evidence));
             }
 
-            result[row.Name] = new SessionAttention(state.State, state.Reason, state.Since, state.Source, state.Evidence)
+            result[row.Name] = Attention(state, source is null ? null : sessionId, source, source == "hook" ? hook?.PreviousSessionId : null);
+        }
+
+        // Last, the panes of the rows nothing else explains: all the reads this pass needs in one call.
+        if (unexplained.Count > 0)
+        {
+            var panes = await PanesAsync([.. unexplained.Select(u => u.Row)], now, capture!, cancellationToken).ConfigureAwait(false);
+            foreach (var (row, evidence) in unexplained)
             {
-                Tool = state.Tool,
-                SessionId = source is null ? null : sessionId,
-                SessionIdSource = source,
-                ClearedFrom = source == "hook" ? hook?.PreviousSessionId : null,
-            };
+                var (pattern, since) = panes[row.Name];
+                var bound = result[row.Name];
+                result[row.Name] = Attention(
+                    AttentionResolver.Resolve(evidence with { Pane = pattern, PaneSince = since }, now, wedgedAfter), bound.SessionId, bound.SessionIdSource, bound.ClearedFrom);
+            }
         }
 
         return result;
     }
+
+    private static SessionAttention Attention(AttentionState state, string? sessionId, string? sessionIdSource, string? clearedFrom) =>
+        new(state.State, state.Reason, state.Since, state.Source, state.Evidence)
+        {
+            Tool = state.Tool,
+            SessionId = sessionId,
+            SessionIdSource = sessionIdSource,
+            ClearedFrom = clearedFrom,
+        };
 
     /// <summary>
     /// The workspace a cwd lies in (the hook's rule: nearest folder with <c>.hermes/agent-sessions.yaml</c>):
@@ -140,31 +159,58 @@ internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider 
         return records;
     }
 
-    private async Task<(PaneText.Pattern? Pattern, DateTimeOffset? Since)> PaneAsync(
-        AttentionRow row, DateTimeOffset now, Func<string, CancellationToken, Task<string?>> capture, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, (PaneText.Pattern? Pattern, DateTimeOffset? Since)>> PanesAsync(
+        List<AttentionRow> rows, DateTimeOffset now, CapturePanes capture, CancellationToken cancellationToken)
     {
-        // The last read of this pane, by this process or (from the workspace's cache) by another run.
-        var file = Root(row.Cwd, now) is { } root ? PaneReadFile.PathFor(root, row.TmuxName) : null;
-        if (!paneCache.TryGetValue(row.Name, out var cached) && file is not null && PaneReadFile.Read(file, row.PanePid) is { } stored)
+        var panes = new Dictionary<string, (PaneText.Pattern? Pattern, DateTimeOffset? Since)>(StringComparer.Ordinal);
+        var due = new List<(AttentionRow Row, string? File, PaneText.Pattern? Last, DateTimeOffset? LastSince)>();
+        foreach (var row in rows)
         {
-            paneCache[row.Name] = cached = stored;
+            // The last read of this pane, by this process or (from the workspace's cache) by another run.
+            var file = Root(row.Cwd, now) is { } root ? PaneReadFile.PathFor(root, row.TmuxName) : null;
+            if (!paneCache.TryGetValue(row.Name, out var cached) && file is not null && PaneReadFile.Read(file, row.PanePid) is { } stored)
+            {
+                paneCache[row.Name] = cached = stored;
+            }
+
+            if (paneCache.ContainsKey(row.Name) && cached.At <= now && now - cached.At < PaneInterval)
+            {
+                panes[row.Name] = (cached.Pattern, cached.Since);
+            }
+            else
+            {
+                due.Add((row, file, cached.Pattern, cached.Since));
+            }
         }
 
-        if (paneCache.ContainsKey(row.Name) && cached.At <= now && now - cached.At < PaneInterval)
+        if (due.Count == 0)
         {
-            return (cached.Pattern, cached.Since);
+            return panes;
         }
 
-        PaneReads++;
-        var pattern = await capture(row.TmuxName, cancellationToken).ConfigureAwait(false) is { } text ? PaneText.Classify(text) : null;
-        var since = pattern is null ? null : cached.Pattern?.Id == pattern.Id ? cached.Since : now;
-        paneCache[row.Name] = (now, pattern, since);
-        if (file is not null)
+        PaneReads += due.Count;
+        var texts = await capture([.. due.Select(d => d.Row.TmuxName)], cancellationToken).ConfigureAwait(false);
+        foreach (var (row, file, last, lastSince) in due)
         {
-            PaneReadFile.Write(file, row.PanePid, now, pattern, since);
+            if (!texts.TryGetValue(row.TmuxName, out var text))
+            {
+                // Not read (tmux stopped at another pane's failure): unknown now, and no read recorded.
+                panes[row.Name] = (null, null);
+                continue;
+            }
+
+            var pattern = text is null ? null : PaneText.Classify(text);
+            var since = pattern is null ? null : last?.Id == pattern.Id ? lastSince : now;
+            paneCache[row.Name] = (now, pattern, since);
+            if (file is not null)
+            {
+                PaneReadFile.Write(file, row.PanePid, now, pattern, since);
+            }
+
+            panes[row.Name] = (pattern, since);
         }
 
-        return (pattern, since);
+        return panes;
     }
 
     private string? TranscriptPath(string? cwd, string? sessionId)
