@@ -69,7 +69,7 @@ internal sealed partial class RegistryReader
             {
             }
 
-            return error is null && !reader.checker.UsesAnchors ? ([.. rows], [.. spans]) : null;
+            return error is null && !reader.checker.UsesAnchors ? ([.. rows], Utf8Offsets.Of(text, spans)) : null;
         }
         catch (Exception ex) when (ex is YamlException or RegistryException)
         {
@@ -143,7 +143,9 @@ internal sealed partial class RegistryReader
 
         var spliceable = sessionsEnd >= 0 && !checker.UsesAnchors && spans.TrueForAll(s => s.Start >= 0);
         var newLine = text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
-        return new RegistrySnapshot(version, workspace, [.. rows], [.. spans], spliceable ? sessionsEnd : -1, hasRoot, checker.UsesAnchors, hasBom, newLine);
+        var offsets = new Utf8Offsets(text);
+        var byteSpans = Utf8Offsets.Of(offsets, spans);
+        return new RegistrySnapshot(version, workspace, [.. rows], byteSpans, spliceable ? offsets.Of(sessionsEnd) : -1, hasRoot, checker.UsesAnchors, hasBom, newLine);
     }
 
     /// <summary>Reads the value of <c>sessions:</c>; returns whether it is a block list.</summary>
