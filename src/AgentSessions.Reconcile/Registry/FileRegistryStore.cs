@@ -69,8 +69,14 @@ internal sealed class FileRegistryStore : IRegistryStore
             return cached.Snapshot;
         }
 
-        text = RegistryYaml.Decode(RegistryPath, bytes, out var hasBom);
-        var snapshot = RegistryReader.Read(RegistryPath, text, hasBom, limits);
+        // An ASCII file (the usual one) is parsed from its bytes; anything else is checked and decoded first.
+        var snapshot = RegistryReader.ReadAscii(RegistryPath, bytes, limits);
+        if (snapshot is null)
+        {
+            text = RegistryYaml.Decode(RegistryPath, bytes, out var hasBom);
+            snapshot = RegistryReader.Read(RegistryPath, text, hasBom, limits);
+        }
+
         lastParse = new ParsedFile(bytes, snapshot);
         return snapshot;
     }

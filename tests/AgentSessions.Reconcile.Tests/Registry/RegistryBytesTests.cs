@@ -1,4 +1,5 @@
 using System.Text;
+using AgentSessions.Reconcile.Yaml;
 
 namespace AgentSessions.Reconcile.Tests.Registry;
 
@@ -86,5 +87,21 @@ public sealed class RegistryBytesTests : IDisposable
         File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(path)]);
 
         store.Load("läb").ContentEquals(state).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("version: 1\nsessions:\n  - name: a\n    status: running  # c\n  - {name: b, pane: {pid: 1}}\nworkspace: w\n")]
+    [InlineData("\uFEFFversion: 1\r\nsessions:\r\n  - name: a\r\n    jobs: [{job_id: j}]\r\n\r\n  # end\r\n")]
+    [InlineData("sessions: [{name: a}]\n")]
+    public void ReadAscii_SameSnapshotAsTheDecodedText(string text)
+    {
+        var file = Encoding.UTF8.GetBytes(text);
+        var ascii = RegistryReader.ReadAscii("t", file, TestYaml.Limits)!;
+        var decoded = RegistryReader.Read("t", text.TrimStart('\uFEFF'), text.StartsWith('\uFEFF'), TestYaml.Limits);
+
+        RegistryWriter.Matches(ascii, decoded.Copy()).Should().BeTrue();
+        ascii.Spans.Should().Equal(decoded.Spans);
+        (ascii.SessionsEnd, ascii.HasBom, ascii.NewLine).Should().Be((decoded.SessionsEnd, decoded.HasBom, decoded.NewLine));
+        RegistryReader.ReadAscii("t", Encoding.UTF8.GetBytes(text + "# ü\n"), TestYaml.Limits).Should().BeNull("only ASCII bytes are read undecoded");
     }
 }

@@ -8,9 +8,10 @@ namespace AgentSessions.Reconcile.Yaml;
 /// counted from the last offset asked (rows are asked in order, so the text is walked about once).
 /// A negative offset (no place) stays as it is.
 /// </summary>
-internal sealed class Utf8Offsets(string text)
+internal sealed class Utf8Offsets(string? text)
 {
-    private readonly bool ascii = Ascii.IsValid(text);
+    // No text: the offsets are byte offsets already (ASCII bytes read as they are).
+    private readonly bool ascii = text is null || Ascii.IsValid(text);
     private int chars;
     private int bytes;
 
@@ -35,8 +36,8 @@ internal sealed class Utf8Offsets(string text)
         }
 
         bytes += offset >= chars
-            ? Encoding.UTF8.GetByteCount(text.AsSpan(chars, offset - chars))
-            : -Encoding.UTF8.GetByteCount(text.AsSpan(offset, chars - offset));
+            ? Encoding.UTF8.GetByteCount(text!.AsSpan(chars, offset - chars))
+            : -Encoding.UTF8.GetByteCount(text!.AsSpan(offset, chars - offset));
         chars = offset;
         return bytes;
     }
