@@ -80,7 +80,7 @@ for r in $(seq 1 "$runs"); do
 done
 for r in $(seq 1 "$runs"); do
   cp "$out/registry.yaml" "$ws/.hermes/agent-sessions.yaml"
-  rm -f "$ws/.hermes/"*.bak "$ws/.hermes/"*.state* 2>/dev/null || true
+  rm -rf "$ws/.hermes/"*.bak "$ws/.cache" 2>/dev/null || true  # the drift state lives in .cache: every write pass starts from none
   read -r s kb < <(measure "$BIN" "${args[@]}")
   cmp -s "$ws/.hermes/agent-sessions.yaml" "$out/registry.yaml" && { echo "the write pass wrote nothing:"; cat "$out/stderr.txt"; exit 1; }
   printf '| write pass | %d | %.2f | %.1f |\n' "$r" "$s" "$(echo "$kb / 1024" | bc -l)"

@@ -11,12 +11,26 @@ internal static class DriftReportJsonWriter
     /// <summary>The version of the report's shape; raised only for a breaking change.</summary>
     public const int FormatVersion = 1;
 
+    private const int FlushAt = 32 * 1024;
+
     /// <summary>Writes <paramref name="report"/> as one line of JSON (no trailing newline).</summary>
     public static byte[] ToUtf8(DriftReport report, ReportContext context)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(context);
         return JsonText.ToUtf8(writer => Write(writer, report, context));
+    }
+
+    /// <summary>Writes <paramref name="report"/> as one line of JSON to <paramref name="output"/> in small pieces (no trailing newline).</summary>
+    /// <param name="output">Where the text goes.</param>
+    /// <param name="report">The report.</param>
+    /// <param name="context">Where the report comes from.</param>
+    public static void WriteTo(TextWriter output, DriftReport report, ReportContext context)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        using var stream = new TextWriterStream(output);
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, SkipValidation = false });
+        Write(writer, report, context);
     }
 
     private static void Write(Utf8JsonWriter writer, DriftReport report, ReportContext context)
@@ -56,6 +70,10 @@ internal static class DriftReportJsonWriter
         foreach (var drift in report.Drifts)
         {
             WriteDrift(writer, drift);
+            if (writer.BytesPending > FlushAt)
+            {
+                writer.Flush(); // a report of thousands of drifts goes out in pieces, not held whole
+            }
         }
 
         writer.WriteEndArray();

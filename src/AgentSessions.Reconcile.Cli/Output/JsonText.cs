@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace AgentSessions.Reconcile.Cli.Output;
@@ -39,48 +39,53 @@ internal static class JsonText
             return;
         }
 
-        writer.WriteRawValue(Quote(value), skipInputValidation: true);
+        // Quoted into a pooled buffer: a report of thousands of drifts leaves no string per value behind.
+        var buffer = ArrayPool<char>.Shared.Rent((value.Length * 6) + 2);
+        try
+        {
+            writer.WriteRawValue(buffer.AsSpan(0, Quote(value, buffer)), skipInputValidation: true);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
-    /// <summary>Quotes <paramref name="value"/> as a JSON string literal.</summary>
-    public static string Quote(string value)
+    /// <summary>Quotes <paramref name="value"/> into <paramref name="into"/> (room for six characters per character, and two); returns the length.</summary>
+    private static int Quote(string value, Span<char> into)
     {
-        var sb = new StringBuilder(value.Length + 2);
-        sb.Append('"');
+        var n = 0;
+        into[n++] = '"';
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
-            var escape = c switch
+            var escape = c switch { '"' => '"', '\\' => '\\', '\n' => 'n', '\r' => 'r', '\t' => 't', '\b' => 'b', '\f' => 'f', _ => '\0' };
+            if (escape != '\0')
             {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                '\b' => "\\b",
-                '\f' => "\\f",
-                _ => null,
-            };
-            if (escape is not null)
-            {
-                sb.Append(escape);
+                into[n++] = '\\';
+                into[n++] = escape;
             }
             else if (c < 0x20 || c == '\u007f')
             {
-                sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                into[n++] = '\\';
+                into[n++] = 'u';
+                ((int)c).TryFormat(into[n..], out var written, "x4", CultureInfo.InvariantCulture);
+                n += written;
             }
             else if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
             {
-                sb.Append(c).Append(value[++i]);
+                into[n++] = c;
+                into[n++] = value[++i];
             }
             else
             {
                 // A lone surrogate cannot be UTF-8: the replacement character says something was there.
-                sb.Append(char.IsSurrogate(c) ? '\uFFFD' : c);
+                into[n++] = char.IsSurrogate(c) ? '\uFFFD' : c;
             }
         }
 
-        return sb.Append('"').ToString();
+        into[n++] = '"';
+        return n;
     }
 
     /// <summary>Formats an instant as RFC 3339 UTC with whole seconds, like the registry.</summary>

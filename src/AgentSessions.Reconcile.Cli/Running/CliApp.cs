@@ -269,7 +269,7 @@ internal sealed partial class CliApp
     {
         if (command.EmitDiff)
         {
-            env.Out.Write(Encoding.UTF8.GetString(DriftReportJsonWriter.ToUtf8(report, context)));
+            DriftReportJsonWriter.WriteTo(env.Out, report, context);
             env.Out.Write('\n');
         }
         else

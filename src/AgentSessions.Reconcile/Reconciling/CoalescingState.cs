@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -65,12 +66,43 @@ internal static class Coalescer
         return (fresh, coalesced, next);
     }
 
-    /// <summary>The content hash of a drift: what was seen, not what was done.</summary>
+    /// <summary>
+    /// The content hash of a drift: what was seen, not what was done. SHA-256 of the UTF-8 of key,
+    /// field, before, after and observation joined by U+001F (the key in its text form), first 12 bytes
+    /// in lower-case hex; encoded into one pooled buffer, so thousands of drifts leave no garbage but the hash.
+    /// </summary>
     internal static string Hash(PlannedDrift drift)
     {
-        var text = string.Join('\u001f', drift.Key.ToString(), drift.Field ?? string.Empty, drift.Before ?? string.Empty, drift.After ?? string.Empty, drift.Observation);
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), digest);
-        return Convert.ToHexStringLower(digest[..12]);
+        var key = drift.Key;
+        Span<char> letter = [key.Class.Letter, ':'];
+        var utf8 = Encoding.UTF8;
+        var length = 2 + utf8.GetByteCount(key.Session) + (key.Field is null ? 0 : 1 + utf8.GetByteCount(key.Field))
+            + 4 + utf8.GetByteCount(drift.Field ?? string.Empty) + utf8.GetByteCount(drift.Before ?? string.Empty)
+            + utf8.GetByteCount(drift.After ?? string.Empty) + utf8.GetByteCount(drift.Observation);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var at = utf8.GetBytes(letter, rented);
+            at += utf8.GetBytes(key.Session, rented.AsSpan(at));
+            if (key.Field is not null)
+            {
+                rented[at++] = (byte)':';
+                at += utf8.GetBytes(key.Field, rented.AsSpan(at));
+            }
+
+            foreach (var part in (ReadOnlySpan<string?>)[drift.Field, drift.Before, drift.After, drift.Observation])
+            {
+                rented[at++] = 0x1F;
+                at += utf8.GetBytes(part ?? string.Empty, rented.AsSpan(at));
+            }
+
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(rented.AsSpan(0, at), digest);
+            return Convert.ToHexStringLower(digest[..12]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 }

@@ -14,6 +14,7 @@ namespace AgentSessions.Reconcile;
 internal sealed class FileDriftStateStore : IDriftStateStore
 {
     private const int FormatVersion = 2;
+    private const int FlushAt = 64 * 1024;
     private readonly IFileSystem _fileSystem;
     private readonly string _workspaceRoot;
     private readonly string? _stateDirectory;
@@ -28,7 +29,7 @@ internal sealed class FileDriftStateStore : IDriftStateStore
     public DriftState Load(string workspace)
     {
         var path = PathFor(_workspaceRoot, _stateDirectory, workspace);
-        string text;
+        byte[] bytes;
         try
         {
             if (!_fileSystem.File.Exists(path))
@@ -36,7 +37,7 @@ internal sealed class FileDriftStateStore : IDriftStateStore
                 return new DriftState();
             }
 
-            text = _fileSystem.File.ReadAllText(path, Encoding.UTF8);
+            bytes = _fileSystem.File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -45,7 +46,7 @@ internal sealed class FileDriftStateStore : IDriftStateStore
 
         try
         {
-            return Parse(text);
+            return Parse(bytes);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
         {
@@ -106,9 +107,12 @@ internal sealed class FileDriftStateStore : IDriftStateStore
         return Path.Combine(directory, safe + ".state");
     }
 
-    internal static DriftState Parse(string text)
+    internal static DriftState Parse(string text) => Parse(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Reads the state from the file's bytes (no decoded copy of a large file).</summary>
+    internal static DriftState Parse(ReadOnlyMemory<byte> utf8)
     {
-        using var document = JsonDocument.Parse(text);
+        using var document = JsonDocument.Parse(utf8.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? utf8[3..] : utf8);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("version", out var version)
@@ -174,6 +178,10 @@ internal sealed class FileDriftStateStore : IDriftStateStore
             writer.WriteString("message", drift.Message);
             writer.WriteString("at", Stamp(drift.At));
             writer.WriteEndObject();
+            if (writer.BytesPending > FlushAt)
+            {
+                writer.Flush(); // thousands of drifts go to the file in pieces, not held whole
+            }
         }
 
         writer.WriteEndObject();

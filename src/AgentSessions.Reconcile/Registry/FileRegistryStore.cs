@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 using AgentSessions.Reconcile.Yaml;
 
 namespace AgentSessions.Reconcile;
@@ -14,7 +13,6 @@ namespace AgentSessions.Reconcile;
 internal sealed class FileRegistryStore : IRegistryStore
 {
     private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(20);
-    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
     private const UnixFileMode NewFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly TimeSpan lockTimeout;
@@ -57,29 +55,37 @@ internal sealed class FileRegistryStore : IRegistryStore
     private RegistrySnapshot Read(Files files, out byte[]? bytes, out string? text)
     {
         text = null;
-        bytes = RegistryFiles.ReadBytes(RegistryPath, files.Target, maxFileBytes);
+        var cached = lastParse;
+
+        // Compared with the last read's bytes as it is read: the same file is not read into a second array.
+        bytes = RegistryFiles.ReadBytes(RegistryPath, files.Target, maxFileBytes, cached?.Bytes);
         if (bytes is null)
         {
             return RegistryReader.Read(RegistryPath, string.Empty, hasBom: false, limits);
         }
 
-        if (lastParse is { } cached && cached.Bytes.AsSpan().SequenceEqual(bytes))
+        if (cached is not null && ReferenceEquals(cached.Bytes, bytes))
         {
             return cached.Snapshot;
         }
 
-        text = RegistryYaml.Decode(RegistryPath, bytes, out var hasBom);
-        var snapshot = RegistryReader.Read(RegistryPath, text, hasBom, limits);
+        // An ASCII file (the usual one) is parsed from its bytes; anything else is checked and decoded first.
+        var snapshot = RegistryReader.ReadAscii(RegistryPath, bytes, limits);
+        if (snapshot is null)
+        {
+            text = RegistryYaml.Decode(RegistryPath, bytes, out var hasBom);
+            snapshot = RegistryReader.Read(RegistryPath, text, hasBom, limits);
+        }
+
         lastParse = new ParsedFile(bytes, snapshot);
         return snapshot;
     }
 
-    /// <summary>Reads the registry for a change: the caller's copy, and the text decoded only if a row must be rewritten.</summary>
+    /// <summary>Reads the registry for a change: the caller's copy, and the file's bytes (decoded to text only if the change cannot be spliced row by row).</summary>
     private LoadedRegistry ReadForUpdate(Files files, out byte[]? bytes)
     {
         var snapshot = Read(files, out bytes, out var text);
-        var read = bytes;
-        return new LoadedRegistry(RegistryPath, snapshot, () => text ?? (read is null ? string.Empty : RegistryYaml.Decode(RegistryPath, read, out _)));
+        return new LoadedRegistry(RegistryPath, snapshot, bytes ?? [], text);
     }
 
     /// <summary>
@@ -132,8 +138,8 @@ internal sealed class FileRegistryStore : IRegistryStore
 
             var edits = new RegistryEdits(loaded);
             var value = apply(loaded.Registry);
-            var text = Render(loaded, edits, out _);
-            return new RegistryUpdateResult<TResult>(value, text is not null, written: false, loaded.Registry, text);
+            var file = Render(loaded, edits, out _);
+            return new RegistryUpdateResult<TResult>(value, file is not null, written: false, loaded.Registry, file);
         }
 
         RegistryFiles.CheckRegularFile(RegistryPath, files.Target);
@@ -151,13 +157,12 @@ internal sealed class FileRegistryStore : IRegistryStore
         var current = ReadForUpdate(files, out var oldBytes);
         var changes = new RegistryEdits(current);
         var result = apply(current.Registry);
-        var newText = Render(current, changes, out var verified);
-        if (newText is null)
+        var newBytes = Render(current, changes, out var verified);
+        if (newBytes is null)
         {
-            return new RegistryUpdateResult<TResult>(result, changed: false, written: false, current.Registry, null);
+            return new RegistryUpdateResult<TResult>(result, changed: false, written: false, current.Registry, newText: null);
         }
 
-        var newBytes = Encode(newText, current.Snapshot.HasBom);
         var target = files.Target;
         string? backupTemp = null;
         try
@@ -222,10 +227,10 @@ internal sealed class FileRegistryStore : IRegistryStore
             warning = (warning is null ? string.Empty : warning + " ") + $"{RegistryPath}: written, but the folder {files.Folder} could not be synced to disk ({fsyncError}); a power loss now may lose the write.";
         }
 
-        return new RegistryUpdateResult<TResult>(result, changed: true, written: true, current.Registry, newText) { Warning = warning, Created = oldBytes is null };
+        return new RegistryUpdateResult<TResult>(result, changed: true, written: true, current.Registry, newBytes) { Warning = warning, Created = oldBytes is null };
     }
 
-    private string? Render(LoadedRegistry loaded, RegistryEdits changes, out RegistrySnapshot? verified)
+    private byte[]? Render(LoadedRegistry loaded, RegistryEdits changes, out RegistrySnapshot? verified)
     {
         try
         {
@@ -236,12 +241,6 @@ internal sealed class FileRegistryStore : IRegistryStore
             // A fault of the store's own (or the emitter's), never the file's: say so in the store's terms, nothing written.
             throw RegistryErrors.At(RegistryErrorKind.Io, RegistryPath, $"the change could not be rendered ({ex.Message}); nothing was written.", inner: ex);
         }
-    }
-
-    private static byte[] Encode(string text, bool bom)
-    {
-        var body = Encoding.UTF8.GetBytes(text);
-        return bom ? [.. Utf8Bom, .. body] : body;
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace AgentSessions.Reconcile;
 
 /// <summary>
@@ -57,6 +59,9 @@ public sealed class RegistryUpdateOptions
 /// <typeparam name="TResult">What the update function returned.</typeparam>
 public sealed class RegistryUpdateResult<TResult>
 {
+    private readonly byte[]? newFile;
+    private string? newText;
+
     /// <summary>Initializes a new instance of the <see cref="RegistryUpdateResult{TResult}"/> class.</summary>
     /// <param name="value">What the update function returned.</param>
     /// <param name="changed">Whether the registry's content changed.</param>
@@ -69,8 +74,12 @@ public sealed class RegistryUpdateResult<TResult>
         Changed = changed;
         Written = written;
         Registry = registry;
-        NewText = newText;
+        this.newText = newText;
     }
+
+    /// <summary>Initializes a new instance of the <see cref="RegistryUpdateResult{TResult}"/> class whose text is decoded from the new file's bytes when it is asked for.</summary>
+    internal RegistryUpdateResult(TResult value, bool changed, bool written, Registry registry, byte[]? newFile)
+        : this(value, changed, written, registry, newText: null) => this.newFile = newFile;
 
     /// <summary>Gets what the update function returned.</summary>
     public TResult Value { get; }
@@ -85,7 +94,7 @@ public sealed class RegistryUpdateResult<TResult>
     public Registry Registry { get; }
 
     /// <summary>Gets the text that was (or would be) written, or <see langword="null"/> when nothing changed.</summary>
-    public string? NewText { get; }
+    public string? NewText => newText ??= newFile is null ? null : Encoding.UTF8.GetString(newFile.AsSpan(newFile.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0));
 
     /// <summary>
     /// Gets what went wrong after the new file was committed (renamed into place), or

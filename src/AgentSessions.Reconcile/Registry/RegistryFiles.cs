@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -21,8 +22,13 @@ internal static class RegistryFiles
         }
     }
 
-    /// <summary>Reads the whole registry file (<see langword="null"/> when there is none): a regular file only, opened non-blocking, at most <paramref name="maxFileBytes"/>.</summary>
-    public static byte[]? ReadBytes(string registryPath, string target, long maxFileBytes)
+    /// <summary>
+    /// Reads the whole registry file (<see langword="null"/> when there is none): a regular file only,
+    /// opened non-blocking, at most <paramref name="maxFileBytes"/>. A file whose bytes are those of
+    /// <paramref name="same"/> gives <paramref name="same"/> itself: it is compared piece by piece as it
+    /// is read, so an unchanged large file is never held twice.
+    /// </summary>
+    public static byte[]? ReadBytes(string registryPath, string target, long maxFileBytes, byte[]? same = null)
     {
         CheckRegularFile(registryPath, target);
         SafeFileHandle handle;
@@ -68,6 +74,11 @@ internal static class RegistryFiles
                 throw TooLarge(registryPath, length, maxFileBytes);
             }
 
+            if (same is not null && same.Length == length && IsSame(stream, same))
+            {
+                return same;
+            }
+
             var buffer = new byte[length];
             var read = 0;
             while (read < buffer.Length)
@@ -95,6 +106,38 @@ internal static class RegistryFiles
         finally
         {
             handle.Dispose();
+        }
+    }
+
+    /// <summary>Reads the stream in pieces, comparing each with <paramref name="same"/>; rewinds it when the file differs.</summary>
+    private static bool IsSame(FileStream stream, byte[] same)
+    {
+        var piece = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            var at = 0;
+            while (at < same.Length)
+            {
+                var n = stream.Read(piece, 0, Math.Min(piece.Length, same.Length - at));
+                if (n == 0 || !piece.AsSpan(0, n).SequenceEqual(same.AsSpan(at, n)))
+                {
+                    break;
+                }
+
+                at += n;
+            }
+
+            if (at == same.Length && stream.ReadByte() < 0)
+            {
+                return true;
+            }
+
+            stream.Position = 0;
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(piece);
         }
     }
 

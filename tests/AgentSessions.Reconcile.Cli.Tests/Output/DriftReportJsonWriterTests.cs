@@ -12,6 +12,23 @@ public sealed class DriftReportJsonWriterTests
     private static string Json(DriftReport report) => Encoding.UTF8.GetString(DriftReportJsonWriter.ToUtf8(report, Context));
 
     [Fact]
+    public void WriteTo_ThousandsOfDrifts_SameTextAsToUtf8()
+    {
+        // Many pieces, and characters of two, three and four UTF-8 bytes falling across the pieces' edges.
+        var drifts = Enumerable.Range(0, 3000).Select(i => new Drift(DriftClass.StaleId, $"lab-ü{i}-creator-claude", $"lab-ü{i}: transcript € is gone 🙂 \"quoted\" \u0001.")
+        {
+            Field = "claude_session_id_own", Before = "87dc548e", Applied = false, Key = new DriftKey(DriftClass.StaleId, $"lab-ü{i}-creator-claude", "claude_session_id_own"),
+        }).ToArray();
+        var report = Some.Report(drifts);
+        using var output = new StringWriter();
+
+        DriftReportJsonWriter.WriteTo(output, report, Context);
+
+        output.ToString().Should().Be(Json(report));
+        output.ToString().Length.Should().BeGreaterThan(3 * 32 * 1024, "the report is written in several pieces");
+    }
+
+    [Fact]
     public void ToUtf8_EveryDriftClass_ValidatesAgainstSchema()
     {
         var report = Some.Report(

@@ -93,7 +93,8 @@ public sealed class RowSpliceTests
         var edits = new RegistryEdits(loaded);
         change(loaded.Registry);
         edits.Compare().Should().BeTrue();
-        var ok = RowSplice.TryWrite(loaded, edits, TestYaml.Limits, tamper: null, out var written, out var verified);
+        var ok = RowSplice.TryWrite(loaded, edits, TestYaml.Limits, tamper: null, out var file, out var verified);
+        var written = file is null ? null : System.Text.Encoding.UTF8.GetString(file);
         if (ok)
         {
             verified.ShouldBeReadOf(written!);

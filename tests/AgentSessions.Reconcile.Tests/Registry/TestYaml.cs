@@ -13,7 +13,7 @@ internal static class TestYaml
     /// <summary>What a read maps the text to, straight from the parser's events.</summary>
     public static RegistrySnapshot Read(string text) => RegistryReader.Read("t", text, hasBom: false, Limits);
 
-    public static LoadedRegistry Load(string text) => new("t", Read(text), () => text);
+    public static LoadedRegistry Load(string text) => new("t", Read(text), System.Text.Encoding.UTF8.GetBytes(text));
 
     /// <summary>Applies <paramref name="change"/> to <paramref name="loaded"/> and renders the result as the store would (<see langword="null"/>: no change).</summary>
     public static string? Write(LoadedRegistry loaded, Action<Reconcile.Registry> change, out bool spliced, Func<string, string>? tamper = null) =>
@@ -23,7 +23,7 @@ internal static class TestYaml
     {
         var edits = new RegistryEdits(loaded);
         change(loaded.Registry);
-        return RegistryWriter.Write("t", loaded, edits, Limits, tamper, out spliced, out verified);
+        return RegistryWriter.Write("t", loaded, edits, Limits, tamper, out spliced, out verified) is { } file ? System.Text.Encoding.UTF8.GetString(file) : null;
     }
 
     /// <summary>Checks that what a write verified (and the store caches) is what a fresh read of the written text gives: values and row positions.</summary>

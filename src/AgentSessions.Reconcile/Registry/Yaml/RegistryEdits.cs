@@ -43,37 +43,38 @@ internal sealed class RegistryEdits
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < registry.Sessions.Count; i++)
         {
+            // The field names are made only for an error: a valid registry of thousands of rows costs no string per row.
             var row = registry.Sessions[i];
-            var field = string.Create(CultureInfo.InvariantCulture, $"sessions[{i}]");
+            string Field() => string.Create(CultureInfo.InvariantCulture, $"sessions[{i}]");
             string? problem = row is null ? "the change added a null session."
                 : string.IsNullOrEmpty(row.Name) ? "the change left a session without a name."
                 : !names.Add(row.Name) ? $"the change made session name '{row.Name}' appear twice; names must be unique."
                 : null;
             if (problem is not null)
             {
-                throw RegistryErrors.At(RegistryErrorKind.Schema, path, problem, field: row is null ? field : field + ".name");
+                throw RegistryErrors.At(RegistryErrorKind.Schema, path, problem, field: row is null ? Field() : Field() + ".name");
             }
 
-            foreach (var (status, key) in new[] { (row!.Status, "status"), (row.LastVisibleStatus, "last_visible_status") })
+            foreach (var (status, key) in (ReadOnlySpan<(SessionStatus?, string)>)[(row!.Status, "status"), (row.LastVisibleStatus, "last_visible_status")])
             {
                 if (status is { } s && !Enum.IsDefined(s))
                 {
-                    throw RegistryErrors.At(RegistryErrorKind.Schema, path, $"{(int)s} is not a session status; expected {RegistryMapper.StatusWords}.", field: $"{field}.{key}");
+                    throw RegistryErrors.At(RegistryErrorKind.Schema, path, $"{(int)s} is not a session status; expected {RegistryMapper.StatusWords}.", field: $"{Field()}.{key}");
                 }
             }
 
             for (var j = 0; j < row.Jobs.Count; j++)
             {
                 var job = row.Jobs[j];
-                var jobField = string.Create(CultureInfo.InvariantCulture, $"{field}.jobs[{j}]");
+                string JobField() => string.Create(CultureInfo.InvariantCulture, $"{Field()}.jobs[{j}]");
                 if (job is null || string.IsNullOrEmpty(job.JobId))
                 {
-                    throw RegistryErrors.At(RegistryErrorKind.Schema, path, "the change left a job without a job_id.", field: jobField);
+                    throw RegistryErrors.At(RegistryErrorKind.Schema, path, "the change left a job without a job_id.", field: JobField());
                 }
 
                 if (job.Status is { } js && !Enum.IsDefined(js))
                 {
-                    throw RegistryErrors.At(RegistryErrorKind.Schema, path, $"{(int)js} is not a job status.", field: jobField + ".status");
+                    throw RegistryErrors.At(RegistryErrorKind.Schema, path, $"{(int)js} is not a job status.", field: JobField() + ".status");
                 }
             }
         }

@@ -13,24 +13,34 @@ namespace AgentSessions.Reconcile.Yaml;
 internal sealed partial class RegistryReader
 {
     private readonly string path;
-    private readonly string text;
+    private readonly SourceText text;
     private readonly RegistryYaml.CheckedParser checker;
     private readonly AliasReplay parser;
     private readonly Stack<bool> flow = new();
     private int lastEnd;
 
-    private RegistryReader(string path, string text, YamlLimits limits)
+    private RegistryReader(string path, SourceText text, YamlLimits limits)
     {
         this.path = path;
         this.text = text;
-        checker = new RegistryYaml.CheckedParser(path, new Parser(new Scanner(new StringReader(text), skipComments: true)), limits);
+        checker = new RegistryYaml.CheckedParser(path, new Parser(new Scanner(text.Reader(), skipComments: true)), limits);
         parser = new AliasReplay(checker);
     }
 
     private ParsingEvent Cur => parser.Current!;
 
     /// <summary>Reads a whole registry file.</summary>
-    public static RegistrySnapshot Read(string path, string text, bool hasBom, YamlLimits limits)
+    public static RegistrySnapshot Read(string path, string text, bool hasBom, YamlLimits limits) => Read(path, new SourceText(text), hasBom, limits);
+
+    /// <summary>Reads a whole registry file from its bytes when they are all ASCII (after any byte order mark), without decoding them; else <see langword="null"/>.</summary>
+    public static RegistrySnapshot? ReadAscii(string path, byte[] file, YamlLimits limits)
+    {
+        var bom = file.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var body = file.AsSpan(bom);
+        return body.IndexOf((byte)0) < 0 && System.Text.Ascii.IsValid(body) ? Read(path, new SourceText(file, bom), bom > 0, limits) : null;
+    }
+
+    private static RegistrySnapshot Read(string path, SourceText text, bool hasBom, YamlLimits limits)
     {
         var reader = new RegistryReader(path, text, limits);
         try
@@ -39,7 +49,7 @@ internal sealed partial class RegistryReader
         }
         catch (YamlException ex)
         {
-            throw RegistryYaml.Translate(path, text, ex);
+            throw RegistryYaml.Translate(path, text.ToString(), ex);
         }
     }
 
@@ -48,7 +58,7 @@ internal sealed partial class RegistryReader
     {
         try
         {
-            var reader = new RegistryReader("rows", text, limits);
+            var reader = new RegistryReader("rows", new SourceText(text), limits);
             reader.Next();
             reader.Next();
             if (reader.Cur is not DocumentStart || !reader.Next() || reader.Cur is not SequenceStart { Style: not SequenceStyle.Flow })
@@ -69,7 +79,7 @@ internal sealed partial class RegistryReader
             {
             }
 
-            return error is null && !reader.checker.UsesAnchors ? ([.. rows], [.. spans]) : null;
+            return error is null && !reader.checker.UsesAnchors ? ([.. rows], Utf8Offsets.Of(text, spans)) : null;
         }
         catch (Exception ex) when (ex is YamlException or RegistryException)
         {
@@ -142,8 +152,10 @@ internal sealed partial class RegistryReader
         }
 
         var spliceable = sessionsEnd >= 0 && !checker.UsesAnchors && spans.TrueForAll(s => s.Start >= 0);
-        var newLine = text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
-        return new RegistrySnapshot(version, workspace, [.. rows], [.. spans], spliceable ? sessionsEnd : -1, hasRoot, checker.UsesAnchors, hasBom, newLine);
+        var newLine = text.HasCrLf ? "\r\n" : "\n";
+        var offsets = new Utf8Offsets(text.Decoded);
+        var byteSpans = Utf8Offsets.Of(offsets, spans);
+        return new RegistrySnapshot(version, workspace, [.. rows], byteSpans, spliceable ? offsets.Of(sessionsEnd) : -1, hasRoot, checker.UsesAnchors, hasBom, newLine);
     }
 
     /// <summary>Reads the value of <c>sessions:</c>; returns whether it is a block list.</summary>
@@ -209,7 +221,7 @@ internal sealed partial class RegistryReader
         }
 
         var line = LineStart(i);
-        return text.AsSpan(line, i - line).Trim(' ').IsEmpty ? line : -1;
+        return text.OnlySpaces(line, i) ? line : -1;
     }
 
     private int ContentEnd()
@@ -223,7 +235,7 @@ internal sealed partial class RegistryReader
         return end;
     }
 
-    private int LineStart(int index) => index <= 0 ? 0 : text.LastIndexOf('\n', index - 1) + 1;
+    private int LineStart(int index) => text.LineStart(index);
 
     /// <summary>Moves to the next event, noting where the last content ended (scalars that are not empty, flow brackets).</summary>
     private bool Next()
@@ -245,7 +257,7 @@ internal sealed partial class RegistryReader
                 flow.Push(q.Style == SequenceStyle.Flow);
                 break;
             case MappingEnd or SequenceEnd when flow.Pop():
-                var bracket = text.IndexOfAny(['}', ']'], Math.Min((int)Cur.Start.Index, text.Length));
+                var bracket = text.BracketFrom(Math.Min((int)Cur.Start.Index, text.Length));
                 lastEnd = Math.Max(lastEnd, bracket < 0 ? text.Length : bracket + 1);
                 break;
         }

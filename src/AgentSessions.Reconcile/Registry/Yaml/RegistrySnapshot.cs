@@ -1,7 +1,7 @@
 namespace AgentSessions.Reconcile.Yaml;
 
 /// <summary>
-/// Where a session row sits in the text: <see cref="Start"/> is the start of the line holding its
+/// Where a session row sits in the file's UTF-8 bytes (after any byte order mark): <see cref="Start"/> is the start of the line holding its
 /// dash (-1 when the row is not a plain block item), <see cref="ContentEnd"/> the offset just after
 /// its last character of content (comments after it not included).
 /// </summary>
@@ -52,10 +52,13 @@ internal sealed class RegistrySnapshot(int version, string? workspace, SessionRo
     }
 }
 
-/// <summary>A registry for one update or dry run: the caller's copy, the snapshot it was copied from, and the text (decoded on demand).</summary>
-internal sealed class LoadedRegistry(string path, RegistrySnapshot snapshot, Func<string> text)
+/// <summary>
+/// A registry for one update or dry run: the caller's copy, the snapshot it was copied from, and the
+/// file's bytes (the text is decoded only for a change that cannot be spliced row by row).
+/// </summary>
+internal sealed class LoadedRegistry(string path, RegistrySnapshot snapshot, byte[] file, string? text = null)
 {
-    private string? decoded;
+    private string? decoded = text;
 
     public string Path { get; } = path;
 
@@ -64,7 +67,10 @@ internal sealed class LoadedRegistry(string path, RegistrySnapshot snapshot, Fun
     /// <summary>Gets the copy handed to the change.</summary>
     public Registry Registry { get; } = snapshot.Copy();
 
-    public string Text => decoded ??= text();
+    /// <summary>Gets the file's bytes after any byte order mark: what the rows' spans count in.</summary>
+    public ReadOnlyMemory<byte> Body { get; } = file.AsMemory(snapshot.HasBom ? 3 : 0);
+
+    public string Text => decoded ??= RegistryYaml.Utf8.GetString(Body.Span);
 }
 
 /// <summary>Copies and compares typed rows value by value.</summary>

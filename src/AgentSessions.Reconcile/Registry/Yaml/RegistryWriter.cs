@@ -1,3 +1,4 @@
+using System.Text;
 using YamlDotNet.RepresentationModel;
 
 namespace AgentSessions.Reconcile.Yaml;
@@ -11,11 +12,11 @@ namespace AgentSessions.Reconcile.Yaml;
 internal static class RegistryWriter
 {
     /// <summary>
-    /// Validates, compares and renders; <see langword="null"/> when the content did not change.
+    /// Validates, compares and renders the whole new file (its byte order mark kept); <see langword="null"/> when the content did not change.
     /// <paramref name="tamper"/> (tests only) alters a spliced text before it is verified, to prove a bad splice is caught.
     /// <paramref name="verified"/> is what the written text reads as (for the store's cache).
     /// </summary>
-    public static string? Write(string path, LoadedRegistry loaded, RegistryEdits changes, YamlLimits limits, Func<string, string>? tamper, out bool spliced, out RegistrySnapshot? verified)
+    public static byte[]? Write(string path, LoadedRegistry loaded, RegistryEdits changes, YamlLimits limits, Func<string, string>? tamper, out bool spliced, out RegistrySnapshot? verified)
     {
         spliced = false;
         verified = null;
@@ -51,13 +52,19 @@ internal static class RegistryWriter
         if (text is not null && Verifies(path, text, loaded.Registry, yaml, limits, out verified))
         {
             spliced = true;
-            return text;
+            return Encode(text, yaml.HasBom);
         }
 
         var saved = Y.EmitWhole(yaml.Root!).Replace("\n", yaml.NewLine, StringComparison.Ordinal);
         return Verifies(path, saved, loaded.Registry, yaml, limits, out verified)
-            ? saved
+            ? Encode(saved, yaml.HasBom)
             : throw RegistryErrors.At(RegistryErrorKind.Io, path, "the registry could not be written in a form that reads back to the same values; nothing was written.");
+    }
+
+    private static byte[] Encode(string text, bool bom)
+    {
+        var body = Encoding.UTF8.GetBytes(text);
+        return bom ? [0xEF, 0xBB, 0xBF, .. body] : body;
     }
 
     /// <summary>Gets a value indicating whether a read of a text gives exactly the typed registry.</summary>

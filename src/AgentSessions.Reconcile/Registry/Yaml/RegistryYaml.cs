@@ -33,6 +33,9 @@ internal static class RegistryYaml
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>Gets UTF-8 that throws on bytes that are not UTF-8 (text read from a file already checked, or written by the store).</summary>
+    public static UTF8Encoding Utf8 => StrictUtf8;
+
     public static YamlText Parse(string path, ReadOnlySpan<byte> bytes, YamlLimits limits) =>
         Parse(path, Decode(path, bytes, out var hasBom), hasBom, limits);
 

@@ -8,13 +8,15 @@ namespace AgentSessions.Reconcile.Yaml;
 /// like the whole file would be, and put back; removed rows' lines go; new rows are appended after the
 /// last row. Verified without re-reading the file: every byte not in a changed row is compared with the
 /// original, and each changed or new row's text, parsed on its own, must be one block item that reads
-/// as exactly the typed row (and, for a changed row, is node by node its edited tree).
+/// as exactly the typed row (and, for a changed row, is node by node its edited tree). It works on the
+/// file's bytes: unchanged rows are copied byte for byte, never decoded to text; only the changed rows are.
 /// </summary>
 internal static class RowSplice
 {
-    public static bool TryWrite(LoadedRegistry loaded, RegistryEdits changes, YamlLimits limits, Func<string, string>? tamper, out string? text, out RegistrySnapshot? written)
+    /// <summary>Writes the change into the file's bytes; <paramref name="file"/> is the whole new file (its byte order mark kept).</summary>
+    public static bool TryWrite(LoadedRegistry loaded, RegistryEdits changes, YamlLimits limits, Func<string, string>? tamper, out byte[]? file, out RegistrySnapshot? written)
     {
-        (text, written) = (null, null);
+        (file, written) = (null, null);
         var snapshot = loaded.Snapshot;
         var match = changes.Sessions;
         var now = loaded.Registry.Sessions;
@@ -23,7 +25,8 @@ internal static class RowSplice
             return false;
         }
 
-        var source = loaded.Text;
+        var source = loaded.Body;
+        var src = source.Span;
         var spans = snapshot.Spans;
         var nowOf = new int[spans.Length];
         Array.Fill(nowOf, -1);
@@ -37,7 +40,7 @@ internal static class RowSplice
 
         var sb = new Parts();
         var pieces = new List<Piece>();
-        var lastCut = Math.Min(snapshot.SessionsEnd, Math.Max(spans[^1].Start, LineEndAfter(source, spans[^1].ContentEnd)));
+        var lastCut = Math.Min(snapshot.SessionsEnd, Math.Max(spans[^1].Start, LineEndAfter(src, spans[^1].ContentEnd)));
         Copy(sb, pieces, source, 0, spans[0].Start, -1);
         for (var j = 0; j < spans.Length; j++)
         {
@@ -47,9 +50,9 @@ internal static class RowSplice
             if (i < 0)
             {
                 // A removed row: its lines through its last content line; comments after it stay.
-                var cut = Math.Min(end, LineEndAfter(source, spans[j].ContentEnd));
-                var rest = source.AsSpan(spans[j].ContentEnd, cut - spans[j].ContentEnd).TrimStart(" \t\r");
-                if (!rest.IsEmpty && rest[0] is not ('#' or '\n'))
+                var cut = Math.Min(end, LineEndAfter(src, spans[j].ContentEnd));
+                var rest = src[spans[j].ContentEnd..cut].TrimStart(" \t\r"u8);
+                if (!rest.IsEmpty && rest[0] is not ((byte)'#' or (byte)'\n'))
                 {
                     return false;
                 }
@@ -58,7 +61,7 @@ internal static class RowSplice
             }
             else if (match.Changed[i])
             {
-                var rowText = source[start..end];
+                var rowText = RegistryYaml.Utf8.GetString(src[start..end]);
                 var yaml = RegistryYaml.Parse("row", rowText, hasBom: false, limits);
                 var edits = RegistryWriter.FirstItem(yaml) is { } node ? changes.DiffRow(node, j, now[i]) : null;
                 var spliced = edits is null ? null : TextSplicer.TryApply(new YamlText(rowText, yaml.Root, false, false) { NewLine = snapshot.NewLine }, edits);
@@ -68,8 +71,9 @@ internal static class RowSplice
                 }
 
                 TreeEdits.Apply(yaml, edits!);
-                pieces.Add(new Piece(sb.Length, spliced.Length, -1, i, yaml));
-                sb.Add(spliced, 0, spliced.Length);
+                var bytes = Encoding.UTF8.GetBytes(spliced);
+                pieces.Add(new Piece(sb.Length, bytes.Length, -1, i, yaml));
+                sb.Add(bytes);
             }
             else
             {
@@ -80,34 +84,38 @@ internal static class RowSplice
         if (Array.IndexOf(match.Matched, -1) >= 0)
         {
             // New rows go after the last row's content, before the comments that follow it.
-            Append(sb, pieces, now, match, snapshot.NewLine, source.IndexOf('-', spans[0].Start) - spans[0].Start);
+            Append(sb, pieces, now, match, snapshot.NewLine, src[spans[0].Start..].IndexOf((byte)'-'));
         }
 
         Copy(sb, pieces, source, lastCut, snapshot.SessionsEnd, -1);
-        Copy(sb, pieces, source, snapshot.SessionsEnd, source.Length, -1);
-        var result = sb.Build();
-        text = tamper?.Invoke(result) ?? result;
-        return Verify(text, source, pieces, snapshot, now, match, limits, out written);
+        Copy(sb, pieces, source, snapshot.SessionsEnd, src.Length, -1);
+        var bom = snapshot.HasBom ? 3 : 0;
+        file = sb.Build(bom);
+        if (tamper is not null)
+        {
+            file = [.. file.AsSpan(0, bom), .. Encoding.UTF8.GetBytes(tamper(RegistryYaml.Utf8.GetString(file.AsSpan(bom))))];
+        }
+
+        return Verify(file.AsSpan(bom), src, pieces, snapshot, now, match, limits, out written);
     }
 
-    private static void Copy(Parts sb, List<Piece> pieces, string source, int start, int end, int row)
+    private static void Copy(Parts sb, List<Piece> pieces, ReadOnlyMemory<byte> source, int start, int end, int row)
     {
         if (end > start || row >= 0)
         {
             pieces.Add(new Piece(sb.Length, end - start, start, row, null));
-            sb.Add(source, start, end - start);
+            sb.Add(source[start..end]);
         }
     }
 
     private static void Append(Parts sb, List<Piece> pieces, IList<SessionRow> now, RowMatch match, string newLine, int dashColumn)
     {
         var rows = new StringBuilder();
-        if (sb.Length > 0 && sb.Last != '\n')
+        if (sb.Length > 0 && sb.Last != (byte)'\n')
         {
             rows.Append(newLine);
         }
 
-        var start = sb.Length;
         var indent = new string(' ', dashColumn);
         for (var i = 0; i < now.Count; i++)
         {
@@ -121,12 +129,12 @@ internal static class RowSplice
             }
         }
 
-        var text = rows.ToString();
-        sb.Add(text, 0, text.Length);
-        pieces.Add(new Piece(start, sb.Length - start, -1, -2, null));
+        var bytes = Encoding.UTF8.GetBytes(rows.ToString());
+        pieces.Add(new Piece(sb.Length, bytes.Length, -1, -2, null));
+        sb.Add(bytes);
     }
 
-    private static bool Verify(string text, string source, List<Piece> pieces, RegistrySnapshot snapshot, IList<SessionRow> now, RowMatch match, YamlLimits limits, out RegistrySnapshot? written)
+    private static bool Verify(ReadOnlySpan<byte> text, ReadOnlySpan<byte> source, List<Piece> pieces, RegistrySnapshot snapshot, IList<SessionRow> now, RowMatch match, YamlLimits limits, out RegistrySnapshot? written)
     {
         written = null;
         var last = pieces[^1];
@@ -141,7 +149,7 @@ internal static class RowSplice
         {
             if (piece.From >= 0)
             {
-                if (string.CompareOrdinal(text, piece.At, source, piece.From, piece.Length) != 0)
+                if (!text.Slice(piece.At, piece.Length).SequenceEqual(source.Slice(piece.From, piece.Length)))
                 {
                     return false;
                 }
@@ -157,7 +165,16 @@ internal static class RowSplice
                 continue;
             }
 
-            var part = text.Substring(piece.At, piece.Length);
+            string part;
+            try
+            {
+                part = RegistryYaml.Utf8.GetString(text.Slice(piece.At, piece.Length));
+            }
+            catch (DecoderFallbackException)
+            {
+                return false;
+            }
+
             if (RegistryReader.ReadRows(part, limits) is not { } read || !read.Spans.All(s => s.Start >= 0))
             {
                 return false;
@@ -188,40 +205,47 @@ internal static class RowSplice
         return true;
     }
 
-    private static int LineEndAfter(string text, int index)
+    private static int LineEndAfter(ReadOnlySpan<byte> text, int index)
     {
-        var i = text.IndexOf('\n', Math.Min(index, text.Length));
-        return i < 0 ? text.Length : i + 1;
+        var from = Math.Min(index, text.Length);
+        var i = text[from..].IndexOf((byte)'\n');
+        return i < 0 ? text.Length : from + i + 1;
     }
 
-    /// <summary>The new text as parts of other strings, put together once (no second copy of a large text).</summary>
+    /// <summary>The new file as parts of other byte arrays, put together once (no second copy of a large file).</summary>
     private sealed class Parts
     {
-        private readonly List<(string Text, int Start, int Length)> parts = [];
+        private readonly List<ReadOnlyMemory<byte>> parts = [];
 
         public int Length { get; private set; }
 
-        public char Last => parts.Count == 0 ? '\n' : parts[^1].Text[parts[^1].Start + parts[^1].Length - 1];
+        public byte Last => parts.Count == 0 ? (byte)'\n' : parts[^1].Span[^1];
 
-        public void Add(string text, int start, int length)
+        public void Add(ReadOnlyMemory<byte> part)
         {
-            if (length > 0)
+            if (!part.IsEmpty)
             {
-                parts.Add((text, start, length));
-                Length += length;
+                parts.Add(part);
+                Length += part.Length;
             }
         }
 
-        public string Build() => string.Create(Length, parts, static (span, parts) =>
+        /// <summary>The parts after <paramref name="bom"/> bytes of byte order mark.</summary>
+        public byte[] Build(int bom)
         {
-            foreach (var (text, start, length) in parts)
+            var file = GC.AllocateUninitializedArray<byte>(bom + Length);
+            ((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])[..bom].CopyTo(file);
+            var to = file.AsSpan(bom);
+            foreach (var part in parts)
             {
-                text.AsSpan(start, length).CopyTo(span);
-                span = span[length..];
+                part.Span.CopyTo(to);
+                to = to[part.Length..];
             }
-        });
+
+            return file;
+        }
     }
 
-    /// <summary>A part of the new text at <see cref="At"/>: a copy of the source from <see cref="From"/> (-1: new text), for the row now at <see cref="Row"/> (-1: none; -2: the new rows).</summary>
+    /// <summary>A part of the new file at <see cref="At"/>: a copy of the source from <see cref="From"/> (-1: new text), for the row now at <see cref="Row"/> (-1: none; -2: the new rows).</summary>
     private sealed record Piece(int At, int Length, int From, int Row, YamlText? Edited);
 }
