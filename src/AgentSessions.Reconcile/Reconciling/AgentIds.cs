@@ -27,8 +27,8 @@ internal sealed record AgentIds(
 
     /// <summary>The value of <c>agent_identities.&lt;agent&gt;.&lt;field&gt;</c>, or <see langword="null"/>.</summary>
     public string? Identity(SessionRow row) =>
-        row.AgentIdentities.Count > 0
-        && row.AgentIdentities.TryGetValue(Agent, out var fields)
+        row.IdentitiesIfAny is { } identities
+        && identities.TryGetValue(Agent, out var fields)
         && fields.TryGetValue(IdField, out var value)
         && !string.IsNullOrEmpty(value)
             ? value

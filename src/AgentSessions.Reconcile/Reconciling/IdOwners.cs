@@ -15,7 +15,7 @@ internal sealed class IdOwners
                 Add(ids.Own(row), row.Name);
             }
 
-            foreach (var fields in row.AgentIdentities.Values)
+            foreach (var fields in row.IdentitiesIfAny?.Values ?? [])
             {
                 foreach (var value in fields.Values)
                 {

@@ -27,7 +27,7 @@ internal sealed class RegistryEdits
         jobs = new JobEntry[]?[rows.Length];
         for (var i = 0; i < rows.Length; i++)
         {
-            jobs[i] = rows[i].Jobs.Count == 0 ? null : [.. rows[i].Jobs];
+            jobs[i] = rows[i].JobsIfAny is { } rowJobs ? [.. rowJobs] : null;
         }
     }
 
@@ -63,9 +63,9 @@ internal sealed class RegistryEdits
                 }
             }
 
-            for (var j = 0; j < row.Jobs.Count; j++)
+            for (var j = 0; j < row.JobCount; j++)
             {
-                var job = row.Jobs[j];
+                var job = row.JobsIfAny![j];
                 string JobField() => string.Create(CultureInfo.InvariantCulture, $"{Field()}.jobs[{j}]");
                 if (job is null || string.IsNullOrEmpty(job.JobId))
                 {

@@ -76,6 +76,8 @@ internal sealed class LoadedRegistry(string path, RegistrySnapshot snapshot, byt
 /// <summary>Copies and compares typed rows value by value.</summary>
 internal static class RowValues
 {
+    private static readonly Dictionary<string, IDictionary<string, string?>> EmptyIdentities = [];
+
     public static SessionRow Clone(SessionRow row)
     {
         var copy = new SessionRow(row.Name)
@@ -95,12 +97,12 @@ internal static class RowValues
             ClaudeSessionIdOwn = row.ClaudeSessionIdOwn,
             AgySessionIdOwn = row.AgySessionIdOwn,
         };
-        foreach (var (agent, fields) in row.AgentIdentities)
+        foreach (var (agent, fields) in row.IdentitiesIfAny ?? EmptyIdentities)
         {
             copy.AgentIdentities[agent] = fields is null ? null! : new Dictionary<string, string?>(fields, StringComparer.Ordinal);
         }
 
-        foreach (var job in row.Jobs)
+        foreach (var job in row.JobsIfAny ?? [])
         {
             copy.Jobs.Add(job is null ? null! : Clone(job));
         }
@@ -117,13 +119,13 @@ internal static class RowValues
             && a.LastVisibleStatus == b.LastVisibleStatus && a.LastVisibleNote == b.LastVisibleNote && Same(a.CreatedAt, b.CreatedAt)
             && Same(a.UpdatedAt, b.UpdatedAt) && Same(a.TerminatedAt, b.TerminatedAt) && a.TerminationMode == b.TerminationMode
             && a.Resumable == b.Resumable && a.ClaudeSessionIdOwn == b.ClaudeSessionIdOwn && a.AgySessionIdOwn == b.AgySessionIdOwn
-            && Same(a.Pane, b.Pane) && a.AgentIdentities.Count == b.AgentIdentities.Count && a.Jobs.Count == b.Jobs.Count))
+            && Same(a.Pane, b.Pane) && a.IdentityCount == b.IdentityCount && a.JobCount == b.JobCount))
         {
             return false;
         }
 
-        using (var ea = a.AgentIdentities.GetEnumerator())
-        using (var eb = b.AgentIdentities.GetEnumerator())
+        using (var ea = (a.IdentitiesIfAny ?? EmptyIdentities).GetEnumerator())
+        using (var eb = (b.IdentitiesIfAny ?? EmptyIdentities).GetEnumerator())
         {
             while (ea.MoveNext() && eb.MoveNext())
             {
@@ -134,9 +136,9 @@ internal static class RowValues
             }
         }
 
-        for (var i = 0; i < a.Jobs.Count; i++)
+        for (var i = 0; i < a.JobCount; i++)
         {
-            if (!Same(a.Jobs[i], b.Jobs[i]))
+            if (!Same(a.JobsIfAny![i], b.JobsIfAny![i]))
             {
                 return false;
             }

@@ -60,10 +60,10 @@ internal static class Y
 
         Add(map, "claude_session_id_own", row.ClaudeSessionIdOwn);
         Add(map, "agy_session_id_own", row.AgySessionIdOwn);
-        if (row.AgentIdentities.Count > 0)
+        if (row.IdentitiesIfAny is { } identities)
         {
             var ids = new YamlMappingNode();
-            foreach (var (agent, fields) in row.AgentIdentities)
+            foreach (var (agent, fields) in identities)
             {
                 var inner = new YamlMappingNode { Style = MappingStyle.Flow };
                 foreach (var (key, value) in fields ?? new Dictionary<string, string?>())
@@ -77,10 +77,10 @@ internal static class Y
             map.Add("agent_identities", ids);
         }
 
-        if (row.Jobs.Count > 0)
+        if (row.JobsIfAny is { } rowJobs)
         {
             var jobs = new YamlSequenceNode();
-            foreach (var job in row.Jobs)
+            foreach (var job in rowJobs)
             {
                 jobs.Add(Render(job));
             }
