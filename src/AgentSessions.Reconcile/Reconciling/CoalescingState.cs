@@ -14,38 +14,46 @@ internal static class Coalescer
     /// A change this pass wrote is always reported. A repeat of a report-only drift (D, E) or of a
     /// change that could not be applied is silenced while its content is unchanged. A change found
     /// already made under the lock (another monitor made it) is not a new drift for this process.
+    /// A dry run keeps nothing (<paramref name="keepNext"/> false): no next state is built, and a
+    /// drift not reported before is not hashed.
     /// </summary>
-    public static (List<Drift> Fresh, int Coalesced, DriftState Next) Apply(
+    public static (List<Drift> Fresh, int Coalesced, DriftState? Next) Apply(
         DriftState previous,
         IReadOnlyList<FoundDrift> found,
         DiffResult diff,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        bool keepNext = true)
     {
-        var next = new DriftState();
+        var next = keepNext ? new DriftState() : null;
         var fresh = new List<Drift>();
         var coalesced = 0;
         foreach (var (planned, drift, outcome) in found)
         {
-            var hash = Hash(planned);
             var known = previous.Reported.TryGetValue(planned.Key, out var old);
+            var hash = known || next is not null ? Hash(planned) : null;
             if (outcome is { AlreadyDone: true })
             {
                 coalesced++;
                 if (known)
                 {
-                    next.Reported[planned.Key] = old!;
+                    next?.Reported[planned.Key] = old!;
                 }
             }
             else if (!drift.Applied && known && string.Equals(old!.Hash, hash, StringComparison.Ordinal))
             {
                 coalesced++;
-                next.Reported[planned.Key] = old;
+                next?.Reported[planned.Key] = old;
             }
             else
             {
                 fresh.Add(drift);
-                next.Reported[planned.Key] = new ReportedDrift(hash, drift.Message, now);
+                next?.Reported[planned.Key] = new ReportedDrift(hash!, drift.Message, now);
             }
+        }
+
+        if (next is null)
+        {
+            return (fresh, coalesced, null);
         }
 
         // A drift that could not be looked at this pass is not resolved: keep it as reported, so a

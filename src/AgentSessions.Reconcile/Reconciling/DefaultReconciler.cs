@@ -158,7 +158,7 @@ internal sealed partial class DefaultReconciler : IReconciler, IDisposable
         {
             // The loaded registry is this pass's own copy: applying to it only computes the counts.
             // The state is read, never written, and no lock is taken.
-            (fresh, coalesced, _) = Coalescer.Apply(dryRunState!, Found(diff, ApplyAll(registry, mutations), dryRun: true), diff, now);
+            (fresh, coalesced, _) = Coalescer.Apply(dryRunState!, Found(diff, ApplyAll(registry, mutations), dryRun: true), diff, now, keepNext: false);
         }
         else if (mutations.Count == 0 && diff.Drifts.Count == 0 && noState && diff.EndStateAliveFirstSeen.Count == 0)
         {
@@ -175,7 +175,7 @@ internal sealed partial class DefaultReconciler : IReconciler, IDisposable
                     var outcomes = ApplyAll(current, mutations);
                     var underLock = LoadState(workspace, ref stateProblem);
                     var (f, c, next) = Coalescer.Apply(underLock, Found(diff, outcomes, dryRun: false), diff, now);
-                    if (!next.ContentEquals(underLock))
+                    if (!next!.ContentEquals(underLock))
                     {
                         SaveState(workspace, next, ref stateProblem);
                     }
