@@ -1,19 +1,45 @@
 namespace AgentSessions.Reconcile;
 
 /// <summary>One drift found by a reconcile pass.</summary>
-/// <param name="class">The kind of drift.</param>
-/// <param name="session">The tmux session name of the row concerned.</param>
-/// <param name="message">One human sentence, as the seed script wrote it.</param>
-public sealed class Drift(DriftClass @class, string session, string message)
+public sealed class Drift
 {
+    // The pass's own drifts keep their sentence in parts (the observation and the rule's shared
+    // words) and join them when read: 20,000 drifts hold no 20,000 sentences.
+    private readonly string? message;
+    private readonly (string Observation, string? A, string? B, string? C)? parts;
+
+    /// <summary>Initializes a new instance of the <see cref="Drift"/> class.</summary>
+    /// <param name="class">The kind of drift.</param>
+    /// <param name="session">The tmux session name of the row concerned.</param>
+    /// <param name="message">One human sentence, as the seed script wrote it.</param>
+    public Drift(DriftClass @class, string session, string message)
+        : this(@class, session)
+    {
+        this.message = message;
+    }
+
+    /// <summary>A drift whose sentence is the parts joined, made each time it is read.</summary>
+    internal Drift(DriftClass @class, string session, string observation, string? a, string? b = null, string? c = null)
+        : this(@class, session)
+    {
+        parts = (observation, a, b, c);
+    }
+
+    private Drift(DriftClass @class, string session)
+    {
+        Class = @class;
+        Session = session;
+        Key = new DriftKey(@class, session);
+    }
+
     /// <summary>Gets the kind of drift.</summary>
-    public DriftClass Class { get; } = @class;
+    public DriftClass Class { get; }
 
     /// <summary>Gets the tmux session name of the row concerned.</summary>
-    public string Session { get; } = session;
+    public string Session { get; }
 
     /// <summary>Gets one human sentence that says what was found and done.</summary>
-    public string Message { get; } = message;
+    public string Message => parts is { } p ? string.Concat(p.Observation, p.A, p.B, p.C) : message!;
 
     /// <summary>Gets the registry field concerned (for example <c>claude_session_id_own</c>), when there is one.</summary>
     public string? Field { get; init; }
@@ -35,7 +61,7 @@ public sealed class Drift(DriftClass @class, string session, string message)
     /// Gets the key that identifies this drift for coalescing (the same drift keeps the same key).
     /// By default the class and session; C and D drifts name their field too.
     /// </summary>
-    public DriftKey Key { get; init; } = new(@class, session);
+    public DriftKey Key { get; init; }
 
     /// <inheritdoc />
     public override string ToString() => Message;

@@ -21,25 +21,27 @@ internal sealed record PlannedDrift(DriftRule Rule, string Session, DriftKey Key
     public Drift ToDrift(bool dryRun, MutationOutcome? outcome)
     {
         var applied = outcome is { Applied: true } && !dryRun;
-        string message;
+
+        // The sentence is joined when read (see Drift): the observation, then the rule's words.
+        (string? A, string? B, string? C) words = (null, null, null);
         if (Mutation is null)
         {
-            message = Rule.ReportOnly.Length == 0 ? Observation : Observation + " " + Rule.ReportOnly;
+            words = Rule.ReportOnly.Length == 0 ? words : (" ", Rule.ReportOnly, null);
         }
         else if (dryRun)
         {
-            message = Observation + " " + Rule.Would + " (dry run).";
+            words = (" ", Rule.Would, " (dry run).");
         }
         else if (applied)
         {
-            message = Observation + " " + Rule.Done;
+            words = (" ", Rule.Done, null);
         }
         else
         {
-            message = Observation + " Left as is: " + (outcome?.SkipReason ?? "not applied") + ".";
+            words = (" Left as is: ", outcome?.SkipReason ?? "not applied", ".");
         }
 
-        return new Drift(Class, Session, message)
+        return new Drift(Class, Session, Observation, words.A, words.B, words.C)
         {
             Field = Field,
             Before = Before,
