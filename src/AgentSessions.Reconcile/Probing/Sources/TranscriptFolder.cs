@@ -61,7 +61,7 @@ internal sealed class FileEntry
 /// The transcript files of a project folder, in listing order, with the folder's own mtime when it
 /// was listed and when that was (the clock read just before the listing).
 /// </summary>
-internal sealed class FolderSnapshot
+internal sealed class FolderSnapshot(FileEntry[] entries)
 {
     private const string Extension = ".jsonl";
 
@@ -83,14 +83,9 @@ internal sealed class FolderSnapshot
     private Dictionary<string, FileEntry>? byName;
     private FileEntry[]? newestFirst;
 
-    public FolderSnapshot(FileEntry[] entries)
-    {
-        Entries = entries;
-    }
-
     public static FolderSnapshot Empty { get; } = new([]);
 
-    public FileEntry[] Entries { get; }
+    public FileEntry[] Entries { get; } = entries;
 
     /// <summary>Gets the folder's mtime read just before it was listed, or <see langword="null"/> when it is not to be trusted (a link).</summary>
     public DateTime? FolderWriteUtc { get; init; }
