@@ -7,24 +7,16 @@ namespace AgentSessions.Reconcile.Probing;
 /// One transcript file as listed in a pass. An entry whose length and mtime did not change is
 /// carried over to the next pass as is, with its head and its <see cref="ClaudeTranscript"/>.
 /// </summary>
-internal sealed class FileEntry
+internal sealed class FileEntry(string name, string path, long length, DateTime lastWriteUtc)
 {
-    public FileEntry(string name, string path, long length, DateTime lastWriteUtc)
-    {
-        Name = name;
-        Path = path;
-        Length = length;
-        LastWriteUtc = lastWriteUtc;
-    }
+    public string Name { get; } = name;
 
-    public string Name { get; }
-
-    public string Path { get; }
+    public string Path { get; } = path;
 
     /// <summary>Gets the length, or -1 when it could not be read (gone, dangling link).</summary>
-    public long Length { get; }
+    public long Length { get; } = length;
 
-    public DateTime LastWriteUtc { get; }
+    public DateTime LastWriteUtc { get; } = lastWriteUtc;
 
     /// <summary>Gets or sets the head last read from this file (in this or an earlier pass), if any.</summary>
     public TranscriptHead? KnownHead { get; set; }
