@@ -20,14 +20,7 @@ internal sealed class HermesCliRunner(
 
     public async Task<HermesCliOutcome> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var childEnvironment = new Dictionary<string, string?>(StringComparer.Ordinal);
-        if (environment is not null)
-        {
-            foreach (var (key, value) in environment)
-            {
-                childEnvironment[key] = value;
-            }
-        }
+        var childEnvironment = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
 
         // Hermes prints UTF-8; make Python agree whatever the locale.
         childEnvironment["PYTHONIOENCODING"] = "utf-8";

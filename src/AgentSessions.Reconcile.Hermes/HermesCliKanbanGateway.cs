@@ -190,16 +190,10 @@ internal sealed class HermesCliKanbanGateway(HermesCliRunner runner, HermesWorke
             throw new JsonException("no 'comments' array");
         }
 
-        var result = new List<(string, string, long)>();
-        foreach (var comment in comments.EnumerateArray())
-        {
-            result.Add((
-                comment.GetProperty("author").GetString() ?? string.Empty,
-                comment.GetProperty("body").GetString() ?? string.Empty,
-                comment.GetProperty("created_at").GetInt64()));
-        }
-
-        return result;
+        return [.. comments.EnumerateArray().Select(comment => (
+            comment.GetProperty("author").GetString() ?? string.Empty,
+            comment.GetProperty("body").GetString() ?? string.Empty,
+            comment.GetProperty("created_at").GetInt64()))];
     }
 
     private string[] Prefix() => identity.Board is { } board ? ["kanban", "--board", board] : ["kanban"];

@@ -27,16 +27,8 @@ internal static partial class HermesEnvironment
     internal const string DefaultBoard = "default";
     internal const int DefaultClaimTtlSeconds = 15 * 60;
 
-    public static IReadOnlyDictionary<string, string?> FromProcess()
-    {
-        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            result[(string)entry.Key] = entry.Value as string;
-        }
-
-        return result;
-    }
+    public static IReadOnlyDictionary<string, string?> FromProcess() =>
+        Environment.GetEnvironmentVariables().Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => e.Value as string, StringComparer.Ordinal);
 
     /// <summary>Gets a variable the way Hermes reads most of them: stripped, empty means unset.</summary>
     public static string? Get(IReadOnlyDictionary<string, string?> env, string name) =>

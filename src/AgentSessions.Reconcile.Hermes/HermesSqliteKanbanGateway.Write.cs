@@ -14,11 +14,11 @@ internal sealed partial class HermesSqliteKanbanGateway
     {
         var builder = new SqliteConnectionStringBuilder
         {
-            DataSource = _databasePath,
+            DataSource = databasePath,
             // Never create the board: Hermes owns the file and its schema.
             Mode = SqliteOpenMode.ReadWrite,
             Pooling = false,
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(_busyTimeout.TotalSeconds)),
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
         };
         var connection = new SqliteConnection(builder.ToString());
         try
@@ -27,7 +27,7 @@ internal sealed partial class HermesSqliteKanbanGateway
             using var pragma = connection.CreateCommand();
             pragma.CommandText = string.Create(
                 CultureInfo.InvariantCulture,
-                $"PRAGMA busy_timeout = {(long)_busyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;");
+                $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;");
             pragma.ExecuteNonQuery();
             return connection;
         }
@@ -42,12 +42,12 @@ internal sealed partial class HermesSqliteKanbanGateway
     {
         // A locked board is retried until the lock timeout, with a jitter that breaks the lock-step convoy
         // SQLite's own busy handler can fall into (Hermes does the same).
-        var started = _timeProvider.GetTimestamp();
+        var started = timeProvider.GetTimestamp();
         var attempts = 0;
-        var retry = new ResiliencePipelineBuilder { TimeProvider = _timeProvider }.AddRetry(new RetryStrategyOptions
+        var retry = new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = args => ValueTask.FromResult(
-                args.Outcome.Exception is SqliteException ex && IsBusy(ex) && _timeProvider.GetElapsedTime(started) < _lockTimeout),
+                args.Outcome.Exception is SqliteException ex && IsBusy(ex) && timeProvider.GetElapsedTime(started) < lockTimeout),
             MaxRetryAttempts = int.MaxValue,
 #pragma warning disable CA5394 // Not security: a retry jitter.
             DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 151))),
@@ -56,7 +56,7 @@ internal sealed partial class HermesSqliteKanbanGateway
             {
                 attempts = args.AttemptNumber + 1;
                 Interlocked.Increment(ref _busyRetries);
-                LogBusy(_logger, _databasePath, attempts);
+                LogBusy(logger, databasePath, attempts);
                 return default;
             },
         }).Build();
@@ -66,14 +66,14 @@ internal sealed partial class HermesSqliteKanbanGateway
         }
         catch (SqliteException ex) when (IsBusy(ex))
         {
-            var waited = _timeProvider.GetElapsedTime(started);
-            LogGaveUp(_logger, _databasePath, attempts + 1, waited);
-            return KanbanResult.Failed($"database is locked: {_databasePath} stayed busy for {waited.TotalSeconds:0.#} s");
+            var waited = timeProvider.GetElapsedTime(started);
+            LogGaveUp(logger, databasePath, attempts + 1, waited);
+            return KanbanResult.Failed($"database is locked: {databasePath} stayed busy for {waited.TotalSeconds:0.#} s");
         }
         catch (SqliteException ex)
         {
-            LogSqliteFailure(_logger, "write", _databasePath, ex.Message);
-            return KanbanResult.Failed($"writing {_databasePath}: {ex.Message}");
+            LogSqliteFailure(logger, "write", databasePath, ex.Message);
+            return KanbanResult.Failed($"writing {databasePath}: {ex.Message}");
         }
     }
 
@@ -83,7 +83,7 @@ internal sealed partial class HermesSqliteKanbanGateway
         Execute(connection, "BEGIN IMMEDIATE");
         try
         {
-            var result = body(connection, _timeProvider.GetUtcNow().ToUnixTimeSeconds());
+            var result = body(connection, timeProvider.GetUtcNow().ToUnixTimeSeconds());
             Execute(connection, result.IsOk ? "COMMIT" : "ROLLBACK");
             return result;
         }

@@ -13,42 +13,26 @@ namespace AgentSessions.Reconcile.Hermes;
 /// database is waited out (SQLite busy timeout, then jittered retries up to the lock timeout).
 /// The journal mode is never changed: Hermes owns the file (it puts it in WAL).
 /// </summary>
-internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
+internal sealed partial class HermesSqliteKanbanGateway(
+    string databasePath,
+    HermesWorkerIdentity identity,
+    TimeSpan busyTimeout,
+    TimeSpan lockTimeout,
+    TimeProvider timeProvider,
+    ILogger logger) : IKanbanGateway
 {
     private const int BlockRecurrenceLimit = 2;
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
 
-    private readonly string _databasePath;
-    private readonly HermesWorkerIdentity _identity;
-    private readonly TimeSpan _busyTimeout;
-    private readonly TimeSpan _lockTimeout;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
     private int _busyRetries;
-
-    public HermesSqliteKanbanGateway(
-        string databasePath,
-        HermesWorkerIdentity identity,
-        TimeSpan busyTimeout,
-        TimeSpan lockTimeout,
-        TimeProvider timeProvider,
-        ILogger logger)
-    {
-        _databasePath = databasePath;
-        _identity = identity;
-        _busyTimeout = busyTimeout;
-        _lockTimeout = lockTimeout;
-        _timeProvider = timeProvider;
-        _logger = logger;
-    }
 
     /// <summary>Gets how many times a write found the database locked and retried (for tests and diagnostics).</summary>
     internal int BusyRetries => Volatile.Read(ref _busyRetries);
 
-    internal string DatabasePath => _databasePath;
+    internal string DatabasePath => databasePath;
 
-    internal HermesWorkerIdentity Identity => _identity;
+    internal HermesWorkerIdentity Identity => identity;
 
     public Task<KanbanResult> CommentAsync(string body, CancellationToken cancellationToken = default)
     {
@@ -58,8 +42,8 @@ internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
             return Task.FromResult(KanbanResult.Rejected("comment body is required"));
         }
 
-        var task = _identity.TaskId;
-        var author = _identity.Profile;
+        var task = identity.TaskId;
+        var author = identity.Profile;
         return WriteAsync(
             (connection, now) =>
             {
@@ -81,9 +65,9 @@ internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
 
     public Task<KanbanResult> HeartbeatAsync(string? note, CancellationToken cancellationToken = default)
     {
-        var task = _identity.TaskId;
-        var expectedRun = _identity.RunId;
-        var claimLock = _identity.ClaimLock;
+        var task = identity.TaskId;
+        var expectedRun = identity.RunId;
+        var claimLock = identity.ClaimLock;
         return WriteAsync(
             (connection, now) =>
             {
@@ -91,7 +75,7 @@ internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
                 var extended = false;
                 if (claimLock is not null)
                 {
-                    var expires = now + _identity.ClaimTtlSeconds;
+                    var expires = now + identity.ClaimTtlSeconds;
                     var claimed = Execute(
                         connection,
                         "UPDATE tasks SET claim_expires = $expires WHERE id = $task AND status = 'running' AND claim_lock = $lock",
@@ -150,8 +134,8 @@ internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
             return Task.FromResult(KanbanResult.Rejected("reason is required"));
         }
 
-        var task = _identity.TaskId;
-        var expectedRun = _identity.RunId;
+        var task = identity.TaskId;
+        var expectedRun = identity.RunId;
         var kindText = KindText(kind);
         return WriteAsync(
             (connection, now) =>
@@ -226,8 +210,8 @@ internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
             return new KanbanCommentPage(KanbanResult.Rejected($"invalid cursor '{cursor.Value}' (expected a comment id)"), [], cursor);
         }
 
-        var task = _identity.TaskId;
-        var self = Strip(_identity.Profile);
+        var task = identity.TaskId;
+        var self = Strip(identity.Profile);
         try
         {
             return await Task.Run(
@@ -263,8 +247,8 @@ internal sealed partial class HermesSqliteKanbanGateway : IKanbanGateway
         }
         catch (SqliteException ex)
         {
-            LogSqliteFailure(_logger, "read comments", _databasePath, ex.Message);
-            return new KanbanCommentPage(KanbanResult.Failed($"reading {_databasePath}: {ex.Message}"), [], cursor);
+            LogSqliteFailure(logger, "read comments", databasePath, ex.Message);
+            return new KanbanCommentPage(KanbanResult.Failed($"reading {databasePath}: {ex.Message}"), [], cursor);
         }
     }
 

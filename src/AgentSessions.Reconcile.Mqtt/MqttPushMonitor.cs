@@ -105,19 +105,8 @@ public sealed partial class MqttPushMonitor : IDisposable
     internal IReadOnlyDictionary<DropReason, long> Drops => _verifier.Drops;
 
     /// <summary>Gets how many events were dropped so far, by reason (<c>duplicate</c>, <c>bad-signature</c>, … as in docs/mqtt-verification.md).</summary>
-    public IReadOnlyDictionary<string, long> DroppedEvents
-    {
-        get
-        {
-            var dropped = new SortedDictionary<string, long>(StringComparer.Ordinal);
-            foreach (var (reason, count) in _verifier.Drops)
-            {
-                dropped[reason.ToText()] = count;
-            }
-
-            return dropped;
-        }
-    }
+    public IReadOnlyDictionary<string, long> DroppedEvents =>
+        new SortedDictionary<string, long>(_verifier.Drops.ToDictionary(d => d.Key.ToText(), d => d.Value), StringComparer.Ordinal);
 
     /// <summary>Gets how many verified events were recorded, each with its pass asked for (tests).</summary>
     internal int RecordedCount => Volatile.Read(ref _recordedCount);

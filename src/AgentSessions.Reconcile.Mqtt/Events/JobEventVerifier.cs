@@ -55,22 +55,9 @@ internal sealed partial class JobEventVerifier
     public long Verified => Interlocked.Read(ref _verified);
 
     /// <summary>Gets the number of events dropped so far, by reason (reasons never seen are absent).</summary>
-    public IReadOnlyDictionary<DropReason, long> Drops
-    {
-        get
-        {
-            var drops = new Dictionary<DropReason, long>();
-            for (var i = 0; i < _drops.Length; i++)
-            {
-                if (Interlocked.Read(ref _drops[i]) is var count and > 0)
-                {
-                    drops[(DropReason)i] = count;
-                }
-            }
-
-            return drops;
-        }
-    }
+    public IReadOnlyDictionary<DropReason, long> Drops =>
+        Enumerable.Range(0, _drops.Length).Select(i => (Reason: (DropReason)i, Count: Interlocked.Read(ref _drops[i])))
+            .Where(d => d.Count > 0).ToDictionary(d => d.Reason, d => d.Count);
 
     /// <summary>Gets the number of (job, nonce) pairs remembered.</summary>
     internal int NonceCount

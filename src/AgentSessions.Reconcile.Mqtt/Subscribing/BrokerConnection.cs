@@ -250,12 +250,9 @@ internal sealed partial class BrokerConnection : IAsyncDisposable
         }
 
         var result = await _client.SubscribeAsync(subscribe.Build(), cancellationToken).ConfigureAwait(false);
-        foreach (var item in result.Items)
+        if (result.Items.FirstOrDefault(i => i.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS0)) is { } refused)
         {
-            if (item.ResultCode is not (MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS0))
-            {
-                throw new RefusedException($"the broker refused the subscription to '{item.TopicFilter.Topic}' ({item.ResultCode})");
-            }
+            throw new RefusedException($"the broker refused the subscription to '{refused.TopicFilter.Topic}' ({refused.ResultCode})");
         }
     }
 

@@ -20,12 +20,9 @@ internal sealed class JobDirectory(IRegistryStore store)
 
         var registry = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
         var jobs = new Dictionary<string, JobEntry>(StringComparer.Ordinal);
-        foreach (var row in registry.Sessions)
+        foreach (var job in registry.Sessions.SelectMany(row => row.Jobs))
         {
-            foreach (var job in row.Jobs)
-            {
-                jobs.TryAdd(job.JobId, new JobEntry(job.JobId) { AuthToken = job.AuthToken, Status = job.Status, LastSeq = job.LastSeq });
-            }
+            jobs.TryAdd(job.JobId, new JobEntry(job.JobId) { AuthToken = job.AuthToken, Status = job.Status, LastSeq = job.LastSeq });
         }
 
         _jobs = jobs;

@@ -120,15 +120,7 @@ public sealed class AgentFiles
             return ids;
         }
 
-        ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var list in _byCwd.Values)
-        {
-            foreach (var conversation in list)
-            {
-                ids.Add(conversation.Id);
-            }
-        }
-
+        ids = _byCwd.Values.SelectMany(list => list).Select(conversation => conversation.Id).ToHashSet(StringComparer.Ordinal);
         return Interlocked.CompareExchange(ref _conversationIds, ids, null) ?? ids;
     }
 

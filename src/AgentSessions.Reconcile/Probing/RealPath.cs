@@ -1,5 +1,4 @@
 using System.IO.Abstractions;
-using System.Text;
 
 namespace AgentSessions.Reconcile.Probing;
 
@@ -82,26 +81,12 @@ internal static class RealPath
 
     private static void PushComponents(Stack<string> pending, string path, char separator)
     {
-        var parts = path.Split(separator);
-        for (var i = parts.Length - 1; i >= 0; i--)
+        foreach (var part in path.Split(separator).Reverse())
         {
-            pending.Push(parts[i]);
+            pending.Push(part);
         }
     }
 
-    private static string Join(List<string> parts, string? last, char separator)
-    {
-        var text = new StringBuilder();
-        foreach (var p in parts)
-        {
-            text.Append(separator).Append(p);
-        }
-
-        if (last is not null)
-        {
-            text.Append(separator).Append(last);
-        }
-
-        return text.Length == 0 ? separator.ToString() : text.ToString();
-    }
+    private static string Join(List<string> parts, string? last, char separator) =>
+        string.Concat((last is null ? parts : parts.Append(last)).Select(p => separator + p)) is { Length: > 0 } text ? text : separator.ToString();
 }

@@ -25,9 +25,6 @@ public static class SessionProbe
     }
 
     /// <summary>The registered sources besides tmux, in the order they observe: one line per source.</summary>
-    /// <param name="settings">Where to look.</param>
-    /// <param name="tmux">The tmux probe (attention reads a pane through it).</param>
-    /// <param name="time">The clock attention's "since" and "wedged" use.</param>
     internal static IReadOnlyList<ILiveSource> Sources(ProbeSettings settings, TmuxSessionProbe tmux, TimeProvider time) =>
     [
         new ClaudeTranscriptProbe(settings),

@@ -1,3 +1,5 @@
+using AgentSessions.Reconcile.Yaml;
+
 namespace AgentSessions.Reconcile.Reconciling;
 
 /// <summary>
@@ -106,18 +108,7 @@ internal sealed class RegisterMutation(SessionRow template) : RegistryMutation(t
             return MutationOutcome.FoundDone($"a row was registered meanwhile ({Word(existing.Status)})");
         }
 
-        current.Sessions.Add(new SessionRow(template.Name)
-        {
-            Agent = template.Agent,
-            Project = template.Project,
-            Cwd = template.Cwd,
-            Status = template.Status,
-            LastVisibleStatus = template.LastVisibleStatus,
-            LastVisibleNote = template.LastVisibleNote,
-            CreatedAt = template.CreatedAt,
-            UpdatedAt = template.UpdatedAt,
-            Pane = template.Pane is null ? null : new PaneInfo { Pid = template.Pane.Pid, Cmd = template.Pane.Cmd, Cwd = template.Pane.Cwd, Socket = template.Pane.Socket, Id = template.Pane.Id },
-        });
+        current.Sessions.Add(RowValues.Clone(template));
         return MutationOutcome.Done;
     }
 }

@@ -11,33 +11,22 @@ namespace AgentSessions.Reconcile;
 /// folder, flushed to disk, renamed over the original. Every trouble is an <see cref="IOException"/>
 /// naming the file; the reconciler says it once.
 /// </summary>
-internal sealed class FileDriftStateStore : IDriftStateStore
+internal sealed class FileDriftStateStore(IFileSystem fileSystem, string workspaceRoot, string? stateDirectory) : IDriftStateStore
 {
     private const int FormatVersion = 2;
     private const int FlushAt = 64 * 1024;
-    private readonly IFileSystem _fileSystem;
-    private readonly string _workspaceRoot;
-    private readonly string? _stateDirectory;
-
-    public FileDriftStateStore(IFileSystem fileSystem, string workspaceRoot, string? stateDirectory)
-    {
-        _fileSystem = fileSystem;
-        _workspaceRoot = workspaceRoot;
-        _stateDirectory = stateDirectory;
-    }
-
     public DriftState Load(string workspace)
     {
-        var path = PathFor(_workspaceRoot, _stateDirectory, workspace);
+        var path = PathFor(workspaceRoot, stateDirectory, workspace);
         byte[] bytes;
         try
         {
-            if (!_fileSystem.File.Exists(path))
+            if (!fileSystem.File.Exists(path))
             {
                 return new DriftState();
             }
 
-            bytes = _fileSystem.File.ReadAllBytes(path);
+            bytes = fileSystem.File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -56,13 +45,13 @@ internal sealed class FileDriftStateStore : IDriftStateStore
 
     public void Save(string workspace, DriftState state)
     {
-        var path = PathFor(_workspaceRoot, _stateDirectory, workspace);
+        var path = PathFor(workspaceRoot, stateDirectory, workspace);
         var directory = Path.GetDirectoryName(path)!;
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
             CreateDirectory(directory);
-            using (var stream = _fileSystem.FileStream.New(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = fileSystem.FileStream.New(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
                 {
@@ -72,13 +61,13 @@ internal sealed class FileDriftStateStore : IDriftStateStore
                 stream.Flush(flushToDisk: true);
             }
 
-            _fileSystem.File.Move(temp, path, overwrite: true);
+            fileSystem.File.Move(temp, path, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             try
             {
-                _fileSystem.File.Delete(temp);
+                fileSystem.File.Delete(temp);
             }
             catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
             {
@@ -156,14 +145,14 @@ internal sealed class FileDriftStateStore : IDriftStateStore
     private void CreateDirectory(string directory)
     {
         // A .cache/ this tool creates holds only caches: a .gitignore keeps the workspace's git status clean.
-        var cache = Path.Combine(_workspaceRoot, ".cache");
-        if (_stateDirectory is null && !_fileSystem.Directory.Exists(cache))
+        var cache = Path.Combine(workspaceRoot, ".cache");
+        if (stateDirectory is null && !fileSystem.Directory.Exists(cache))
         {
-            _fileSystem.Directory.CreateDirectory(cache);
-            _fileSystem.File.WriteAllText(Path.Combine(cache, ".gitignore"), "*\n");
+            fileSystem.Directory.CreateDirectory(cache);
+            fileSystem.File.WriteAllText(Path.Combine(cache, ".gitignore"), "*\n");
         }
 
-        _fileSystem.Directory.CreateDirectory(directory);
+        fileSystem.Directory.CreateDirectory(directory);
     }
 
     private static void Write(Utf8JsonWriter writer, DriftState state)

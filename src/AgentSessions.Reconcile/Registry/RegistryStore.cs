@@ -5,9 +5,6 @@ namespace AgentSessions.Reconcile;
 /// <summary>Creates the file-backed <see cref="IRegistryStore"/> and finds workspace roots.</summary>
 public static class RegistryStore
 {
-    /// <summary>The registry's path relative to the workspace root.</summary>
-    internal const string RelativePath = ".hermes/agent-sessions.yaml";
-
     /// <summary>Creates a store for the registry under <see cref="RegistryStoreOptions.WorkspaceRoot"/>.</summary>
     /// <param name="options">Where the registry is and the limits to enforce.</param>
     /// <param name="timeProvider">The clock used to wait for the lock; <see langword="null"/> for the system clock.</param>

@@ -9,20 +9,13 @@ namespace AgentSessions.Reconcile.Probing;
 /// files) and the existence and modification time of <c>conversations/&lt;id&gt;.db</c> and its
 /// <c>-wal</c>. Never opens anything for writing.
 /// </summary>
-internal sealed class AgyConversationProbe : LiveSource<AgentFiles>
+internal sealed class AgyConversationProbe(ProbeSettings settings) : LiveSource<AgentFiles>(LiveKeys.Agy)
 {
     /// <summary>The largest <c>last_conversations.json</c> read; a bigger one is not agy's.</summary>
     public const int MaxLastConversationsBytes = 8 * 1024 * 1024;
 
-    private readonly IFileSystem fs;
-    private readonly string root;
-
-    public AgyConversationProbe(ProbeSettings settings)
-        : base(LiveKeys.Agy)
-    {
-        fs = settings.FileSystem;
-        root = fs.Path.Combine(settings.HomeDirectory, ".gemini", "antigravity-cli");
-    }
+    private readonly IFileSystem fs = settings.FileSystem;
+    private readonly string root = settings.FileSystem.Path.Combine(settings.HomeDirectory, ".gemini", "antigravity-cli");
 
     public string LastConversationsPath => fs.Path.Combine(root, "cache", "last_conversations.json");
 

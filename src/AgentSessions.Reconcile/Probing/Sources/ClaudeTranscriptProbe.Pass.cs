@@ -122,14 +122,7 @@ internal sealed partial class ClaudeTranscriptProbe
                 return;
             }
 
-            var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var id in ids)
-            {
-                if (IsPlainFileName(id))
-                {
-                    wanted[id + Extension] = id;
-                }
-            }
+            var wanted = ids.Where(IsPlainFileName).Distinct(StringComparer.Ordinal).ToDictionary(id => id + Extension, StringComparer.Ordinal);
 
             var anyUnreadable = false;
             foreach (var name in names)

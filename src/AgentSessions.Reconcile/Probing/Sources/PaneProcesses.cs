@@ -28,22 +28,11 @@ internal sealed class PaneProcesses(ProbeSettings settings) : ILiveSource
     /// The recorded sockets, other than the one asked, of running rows whose session this server
     /// does not have, that still exist (one stat per socket): a server may still listen there.
     /// </summary>
-    public static IReadOnlySet<string> OtherSocketsPresent(ProbeSettings settings, Registry registry, TmuxState tmux)
-    {
-        var present = new HashSet<string>(StringComparer.Ordinal);
-        var checkedSockets = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var row in registry.Sessions)
-        {
-            if (tmux.IsKnown && row.Status == SessionStatus.Running && row.Pane?.Socket is { Length: > 0 } socket
-                && !string.Equals(socket, tmux.SocketPath, StringComparison.Ordinal) && tmux.Find(row.Name) is null
-                && checkedSockets.Add(socket) && settings.FileSystem.File.Exists(socket))
-            {
-                present.Add(socket);
-            }
-        }
-
-        return present;
-    }
+    public static IReadOnlySet<string> OtherSocketsPresent(ProbeSettings settings, Registry registry, TmuxState tmux) =>
+        registry.Sessions.Where(row => tmux.IsKnown && row.Status == SessionStatus.Running && tmux.Find(row.Name) is null)
+            .Select(row => row.Pane?.Socket).OfType<string>()
+            .Where(socket => socket.Length > 0 && !string.Equals(socket, tmux.SocketPath, StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal).Where(settings.FileSystem.File.Exists).ToHashSet(StringComparer.Ordinal);
 
     internal static bool IsRunning(ProbeSettings settings, long pid, string command) =>
         Runs(settings, pid, command)

@@ -7,24 +7,16 @@ namespace AgentSessions.Reconcile.Probing;
 /// One transcript file as listed in a pass. An entry whose length and mtime did not change is
 /// carried over to the next pass as is, with its head and its <see cref="ClaudeTranscript"/>.
 /// </summary>
-internal sealed class FileEntry
+internal sealed class FileEntry(string name, string path, long length, DateTime lastWriteUtc)
 {
-    public FileEntry(string name, string path, long length, DateTime lastWriteUtc)
-    {
-        Name = name;
-        Path = path;
-        Length = length;
-        LastWriteUtc = lastWriteUtc;
-    }
+    public string Name { get; } = name;
 
-    public string Name { get; }
-
-    public string Path { get; }
+    public string Path { get; } = path;
 
     /// <summary>Gets the length, or -1 when it could not be read (gone, dangling link).</summary>
-    public long Length { get; }
+    public long Length { get; } = length;
 
-    public DateTime LastWriteUtc { get; }
+    public DateTime LastWriteUtc { get; } = lastWriteUtc;
 
     /// <summary>Gets or sets the head last read from this file (in this or an earlier pass), if any.</summary>
     public TranscriptHead? KnownHead { get; set; }
@@ -61,7 +53,7 @@ internal sealed class FileEntry
 /// The transcript files of a project folder, in listing order, with the folder's own mtime when it
 /// was listed and when that was (the clock read just before the listing).
 /// </summary>
-internal sealed class FolderSnapshot
+internal sealed class FolderSnapshot(FileEntry[] entries)
 {
     private const string Extension = ".jsonl";
 
@@ -83,14 +75,9 @@ internal sealed class FolderSnapshot
     private Dictionary<string, FileEntry>? byName;
     private FileEntry[]? newestFirst;
 
-    public FolderSnapshot(FileEntry[] entries)
-    {
-        Entries = entries;
-    }
-
     public static FolderSnapshot Empty { get; } = new([]);
 
-    public FileEntry[] Entries { get; }
+    public FileEntry[] Entries { get; } = entries;
 
     /// <summary>Gets the folder's mtime read just before it was listed, or <see langword="null"/> when it is not to be trusted (a link).</summary>
     public DateTime? FolderWriteUtc { get; init; }

@@ -17,14 +17,6 @@ internal static class Y
 
     public static YamlNode? Get(YamlMappingNode map, string key) => map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
-    public static string KindOf(YamlNode node) => node switch
-    {
-        YamlMappingNode => "mapping",
-        YamlSequenceNode => "sequence",
-        _ when IsNull(node) => "null",
-        _ => "scalar",
-    };
-
     /// <summary>A string scalar that every YAML reader reads back as that string: plain when safe, else double-quoted.</summary>
     public static YamlScalarNode Str(string value) =>
         new(value) { Style = YamlScalars.CanBePlainString(value) ? ScalarStyle.Plain : ScalarStyle.DoubleQuoted };
