@@ -29,11 +29,7 @@ internal sealed partial class CommandLineParser
         {
             if (!result.GetValue(publish))
             {
-                Option[] needing = [hostId, prefix, keyFile, keepAlive];
-                if (needing.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } given)
-                {
-                    throw new UsageException($"'{given.Name}' needs '--publish-status'.", name);
-                }
+                RefuseWithout(result, "--publish-status", name, hostId, prefix, keyFile, keepAlive);
 
                 return null;
             }
@@ -86,11 +82,7 @@ internal sealed partial class CommandLineParser
             command.Watch = result.GetValue(watch);
             if (!result.GetValue(fleet))
             {
-                Option[] needing = [broker, brokerCa, passwordFile, prefix, keyFile];
-                if (needing.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } given)
-                {
-                    throw new UsageException($"'{given.Name}' needs '--fleet'.", name);
-                }
+                RefuseWithout(result, "--fleet", name, broker, brokerCa, passwordFile, prefix, keyFile);
 
                 return;
             }

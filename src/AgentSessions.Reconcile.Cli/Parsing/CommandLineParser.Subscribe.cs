@@ -39,11 +39,7 @@ internal sealed partial class CommandLineParser
             if (!result.GetValue(subscribe))
             {
                 // --publish-status needs a broker too: the broker options are its as well.
-                Option[] needing = publishing ? [timeout, idleTimeout, topicPrefix, killOnTerminal] : [timeout, idleTimeout, broker, brokerCa, passwordFile, topicPrefix, killOnTerminal];
-                if (needing.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } given)
-                {
-                    throw new UsageException($"'{given.Name}' needs '--subscribe'.", name);
-                }
+                RefuseWithout(result, "--subscribe", name, publishing ? [timeout, idleTimeout, topicPrefix, killOnTerminal] : [timeout, idleTimeout, broker, brokerCa, passwordFile, topicPrefix, killOnTerminal]);
 
                 return null;
             }

@@ -126,6 +126,15 @@ internal sealed partial class CommandLineParser
         }
     }
 
+    /// <summary>Refuses the first of <paramref name="options"/> given on the command line: each needs <paramref name="parent"/>.</summary>
+    private static void RefuseWithout(ParseResult result, string parent, string name, params Option[] options)
+    {
+        if (options.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } given)
+        {
+            throw new UsageException($"'{given.Name}' needs '{parent}'.", name);
+        }
+    }
+
     private static Option<bool> Flag(string name, string description) =>
         new(name) { Description = description, Arity = ArgumentArity.Zero };
 
