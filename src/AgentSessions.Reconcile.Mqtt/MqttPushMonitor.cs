@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
@@ -25,7 +24,7 @@ public sealed partial class MqttPushMonitor : IDisposable
     private readonly JobDirectory _jobs;
     private readonly TmuxClient? _tmux;
     private readonly Lock _gate = new();
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Wake _wake;
     private readonly ConcurrentDictionary<(string JobId, long Sequence), long> _receivedAt = new();
     private readonly ReconcileLoop _loop;
     private readonly bool _ownsPasses;
@@ -68,15 +67,12 @@ public sealed partial class MqttPushMonitor : IDisposable
         ArgumentNullException.ThrowIfNull(reconciler);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        MqttTriggerOptions.ThrowIfAny(options.Validate(), nameof(options));
 
         _store = store;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _wake = new Wake(_time);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Mqtt");
         _metrics = new MqttMetrics(meterFactory);
         _verifier = new JobEventVerifier(_time, _logger);
@@ -253,21 +249,8 @@ public sealed partial class MqttPushMonitor : IDisposable
                 wait = run.IdleTimeout - idleFor;
             }
 
-            await WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            await _wake.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private async Task WaitAsync(TimeSpan wait, CancellationToken cancellationToken)
-    {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(wait, _time, timer.Token);
-        var woken = _wake.Reader.WaitToReadAsync(timer.Token).AsTask();
-        await Task.WhenAny(delay, woken).ConfigureAwait(false);
-        await timer.CancelAsync().ConfigureAwait(false);
-        await Quietly(delay).ConfigureAwait(false);
-        await Quietly(woken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        _wake.Reader.TryRead(out _);
     }
 
     private async Task<TimeSpan?> PassAsync(MqttMonitorRun run, ReconcileRequest request, CancellationToken cancellationToken)
@@ -363,7 +346,7 @@ public sealed partial class MqttPushMonitor : IDisposable
             _metrics.Dropped(reason.ToText());
         }
 
-        _wake.Writer.TryWrite(true);
+        _wake.Signal();
     }
 
     private void OnState(BrokerState state)
@@ -374,7 +357,7 @@ public sealed partial class MqttPushMonitor : IDisposable
             _state = state;
         }
 
-        _wake.Writer.TryWrite(true);
+        _wake.Signal();
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Verified terminal event ended {Session}; tmux kill-session (--kill-on-terminal): succeeded {Succeeded} {Detail}")]

@@ -114,9 +114,9 @@ public sealed class MqttTriggerOptions
             problems.Add(caProblem!);
         }
 
-        if (TopicPrefix is { } prefix && (prefix.Length == 0 || prefix.Contains('+', StringComparison.Ordinal) || prefix.Contains('#', StringComparison.Ordinal) || prefix.EndsWith('/')))
+        if (TopicPrefix is { } prefix && PrefixProblem(prefix, "topic prefix") is { } prefixProblem)
         {
-            problems.Add($"The topic prefix '{prefix}' must be non-empty, without '+' or '#', and not end with '/'.");
+            problems.Add(prefixProblem);
         }
 
         if (ClientId is { Length: 0 })
@@ -143,6 +143,21 @@ public sealed class MqttTriggerOptions
     }
 
     internal static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>Why <paramref name="prefix"/> cannot prefix our topics (<paramref name="what"/> names it), or <see langword="null"/>.</summary>
+    internal static string? PrefixProblem(string prefix, string what) =>
+        prefix.Length == 0 || prefix.Contains('+', StringComparison.Ordinal) || prefix.Contains('#', StringComparison.Ordinal) || prefix.EndsWith('/')
+            ? $"The {what} '{prefix}' must be non-empty, without '+' or '#', and not end with '/'."
+            : null;
+
+    /// <summary>Throws the problems as one <see cref="ArgumentException"/> of <paramref name="paramName"/>, if there are any.</summary>
+    internal static void ThrowIfAny(IReadOnlyList<string> problems, string paramName)
+    {
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), paramName);
+        }
+    }
 
     private static void Positive(List<string> problems, TimeSpan value, string name)
     {

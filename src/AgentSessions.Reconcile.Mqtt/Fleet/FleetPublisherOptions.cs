@@ -62,15 +62,7 @@ public sealed class FleetPublisherOptions
             problems.Add($"The host id '{EffectiveHostId}' must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' and '-' (set it with --host-id).");
         }
 
-        if (Prefix.Length == 0 || Prefix.Contains('+', StringComparison.Ordinal) || Prefix.Contains('#', StringComparison.Ordinal) || Prefix.EndsWith('/'))
-        {
-            problems.Add($"The fleet prefix '{Prefix}' must be non-empty, without '+' or '#', and not end with '/'.");
-        }
-
-        if (string.IsNullOrEmpty(Key))
-        {
-            problems.Add($"No fleet key: set ${KeyEnvironmentVariable} or give a key file.");
-        }
+        problems.AddRange(KeyAndPrefixProblems(Key, Prefix));
 
         if (KeepAlive <= TimeSpan.Zero || Heartbeat < TimeSpan.FromSeconds(1) || PublishTimeout <= TimeSpan.Zero)
         {
@@ -78,5 +70,19 @@ public sealed class FleetPublisherOptions
         }
 
         return problems;
+    }
+
+    /// <summary>What the publisher and the reader both need: a key, and a prefix for topics.</summary>
+    internal static IEnumerable<string> KeyAndPrefixProblems(string? key, string prefix)
+    {
+        if (MqttTriggerOptions.PrefixProblem(prefix, "fleet prefix") is { } problem)
+        {
+            yield return problem;
+        }
+
+        if (string.IsNullOrEmpty(key))
+        {
+            yield return $"No fleet key: set ${KeyEnvironmentVariable} or give a key file.";
+        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
@@ -23,7 +22,7 @@ public sealed class FleetReader
     private readonly Lock _gate = new();
     private readonly Dictionary<string, bool> _online = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Host, string Workspace), Entry> _statuses = [];
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Wake _wake;
     private BrokerState? _state;
     private int _rejected;
 
@@ -35,24 +34,11 @@ public sealed class FleetReader
     public FleetReader(FleetReaderOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>(options.Connection.Validate());
-        if (string.IsNullOrEmpty(options.Key))
-        {
-            problems.Add($"No fleet key: set ${FleetPublisherOptions.KeyEnvironmentVariable} or give a key file.");
-        }
-
-        if (options.Prefix.Length == 0 || options.Prefix.Contains('+', StringComparison.Ordinal) || options.Prefix.Contains('#', StringComparison.Ordinal) || options.Prefix.EndsWith('/'))
-        {
-            problems.Add($"The fleet prefix '{options.Prefix}' must be non-empty, without '+' or '#', and not end with '/'.");
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        MqttTriggerOptions.ThrowIfAny([.. options.Connection.Validate(), .. FleetPublisherOptions.KeyAndPrefixProblems(options.Key, options.Prefix)], nameof(options));
 
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _wake = new Wake(_time);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Mqtt.Fleet");
     }
 
@@ -99,7 +85,7 @@ public sealed class FleetReader
                 while (true)
                 {
                     var (_, nextChange) = Snapshot();
-                    await WaitAsync(nextChange, cancellationToken).ConfigureAwait(false);
+                    await _wake.WaitAsync(nextChange, cancellationToken).ConfigureAwait(false);
                     yield return Snapshot().Snapshot;
                 }
             }
@@ -131,8 +117,7 @@ public sealed class FleetReader
                 throw new InvalidOperationException($"cannot use the broker {_options.Connection.Broker}: {problem}.");
             }
 
-            await _wake.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
-            _wake.Reader.TryRead(out _);
+            await _wake.WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -142,26 +127,13 @@ public sealed class FleetReader
         var started = _time.GetTimestamp();
         while (_time.GetElapsedTime(started) < _options.GatherTimeout)
         {
-            if (!await WaitAsync(_options.Settle, cancellationToken).ConfigureAwait(false))
+            if (!await _wake.WaitAsync(_options.Settle, cancellationToken).ConfigureAwait(false))
             {
                 break;
             }
         }
 
         return Snapshot().Snapshot;
-    }
-
-    /// <summary>Waits for a message or the wait's end; true when woken by a message.</summary>
-    private async Task<bool> WaitAsync(TimeSpan wait, CancellationToken cancellationToken)
-    {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(wait, _time, timer.Token);
-        var woken = _wake.Reader.WaitToReadAsync(timer.Token).AsTask();
-        var first = await Task.WhenAny(delay, woken).ConfigureAwait(false);
-        await timer.CancelAsync().ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        _wake.Reader.TryRead(out _);
-        return first == woken && woken.IsCompletedSuccessfully;
     }
 
     private (FleetSnapshot Snapshot, TimeSpan NextChange) Snapshot()
@@ -229,7 +201,7 @@ public sealed class FleetReader
             }
         }
 
-        _wake.Writer.TryWrite(true);
+        _wake.Signal();
         return Task.CompletedTask;
     }
 
@@ -278,7 +250,7 @@ public sealed class FleetReader
             _state = state;
         }
 
-        _wake.Writer.TryWrite(true);
+        _wake.Signal();
     }
 
     private sealed record Entry(DateTimeOffset PublishedAt, TimeSpan Interval, JsonElement Status);

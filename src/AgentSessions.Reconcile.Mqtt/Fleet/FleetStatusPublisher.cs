@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
@@ -27,7 +26,7 @@ public sealed partial class FleetStatusPublisher
     private readonly ILogger _logger;
     private readonly string _host;
     private readonly string _workspace;
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Wake _wake;
     private readonly Lock _gate = new();
     private bool _statusDue = true;
     private bool _announce;
@@ -57,14 +56,12 @@ public sealed partial class FleetStatusPublisher
             problems.Add($"The workspace name '{workspace}' must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' and '-' to be a fleet topic level.");
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        MqttTriggerOptions.ThrowIfAny(problems, nameof(options));
 
         _options = options;
         _readStatus = readStatus;
         _time = timeProvider ?? TimeProvider.System;
+        _wake = new Wake(_time);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Mqtt.Fleet");
         _host = options.EffectiveHostId;
         _workspace = workspace;
@@ -100,7 +97,7 @@ public sealed partial class FleetStatusPublisher
             _tmuxKnown = report.TmuxKnown;
         }
 
-        _wake.Writer.TryWrite(true);
+        _wake.Signal();
     }
 
     /// <summary>
@@ -189,19 +186,8 @@ public sealed partial class FleetStatusPublisher
             }
 
             var wait = lastStatus == long.MinValue ? Timeout.InfiniteTimeSpan : _options.Heartbeat - _time.GetElapsedTime(lastStatus);
-            await WaitAsync(wait > TimeSpan.Zero || wait == Timeout.InfiniteTimeSpan ? wait : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            await _wake.WaitAsync(wait > TimeSpan.Zero || wait == Timeout.InfiniteTimeSpan ? wait : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private async Task WaitAsync(TimeSpan wait, CancellationToken cancellationToken)
-    {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(wait, _time, timer.Token);
-        var woken = _wake.Reader.WaitToReadAsync(timer.Token).AsTask();
-        await Task.WhenAny(delay, woken).ConfigureAwait(false);
-        await timer.CancelAsync().ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        _wake.Reader.TryRead(out _);
     }
 
     /// <summary>The status object plus <c>host</c>, <c>published_at</c> and <c>interval</c>, signed; null when it cannot be read now.</summary>
@@ -295,7 +281,7 @@ public sealed partial class FleetStatusPublisher
             _connected = state.Connected;
         }
 
-        _wake.Writer.TryWrite(true);
+        _wake.Signal();
     }
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Fleet status not published to {Topic}: {Problem}")]
