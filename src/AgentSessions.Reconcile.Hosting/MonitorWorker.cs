@@ -13,18 +13,13 @@ namespace AgentSessions.Reconcile;
 /// failure is also said once on the card. Only a stop, a rejected heartbeat, or cancellation end the loop.
 /// </summary>
 internal sealed partial class MonitorWorker(
-    IKanbanGateway gateway, IOptions<MonitorOptions> options, TimeProvider timeProvider, ILogger<MonitorWorker> logger, IHostApplicationLifetime lifetime, ReconcileLoop loop)
+    IKanbanGateway gateway, IOptions<MonitorOptions> options, TimeProvider time, ILogger<MonitorWorker> logger, IHostApplicationLifetime lifetime, ReconcileLoop loop)
     : BackgroundService
 {
     // Drifts kept for a comment that could not be sent yet; the rest are only counted.
     private const int MaxPendingDrifts = 500;
 
-    private readonly IKanbanGateway _gateway = gateway;
     private readonly MonitorOptions _options = options.Value;
-    private readonly TimeProvider _time = timeProvider;
-    private readonly ILogger _logger = logger;
-    private readonly IHostApplicationLifetime _lifetime = lifetime;
-    private readonly ReconcileLoop _loop = loop;
 
     private readonly List<Drift> _pending = [];
     private int _pendingOverflow;
@@ -47,7 +42,7 @@ internal sealed partial class MonitorWorker(
     internal DateTimeOffset? LastDriftAt { get; private set; }
 
     /// <summary>Gets how many passes the loop finished; raised once the wait for the next one is armed.</summary>
-    internal int CompletedTicks => _loop.PassesCompleted;
+    internal int CompletedTicks => loop.PassesCompleted;
 
     /// <summary>Gets the wait between passes: the last report's <see cref="DriftReport.RequeueAfter"/>.</summary>
     internal TimeSpan CurrentInterval { get; private set; } = TimeSpan.FromSeconds(30);
@@ -57,11 +52,11 @@ internal sealed partial class MonitorWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        LogStarted(_logger, _options.HeartbeatInterval);
-        _loop.RetryDelay = _options.RetryDelay;
+        LogStarted(logger, _options.HeartbeatInterval);
+        loop.RetryDelay = _options.RetryDelay;
         try
         {
-            await _loop.RunAsync(PassAsync, OnFailure, stoppingToken).ConfigureAwait(false);
+            await loop.RunAsync(PassAsync, OnFailure, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -80,7 +75,7 @@ internal sealed partial class MonitorWorker(
 
         if (tick.End is not MonitorEnd.None)
         {
-            _lifetime.StopApplication();
+            lifetime.StopApplication();
             return null;
         }
 
@@ -93,14 +88,14 @@ internal sealed partial class MonitorWorker(
         switch (failure)
         {
             case KanbanCallFailedException:
-                LogRetrying(_logger, failure.Message);
+                LogRetrying(logger, failure.Message);
                 break;
             case var e when ReferenceEquals(e, _reconcileError):
-                LogReconcileFailed(_logger, e);
+                LogReconcileFailed(logger, e);
                 break;
             default:
                 // A pass catches what it expects; anything else is a bug, and still must not end monitoring.
-                LogPassThrew(_logger, failure);
+                LogPassThrew(logger, failure);
                 break;
         }
     }
@@ -112,7 +107,7 @@ internal sealed partial class MonitorWorker(
     /// <summary>Runs one pass for <paramref name="request"/> and says when the next one is due, or that the loop ends.</summary>
     internal async Task<MonitorTick> TickAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         if (_startedAt is null)
         {
             // Comments older than this process (a stop that ended an earlier run) are history, not commands.
@@ -130,7 +125,7 @@ internal sealed partial class MonitorWorker(
         if (_stopRequestedAt is { } requestedAt)
         {
             var reason = MonitorText.StopReason(requestedAt);
-            var block = await CallAsync("block", ct => _gateway.BlockAsync(reason, KanbanBlockKind.NeedsInput, ct), cancellationToken).ConfigureAwait(false);
+            var block = await CallAsync("block", ct => gateway.BlockAsync(reason, KanbanBlockKind.NeedsInput, ct), cancellationToken).ConfigureAwait(false);
             if (block.Outcome == KanbanOutcome.Failed)
             {
                 return Failed(new KanbanCallFailedException(_callFailure!));
@@ -138,10 +133,10 @@ internal sealed partial class MonitorWorker(
 
             if (block.Outcome == KanbanOutcome.Rejected)
             {
-                LogBlockRejected(_logger, block.Reason);
+                LogBlockRejected(logger, block.Reason);
             }
 
-            LogStopRequested(_logger, reason);
+            LogStopRequested(logger, reason);
             return new MonitorTick(MonitorEnd.StopRequested, TimeSpan.Zero);
         }
 
@@ -157,7 +152,7 @@ internal sealed partial class MonitorWorker(
             var sent = await CommentAsync(MonitorText.DriftComment(_workspace, _pending, _pendingOverflow, _options.MaxCommentChars), cancellationToken).ConfigureAwait(false);
             if (sent.Outcome == KanbanOutcome.Rejected)
             {
-                LogCommentRejected(_logger, sent.Reason, _pending.Count + _pendingOverflow);
+                LogCommentRejected(logger, sent.Reason, _pending.Count + _pendingOverflow);
             }
 
             if (sent.Outcome != KanbanOutcome.Failed)
@@ -173,18 +168,18 @@ internal sealed partial class MonitorWorker(
             _pendingEvents.Clear();
         }
 
-        now = _time.GetUtcNow();
+        now = time.GetUtcNow();
         if (now >= _nextHeartbeatAt)
         {
             var note = MonitorText.Heartbeat(DriftsDetected, LastDriftAt);
-            var beat = await CallAsync("heartbeat", ct => _gateway.HeartbeatAsync(note, ct), cancellationToken).ConfigureAwait(false);
+            var beat = await CallAsync("heartbeat", ct => gateway.HeartbeatAsync(note, ct), cancellationToken).ConfigureAwait(false);
             switch (beat.Outcome)
             {
                 case KanbanOutcome.Ok:
                     _nextHeartbeatAt = now + _options.HeartbeatInterval;
                     break;
                 case KanbanOutcome.Rejected:
-                    LogHeartbeatRejected(_logger, beat.Reason);
+                    LogHeartbeatRejected(logger, beat.Reason);
                     return new MonitorTick(MonitorEnd.TaskNotRunning, TimeSpan.Zero);
             }
         }
@@ -195,7 +190,7 @@ internal sealed partial class MonitorWorker(
         }
 
         var next = UntilNextPass(now, CurrentInterval);
-        LogPass(_logger, DriftsDetected, next);
+        LogPass(logger, DriftsDetected, next);
         return new MonitorTick(MonitorEnd.None, next);
     }
 
@@ -214,13 +209,13 @@ internal sealed partial class MonitorWorker(
         KanbanCommentPage? page = null;
         var result = await CallAsync(
             "read comments",
-            async ct => (page = await _gateway.ReadCommentsAsync(_cursor, ct).ConfigureAwait(false)).Result,
+            async ct => (page = await gateway.ReadCommentsAsync(_cursor, ct).ConfigureAwait(false)).Result,
             cancellationToken).ConfigureAwait(false);
         if (result.Outcome != KanbanOutcome.Ok || page is null)
         {
             if (result.Outcome == KanbanOutcome.Rejected)
             {
-                LogGatewayFailed(_logger, "read comments", result.Outcome, result.Reason);
+                LogGatewayFailed(logger, "read comments", result.Outcome, result.Reason);
             }
 
             return;
@@ -232,7 +227,7 @@ internal sealed partial class MonitorWorker(
             if (comment.CreatedAt >= _startedAt && StopCommand.IsStopRequest(comment, _options.StopPhrases))
             {
                 _stopRequestedAt = comment.CreatedAt;
-                LogStopSeen(_logger, comment.Author);
+                LogStopSeen(logger, comment.Author);
                 break;
             }
         }
@@ -244,7 +239,7 @@ internal sealed partial class MonitorWorker(
         DriftReport report;
         try
         {
-            report = await _loop.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
+            report = await loop.ReconcileAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -281,7 +276,7 @@ internal sealed partial class MonitorWorker(
     }
 
     private Task<KanbanResult> CommentAsync(string body, CancellationToken cancellationToken) =>
-        CallAsync("comment", ct => _gateway.CommentAsync(body, ct), cancellationToken);
+        CallAsync("comment", ct => gateway.CommentAsync(body, ct), cancellationToken);
 
     private async Task<KanbanResult> CallAsync(string what, Func<CancellationToken, Task<KanbanResult>> call, CancellationToken cancellationToken)
     {
@@ -293,14 +288,14 @@ internal sealed partial class MonitorWorker(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The gateway promises results, not exceptions; a broken one still must not kill the loop.
-            LogGatewayThrew(_logger, what, ex);
+            LogGatewayThrew(logger, what, ex);
             _callFailure ??= $"kanban {what} threw: {ex.Message}";
             return KanbanResult.Failed(ex.Message);
         }
 
         if (result.Outcome == KanbanOutcome.Failed)
         {
-            LogGatewayFailed(_logger, what, result.Outcome, result.Reason);
+            LogGatewayFailed(logger, what, result.Outcome, result.Reason);
             _callFailure ??= $"kanban {what} failed: {result.Reason ?? "no reason given"}";
         }
 
