@@ -44,8 +44,6 @@ internal static class CanonicalJson
 
         switch (value.ValueKind)
         {
-            case JsonValueKind.Object:
-                return WriteObject(value, output, null, out _);
             case JsonValueKind.Array:
                 output.Write("["u8);
                 var first = true;
