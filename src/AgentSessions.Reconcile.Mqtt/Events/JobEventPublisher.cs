@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -18,6 +19,8 @@ namespace AgentSessions.Reconcile.Mqtt;
 public sealed class JobEventPublisher
 {
     private const int NonceBytes = 16;
+
+    private static readonly JsonElement NoData = JsonElement.Parse("{}");
 
     private readonly IMqttClient _client;
     private readonly TimeProvider _time;
@@ -111,40 +114,10 @@ public sealed class JobEventPublisher
     }
 
     // The envelope in any JSON form; the canonical writer (the verifier's) decides the bytes.
-    private static byte[] Envelope(JobEvent jobEvent, string? signature)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("v", JobEventWire.Version);
-            writer.WriteString("job_id", jobEvent.JobId);
-            writer.WriteString("session", jobEvent.Session);
-            writer.WriteString("type", jobEvent.Type.ToWire());
-            writer.WriteNumber("seq", jobEvent.Sequence);
-            writer.WriteNumber("ts", jobEvent.Timestamp.ToUnixTimeMilliseconds());
-            writer.WriteString("nonce", jobEvent.Nonce);
-            writer.WritePropertyName("data");
-            if (jobEvent.Data is { } data)
-            {
-                data.WriteTo(writer);
-            }
-            else
-            {
-                writer.WriteStartObject();
-                writer.WriteEndObject();
-            }
-
-            if (signature is not null)
-            {
-                writer.WriteString("sig", signature);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    private static byte[] Envelope(JobEvent jobEvent, string? signature) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new EnvelopeJson(JobEventWire.Version, jobEvent.JobId, jobEvent.Session, jobEvent.Type.ToWire(), jobEvent.Sequence, jobEvent.Timestamp.ToUnixTimeMilliseconds(), jobEvent.Nonce, jobEvent.Data ?? NoData, signature),
+            EnvelopeJsonContext.Default.EnvelopeJson);
 
     private static byte[] Canonical(byte[] json)
     {
@@ -165,3 +138,10 @@ public sealed class JobEventPublisher
         return output.WrittenSpan.ToArray();
     }
 }
+
+/// <summary>The envelope's members (EVENTS.md), as <see cref="JobEventPublisher"/> hands them to the canonical writer.</summary>
+internal sealed record EnvelopeJson(int V, string JobId, string Session, string Type, long Seq, long Ts, string Nonce, JsonElement Data, string? Sig);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(EnvelopeJson))]
+internal sealed partial class EnvelopeJsonContext : JsonSerializerContext;
