@@ -1,14 +1,14 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace AgentSessions.Reconcile.Mqtt;
 
 /// <summary>
-/// A payload read as an event envelope (verification step 6): at most 64 KiB of UTF-8,
-/// one JSON object no deeper than the limit, every field present with its type and shape,
-/// integers only, and sent in its own canonical form. Read only once the MAC over the raw payload
-/// passed (<see cref="JobEventMac"/>). Holds the parsed document: dispose it.
+/// A payload read as an event envelope (verification step 6): one JSON object no deeper than the
+/// limit, every field present with its type and shape, integers only, and sent in its own canonical
+/// form. Read only once the verifier's earlier steps passed: at most 64 KiB of UTF-8 with one
+/// top-level <c>sig</c> of 64 lower-case hex whose MAC matches (<see cref="JobEventMac"/>).
+/// Holds the parsed document: dispose it.
 /// </summary>
 internal sealed class JobEventEnvelope : IDisposable
 {
@@ -47,16 +47,6 @@ internal sealed class JobEventEnvelope : IDisposable
     public static DropReason? TryRead(ReadOnlySpan<byte> payload, int maxDepth, out JobEventEnvelope? envelope)
     {
         envelope = null;
-        if (payload.Length > JobEventWire.MaxPayloadBytes)
-        {
-            return DropReason.Oversized;
-        }
-
-        if (!Utf8.IsValid(payload))
-        {
-            return DropReason.InvalidUtf8;
-        }
-
         JsonDocument document;
         try
         {
@@ -118,8 +108,7 @@ internal sealed class JobEventEnvelope : IDisposable
         if (JobEventWire.ParseType(fields.Type) is not { } type
             || fields.Session.Length == 0
             || fields.Sequence < 0
-            || !JobEventWire.IsValidNonce(fields.Nonce)
-            || !JobEventWire.IsLowerHexSignature(fields.Signature))
+            || !JobEventWire.IsValidNonce(fields.Nonce))
         {
             return DropReason.InvalidValue;
         }
@@ -147,8 +136,7 @@ internal sealed class JobEventEnvelope : IDisposable
             ?? Integer(root, "ts", out var timestamp)
             ?? Text(root, "nonce", out var nonce)
             ?? Object(root, "data")
-            ?? Text(root, "sig", out var signature)
-            ?? Set(new Fields(version, jobId, session, type, sequence, timestamp, nonce, signature), out fields);
+            ?? Set(new Fields(version, jobId, session, type, sequence, timestamp, nonce), out fields);
 
         static DropReason? Set(Fields value, out Fields fields)
         {
@@ -219,5 +207,5 @@ internal sealed class JobEventEnvelope : IDisposable
     }
 
     private readonly record struct Fields(
-        long Version, string JobId, string Session, string Type, long Sequence, long Timestamp, string Nonce, string Signature);
+        long Version, string JobId, string Session, string Type, long Sequence, long Timestamp, string Nonce);
 }

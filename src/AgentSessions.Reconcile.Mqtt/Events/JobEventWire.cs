@@ -17,8 +17,6 @@ internal static class JobEventWire
     private static readonly SearchValues<char> NonceChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 
-    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
-
     public static string ToWire(this JobEventType type) => type switch
     {
         JobEventType.Started => "started",
@@ -49,9 +47,6 @@ internal static class JobEventWire
     /// <summary>A nonce is base64url without padding, 1 to 128 characters.</summary>
     public static bool IsValidNonce(ReadOnlySpan<char> nonce) =>
         nonce.Length is > 0 and <= MaxNonceLength && !nonce.ContainsAnyExcept(NonceChars);
-
-    public static bool IsLowerHexSignature(ReadOnlySpan<char> sig) =>
-        sig.Length == SignatureHexLength && !sig.ContainsAnyExcept(LowerHex);
 
     public static string Topic(string topicPrefix, string jobId) => $"{topicPrefix}/jobs/{jobId}/events";
 
