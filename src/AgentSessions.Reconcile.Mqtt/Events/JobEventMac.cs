@@ -98,11 +98,7 @@ internal static class JobEventMac
     public static bool Matches(ReadOnlySpan<byte> payload, Range member, Range hex, string token, Span<byte> mac)
     {
         Span<byte> claimed = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        var digits = payload[hex];
-        for (var i = 0; i < claimed.Length; i++)
-        {
-            claimed[i] = (byte)((HexValue(digits[2 * i]) << 4) | HexValue(digits[(2 * i) + 1]));
-        }
+        Convert.FromHexString(payload[hex], claimed, out _, out _);
 
         var keyLength = Encoding.UTF8.GetByteCount(token);
         Span<byte> key = keyLength <= StackKeyBytes ? stackalloc byte[StackKeyBytes] : new byte[keyLength];
@@ -120,6 +116,4 @@ internal static class JobEventMac
 
     private static bool IsLowerHex(ReadOnlySpan<byte> value) =>
         value.Length == JobEventWire.SignatureHexLength && !value.ContainsAnyExcept(LowerHex);
-
-    private static int HexValue(byte digit) => digit <= '9' ? digit - '0' : digit - 'a' + 10;
 }
