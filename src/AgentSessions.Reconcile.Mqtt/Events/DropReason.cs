@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace AgentSessions.Reconcile.Mqtt;
 
 /// <summary>
@@ -50,16 +52,10 @@ internal enum DropReason
     OutOfOrder,
 }
 
-/// <summary>The stable texts of <see cref="DropReason"/>.</summary>
+/// <summary>The stable texts of <see cref="DropReason"/>: the names in kebab case (<c>InvalidUtf8</c> is <c>invalid-utf8</c>).</summary>
 internal static class DropReasonText
 {
-    private static readonly string[] Texts =
-    [
-        "oversized", "invalid-utf8", "not-json", "too-deep", "not-object", "duplicate-key", "missing-field",
-        "wrong-type", "floating-point", "integer-out-of-range", "invalid-string", "invalid-value", "invalid-job-id", "not-canonical",
-        "unknown-version", "bad-topic", "topic-mismatch", "unknown-job", "no-token", "bad-signature", "stale",
-        "future", "duplicate", "replayed", "out-of-order",
-    ];
+    private static readonly string[] Texts = [.. Enum.GetNames<DropReason>().Select(JsonNamingPolicy.KebabCaseLower.ConvertName)];
 
     /// <summary>The number of reasons.</summary>
     public static int Count => Texts.Length;

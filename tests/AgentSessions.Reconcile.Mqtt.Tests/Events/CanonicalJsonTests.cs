@@ -21,6 +21,14 @@ public sealed class CanonicalJsonTests
     public void Write_Value_WritesCanonicalForm(string json, string expected) =>
         Canonical(json).Should().Be(expected);
 
+    [Fact]
+    public void DropReasonTexts_AreTheDocumentedOnes() =>
+        Enum.GetValues<DropReason>().Select(r => r.ToText()).Should().Equal(
+            "oversized", "invalid-utf8", "not-json", "too-deep", "not-object", "duplicate-key", "missing-field",
+            "wrong-type", "floating-point", "integer-out-of-range", "invalid-string", "invalid-value", "invalid-job-id", "not-canonical",
+            "unknown-version", "bad-topic", "topic-mismatch", "unknown-job", "no-token", "bad-signature", "stale",
+            "future", "duplicate", "replayed", "out-of-order");
+
     [Theory]
     [InlineData("[1.5]", "floating-point")]
     [InlineData("{\"a\":{\"b\":1E2}}", "floating-point")]
