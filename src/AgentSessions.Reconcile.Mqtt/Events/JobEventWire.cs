@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json;
 
 namespace AgentSessions.Reconcile.Mqtt;
 
@@ -14,28 +15,16 @@ internal static class JobEventWire
     private static readonly SearchValues<char> JobIdChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
 
+    // The wire names are the type names in lower case: started, progress, completed, error, cancelled.
+    private static readonly string[] TypeNames = [.. Enum.GetNames<JobEventType>().Select(JsonNamingPolicy.SnakeCaseLower.ConvertName)];
+
     private static readonly SearchValues<char> NonceChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 
-    public static string ToWire(this JobEventType type) => type switch
-    {
-        JobEventType.Started => "started",
-        JobEventType.Progress => "progress",
-        JobEventType.Completed => "completed",
-        JobEventType.Error => "error",
-        JobEventType.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown job event type."),
-    };
+    public static string ToWire(this JobEventType type) =>
+        Enum.IsDefined(type) ? TypeNames[(int)type] : throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown job event type.");
 
-    public static JobEventType? ParseType(string wire) => wire switch
-    {
-        "started" => JobEventType.Started,
-        "progress" => JobEventType.Progress,
-        "completed" => JobEventType.Completed,
-        "error" => JobEventType.Error,
-        "cancelled" => JobEventType.Cancelled,
-        _ => null,
-    };
+    public static JobEventType? ParseType(string wire) => Array.IndexOf(TypeNames, wire) is >= 0 and var i ? (JobEventType)i : null;
 
     public static bool IsTerminal(this JobEventType type) =>
         type is JobEventType.Completed or JobEventType.Error or JobEventType.Cancelled;
