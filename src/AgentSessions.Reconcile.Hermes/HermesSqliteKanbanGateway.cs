@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using static AgentSessions.Reconcile.Hermes.PythonJson;
@@ -252,15 +253,11 @@ internal sealed partial class HermesSqliteKanbanGateway(
         }
     }
 
-    internal static string? KindText(KanbanBlockKind? kind) => kind switch
-    {
-        null => null,
-        KanbanBlockKind.Dependency => "dependency",
-        KanbanBlockKind.NeedsInput => "needs_input",
-        KanbanBlockKind.Capability => "capability",
-        KanbanBlockKind.Transient => "transient",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown block kind"),
-    };
+    /// <summary>Hermes's name of a block kind: the enum name in snake case (<c>needs_input</c>).</summary>
+    internal static string? KindText(KanbanBlockKind? kind) =>
+        kind is not { } k ? null
+        : Enum.IsDefined(k) ? JsonNamingPolicy.SnakeCaseLower.ConvertName(k.ToString())
+        : throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown block kind");
 
     private static bool IsBusy(SqliteException ex) =>
         ex.SqliteErrorCode is SqliteBusy or SqliteLocked

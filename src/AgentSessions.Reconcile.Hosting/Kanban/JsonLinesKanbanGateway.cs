@@ -70,15 +70,10 @@ public sealed class JsonLinesKanbanGateway : IKanbanGateway
     public Task<KanbanResult> BlockAsync(string reason, KanbanBlockKind? kind, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        var kindText = kind switch
-        {
-            null => null,
-            KanbanBlockKind.Dependency => "dependency",
-            KanbanBlockKind.NeedsInput => "needs_input",
-            KanbanBlockKind.Capability => "capability",
-            KanbanBlockKind.Transient => "transient",
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown block kind"),
-        };
+        // Hermes's kind names are the enum names in snake case (needs_input).
+        var kindText = kind is not { } k ? null
+            : Enum.IsDefined(k) ? JsonNamingPolicy.SnakeCaseLower.ConvertName(k.ToString())
+            : throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown block kind");
         return WriteAsync(new ToolLine("kanban_block", _taskId, Reason: reason, Kind: kindText), cancellationToken);
     }
 
