@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -93,6 +94,37 @@ internal static class CanonicalJson
                 return null;
             default:
                 return DropReason.NotJson;
+        }
+    }
+
+    /// <summary>
+    /// Signs a JSON object that has no <c>sig</c>: its canonical form with <c>sig</c> added, the lower-case hex of
+    /// HMAC-SHA256 with the UTF-8 bytes of <paramref name="key"/> over the canonical form without it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The object has no canonical form; the message names <paramref name="what"/> and why.</exception>
+    public static byte[] Sign(ReadOnlySpan<byte> unsignedObject, string key, int maxDepth, string what)
+    {
+        var unsigned = Canonical(unsignedObject, maxDepth, what);
+        var mac = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), unsigned));
+
+        // The member goes before the closing brace; writing the canonical form again puts it in its place.
+        var sig = Encoding.UTF8.GetBytes((unsigned.Length > 2 ? "," : string.Empty) + "\"sig\":\"" + mac + "\"}");
+        return Canonical([.. unsigned.AsSpan(0, unsigned.Length - 1), .. sig], maxDepth, what);
+    }
+
+    private static byte[] Canonical(ReadOnlySpan<byte> json, int maxDepth, string what)
+    {
+        using var document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = maxDepth });
+        var output = new ArrayBufferWriter<byte>(json.Length);
+        try
+        {
+            var reason = document.RootElement.ValueKind == JsonValueKind.Object ? Write(document.RootElement, output) : DropReason.NotObject;
+            return reason is null ? output.WrittenSpan.ToArray()
+                : throw new ArgumentException($"{what} has no canonical form ({reason.Value.ToText()}): use an object of strings, integers, booleans, null, arrays and objects, each key once.");
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new ArgumentException($"{what} holds a string with a lone surrogate: it has no canonical form.", e);
         }
     }
 

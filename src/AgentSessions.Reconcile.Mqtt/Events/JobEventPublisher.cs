@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
@@ -101,9 +99,7 @@ public sealed class JobEventPublisher
         ArgumentNullException.ThrowIfNull(jobEvent);
         ArgumentException.ThrowIfNullOrEmpty(authToken);
 
-        var unsigned = Canonical(Envelope(jobEvent, signature: null));
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(authToken), unsigned);
-        var payload = Canonical(Envelope(jobEvent, Convert.ToHexStringLower(mac)));
+        var payload = CanonicalJson.Sign(Envelope(jobEvent), authToken, maxDepth: 64, "The event's data");
         if (payload.Length > JobEventWire.MaxPayloadBytes)
         {
             throw new ArgumentException($"The signed event is {payload.Length} bytes; the limit is {JobEventWire.MaxPayloadBytes}.", nameof(jobEvent));
@@ -114,34 +110,15 @@ public sealed class JobEventPublisher
     }
 
     // The envelope in any JSON form; the canonical writer (the verifier's) decides the bytes.
-    private static byte[] Envelope(JobEvent jobEvent, string? signature) =>
+    private static byte[] Envelope(JobEvent jobEvent) =>
         JsonSerializer.SerializeToUtf8Bytes(
-            new EnvelopeJson(JobEventWire.Version, jobEvent.JobId, jobEvent.Session, jobEvent.Type.ToWire(), jobEvent.Sequence, jobEvent.Timestamp.ToUnixTimeMilliseconds(), jobEvent.Nonce, jobEvent.Data ?? NoData, signature),
+            new EnvelopeJson(JobEventWire.Version, jobEvent.JobId, jobEvent.Session, jobEvent.Type.ToWire(), jobEvent.Sequence, jobEvent.Timestamp.ToUnixTimeMilliseconds(), jobEvent.Nonce, jobEvent.Data ?? NoData),
             EnvelopeJsonContext.Default.EnvelopeJson);
-
-    private static byte[] Canonical(byte[] json)
-    {
-        using var document = JsonDocument.Parse(json);
-        var output = new ArrayBufferWriter<byte>(json.Length);
-        try
-        {
-            if (CanonicalJson.Write(document.RootElement, output) is { } reason)
-            {
-                throw new ArgumentException($"The event's data has no canonical form ({reason.ToText()}): use strings, integers, booleans, null, arrays and objects, each key once.");
-            }
-        }
-        catch (EncoderFallbackException e)
-        {
-            throw new ArgumentException("The event holds a string with a lone surrogate.", e);
-        }
-
-        return output.WrittenSpan.ToArray();
-    }
 }
 
 /// <summary>The envelope's members (EVENTS.md), as <see cref="JobEventPublisher"/> hands them to the canonical writer.</summary>
-internal sealed record EnvelopeJson(int V, string JobId, string Session, string Type, long Seq, long Ts, string Nonce, JsonElement Data, string? Sig);
+internal sealed record EnvelopeJson(int V, string JobId, string Session, string Type, long Seq, long Ts, string Nonce, JsonElement Data);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(EnvelopeJson))]
 internal sealed partial class EnvelopeJsonContext : JsonSerializerContext;

@@ -58,26 +58,7 @@ internal static class FleetWire
 
     /// <summary>Signs a JSON object (without <c>sig</c>): the canonical bytes with <c>sig</c> added, in canonical form.</summary>
     /// <exception cref="ArgumentException">The object has a value without a canonical form (a float, a duplicate key).</exception>
-    public static byte[] Sign(ReadOnlySpan<byte> unsignedObject, string key)
-    {
-        var unsigned = Canonical(unsignedObject);
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), unsigned);
-        var withSig = new ArrayBufferWriter<byte>(unsigned.Length + 80);
-        using (var document = JsonDocument.Parse(unsigned))
-        using (var writer = new Utf8JsonWriter(withSig))
-        {
-            writer.WriteStartObject();
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                property.WriteTo(writer);
-            }
-
-            writer.WriteString("sig", Convert.ToHexStringLower(mac));
-            writer.WriteEndObject();
-        }
-
-        return Canonical(withSig.WrittenSpan);
-    }
+    public static byte[] Sign(ReadOnlySpan<byte> unsignedObject, string key) => CanonicalJson.Sign(unsignedObject, key, MaxDepth, "The fleet payload");
 
     /// <summary>
     /// Verifies a signed payload with <paramref name="key"/>: MAC first (on the raw bytes, as for job
@@ -122,17 +103,5 @@ internal static class FleetWire
 
         document.Dispose();
         return null;
-    }
-
-    private static byte[] Canonical(ReadOnlySpan<byte> json)
-    {
-        using var document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth });
-        var output = new ArrayBufferWriter<byte>(json.Length);
-        if (document.RootElement.ValueKind != JsonValueKind.Object || CanonicalJson.Write(document.RootElement, output) is { } reason)
-        {
-            throw new ArgumentException("The fleet payload must be a JSON object of strings, integers, booleans, null, arrays and objects, each key once.");
-        }
-
-        return output.WrittenSpan.ToArray();
     }
 }
