@@ -104,64 +104,44 @@ public sealed class FakeKanbanGateway : IKanbanGateway
     public Task<KanbanResult> CommentAsync(string body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
+        return CallAsync(KanbanOperation.Comment, () =>
         {
-            if (TakeScripted(KanbanOperation.Comment) is { } scripted)
-            {
-                return Task.FromResult(scripted);
-            }
-
             var now = _timeProvider.GetUtcNow();
             _comments.Add(new FakeKanbanCommentCall(body, now));
             _thread.Add(new KanbanComment(SelfAuthor, body, now, IsFromSelf: true));
-            return Task.FromResult(KanbanResult.Success);
-        }
+            return KanbanResult.Success;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<KanbanResult> HeartbeatAsync(string? note, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
+    public Task<KanbanResult> HeartbeatAsync(string? note, CancellationToken cancellationToken = default) =>
+        CallAsync(KanbanOperation.Heartbeat, () =>
         {
-            if (TakeScripted(KanbanOperation.Heartbeat) is { } scripted)
-            {
-                return Task.FromResult(scripted);
-            }
-
             if (_isBlocked)
             {
-                return Task.FromResult(KanbanResult.Rejected("task is not running (blocked)"));
+                return KanbanResult.Rejected("task is not running (blocked)");
             }
 
             _heartbeats.Add(new FakeKanbanHeartbeatCall(note, _timeProvider.GetUtcNow()));
-            return Task.FromResult(KanbanResult.Success);
-        }
-    }
+            return KanbanResult.Success;
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<KanbanResult> BlockAsync(string reason, KanbanBlockKind? kind, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
+        return CallAsync(KanbanOperation.Block, () =>
         {
-            if (TakeScripted(KanbanOperation.Block) is { } scripted)
-            {
-                return Task.FromResult(scripted);
-            }
-
             if (_isBlocked)
             {
-                return Task.FromResult(KanbanResult.Rejected("task is blocked already"));
+                return KanbanResult.Rejected("task is blocked already");
             }
 
             _blocks.Add(new FakeKanbanBlockCall(reason, kind, _timeProvider.GetUtcNow()));
             _isBlocked = true;
             _blockedKind = kind;
-            return Task.FromResult(KanbanResult.Success);
-        }
+            return KanbanResult.Success;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -194,6 +174,16 @@ public sealed class FakeKanbanGateway : IKanbanGateway
         lock (_gate)
         {
             return read();
+        }
+    }
+
+    /// <summary>Takes effect under the lock unless a scripted result is due for <paramref name="operation"/>.</summary>
+    private Task<KanbanResult> CallAsync(KanbanOperation operation, Func<KanbanResult> effect, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(TakeScripted(operation) ?? effect());
         }
     }
 
