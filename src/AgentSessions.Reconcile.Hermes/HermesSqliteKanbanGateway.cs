@@ -92,15 +92,10 @@ internal sealed partial class HermesSqliteKanbanGateway(
                 }
 
                 // (2) Liveness (heartbeat_worker), pinned to our run when we know it.
-                var touched = expectedRun is { } run
-                    ? Execute(
-                        connection,
-                        "UPDATE tasks SET last_heartbeat_at = $now WHERE id = $task AND status = 'running' AND current_run_id = $run",
-                        ("$now", now), ("$task", task), ("$run", run))
-                    : Execute(
-                        connection,
-                        "UPDATE tasks SET last_heartbeat_at = $now WHERE id = $task AND status = 'running'",
-                        ("$now", now), ("$task", task));
+                var touched = Execute(
+                    connection,
+                    "UPDATE tasks SET last_heartbeat_at = $now WHERE id = $task AND status = 'running' AND ($run IS NULL OR current_run_id = $run)",
+                    ("$now", now), ("$task", task), ("$run", expectedRun));
                 if (touched != 1)
                 {
                     return KanbanResult.Rejected(DescribeNotRunning(connection, task, expectedRun));
@@ -166,22 +161,13 @@ internal sealed partial class HermesSqliteKanbanGateway(
                     status = recurrences >= BlockRecurrenceLimit ? "triage" : "blocked";
                 }
 
-                var sql = "UPDATE tasks SET status = $status, claim_lock = NULL, claim_expires = NULL, worker_pid = NULL, block_kind = $kind";
-                List<(string, object?)> parameters = [("$status", status), ("$kind", kindText), ("$task", task)];
-                if (recurrences is not null)
-                {
-                    sql += ", block_recurrences = $recurrences";
-                    parameters.Add(("$recurrences", recurrences));
-                }
-
-                sql += " WHERE id = $task AND status IN ('running', 'ready')";
-                if (expectedRun is not null)
-                {
-                    sql += " AND current_run_id = $run";
-                    parameters.Add(("$run", expectedRun));
-                }
-
-                var changed = Execute(connection, sql, [.. parameters]);
+                // A dependency wait keeps the recurrence count; a run we know pins the update to it.
+                var changed = Execute(
+                    connection,
+                    "UPDATE tasks SET status = $status, claim_lock = NULL, claim_expires = NULL, worker_pid = NULL, block_kind = $kind, "
+                    + "block_recurrences = COALESCE($recurrences, block_recurrences) "
+                    + "WHERE id = $task AND status IN ('running', 'ready') AND ($run IS NULL OR current_run_id = $run)",
+                    ("$status", status), ("$kind", kindText), ("$recurrences", recurrences), ("$task", task), ("$run", expectedRun));
                 if (changed != 1)
                 {
                     return KanbanResult.Rejected(

@@ -302,6 +302,22 @@ public sealed class HermesSqliteKanbanGatewayTests : IDisposable
     }
 
     [Fact]
+    public async Task BlockAsync_RunReclaimedAndReplaced_RejectedAndNothingWritten()
+    {
+        // The worker's run 7 was reclaimed; the task now runs as run 8.
+        _board.AddTask(TaskId, runId: 8, blockKind: "needs_input", blockRecurrences: 1);
+
+        var result = await Create().BlockAsync("stop", KanbanBlockKind.NeedsInput);
+
+        result.Outcome.Should().Be(KanbanOutcome.Rejected);
+        result.Reason.Should().Contain("run 7 is not its current run");
+        var task = _board.Row("tasks", "1 = 1");
+        task["status"].Should().Be("running");
+        task["block_recurrences"].Should().Be(1L);
+        _board.Rows("task_events").Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task BlockAsync_UnknownTask_Rejected()
     {
         var result = await Create().BlockAsync("stop", KanbanBlockKind.NeedsInput);
