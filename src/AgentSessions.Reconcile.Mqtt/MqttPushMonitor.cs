@@ -142,7 +142,7 @@ public sealed partial class MqttPushMonitor : IDisposable
             finally
             {
                 await stop.CancelAsync().ConfigureAwait(false);
-                await Quietly(passes).ConfigureAwait(false);
+                await passes.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // stopping: its cancellation is expected
                 await connecting.ConfigureAwait(false);
             }
         }
@@ -173,18 +173,6 @@ public sealed partial class MqttPushMonitor : IDisposable
         _topicPrefix = _options.TopicPrefix ?? "agent-sessions/" + workspace;
         await _jobs.RefreshAsync(cancellationToken).ConfigureAwait(false);
         return new BrokerConnection(_options, [TopicFilter], _options.ClientId ?? "agent-sessions-" + workspace, OnMessageAsync, OnState, _time, _logger);
-    }
-
-    private static async Task Quietly(Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping: the loop's cancellation is expected.
-        }
     }
 
     /// <summary>Says the broker's state changes once each, brings a pass forward when the broker is lost, and ends the run at its limits.</summary>
