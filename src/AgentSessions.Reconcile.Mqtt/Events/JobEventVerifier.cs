@@ -25,9 +25,15 @@ internal sealed partial class JobEventVerifier
     private const string OtherJobs = "*";
     private const int MaxLoggedKeys = 1024;
 
+    // EVENTS.md's limits: how old and how far ahead of our clock an event's ts may be, and the
+    // deepest nesting of the whole envelope (its object is level 1).
+    private const long MaxAgeMs = 300_000;
+    private const long MaxClockSkewMs = 60_000;
+    private const int MaxDepth = 64;
+
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly JobEventVerifierOptions _options;
+    private readonly int _nonceCacheCapacity;
     private readonly long[] _drops = new long[DropReasonText.Count];
     private long _verified;
 
@@ -38,17 +44,18 @@ internal sealed partial class JobEventVerifier
     private readonly Lock _logGate = new();
     private readonly HashSet<(DropReason Reason, string JobId)> _logged = [];
 
-    public JobEventVerifier(TimeProvider time, ILogger logger, JobEventVerifierOptions? options = null)
+    /// <param name="time">The clock of the time window.</param>
+    /// <param name="logger">Where drops are said.</param>
+    /// <param name="nonceCacheCapacity">The most (job, nonce) pairs remembered. Beyond it the oldest go first, even inside
+    /// the window; the per-job sequence check still drops their replays.</param>
+    public JobEventVerifier(TimeProvider time, ILogger logger, int nonceCacheCapacity = 262_144)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(nonceCacheCapacity);
         _time = time;
         _logger = logger;
-        _options = options ?? new JobEventVerifierOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAge, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxClockSkew, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.NonceCacheCapacity);
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxDepth, 2);
+        _nonceCacheCapacity = nonceCacheCapacity;
     }
 
     /// <summary>Gets the number of events verified so far.</summary>
@@ -129,7 +136,7 @@ internal sealed partial class JobEventVerifier
             return VerifyResult.Dropped(DropReason.InvalidUtf8);
         }
 
-        if (JobEventMac.FindSignature(payload, _options.MaxDepth, out var sigMember, out var sigHex) is { } noSignature)
+        if (JobEventMac.FindSignature(payload, MaxDepth, out var sigMember, out var sigHex) is { } noSignature)
         {
             return VerifyResult.Dropped(noSignature);
         }
@@ -142,7 +149,7 @@ internal sealed partial class JobEventVerifier
 
         // 6. Only now the full read: a JSON object with the envelope's fields and types, sent in its
         // canonical form (so the bytes the MAC covered are the canonical form without sig).
-        if (JobEventEnvelope.TryRead(payload, _options.MaxDepth, out var read) is { } invalid)
+        if (JobEventEnvelope.TryRead(payload, MaxDepth, out var read) is { } invalid)
         {
             return VerifyResult.Dropped(invalid);
         }
@@ -163,13 +170,12 @@ internal sealed partial class JobEventVerifier
 
         // 9. The time window.
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var maxAgeMs = (long)_options.MaxAge.TotalMilliseconds;
-        if (envelope.Timestamp < nowMs - maxAgeMs)
+        if (envelope.Timestamp < nowMs - MaxAgeMs)
         {
             return VerifyResult.Dropped(DropReason.Stale);
         }
 
-        if (envelope.Timestamp > nowMs + (long)_options.MaxClockSkew.TotalMilliseconds)
+        if (envelope.Timestamp > nowMs + MaxClockSkewMs)
         {
             return VerifyResult.Dropped(DropReason.Future);
         }
@@ -200,7 +206,7 @@ internal sealed partial class JobEventVerifier
             }
 
             _lastSequence[envelope.JobId] = envelope.Sequence;
-            RememberNonce(envelope.JobId, envelope.Nonce, mac.ToArray(), expiresAtMs: envelope.Timestamp + maxAgeMs);
+            RememberNonce(envelope.JobId, envelope.Nonce, mac.ToArray(), expiresAtMs: envelope.Timestamp + MaxAgeMs);
         }
 
         return VerifyResult.Verified(new JobEvent(
@@ -224,7 +230,7 @@ internal sealed partial class JobEventVerifier
 
     private void RememberNonce(string jobId, string nonce, byte[] mac, long expiresAtMs)
     {
-        while (_nonces.Count >= _options.NonceCacheCapacity && _nonceOrder.TryDequeue(out var oldest))
+        while (_nonces.Count >= _nonceCacheCapacity && _nonceOrder.TryDequeue(out var oldest))
         {
             _nonces.Remove((oldest.JobId, oldest.Nonce));
         }

@@ -408,7 +408,7 @@ public sealed class JobEventVerifierTests
     [Fact]
     public void Verify_NonceCacheFull_ForgetsTheOldestButTheSequenceStillGuards()
     {
-        var verifier = SomeEvent.Verifier(out _, options: new JobEventVerifierOptions { NonceCacheCapacity = 2 });
+        var verifier = SomeEvent.Verifier(out _, nonceCacheCapacity: 2);
         var first = SomeEvent.Signed(seq: 1);
         foreach (var payload in new[] { first, SomeEvent.Signed(seq: 2), SomeEvent.Signed(seq: 3) })
         {

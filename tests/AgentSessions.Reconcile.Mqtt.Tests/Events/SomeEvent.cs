@@ -26,10 +26,10 @@ internal static class SomeEvent
         _ => null,
     };
 
-    public static JobEventVerifier Verifier(out FakeTimeProvider time, CollectingLogger? logger = null, JobEventVerifierOptions? options = null)
+    public static JobEventVerifier Verifier(out FakeTimeProvider time, CollectingLogger? logger = null, int nonceCacheCapacity = 262_144)
     {
         time = new FakeTimeProvider(Now);
-        return new JobEventVerifier(time, logger ?? new CollectingLogger(), options);
+        return new JobEventVerifier(time, logger ?? new CollectingLogger(), nonceCacheCapacity);
     }
 
     /// <summary>A canonical payload signed with <paramref name="token"/>; the nonce is <c>nonce-{seq}</c> unless given.</summary>
