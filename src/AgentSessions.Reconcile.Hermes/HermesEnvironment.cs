@@ -105,12 +105,9 @@ internal static partial class HermesEnvironment
                 return fromFile;
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Hermes falls through to the default on an unreadable pointer; so do we.
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
 
         return DefaultBoard;
