@@ -57,32 +57,34 @@ size=$(stat -c %s "$ws/.hermes/agent-sessions.yaml")
 export HOME="$home" CLAUDE_CONFIG_DIR="$home/.claude"
 args=(reconcile --once --emit-diff --workspace "$ws" --tmux-socket "$sock")
 
-# One run under GNU time; prints "seconds kilobytes".
+# One run under GNU time; prints "seconds kilobytes cpu-seconds" (user + system: on a loaded machine the
+# wall time is mostly waiting for a core).
 measure() {
   /usr/bin/time -v -o "$out/time.txt" "$@" >"$out/stdout.json" 2>"$out/stderr.txt" || true
   awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = t[n] + (n > 1 ? t[n-1] * 60 : 0) + (n > 2 ? t[n-2] * 3600 : 0) }
               /Maximum resident set size/ { kb = $2 }
-              END { printf "%.2f %d\n", s, kb }' "$out/time.txt"
+              /User time|System time/ { cpu += $2 }
+              END { printf "%.2f %d %.2f\n", s, kb, cpu }' "$out/time.txt"
 }
 
 echo "rows: $rows, registry: $size bytes, binary: $BIN, $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| pass | run | wall s | peak RSS MB |"
-echo "| --- | ---: | ---: | ---: |"
+echo "| pass | run | wall s | CPU s | peak RSS MB |"
+echo "| --- | ---: | ---: | ---: | ---: |"
 for r in $(seq 1 "$runs"); do
-  read -r s kb < <(measure "$BIN" "${args[@]}" --dry-run)
+  read -r s kb cpu < <(measure "$BIN" "${args[@]}" --dry-run)
   cmp -s "$ws/.hermes/agent-sessions.yaml" "$out/registry.yaml" || { echo "the dry run changed the registry"; exit 1; }
-  printf '| dry run | %d | %.2f | %.1f |\n' "$r" "$s" "$(echo "$kb / 1024" | bc -l)"
+  printf '| dry run | %d | %.2f | %.2f | %.1f |\n' "$r" "$s" "$cpu" "$(echo "$kb / 1024" | bc -l)"
 done
 for r in $(seq 1 "$runs"); do
-  read -r s kb < <(measure "$BIN" status --workspace "$ws" --tmux-socket "$sock")
-  printf '| status | %d | %.2f | %.1f |\n' "$r" "$s" "$(echo "$kb / 1024" | bc -l)"
+  read -r s kb cpu < <(measure "$BIN" status --workspace "$ws" --tmux-socket "$sock")
+  printf '| status | %d | %.2f | %.2f | %.1f |\n' "$r" "$s" "$cpu" "$(echo "$kb / 1024" | bc -l)"
 done
 for r in $(seq 1 "$runs"); do
   cp "$out/registry.yaml" "$ws/.hermes/agent-sessions.yaml"
   rm -rf "$ws/.hermes/"*.bak "$ws/.cache" 2>/dev/null || true  # the drift state lives in .cache: every write pass starts from none
-  read -r s kb < <(measure "$BIN" "${args[@]}")
+  read -r s kb cpu < <(measure "$BIN" "${args[@]}")
   cmp -s "$ws/.hermes/agent-sessions.yaml" "$out/registry.yaml" && { echo "the write pass wrote nothing:"; cat "$out/stderr.txt"; exit 1; }
-  printf '| write pass | %d | %.2f | %.1f |\n' "$r" "$s" "$(echo "$kb / 1024" | bc -l)"
+  printf '| write pass | %d | %.2f | %.2f | %.1f |\n' "$r" "$s" "$cpu" "$(echo "$kb / 1024" | bc -l)"
 done
 diff "$out/registry.yaml" "$ws/.hermes/agent-sessions.yaml" | head -20 >"$out/written.diff" || true

@@ -1,4 +1,6 @@
+using System.Globalization;
 using AgentSessions.Reconcile.Yaml;
+using CsCheck;
 using YamlDotNet.RepresentationModel;
 
 namespace AgentSessions.Reconcile.Tests.Registry;
@@ -275,5 +277,24 @@ public sealed class RegistryStoreTests : IDisposable
             scalar.Value.Should().Be(value);
             (Y.IsPlain(scalar) && YamlScalars.LooksNonString(value)).Should().BeFalse(value);
         }
+    }
+
+    [Fact]
+    public void TryParseTimestamp_StoresOwnForm_ReadsAsTheGeneralParserDoes()
+    {
+        // yyyy-MM-ddTHH:mm:ssZ has its own fast path: any digits in it (Feb 29, month 13, hour 24, year 0) read as DateTimeOffset.TryParse reads them.
+        static void Same(string text)
+        {
+            var general = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expected);
+            YamlScalars.TryParseTimestamp(text, out var value).Should().Be(general, text);
+            (value, value.Offset).Should().Be(general ? (expected, expected.Offset) : (default, TimeSpan.Zero), text);
+        }
+
+        foreach (var text in new[] { "2024-02-29T23:59:59Z", "2026-02-29T00:00:00Z", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-04-31T10:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T23:59:60Z" })
+        {
+            Same(text);
+        }
+
+        Gen.Int[0, 9].Array[14].Sample(d => Same(string.Create(CultureInfo.InvariantCulture, $"{d[0]}{d[1]}{d[2]}{d[3]}-{d[4] % 2}{d[5]}-{d[6] % 4}{d[7]}T{d[8] % 3}{d[9]}:{d[10] % 7}{d[11]}:{d[12] % 7}{d[13]}Z")), iter: 2000);
     }
 }

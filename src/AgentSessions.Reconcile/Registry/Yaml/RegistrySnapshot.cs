@@ -77,6 +77,7 @@ internal sealed class LoadedRegistry(string path, RegistrySnapshot snapshot, byt
 internal static class RowValues
 {
     private static readonly Dictionary<string, IDictionary<string, string?>> EmptyIdentities = [];
+    private static readonly JobEntry[] NoJobs = []; // `?? []` would make a new List for every row copied
 
     public static SessionRow Clone(SessionRow row)
     {
@@ -102,7 +103,7 @@ internal static class RowValues
             copy.AgentIdentities[agent] = fields is null ? null! : new Dictionary<string, string?>(fields, StringComparer.Ordinal);
         }
 
-        foreach (var job in row.JobsIfAny ?? [])
+        foreach (var job in row.JobsIfAny ?? NoJobs)
         {
             copy.Jobs.Add(job is null ? null! : Clone(job));
         }

@@ -132,6 +132,13 @@ internal static partial class YamlScalars
 
     public static bool TryParseTimestamp(string text, out DateTimeOffset value)
     {
+        // The store's own form (2026-11-20T10:00:00Z) without the general parser (a sixth of a 20,000-row read); anything else below.
+        if (text.Length == 20 && UtcSeconds(text) is { } utc)
+        {
+            value = utc;
+            return true;
+        }
+
         value = default;
         if (!Rfc3339().IsMatch(text))
         {
@@ -143,6 +150,25 @@ internal static partial class YamlScalars
             CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal,
             out value);
+    }
+
+    /// <summary>Reads <c>yyyy-MM-ddTHH:mm:ssZ</c> when it is a valid time; <see langword="null"/> for anything else (left to the general parser).</summary>
+    private static DateTimeOffset? UtcSeconds(string t)
+    {
+        const string Shape = "0000-00-00T00:00:00Z";
+        for (var i = 0; i < Shape.Length; i++)
+        {
+            if (Shape[i] == '0' ? !char.IsAsciiDigit(t[i]) : t[i] != Shape[i])
+            {
+                return null;
+            }
+        }
+
+        int Two(int at) => ((t[at] - '0') * 10) + t[at + 1] - '0';
+        var (year, month, day) = ((Two(0) * 100) + Two(2), Two(5), Two(8));
+        return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) && Two(11) < 24 && Two(14) < 60 && Two(17) < 60
+            ? new DateTimeOffset(year, month, day, Two(11), Two(14), Two(17), TimeSpan.Zero)
+            : null;
     }
 
     public static bool TryParseInteger(string text, out long value) =>
