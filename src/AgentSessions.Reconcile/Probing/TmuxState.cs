@@ -114,6 +114,7 @@ public sealed class TmuxSession(string name, DateTimeOffset? created, IReadOnlyL
 /// <param name="pid">The pid of the pane's first process (<c>pane_pid</c>).</param>
 /// <param name="currentCommand">The foreground process name (<c>pane_current_command</c>): a hint, not proof.</param>
 /// <param name="currentPath">The foreground process's working directory (<c>pane_current_path</c>).</param>
+/// <remarks>A probe's live panes read these two from <c>/proc</c> when first asked, as tmux finds them; unknown when that read fails.</remarks>
 /// <param name="windowActivity">When the window last had output (<c>window_activity</c>).</param>
 /// <param name="isActive">Whether this is the active pane of the session's active window.</param>
 /// <param name="isDead">Whether the pane's process exited (<c>pane_dead</c>, only with <c>remain-on-exit</c>).</param>
@@ -127,6 +128,12 @@ public sealed class TmuxPane(
     bool isActive,
     bool isDead)
 {
+    private readonly Lazy<(string? Command, string? Path)> _current = new(() => (currentCommand, currentPath));
+
+    /// <summary>A live pane whose command and path are read when first asked (<see cref="Probing.TmuxPaneForeground"/>).</summary>
+    internal TmuxPane(int windowIndex, int paneIndex, long? pid, Func<(string? Command, string? Path)> current, DateTimeOffset? windowActivity, bool isActive, bool isDead)
+        : this(windowIndex, paneIndex, pid, null, null, windowActivity, isActive, isDead) => _current = new(current);
+
     /// <summary>Gets the window index.</summary>
     public int WindowIndex { get; } = windowIndex;
 
@@ -137,10 +144,10 @@ public sealed class TmuxPane(
     public long? Pid { get; } = pid;
 
     /// <summary>Gets the foreground process name (<c>pane_current_command</c>): a hint, not proof.</summary>
-    public string? CurrentCommand { get; } = currentCommand;
+    public string? CurrentCommand => _current.Value.Command;
 
     /// <summary>Gets the foreground process's working directory (<c>pane_current_path</c>).</summary>
-    public string? CurrentPath { get; } = currentPath;
+    public string? CurrentPath => _current.Value.Path;
 
     /// <summary>Gets when the window last had output (<c>window_activity</c>).</summary>
     public DateTimeOffset? WindowActivity { get; } = windowActivity;
