@@ -114,7 +114,6 @@ public sealed class TmuxSession(string name, DateTimeOffset? created, IReadOnlyL
 /// <param name="pid">The pid of the pane's first process (<c>pane_pid</c>).</param>
 /// <param name="currentCommand">The foreground process name (<c>pane_current_command</c>): a hint, not proof.</param>
 /// <param name="currentPath">The foreground process's working directory (<c>pane_current_path</c>).</param>
-/// <remarks>A probe's live panes read these two from <c>/proc</c> when first asked, as tmux finds them; unknown when that read fails.</remarks>
 /// <param name="windowActivity">When the window last had output (<c>window_activity</c>).</param>
 /// <param name="isActive">Whether this is the active pane of the session's active window.</param>
 /// <param name="isDead">Whether the pane's process exited (<c>pane_dead</c>, only with <c>remain-on-exit</c>).</param>
@@ -143,10 +142,13 @@ public sealed class TmuxPane(
     /// <summary>Gets the pid of the pane's first process (<c>pane_pid</c>).</summary>
     public long? Pid { get; } = pid;
 
-    /// <summary>Gets the foreground process name (<c>pane_current_command</c>): a hint, not proof.</summary>
+    /// <summary>
+    /// Gets the foreground process name (<c>pane_current_command</c>): a hint, not proof. A probe reads a live
+    /// pane's from <c>/proc</c> when first asked, as tmux finds it; <see langword="null"/> when that read fails.
+    /// </summary>
     public string? CurrentCommand => _current.Value.Command;
 
-    /// <summary>Gets the foreground process's working directory (<c>pane_current_path</c>).</summary>
+    /// <summary>Gets the foreground process's working directory (<c>pane_current_path</c>), read like <see cref="CurrentCommand"/>.</summary>
     public string? CurrentPath => _current.Value.Path;
 
     /// <summary>Gets when the window last had output (<c>window_activity</c>).</summary>
