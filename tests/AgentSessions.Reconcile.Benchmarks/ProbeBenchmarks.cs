@@ -124,6 +124,16 @@ public class ProbeBenchmarks
         return result.StandardOutput.Length;
     }
 
+    /// <summary>The tmux call as it was before the probe read the foreground from /proc: tmux finds each pane's command and path.</summary>
+    [Benchmark]
+    public async Task<int> ListPanesWithTmuxForeground()
+    {
+        var format = AgentSessions.Reconcile.Probing.TmuxListPanesParser.Format("ASR1sentinel")
+            .Replace("#{?pane_dead,#{pane_current_command},}", "#{pane_current_command}\t#{pane_current_path}", StringComparison.Ordinal);
+        var result = await runner.RunAsync(new ProcessRequest("tmux", ["-L", socket, "list-panes", "-a", "-F", format], TimeSpan.FromSeconds(10)));
+        return result.StandardOutput.Length;
+    }
+
     /// <summary>The listing floor: a bare list-panes plus a plain listing of the 200 folders.</summary>
     [Benchmark]
     public async Task<int> Floor()
@@ -222,6 +232,11 @@ public class ProbeBenchmarks
     /// <summary>The tmux part alone: one list-panes for all 200 sessions.</summary>
     [Benchmark]
     public async Task<int> ProbeTmuxOnly() => (await tmuxOnly.ProbeAsync(default)).Sessions.Count;
+
+    /// <summary>The tmux part with every pane's command and path asked (read from /proc), as <c>status</c> does.</summary>
+    [Benchmark]
+    public async Task<int> ProbeTmuxReadAll() =>
+        (await tmuxOnly.ProbeAsync(default)).Sessions.Values.SelectMany(s => s.Panes).Sum(p => (p.CurrentCommand?.Length ?? 0) + (p.CurrentPath?.Length ?? 0));
 
     /// <summary>The naive way: one has-session process per session.</summary>
     [Benchmark]

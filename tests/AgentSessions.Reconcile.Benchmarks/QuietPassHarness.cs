@@ -25,6 +25,8 @@ internal static class QuietPassHarness
                 ("ProbeArtifactsOnly", () => Task.FromResult(bench.ProbeArtifactsOnly())),
                 ("ProbeTmuxOnly", () => bench.ProbeTmuxOnly()),
                 ("ListPanesWithFormat", () => bench.ListPanesWithFormat()),
+                ("ProbeTmuxReadAll", () => bench.ProbeTmuxReadAll()),
+                ("ListPanesWithTmuxForeground", () => bench.ListPanesWithTmuxForeground()),
             ];
             var times = rows.Select(_ => new List<double>()).ToArray();
             for (var round = -3; round < rounds; round++)

@@ -4,13 +4,15 @@ namespace AgentSessions.Reconcile.Probing;
 
 /// <summary>
 /// Builds the <c>list-panes -F</c> format and parses its output. Each record starts with a
-/// per-pass sentinel and TAB-separated fields; <c>pane_current_path</c> comes last because tmux
-/// does not escape it: a line that does not start with the sentinel continues the previous path
-/// (a newline in a directory name), and TABs after the tenth field belong to the path.
+/// per-pass sentinel and TAB-separated fields. A live pane's command and path are not asked of
+/// tmux (finding each pane's foreground process was most of the call's cost): they are read from
+/// <c>/proc</c> when first asked (<see cref="TmuxPaneForeground"/>). A dead pane's command comes
+/// last, unescaped: a line that does not start with the sentinel continues it, and TABs in the tenth
+/// field belong to it.
 /// </summary>
 internal static class TmuxListPanesParser
 {
-    private const int FieldCount = 11;
+    private const int FieldCount = 10;
 
     public static string Format(string sentinel) =>
         sentinel
@@ -23,14 +25,13 @@ internal static class TmuxListPanesParser
         + "\t#{pane_pid}"
         + "\t#{window_activity}"
         + "\t#{pane_id}"
-        + "\t#{pane_current_command}"
-        + "\t#{pane_current_path}";
+        + "\t#{?pane_dead,#{pane_current_command},}";
 
     /// <summary>Makes a sentinel no path is likely to contain after a newline.</summary>
     public static string NewSentinel() => "ASR1" + Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>Parses the output; returns <see langword="null"/> and a reason when a line makes no sense.</summary>
-    public static IReadOnlyList<TmuxSession>? Parse(string output, string sentinel, out string? error)
+    /// <summary>Parses the output; returns <see langword="null"/> and a reason when a line makes no sense. Live panes read <paramref name="procDirectory"/> when asked.</summary>
+    public static IReadOnlyList<TmuxSession>? Parse(string output, string sentinel, string procDirectory, out string? error)
     {
         error = null;
         var prefix = sentinel + "\t";
@@ -83,7 +84,10 @@ internal static class TmuxListPanesParser
             }
 
             var pid = long.TryParse(f[6], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : (long?)null;
-            panes.Add((name, f[1], new TmuxPane(window, pane, pid, Text(f[9]), Text(f[10]), Epoch(f[7]), isActive: f[4] == "11", isDead: f[5] == "1") { Id = Text(f[8]) }));
+            bool active = f[4] == "11", dead = f[5] == "1";
+            panes.Add((name, f[1], dead || pid is not { } live
+                ? new TmuxPane(window, pane, pid, Text(f[9]), null, Epoch(f[7]), active, dead) { Id = Text(f[8]) }
+                : new TmuxPane(window, pane, pid, () => TmuxPaneForeground.Read(procDirectory, live), Epoch(f[7]), active, dead) { Id = Text(f[8]) }));
         }
 
         // A session's creation time is its first record's; sessions in the order tmux listed them.

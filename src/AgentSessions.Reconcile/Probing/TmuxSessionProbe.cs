@@ -34,7 +34,7 @@ internal sealed class TmuxSessionProbe(ProbeSettings settings, ProcessRunner run
             return failure.WithSocket(settings.TmuxSocket);
         }
 
-        var sessions = TmuxListPanesParser.Parse(result.StandardOutput, sentinel, out var error);
+        var sessions = TmuxListPanesParser.Parse(result.StandardOutput, sentinel, settings.ProcDirectory, out var error);
         return sessions is null
             ? TmuxState.Unknown($"tmux list-panes printed output that could not be parsed: {error}", settings.TmuxSocket)
             : TmuxState.Known(sessions, settings.TmuxSocket);

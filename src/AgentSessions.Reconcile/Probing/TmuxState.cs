@@ -127,6 +127,12 @@ public sealed class TmuxPane(
     bool isActive,
     bool isDead)
 {
+    private readonly Lazy<(string? Command, string? Path)> _current = new(() => (currentCommand, currentPath));
+
+    /// <summary>A live pane whose command and path are read when first asked (<see cref="Probing.TmuxPaneForeground"/>).</summary>
+    internal TmuxPane(int windowIndex, int paneIndex, long? pid, Func<(string? Command, string? Path)> current, DateTimeOffset? windowActivity, bool isActive, bool isDead)
+        : this(windowIndex, paneIndex, pid, null, null, windowActivity, isActive, isDead) => _current = new(current);
+
     /// <summary>Gets the window index.</summary>
     public int WindowIndex { get; } = windowIndex;
 
@@ -136,11 +142,14 @@ public sealed class TmuxPane(
     /// <summary>Gets the pid of the pane's first process (<c>pane_pid</c>).</summary>
     public long? Pid { get; } = pid;
 
-    /// <summary>Gets the foreground process name (<c>pane_current_command</c>): a hint, not proof.</summary>
-    public string? CurrentCommand { get; } = currentCommand;
+    /// <summary>
+    /// Gets the foreground process name (<c>pane_current_command</c>): a hint, not proof. A probe reads a live
+    /// pane's from <c>/proc</c> when first asked, as tmux finds it; <see langword="null"/> when that read fails.
+    /// </summary>
+    public string? CurrentCommand => _current.Value.Command;
 
-    /// <summary>Gets the foreground process's working directory (<c>pane_current_path</c>).</summary>
-    public string? CurrentPath { get; } = currentPath;
+    /// <summary>Gets the foreground process's working directory (<c>pane_current_path</c>), read like <see cref="CurrentCommand"/>.</summary>
+    public string? CurrentPath => _current.Value.Path;
 
     /// <summary>Gets when the window last had output (<c>window_activity</c>).</summary>
     public DateTimeOffset? WindowActivity { get; } = windowActivity;

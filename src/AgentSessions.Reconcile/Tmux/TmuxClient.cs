@@ -41,7 +41,8 @@ public sealed class TmuxClient
         _runner = runner;
         _executable = executable;
         _timeout = timeout;
-        _server = !string.IsNullOrEmpty(socketName) ? ["-L", socketName] : !string.IsNullOrEmpty(socketPath) ? ["-S", socketPath] : [];
+        // -u: without it, a client whose locale is not UTF-8 (a service, cron) gets every TAB and non-ASCII byte as '_'.
+        _server = !string.IsNullOrEmpty(socketName) ? ["-u", "-L", socketName] : !string.IsNullOrEmpty(socketPath) ? ["-u", "-S", socketPath] : ["-u"];
         _environment = new(extraEnvironment ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
 
         // Inside tmux, $TMUX picks the server: never let it choose for us, whatever else is set.

@@ -3,71 +3,171 @@ using AgentSessions.Reconcile.Processes;
 
 namespace AgentSessions.Reconcile.Tests.Probing;
 
-public sealed class TmuxListPanesParserTests
+public sealed class TmuxListPanesParserTests : IDisposable
 {
     private const string S = "ASR1abc";
+    private readonly TempFolder proc = new();
 
-    private static string Record(string name, string path, string window = "0", string pane = "0", string active = "11", string dead = "0") =>
-        $"{S}\t{name}\t1700000000\t{window}\t{pane}\t{active}\t{dead}\t4242\t1700000100\t%7\tclaude\t{path}\n";
+    public void Dispose() => proc.Dispose();
 
-    [Fact]
-    public void Parse_NewlineAndTabsInPath_JoinsThemIntoThePath()
+    private static string Record(string name, string command = "", string window = "0", string pane = "0", string active = "11", string dead = "0", string pid = "4242") =>
+        $"{S}\t{name}\t1700000000\t{window}\t{pane}\t{active}\t{dead}\t{pid}\t1700000100\t%7\t{command}\n";
+
+    private IReadOnlyList<TmuxSession> Parse(string output) => TmuxListPanesParser.Parse(output, S, proc.Path, out _)!;
+
+    // A fake /proc: pane process 4242 (session leader, in /session) whose terminal's foreground group is led by 4300.
+    private void Process(long pid, string stat, string? cmdline = null, string? cwd = null)
     {
-        var output = Record("a", "/x/new\nline\tand tab") + Record("b", "/y\n\nz\n");
+        var dir = proc.CreateDirectory(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.WriteAllText(Path.Combine(dir, "stat"), $"{pid} ({stat}");
+        if (cmdline is not null)
+        {
+            File.WriteAllText(Path.Combine(dir, "cmdline"), cmdline);
+        }
 
-        var sessions = TmuxListPanesParser.Parse(output, S, out var error);
+        if (cwd is not null)
+        {
+            File.CreateSymbolicLink(Path.Combine(dir, "cwd"), cwd);
+        }
+    }
 
-        error.Should().BeNull();
-        sessions!.Select(s => s.PrimaryPane!.CurrentPath).Should().Equal("/x/new\nline\tand tab", "/y\n\nz\n");
+    private void Pane(string foregroundCmdline = "claude\0--resume\0x\0", string? foregroundCwd = "/p")
+    {
+        Process(4242, "bash) S 1 4242 4242 34816 4300 4194560 0", "-bash\0", "/session");
+        Process(4300, "claude) S 4242 4300 4242 34816 4300 4194560 0", foregroundCmdline, foregroundCwd);
     }
 
     [Fact]
     public void Parse_FieldsOfOnePane_AreAllRead()
     {
-        var sessions = TmuxListPanesParser.Parse(Record("a", "/p", window: "2", pane: "1", active: "10", dead: "1"), S, out _);
+        Pane();
 
-        var session = sessions!.Single();
+        var session = Parse(Record("a", window: "2", pane: "1", active: "10")).Single();
+
         session.Created.Should().Be(DateTimeOffset.FromUnixTimeSeconds(1700000000));
-        session.Panes.Single().Should().BeEquivalentTo(new TmuxPane(2, 1, 4242, "claude", "/p", DateTimeOffset.FromUnixTimeSeconds(1700000100), isActive: false, isDead: true) { Id = "%7" });
+        session.Panes.Single().Should().BeEquivalentTo(new TmuxPane(2, 1, 4242, "claude", "/p", DateTimeOffset.FromUnixTimeSeconds(1700000100), isActive: false, isDead: false) { Id = "%7" });
+    }
+
+    [Fact]
+    public void Parse_LivePane_ReadsProcOnlyWhenAsked()
+    {
+        var pane = Parse(Record("a")).Single().Panes.Single();
+        Pane();
+
+        (pane.CurrentCommand, pane.CurrentPath).Should().Be(("claude", "/p"), "nothing was read before the first ask");
+    }
+
+    [Fact]
+    public void Parse_DeadPane_TmuxCommandAndNoPathWithoutReadingProc()
+    {
+        Pane(); // a pid reused since: must not be read for a dead pane
+
+        var pane = Parse(Record("a", command: "sleep", dead: "1")).Single().Panes.Single();
+
+        (pane.CurrentCommand, pane.CurrentPath, pane.IsDead).Should().Be(("sleep", null, true));
+    }
+
+    [Fact]
+    public void Parse_GroupLeaderGone_CommandUnknownPathOfTheSessionLeader()
+    {
+        Process(4242, "bash) S 1 4242 4242 34816 4300 4194560 0", "-bash\0", "/session");
+
+        var pane = Parse(Record("a")).Single().Panes.Single();
+
+        (pane.CurrentCommand, pane.CurrentPath, pane.IsDead).Should().Be((null, "/session", false));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("bash) S 1 4242 4242 0 -1 4194560 0")]
+    [InlineData("bash) S 1 4242")]
+    public void Parse_PaneProcessUnreadableOrWithoutTerminal_UnknownNotDead(string? stat)
+    {
+        if (stat is not null)
+        {
+            Process(4242, stat, "-bash\0", "/session");
+        }
+
+        var pane = Parse(Record("a")).Single().Panes.Single();
+
+        (pane.CurrentCommand, pane.CurrentPath, pane.IsDead).Should().Be((null, null, false));
+    }
+
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("\0x\0", null)]
+    [InlineData("/usr/bin/claude\0", "claude")]
+    [InlineData("postgres: writer process   ", "postgres:")]
+    public void Parse_ForegroundArgument_CutLikeTmux(string cmdline, string? command)
+    {
+        Pane(foregroundCmdline: cmdline);
+
+        Parse(Record("a")).Single().Panes.Single().CurrentCommand.Should().Be(command);
+    }
+
+    [Theory]
+    [InlineData("sleep", "sleep")]
+    [InlineData("/bin/sh", "sh")]
+    [InlineData("-bash", "bash")]
+    [InlineData(" - -zsh x", "zsh")]
+    [InlineData("exec vim x", "vim")]
+    [InlineData("\"quoted\" rest", "quoted")]
+    [InlineData("\"/opt/my dir/tool\"", "my")]
+    [InlineData("/usr/bin/", "bin")]
+    [InlineData("//", "/")]
+    [InlineData("name\t\u00e9", "name")]
+    [InlineData("\u00e9", "\ufffd")]
+    [InlineData("   ", null)]
+    public void WindowName_IsTmuxParseWindowName(string argument, string? name)
+    {
+        TmuxPaneForeground.WindowName(System.Text.Encoding.UTF8.GetBytes(argument)).Should().Be(name);
+    }
+
+    [Fact]
+    public void Parse_NewlineAndTabsInDeadPaneCommand_JoinsThemIntoTheCommand()
+    {
+        var output = Record("a", command: "x\nnew\tline", dead: "1") + Record("b", command: "y\n\nz\n", dead: "1");
+
+        var sessions = Parse(output);
+
+        sessions.Select(s => s.PrimaryPane!.CurrentCommand).Should().Equal("x\nnew\tline", "y\n\nz\n");
     }
 
     [Fact]
     public void Parse_PanesOfOneSession_GroupedInTmuxOrder()
     {
-        var output = Record("a", "/1") + Record("b", "/2") + Record("a", "/3", window: "1");
+        var output = Record("a", pid: "1") + Record("b", pid: "2") + Record("a", window: "1", pid: "3");
 
-        var sessions = TmuxListPanesParser.Parse(output, S, out _)!;
+        var sessions = Parse(output);
 
         sessions.Select(s => s.Name).Should().Equal("a", "b");
-        sessions[0].Panes.Select(p => p.CurrentPath).Should().Equal("/1", "/3");
+        sessions[0].Panes.Select(p => p.Pid).Should().Equal(1, 3);
     }
 
     [Fact]
     public void Parse_Empty_NoSessions()
     {
-        TmuxListPanesParser.Parse(string.Empty, S, out var error).Should().BeEmpty();
+        TmuxListPanesParser.Parse(string.Empty, S, proc.Path, out var error).Should().BeEmpty();
         error.Should().BeNull();
     }
 
     [Theory]
     [InlineData("garbage before any record\n")]
     [InlineData(S + "\ta\t1\t0\n")]
-    [InlineData(S + "\ta\t1\tX\t0\t11\t0\t1\t1\t%1\tsh\t/p\n")]
-    [InlineData(S + "\t\t1\t0\t0\t11\t0\t1\t1\t%1\tsh\t/p\n")]
+    [InlineData(S + "\ta\t1\tX\t0\t11\t0\t1\t1\t%1\t\n")]
+    [InlineData(S + "\t\t1\t0\t0\t11\t0\t1\t1\t%1\t\n")]
     public void Parse_MalformedLine_NullWithReason(string output)
     {
-        TmuxListPanesParser.Parse(output, S, out var error).Should().BeNull();
+        TmuxListPanesParser.Parse(output, S, proc.Path, out var error).Should().BeNull();
         error.Should().NotBeNullOrEmpty();
     }
 
     [Fact]
-    public void Parse_OtherSentinelAfterNewline_IsPartOfThePath()
+    public void Parse_OtherSentinelAfterNewline_IsPartOfTheDeadPaneCommand()
     {
-        var output = Record("a", "/x\nASR1zzz\tb\t1\t0\t0\t11\t0\t1\t1\t%1\tsh\t/y");
+        var output = Record("a", command: "x\nASR1zzz\tb\t1\t0\t0\t11\t0\t1\t1\t%1\tsh", dead: "1");
 
-        var sessions = TmuxListPanesParser.Parse(output, S, out _)!;
-
-        sessions.Should().ContainSingle().Which.PrimaryPane!.CurrentPath.Should().StartWith("/x\nASR1zzz");
+        Parse(output).Should().ContainSingle().Which.PrimaryPane!.CurrentCommand.Should().StartWith("x\nASR1zzz");
     }
 
     [Fact]

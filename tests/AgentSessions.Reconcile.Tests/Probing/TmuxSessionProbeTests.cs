@@ -81,6 +81,19 @@ public sealed class TmuxSessionProbeTests : IDisposable
     }
 
     [Fact]
+    public async Task ProbeAsync_LocaleNotUtf8_StillParsesTabsAndNames()
+    {
+        // A service or cron job often has no LANG: tmux then prints every TAB and non-ASCII byte as '_'.
+        server.NewSession("ünï", temp.CreateDirectory("d"));
+        var noLocale = new Dictionary<string, string?> { ["LANG"] = null, ["LC_ALL"] = null, ["LC_CTYPE"] = null };
+
+        var state = await CreateProbe(new SessionProbeOptions { TmuxSocketName = server.SocketName }, noLocale).ProbeAsync(CancellationToken.None);
+
+        state.IsKnown.Should().BeTrue(state.UnknownReason);
+        state.Sessions.Keys.Should().Equal("ünï");
+    }
+
+    [Fact]
     public async Task ProbeAsync_NoServer_KnownWithZeroSessions()
     {
         var state = await CreateProbe().ProbeAsync(CancellationToken.None);
@@ -221,7 +234,7 @@ public sealed class TmuxSessionProbeTests : IDisposable
 
         state.Sessions.Should().HaveCount(sessions);
         var calls = File.ReadAllLines(log);
-        calls.Should().ContainSingle().Which.Should().StartWith($"-L {server.SocketName} list-panes -a -F ");
+        calls.Should().ContainSingle().Which.Should().StartWith($"-u -L {server.SocketName} list-panes -a -F ");
     }
 
     [Fact]

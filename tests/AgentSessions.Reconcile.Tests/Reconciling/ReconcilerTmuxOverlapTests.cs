@@ -34,7 +34,7 @@ public sealed class ReconcilerTmuxOverlapTests : IDisposable
         store.SawTmuxRunning.Should().BeTrue("the tmux call starts before the registry is read (before: the load waited for it in vain)");
         report.TmuxKnown.Should().BeTrue(report.TmuxUnknownReason);
         report.Drifts.Should().BeEmpty("the registered session is alive");
-        File.ReadAllLines(CallsLog).Should().ContainSingle().Which.Should().StartWith("-L " + _server.SocketName + " list-panes");
+        File.ReadAllLines(CallsLog).Should().ContainSingle().Which.Should().StartWith("-u -L " + _server.SocketName + " list-panes");
     }
 
     [Fact]
