@@ -135,6 +135,8 @@ internal sealed partial class CommandLineParser
         }
     }
 
+    private static void AddAll(Command command, params Option[] options) => Array.ForEach(options, command.Add);
+
     private static Option<bool> Flag(string name, string description) =>
         new(name) { Description = description, Arity = ArgumentArity.Zero };
 
@@ -330,13 +332,7 @@ internal sealed partial class CommandLineParser
         private readonly Option<string> tmuxSocketPath = Value("--tmux-socket-path", "PATH", "the tmux server's socket path (tmux -S PATH)");
         private readonly Option<string> wedgedAfter = Value("--wedged-after", "SECONDS", "a working agent with no hook event or transcript growth this long is wedged (default 900)");
 
-        public void AddTo(Command command)
-        {
-            command.Add(workspace);
-            command.Add(tmuxSocket);
-            command.Add(tmuxSocketPath);
-            command.Add(wedgedAfter);
-        }
+        public void AddTo(Command command) => AddAll(command, workspace, tmuxSocket, tmuxSocketPath, wedgedAfter);
 
         public void Fill(WorkspaceCommand command, ParseResult result, string name)
         {
@@ -363,11 +359,7 @@ internal sealed partial class CommandLineParser
         private readonly Option<bool> user = Flag("--user", "Claude Code's user settings: $CLAUDE_CONFIG_DIR/settings.json (default ~/.claude)");
         private readonly Option<string> project = Value("--project", "DIR", "a project's settings: DIR/.claude/settings.json");
 
-        public void AddTo(Command command)
-        {
-            command.Add(user);
-            command.Add(project);
-        }
+        public void AddTo(Command command) => AddAll(command, user, project);
 
         /// <summary>The project folder, or <see langword="null"/> for the user's settings.</summary>
         public string? Read(ParseResult result, string name)
