@@ -8,19 +8,12 @@ using AgentSessions.Reconcile.Cli.Parsing;
 namespace AgentSessions.Reconcile.Cli.Running;
 
 /// <summary>Runs one <c>agent-sessions</c> command line and returns its exit code.</summary>
-internal sealed partial class CliApp
+internal sealed partial class CliApp(CliEnvironment env, StopSignal? stop = null)
 {
     /// <summary>The exit code after SIGTERM during a single pass (128 + 15).</summary>
     public const int TerminatedExitCode = 143;
 
-    private readonly CliEnvironment env;
-    private readonly StopSignal stop;
-
-    public CliApp(CliEnvironment environment, StopSignal? stop = null)
-    {
-        env = environment;
-        this.stop = stop ?? new StopSignal();
-    }
+    private readonly StopSignal stop = stop ?? new StopSignal();
 
     /// <summary>Gets the tool's version (the informational version without build metadata).</summary>
     public static string Version
