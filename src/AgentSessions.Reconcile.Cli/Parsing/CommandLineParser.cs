@@ -159,48 +159,16 @@ internal sealed partial class CommandLineParser
             throw new UsageException(result.Errors[0].Message, name);
         }
 
-        if (result.Action is HelpWithNotes)
-        {
-            return new HelpCommand(name);
-        }
-
-        if (command == reconcile)
-        {
-            return ToReconcile(result);
-        }
-
-        if (command == status)
-        {
-            return ToStatus(result);
-        }
-
-        if (command == hook)
-        {
-            return new HookRecordCommand();
-        }
-
-        if (command == hookInstall || command == hookUninstall)
-        {
-            var install = command == hookInstall;
-            return new HookSettingsCommand { Install = install, Project = (install ? installTarget : uninstallTarget).Read(result, "hook " + command.Name) };
-        }
-
-        if (command == demo)
-        {
-            return new DemoCommand();
-        }
-
-        if (command == help)
-        {
-            return ToHelp(result);
-        }
-
-        if (root.Options.OfType<VersionOption>().Any(v => result.GetResult(v) is { Implicit: false }))
-        {
-            return new VersionCommand();
-        }
-
-        throw new UsageException("no command given; use 'reconcile' or 'status' ('demo' shows them at work).");
+        var install = command == hookInstall;
+        return result.Action is HelpWithNotes ? new HelpCommand(name)
+            : command == reconcile ? ToReconcile(result)
+            : command == status ? ToStatus(result)
+            : command == hook ? new HookRecordCommand()
+            : install || command == hookUninstall ? new HookSettingsCommand { Install = install, Project = (install ? installTarget : uninstallTarget).Read(result, "hook " + command.Name) }
+            : command == demo ? new DemoCommand()
+            : command == help ? ToHelp(result)
+            : root.Options.OfType<VersionOption>().Any(v => result.GetResult(v) is { Implicit: false }) ? new VersionCommand()
+            : throw new UsageException("no command given; use 'reconcile' or 'status' ('demo' shows them at work).");
     }
 
     private ReconcileCommand ToReconcile(ParseResult result)
