@@ -102,31 +102,13 @@ internal sealed partial class CliApp(CliEnvironment env, StopSignal? stop = null
             return e.Message;
         }
 
-        var sb = new StringBuilder();
-
         // The store's messages usually name the place already ("file:line:column: field: …"): don't say it twice.
-        if (!string.IsNullOrEmpty(r.FilePath) && !r.Message.Contains(r.FilePath, StringComparison.Ordinal))
-        {
-            sb.Append(r.FilePath);
-            if (r.Line is { } line)
-            {
-                sb.Append(':').Append(line);
-                if (r.Column is { } column)
-                {
-                    sb.Append(':').Append(column);
-                }
-            }
-
-            sb.Append(": ");
-        }
-
-        sb.Append(r.Message.TrimEnd());
-        if (!string.IsNullOrEmpty(r.Field) && !r.Message.Contains(r.Field, StringComparison.Ordinal))
-        {
-            sb.Append(" (field ").Append(r.Field).Append(')');
-        }
-
-        return sb.ToString();
+        var place = string.IsNullOrEmpty(r.FilePath) || r.Message.Contains(r.FilePath, StringComparison.Ordinal) ? string.Empty
+            : r.Line is not { } line ? r.FilePath + ": "
+            : r.Column is not { } column ? $"{r.FilePath}:{line}: "
+            : $"{r.FilePath}:{line}:{column}: ";
+        var field = string.IsNullOrEmpty(r.Field) || r.Message.Contains(r.Field, StringComparison.Ordinal) ? string.Empty : $" (field {r.Field})";
+        return place + r.Message.TrimEnd() + field;
     }
 
     private static string WorkspaceName(Registry registry, string root) =>
