@@ -46,9 +46,9 @@ internal sealed partial class CliApp(CliEnvironment env, StopSignal? stop = null
         {
             return command switch
             {
-                HelpCommand help => Help(help),
-                VersionCommand => WriteVersion(),
-                CompletionCommand completion => Complete(completion),
+                HelpCommand help => Done(() => CommandLineParser.WriteHelp(help.Topic, env.Out)),
+                VersionCommand => Done(() => env.Out.Write("agent-sessions " + Version + "\n")),
+                CompletionCommand completion => Done(() => CommandLineParser.Invoke(completion.Result, env.Out)),
                 ReconcileCommand reconcile => await ReconcileAsync(reconcile, cancellationToken).ConfigureAwait(false),
                 StatusCommand status => await StatusAsync(status, cancellationToken).ConfigureAwait(false),
                 HookRecordCommand => RunHook(),
@@ -127,21 +127,10 @@ internal sealed partial class CliApp(CliEnvironment env, StopSignal? stop = null
         return ExitCodes.Usage;
     }
 
-    private int Help(HelpCommand help)
+    /// <summary>Writes what a command that only prints prints; its exit code.</summary>
+    private static int Done(Action write)
     {
-        CommandLineParser.WriteHelp(help.Topic, env.Out);
-        return ExitCodes.Ok;
-    }
-
-    private int Complete(CompletionCommand completion)
-    {
-        CommandLineParser.Invoke(completion.Result, env.Out);
-        return ExitCodes.Ok;
-    }
-
-    private int WriteVersion()
-    {
-        env.Out.Write("agent-sessions " + Version + "\n");
+        write();
         return ExitCodes.Ok;
     }
 
