@@ -224,12 +224,9 @@ internal sealed partial class CommandLineParser
     /// <summary>Turns what System.CommandLine did not match or accept into the contract's sentences.</summary>
     private void CheckTokens(ParseResult result, Command command, string? name, IReadOnlyList<string> args)
     {
-        foreach (var option in command.Options)
+        if (command.Options.FirstOrDefault(o => o is not HelpOption && result.GetResult(o) is { IdentifierTokenCount: > 1 }) is { } repeated)
         {
-            if (option is not HelpOption && result.GetResult(option) is { IdentifierTokenCount: > 1 })
-            {
-                throw new UsageException($"'{option.Name}' is given more than once.", name);
-            }
+            throw new UsageException($"'{repeated.Name}' is given more than once.", name);
         }
 
         foreach (var arg in args)
