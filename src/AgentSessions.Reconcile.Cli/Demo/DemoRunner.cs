@@ -8,17 +8,8 @@ namespace AgentSessions.Reconcile.Cli.Demo;
 /// tool's own <c>status</c> and <c>reconcile</c>, and everything removed again, on success,
 /// failure or Ctrl-C alike. Uses only the core's public API.
 /// </summary>
-internal sealed class DemoRunner
+internal sealed class DemoRunner(CliEnvironment env, StopSignal stop)
 {
-    private readonly CliEnvironment env;
-    private readonly StopSignal stop;
-
-    public DemoRunner(CliEnvironment environment, StopSignal stop)
-    {
-        env = environment;
-        this.stop = stop;
-    }
-
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var ws = DemoWorkspace.Create();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace AgentSessions.Reconcile.Cli.Demo;
@@ -74,13 +73,8 @@ internal sealed class DemoWorkspace : IAsyncDisposable
     public void WriteTranscript(string cwd, string sessionId)
     {
         // Claude's project key: the folder's path with every character that is not a letter or digit as '-'.
-        var key = new StringBuilder(cwd.Length);
-        foreach (var c in cwd)
-        {
-            key.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
-        }
-
-        var folder = Directory.CreateDirectory(Path.Combine(ClaudeDirectory, "projects", key.ToString())).FullName;
+        var key = string.Concat(cwd.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'));
+        var folder = Directory.CreateDirectory(Path.Combine(ClaudeDirectory, "projects", key)).FullName;
         using var file = File.Create(Path.Combine(folder, sessionId + ".jsonl"));
         using (var json = new Utf8JsonWriter(file))
         {

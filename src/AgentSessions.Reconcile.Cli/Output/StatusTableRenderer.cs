@@ -62,15 +62,7 @@ internal static class StatusTableRenderer
             cells.Add(attention ? [.. line[..3], Attention(row.Attention), .. line[3..]] : line);
         }
 
-        var widths = new int[headers.Length];
-        for (var c = 0; c < headers.Length; c++)
-        {
-            widths[c] = DisplayWidth(headers[c]);
-            foreach (var line in cells)
-            {
-                widths[c] = Math.Max(widths[c], DisplayWidth(line[c]));
-            }
-        }
+        var widths = headers.Select((header, c) => cells.Select(line => DisplayWidth(line[c])).Prepend(DisplayWidth(header)).Max()).ToArray();
 
         AppendLine(sb, headers, widths, colour ? _ => Bold : null);
         for (var r = 0; r < cells.Count; r++)
@@ -87,42 +79,14 @@ internal static class StatusTableRenderer
         a is null ? "-" : Clean((a.Reason is { } r ? $"{a.State}/{r}" : a.State) + (a.Source == "none" ? string.Empty : $" ({a.Source})"));
 
     /// <summary>Gets the number of terminal columns <paramref name="text"/> takes (wide East Asian and emoji count 2, combining marks 0).</summary>
-    internal static int DisplayWidth(string text)
-    {
-        var width = 0;
-        foreach (var rune in text.EnumerateRunes())
-        {
-            var category = Rune.GetUnicodeCategory(rune);
-            if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format)
-            {
-                continue;
-            }
-
-            width += IsWide(rune.Value) ? 2 : 1;
-        }
-
-        return width;
-    }
+    internal static int DisplayWidth(string text) =>
+        text.EnumerateRunes()
+            .Where(rune => Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format))
+            .Sum(rune => IsWide(rune.Value) ? 2 : 1);
 
     /// <summary>Replaces control characters (ESC, newline …) with <c>?</c>.</summary>
-    internal static string Clean(string text)
-    {
-        foreach (var ch in text)
-        {
-            if (char.IsControl(ch))
-            {
-                var sb = new StringBuilder(text.Length);
-                foreach (var c in text)
-                {
-                    sb.Append(char.IsControl(c) ? '?' : c);
-                }
-
-                return sb.ToString();
-            }
-        }
-
-        return text;
-    }
+    internal static string Clean(string text) =>
+        text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? '?' : c)) : text;
 
     private static bool IsWide(int cp) =>
         (cp >= 0x1100 && cp <= 0x115F)
@@ -146,14 +110,7 @@ internal static class StatusTableRenderer
         {
             var last = c == cells.Length - 1;
             var colour = colourOf?.Invoke(c);
-            if (colour is not null)
-            {
-                sb.Append(colour).Append(cells[c]).Append(Reset);
-            }
-            else
-            {
-                sb.Append(cells[c]);
-            }
+            sb.Append(colour).Append(cells[c]).Append(colour is null ? null : Reset);
 
             if (!last)
             {

@@ -6,12 +6,10 @@ internal abstract class CliCommand
 }
 
 /// <summary><c>agent-sessions --help</c>, <c>help [command]</c> or <c>&lt;command&gt; --help</c>.</summary>
-internal sealed class HelpCommand : CliCommand
+internal sealed class HelpCommand(string? topic) : CliCommand
 {
-    public HelpCommand(string? topic) => Topic = topic;
-
     /// <summary>Gets the command whose help is wanted, or <see langword="null"/> for the overview.</summary>
-    public string? Topic { get; }
+    public string? Topic { get; } = topic;
 }
 
 /// <summary><c>agent-sessions --version</c>.</summary>
@@ -137,12 +135,10 @@ internal sealed class StatusCommand : WorkspaceCommand
 }
 
 /// <summary>A <c>[suggest:N]</c> directive: the shell asks for completions (System.CommandLine answers).</summary>
-internal sealed class CompletionCommand : CliCommand
+internal sealed class CompletionCommand(System.CommandLine.ParseResult result) : CliCommand
 {
-    public CompletionCommand(System.CommandLine.ParseResult result) => Result = result;
-
     /// <summary>Gets the parse result whose completion action writes the candidates.</summary>
-    public System.CommandLine.ParseResult Result { get; }
+    public System.CommandLine.ParseResult Result { get; } = result;
 }
 
 /// <summary><c>agent-sessions demo</c>.</summary>

@@ -14,14 +14,7 @@ internal sealed partial class CommandLineParser
         private readonly Option<string> keyFile = Value("--fleet-key-file", "FILE", "with --publish-status: read the fleet key from FILE (else $AGENT_SESSIONS_FLEET_KEY)");
         private readonly Option<string> keepAlive = Value("--fleet-keep-alive", "SECONDS", "with --publish-status: MQTT keep-alive; a dead host shows offline within 1.5x (default 30)");
 
-        public void AddTo(Command command)
-        {
-            command.Add(publish);
-            command.Add(hostId);
-            command.Add(prefix);
-            command.Add(keyFile);
-            command.Add(keepAlive);
-        }
+        public void AddTo(Command command) => AddAll(command, publish, hostId, prefix, keyFile, keepAlive);
 
         public bool Given(ParseResult result) => result.GetValue(publish);
 
@@ -66,16 +59,7 @@ internal sealed partial class CommandLineParser
         private readonly Option<string> prefix = Value("--fleet-prefix", "PREFIX", "with --fleet: fleet topic prefix (default agent-sessions/fleet)");
         private readonly Option<string> keyFile = Value("--fleet-key-file", "FILE", "with --fleet: read the fleet key from FILE (else $AGENT_SESSIONS_FLEET_KEY)");
 
-        public void AddTo(Command command)
-        {
-            command.Add(fleet);
-            command.Add(watch);
-            command.Add(broker);
-            command.Add(brokerCa);
-            command.Add(passwordFile);
-            command.Add(prefix);
-            command.Add(keyFile);
-        }
+        public void AddTo(Command command) => AddAll(command, fleet, watch, broker, brokerCa, passwordFile, prefix, keyFile);
 
         public void Fill(StatusCommand command, ParseResult result, string name)
         {

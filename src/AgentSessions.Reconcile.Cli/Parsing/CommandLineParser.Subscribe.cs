@@ -20,17 +20,7 @@ internal sealed partial class CommandLineParser
         private readonly Option<string> topicPrefix = Value("--topic-prefix", "PREFIX", "with --subscribe: topic prefix (default agent-sessions/<workspace>)");
         private readonly Option<bool> killOnTerminal = Flag("--kill-on-terminal", "with --subscribe: kill the tmux session a verified terminal event ended (off by default)");
 
-        public void AddTo(Command command)
-        {
-            command.Add(subscribe);
-            command.Add(timeout);
-            command.Add(idleTimeout);
-            command.Add(broker);
-            command.Add(brokerCa);
-            command.Add(passwordFile);
-            command.Add(topicPrefix);
-            command.Add(killOnTerminal);
-        }
+        public void AddTo(Command command) => AddAll(command, subscribe, timeout, idleTimeout, broker, brokerCa, passwordFile, topicPrefix, killOnTerminal);
 
         public BrokerSettings ReadBroker(ParseResult result) => new(result.GetValue(broker), result.GetValue(brokerCa), result.GetValue(passwordFile));
 

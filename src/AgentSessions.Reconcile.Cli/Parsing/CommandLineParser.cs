@@ -135,6 +135,8 @@ internal sealed partial class CommandLineParser
         }
     }
 
+    private static void AddAll(Command command, params Option[] options) => Array.ForEach(options, command.Add);
+
     private static Option<bool> Flag(string name, string description) =>
         new(name) { Description = description, Arity = ArgumentArity.Zero };
 
@@ -157,48 +159,16 @@ internal sealed partial class CommandLineParser
             throw new UsageException(result.Errors[0].Message, name);
         }
 
-        if (result.Action is HelpWithNotes)
-        {
-            return new HelpCommand(name);
-        }
-
-        if (command == reconcile)
-        {
-            return ToReconcile(result);
-        }
-
-        if (command == status)
-        {
-            return ToStatus(result);
-        }
-
-        if (command == hook)
-        {
-            return new HookRecordCommand();
-        }
-
-        if (command == hookInstall || command == hookUninstall)
-        {
-            var install = command == hookInstall;
-            return new HookSettingsCommand { Install = install, Project = (install ? installTarget : uninstallTarget).Read(result, "hook " + command.Name) };
-        }
-
-        if (command == demo)
-        {
-            return new DemoCommand();
-        }
-
-        if (command == help)
-        {
-            return ToHelp(result);
-        }
-
-        if (root.Options.OfType<VersionOption>().Any(v => result.GetResult(v) is { Implicit: false }))
-        {
-            return new VersionCommand();
-        }
-
-        throw new UsageException("no command given; use 'reconcile' or 'status' ('demo' shows them at work).");
+        var install = command == hookInstall;
+        return result.Action is HelpWithNotes ? new HelpCommand(name)
+            : command == reconcile ? ToReconcile(result)
+            : command == status ? ToStatus(result)
+            : command == hook ? new HookRecordCommand()
+            : install || command == hookUninstall ? new HookSettingsCommand { Install = install, Project = (install ? installTarget : uninstallTarget).Read(result, "hook " + command.Name) }
+            : command == demo ? new DemoCommand()
+            : command == help ? ToHelp(result)
+            : root.Options.OfType<VersionOption>().Any(v => result.GetResult(v) is { Implicit: false }) ? new VersionCommand()
+            : throw new UsageException("no command given; use 'reconcile' or 'status' ('demo' shows them at work).");
     }
 
     private ReconcileCommand ToReconcile(ParseResult result)
@@ -254,12 +224,9 @@ internal sealed partial class CommandLineParser
     /// <summary>Turns what System.CommandLine did not match or accept into the contract's sentences.</summary>
     private void CheckTokens(ParseResult result, Command command, string? name, IReadOnlyList<string> args)
     {
-        foreach (var option in command.Options)
+        if (command.Options.FirstOrDefault(o => o is not HelpOption && result.GetResult(o) is { IdentifierTokenCount: > 1 }) is { } repeated)
         {
-            if (option is not HelpOption && result.GetResult(option) is { IdentifierTokenCount: > 1 })
-            {
-                throw new UsageException($"'{option.Name}' is given more than once.", name);
-            }
+            throw new UsageException($"'{repeated.Name}' is given more than once.", name);
         }
 
         foreach (var arg in args)
@@ -330,13 +297,7 @@ internal sealed partial class CommandLineParser
         private readonly Option<string> tmuxSocketPath = Value("--tmux-socket-path", "PATH", "the tmux server's socket path (tmux -S PATH)");
         private readonly Option<string> wedgedAfter = Value("--wedged-after", "SECONDS", "a working agent with no hook event or transcript growth this long is wedged (default 900)");
 
-        public void AddTo(Command command)
-        {
-            command.Add(workspace);
-            command.Add(tmuxSocket);
-            command.Add(tmuxSocketPath);
-            command.Add(wedgedAfter);
-        }
+        public void AddTo(Command command) => AddAll(command, workspace, tmuxSocket, tmuxSocketPath, wedgedAfter);
 
         public void Fill(WorkspaceCommand command, ParseResult result, string name)
         {
@@ -363,11 +324,7 @@ internal sealed partial class CommandLineParser
         private readonly Option<bool> user = Flag("--user", "Claude Code's user settings: $CLAUDE_CONFIG_DIR/settings.json (default ~/.claude)");
         private readonly Option<string> project = Value("--project", "DIR", "a project's settings: DIR/.claude/settings.json");
 
-        public void AddTo(Command command)
-        {
-            command.Add(user);
-            command.Add(project);
-        }
+        public void AddTo(Command command) => AddAll(command, user, project);
 
         /// <summary>The project folder, or <see langword="null"/> for the user's settings.</summary>
         public string? Read(ParseResult result, string name)

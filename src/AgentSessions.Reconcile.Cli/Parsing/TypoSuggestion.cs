@@ -7,22 +7,8 @@ internal static class TypoSuggestion
     /// <param name="word">What was typed.</param>
     /// <param name="candidates">The known words.</param>
     /// <returns><c> (did you mean 'x'?)</c>, or an empty string when nothing is close.</returns>
-    public static string For(string word, IEnumerable<string> candidates)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var c in candidates)
-        {
-            var d = Distance(word, c);
-            if (d < bestDistance)
-            {
-                bestDistance = d;
-                best = c;
-            }
-        }
-
-        return best is not null && bestDistance <= 2 ? $" (did you mean '{best}'?)" : string.Empty;
-    }
+    public static string For(string word, IEnumerable<string> candidates) =>
+        candidates.MinBy(c => Distance(word, c)) is { } best && Distance(word, best) <= 2 ? $" (did you mean '{best}'?)" : string.Empty;
 
     private static int Distance(string a, string b)
     {

@@ -8,19 +8,12 @@ using AgentSessions.Reconcile.Cli.Parsing;
 namespace AgentSessions.Reconcile.Cli.Running;
 
 /// <summary>Runs one <c>agent-sessions</c> command line and returns its exit code.</summary>
-internal sealed partial class CliApp
+internal sealed partial class CliApp(CliEnvironment env, StopSignal? stop = null)
 {
     /// <summary>The exit code after SIGTERM during a single pass (128 + 15).</summary>
     public const int TerminatedExitCode = 143;
 
-    private readonly CliEnvironment env;
-    private readonly StopSignal stop;
-
-    public CliApp(CliEnvironment environment, StopSignal? stop = null)
-    {
-        env = environment;
-        this.stop = stop ?? new StopSignal();
-    }
+    private readonly StopSignal stop = stop ?? new StopSignal();
 
     /// <summary>Gets the tool's version (the informational version without build metadata).</summary>
     public static string Version
@@ -53,9 +46,9 @@ internal sealed partial class CliApp
         {
             return command switch
             {
-                HelpCommand help => Help(help),
-                VersionCommand => WriteVersion(),
-                CompletionCommand completion => Complete(completion),
+                HelpCommand help => Done(() => CommandLineParser.WriteHelp(help.Topic, env.Out)),
+                VersionCommand => Done(() => env.Out.Write("agent-sessions " + Version + "\n")),
+                CompletionCommand completion => Done(() => CommandLineParser.Invoke(completion.Result, env.Out)),
                 ReconcileCommand reconcile => await ReconcileAsync(reconcile, cancellationToken).ConfigureAwait(false),
                 StatusCommand status => await StatusAsync(status, cancellationToken).ConfigureAwait(false),
                 HookRecordCommand => RunHook(),
@@ -109,31 +102,13 @@ internal sealed partial class CliApp
             return e.Message;
         }
 
-        var sb = new StringBuilder();
-
         // The store's messages usually name the place already ("file:line:column: field: …"): don't say it twice.
-        if (!string.IsNullOrEmpty(r.FilePath) && !r.Message.Contains(r.FilePath, StringComparison.Ordinal))
-        {
-            sb.Append(r.FilePath);
-            if (r.Line is { } line)
-            {
-                sb.Append(':').Append(line);
-                if (r.Column is { } column)
-                {
-                    sb.Append(':').Append(column);
-                }
-            }
-
-            sb.Append(": ");
-        }
-
-        sb.Append(r.Message.TrimEnd());
-        if (!string.IsNullOrEmpty(r.Field) && !r.Message.Contains(r.Field, StringComparison.Ordinal))
-        {
-            sb.Append(" (field ").Append(r.Field).Append(')');
-        }
-
-        return sb.ToString();
+        var place = string.IsNullOrEmpty(r.FilePath) || r.Message.Contains(r.FilePath, StringComparison.Ordinal) ? string.Empty
+            : r.Line is not { } line ? r.FilePath + ": "
+            : r.Column is not { } column ? $"{r.FilePath}:{line}: "
+            : $"{r.FilePath}:{line}:{column}: ";
+        var field = string.IsNullOrEmpty(r.Field) || r.Message.Contains(r.Field, StringComparison.Ordinal) ? string.Empty : $" (field {r.Field})";
+        return place + r.Message.TrimEnd() + field;
     }
 
     private static string WorkspaceName(Registry registry, string root) =>
@@ -152,21 +127,10 @@ internal sealed partial class CliApp
         return ExitCodes.Usage;
     }
 
-    private int Help(HelpCommand help)
+    /// <summary>Writes what a command that only prints prints; its exit code.</summary>
+    private static int Done(Action write)
     {
-        CommandLineParser.WriteHelp(help.Topic, env.Out);
-        return ExitCodes.Ok;
-    }
-
-    private int Complete(CompletionCommand completion)
-    {
-        CommandLineParser.Invoke(completion.Result, env.Out);
-        return ExitCodes.Ok;
-    }
-
-    private int WriteVersion()
-    {
-        env.Out.Write("agent-sessions " + Version + "\n");
+        write();
         return ExitCodes.Ok;
     }
 

@@ -33,31 +33,16 @@ internal static class CoalescingStateReader
     /// <summary>Groups the outstanding drifts by session: every class (<c>C,D</c>), the newest one's message and time.</summary>
     /// <param name="state">The drift state.</param>
     /// <returns>The last drift by session.</returns>
-    internal static IReadOnlyDictionary<string, LastDrift> LastBySession(DriftState state)
+    internal static IReadOnlyDictionary<string, LastDrift> LastBySession(DriftState state) =>
+        state.Reported.GroupBy(p => p.Key.Session, StringComparer.Ordinal).ToDictionary(g => g.Key, Last, StringComparer.Ordinal);
+
+    /// <summary>One session's drifts: every class, sorted (<c>C,D</c>), and the newest one's message and time (the first of equals).</summary>
+    private static LastDrift Last(IEnumerable<KeyValuePair<DriftKey, ReportedDrift>> drifts)
     {
-        var bySession = new Dictionary<string, (SortedSet<char> Classes, ReportedDrift Newest)>(StringComparer.Ordinal);
-        foreach (var (key, reported) in state.Reported)
-        {
-            if (bySession.TryGetValue(key.Session, out var seen))
-            {
-                seen.Classes.Add(key.Class.Letter);
-                bySession[key.Session] = (seen.Classes, reported.At > seen.Newest.At ? reported : seen.Newest);
-            }
-            else
-            {
-                bySession[key.Session] = ([key.Class.Letter], reported);
-            }
-        }
-
-        var result = new Dictionary<string, LastDrift>(bySession.Count, StringComparer.Ordinal);
-        foreach (var (session, (classes, newest)) in bySession)
-        {
-            result[session] = new LastDrift(
-                string.Join(',', classes),
-                newest.Message.Length > 0 ? newest.Message : null,
-                newest.At == default ? null : newest.At);
-        }
-
-        return result;
+        var newest = drifts.MaxBy(p => p.Value.At).Value;
+        return new LastDrift(
+            string.Join(',', drifts.Select(p => p.Key.Class.Letter).Distinct().Order()),
+            newest.Message.Length > 0 ? newest.Message : null,
+            newest.At == default ? null : newest.At);
     }
 }

@@ -38,18 +38,9 @@ internal sealed class FolderChanges : IDisposable
     }
 
     /// <summary>Waits for the next change (a burst of changes is one).</summary>
-    public async Task WaitAsync(CancellationToken cancellationToken)
-    {
-        await _changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task WaitAsync(CancellationToken cancellationToken) => _changed.Reader.ReadAsync(cancellationToken).AsTask();
 
-    public void Dispose()
-    {
-        foreach (var watcher in _watchers)
-        {
-            watcher.Dispose();
-        }
-    }
+    public void Dispose() => _watchers.ForEach(watcher => watcher.Dispose());
 
     private void OnChange(object sender, FileSystemEventArgs e) => _changed.Writer.TryWrite(true);
 }
