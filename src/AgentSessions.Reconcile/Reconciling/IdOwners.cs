@@ -10,17 +10,9 @@ internal sealed class IdOwners
     {
         foreach (var row in registry.Sessions)
         {
-            foreach (var ids in AgentIds.All)
+            foreach (var id in AgentIds.All.Select(ids => ids.Own(row)).Concat(row.IdentitiesIfAny?.Values.SelectMany(fields => fields.Values) ?? []))
             {
-                Add(ids.Own(row), row.Name);
-            }
-
-            foreach (var fields in row.IdentitiesIfAny?.Values ?? [])
-            {
-                foreach (var value in fields.Values)
-                {
-                    Add(value, row.Name);
-                }
+                Add(id, row.Name);
             }
         }
     }
