@@ -290,10 +290,9 @@ public sealed class ReconcileLoop
             return Merge(waiting);
         }
 
-        using var timerCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timer = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, timerCancel.Token);
-        using var readCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var readable = _requests.Reader.WaitToReadAsync(readCancel.Token).AsTask();
+        using var waitCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timer = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, waitCancel.Token);
+        Task readable = _requests.Reader.WaitToReadAsync(waitCancel.Token).AsTask();
         Interlocked.Increment(ref _passesCompleted);
         try
         {
@@ -310,10 +309,10 @@ public sealed class ReconcileLoop
         }
         finally
         {
-            await timerCancel.CancelAsync().ConfigureAwait(false);
-            await readCancel.CancelAsync().ConfigureAwait(false);
-            await Quietly(timer).ConfigureAwait(false);
-            await Quietly(readable).ConfigureAwait(false);
+            // The other side won: this wait is cancelled on purpose.
+            await waitCancel.CancelAsync().ConfigureAwait(false);
+            await timer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await readable.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -322,18 +321,6 @@ public sealed class ReconcileLoop
         while (_requests.Reader.TryRead(out var r))
         {
             into.Add(r);
-        }
-    }
-
-    private static async Task Quietly(Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The other side won; this wait was cancelled on purpose.
         }
     }
 }
