@@ -80,9 +80,7 @@ internal sealed partial class ClaudeTranscriptProbe(ProbeSettings settings, Time
                 if (conversations.TryGetValue(key, out var other))
                 {
                     // Two spellings of one directory ("/a" and "/a/"): one list, as the public constructor makes.
-                    var merged = other.Concat(confirmed).ToList();
-                    merged.Sort(AgentFiles.NewestFirst);
-                    confirmed = merged.AsReadOnly();
+                    confirmed = other.Concat(confirmed).Order(Comparer<AgentConversation>.Create(AgentFiles.NewestFirst)).ToList().AsReadOnly();
                 }
 
                 conversations[key] = confirmed;
