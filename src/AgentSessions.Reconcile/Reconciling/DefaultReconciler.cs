@@ -179,12 +179,9 @@ internal sealed partial class DefaultReconciler(
                 notes = [.. notes, warning];
             }
 
-            foreach (var (mutation, outcome) in result.Value.Outcomes)
+            foreach (var (mutation, outcome) in result.Value.Outcomes.Where(p => !p.Value.Applied))
             {
-                if (!outcome.Applied)
-                {
-                    ReconcilerLog.MutationSkipped(_logger, mutation.Session, outcome.SkipReason ?? "not applied");
-                }
+                ReconcilerLog.MutationSkipped(_logger, mutation.Session, outcome.SkipReason ?? "not applied");
             }
         }
 
