@@ -97,16 +97,8 @@ public sealed class AgentFiles
             : ArtifactPresence.Missing;
     }
 
-    private HashSet<string> ConversationIds()
-    {
-        if (Volatile.Read(ref _conversationIds) is { } ids)
-        {
-            return ids;
-        }
-
-        ids = _byCwd.Values.SelectMany(list => list).Select(conversation => conversation.Id).ToHashSet(StringComparer.Ordinal);
-        return Interlocked.CompareExchange(ref _conversationIds, ids, null) ?? ids;
-    }
+    private HashSet<string> ConversationIds() =>
+        LazyInitializer.EnsureInitialized(ref _conversationIds, () => _byCwd.Values.SelectMany(list => list).Select(conversation => conversation.Id).ToHashSet(StringComparer.Ordinal));
 
     /// <summary>A path without its trailing <c>/</c> (but <c>/</c> stays <c>/</c>).</summary>
     internal static string NormalizePath(string path) =>
