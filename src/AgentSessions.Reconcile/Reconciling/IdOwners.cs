@@ -10,9 +10,15 @@ internal sealed class IdOwners
     {
         foreach (var row in registry.Sessions)
         {
-            foreach (var id in AgentIds.All.Select(ids => ids.Own(row)).Concat(row.IdentitiesIfAny?.Values.SelectMany(fields => fields.Values) ?? []))
+            foreach (var ids in AgentIds.All)
             {
-                Add(id, row.Name);
+                Add(ids.Own(row), row.Name);
+            }
+
+            // Only a row with identities makes an enumerator: an empty [] here is Array.Empty, not a new List.
+            foreach (var value in row.IdentitiesIfAny?.Values.SelectMany(fields => fields.Values) ?? [])
+            {
+                Add(value, row.Name);
             }
         }
     }

@@ -20,7 +20,7 @@ internal sealed class JobEventMutation(ReconcileJobEvent jobEvent, JobStatus sta
 
     public override MutationOutcome Apply(Registry current)
     {
-        var (row, job) = current.Sessions.SelectMany(r => (r.JobsIfAny ?? []).Select(j => (Row: r, Job: j)))
+        var (row, job) = current.Sessions.SelectMany(r => (r.JobsIfAny ?? Enumerable.Empty<JobEntry>()).Select(j => (Row: r, Job: j)))
             .FirstOrDefault(p => string.Equals(p.Job.JobId, jobEvent.JobId, StringComparison.Ordinal));
         if (row is null)
         {
