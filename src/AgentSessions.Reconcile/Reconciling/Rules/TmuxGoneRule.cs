@@ -53,7 +53,7 @@ internal sealed class TmuxGoneRule() : DriftRule(TmuxGone)
             return;
         }
 
-        if (diff.WithinGrace(new[] { row.CreatedAt, row.UpdatedAt }.Max()))
+        if (diff.WithinGrace(row.CreatedAt) || diff.WithinGrace(row.UpdatedAt))
         {
             diff.Undecided(key);
             return;
