@@ -7,25 +7,17 @@ internal sealed class AgentSessionsReconcileOptionsValidator : IValidateOptions<
 {
     public ValidateOptionsResult Validate(string? name, AgentSessionsReconcileOptions options)
     {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.EffectiveWorkspaceRoot))
-        {
-            problems.Add("AgentSessionsReconcileOptions.WorkspaceRoot is required (the folder that holds .hermes/agent-sessions.yaml).");
-        }
-
         var store = options.Store;
-        if (store.LockTimeout < TimeSpan.Zero)
-        {
-            problems.Add($"AgentSessionsReconcileOptions.Store.LockTimeout must not be negative (it is {store.LockTimeout}).");
-        }
-
-        if (store.MaxFileBytes <= 0 || store.MaxDepth <= 0 || store.MaxAliasExpansions < 0)
-        {
-            problems.Add("AgentSessionsReconcileOptions.Store limits (MaxFileBytes, MaxDepth, MaxAliasExpansions) must be positive.");
-        }
+        List<string?> problems =
+        [
+            string.IsNullOrWhiteSpace(options.EffectiveWorkspaceRoot) ? "AgentSessionsReconcileOptions.WorkspaceRoot is required (the folder that holds .hermes/agent-sessions.yaml)." : null,
+            store.LockTimeout < TimeSpan.Zero ? $"AgentSessionsReconcileOptions.Store.LockTimeout must not be negative (it is {store.LockTimeout})." : null,
+            store.MaxFileBytes <= 0 || store.MaxDepth <= 0 || store.MaxAliasExpansions < 0
+                ? "AgentSessionsReconcileOptions.Store limits (MaxFileBytes, MaxDepth, MaxAliasExpansions) must be positive." : null,
+        ];
 
         problems.AddRange(options.Probe.Problems().Select(p => "AgentSessionsReconcileOptions.Probe: " + p));
         problems.AddRange(options.Reconciler.Validate());
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        return problems.OfType<string>().ToList() is { Count: > 0 } found ? ValidateOptionsResult.Fail(found) : ValidateOptionsResult.Success;
     }
 }

@@ -56,7 +56,7 @@ public static class ReconcileServiceCollectionExtensions
         services.TryAddSingleton(sp => new ReconcileLoop(sp.GetRequiredService<IReconciler>(), sp.GetService<IRegistryStore>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IRegistryStore>(sp =>
         {
-            var o = sp.GetRequiredService<IOptions<AgentSessionsReconcileOptions>>().Value;
+            var o = Options(sp);
             return RegistryStore.Create(
                 new RegistryStoreOptions
                 {
@@ -68,14 +68,10 @@ public static class ReconcileServiceCollectionExtensions
                 },
                 sp.GetService<TimeProvider>());
         });
-        services.TryAddSingleton<ISessionProbe>(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<AgentSessionsReconcileOptions>>().Value;
-            return SessionProbe.Create(o.Probe, fileSystem: null, sp.GetService<TimeProvider>());
-        });
+        services.TryAddSingleton<ISessionProbe>(sp => SessionProbe.Create(Options(sp).Probe, fileSystem: null, sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IReconciler>(sp =>
         {
-            var o = sp.GetRequiredService<IOptions<AgentSessionsReconcileOptions>>().Value;
+            var o = Options(sp);
             var store = sp.GetRequiredService<IRegistryStore>();
 
             // The host resolves the state folder: the options, else AGENT_SESSIONS_STATE_DIR.
@@ -91,5 +87,7 @@ public static class ReconcileServiceCollectionExtensions
                 sp.GetService<IMeterFactory>());
         });
         return services;
+
+        static AgentSessionsReconcileOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<AgentSessionsReconcileOptions>>().Value;
     }
 }

@@ -22,32 +22,8 @@ public sealed class AgentFiles
     /// <param name="presentIds">Further ids whose file exists (found outside a listed directory).</param>
     /// <param name="unknownIds">Ids whose file could not be checked (an unreadable folder). Any other id is missing.</param>
     public AgentFiles(IEnumerable<AgentConversation> conversations, IEnumerable<string>? presentIds = null, IEnumerable<string>? unknownIds = null)
+        : this(ByCwd(conversations), presentIds ?? [], unknownIds ?? [])
     {
-        ArgumentNullException.ThrowIfNull(conversations);
-        var byCwd = new Dictionary<string, List<AgentConversation>>(StringComparer.Ordinal);
-        foreach (var conversation in conversations)
-        {
-            ArgumentNullException.ThrowIfNull(conversation);
-            var key = NormalizePath(conversation.Cwd);
-            if (!byCwd.TryGetValue(key, out var list))
-            {
-                list = [];
-                byCwd[key] = list;
-            }
-
-            list.Add(conversation);
-        }
-
-        _byCwd = new(byCwd.Count, StringComparer.Ordinal);
-        foreach (var (key, list) in byCwd)
-        {
-            list.Sort(NewestFirst);
-            _byCwd[key] = list.AsReadOnly();
-        }
-
-        IsKnown = true;
-        _present.UnionWith(presentIds ?? []);
-        _unknown.UnionWith(unknownIds ?? []);
     }
 
     /// <summary>A source that was seen, from lists already newest first (<see cref="NewestFirst"/>) keyed by <see cref="NormalizePath"/>: nothing copied or sorted.</summary>
@@ -57,6 +33,14 @@ public sealed class AgentFiles
         IsKnown = true;
         _present.UnionWith(presentIds);
         _unknown.UnionWith(unknownIds);
+    }
+
+    private static Dictionary<string, IReadOnlyList<AgentConversation>> ByCwd(IEnumerable<AgentConversation> conversations)
+    {
+        ArgumentNullException.ThrowIfNull(conversations);
+        return conversations
+            .GroupBy(c => NormalizePath((c ?? throw new ArgumentNullException(nameof(conversations))).Cwd), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<AgentConversation>)g.Order(Comparer<AgentConversation>.Create(NewestFirst)).ToList().AsReadOnly(), StringComparer.Ordinal);
     }
 
     private AgentFiles(string reason)
@@ -113,16 +97,8 @@ public sealed class AgentFiles
             : ArtifactPresence.Missing;
     }
 
-    private HashSet<string> ConversationIds()
-    {
-        if (Volatile.Read(ref _conversationIds) is { } ids)
-        {
-            return ids;
-        }
-
-        ids = _byCwd.Values.SelectMany(list => list).Select(conversation => conversation.Id).ToHashSet(StringComparer.Ordinal);
-        return Interlocked.CompareExchange(ref _conversationIds, ids, null) ?? ids;
-    }
+    private HashSet<string> ConversationIds() =>
+        LazyInitializer.EnsureInitialized(ref _conversationIds, () => _byCwd.Values.SelectMany(list => list).Select(conversation => conversation.Id).ToHashSet(StringComparer.Ordinal));
 
     /// <summary>A path without its trailing <c>/</c> (but <c>/</c> stays <c>/</c>).</summary>
     internal static string NormalizePath(string path) =>

@@ -37,12 +37,7 @@ internal sealed class ObservationNeeds(Registry registry, TmuxState tmux, string
     public ArtifactRequest Of<T>(ObservationKey<T> key)
         where T : class
     {
-        if (!_wanted.TryGetValue(key, out var request))
-        {
-            _wanted[key] = request = new ArtifactRequest();
-        }
-
-        return request;
+        return _wanted.TryGetValue(key, out var request) ? request : _wanted[key] = new ArtifactRequest();
     }
 
     /// <summary>Whether any rule needs this observation.</summary>

@@ -119,12 +119,7 @@ internal sealed class ProcessRunner(TimeProvider? timeProvider = null)
         var pathVariable = request.Environment.TryGetValue("PATH", out var overridden)
             ? overridden
             : Environment.GetEnvironmentVariable("PATH");
-        if (string.IsNullOrEmpty(pathVariable))
-        {
-            return null;
-        }
-
-        return pathVariable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+        return pathVariable?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
     }
 
     private static async Task<(string Stdout, string Stderr)> DrainAsync(Task<string> stdoutTask, Task<string> stderrTask)

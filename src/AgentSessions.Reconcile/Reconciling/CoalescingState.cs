@@ -31,18 +31,13 @@ internal static class Coalescer
         {
             var known = previous.Reported.TryGetValue(planned.Key, out var old);
             var hash = known || next is not null ? Hash(planned) : null;
-            if (outcome is { AlreadyDone: true })
+            if (outcome is { AlreadyDone: true } || (!drift.Applied && known && string.Equals(old!.Hash, hash, StringComparison.Ordinal)))
             {
                 coalesced++;
                 if (known)
                 {
                     next?.Reported[planned.Key] = old!;
                 }
-            }
-            else if (!drift.Applied && known && string.Equals(old!.Hash, hash, StringComparison.Ordinal))
-            {
-                coalesced++;
-                next?.Reported[planned.Key] = old;
             }
             else
             {

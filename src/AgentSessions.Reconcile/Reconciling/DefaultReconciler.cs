@@ -12,53 +12,31 @@ namespace AgentSessions.Reconcile.Reconciling;
 /// coalesce against the drift state read and written there, report. One pass at a time. It reads
 /// no environment variable and writes no file itself: the store and the <see cref="IDriftStateStore"/> do.
 /// </summary>
-internal sealed partial class DefaultReconciler : IReconciler, IDisposable
+internal sealed partial class DefaultReconciler(
+    IRegistryStore store,
+    ISessionProbe probe,
+    ReconcilerOptions options,
+    TimeProvider? timeProvider = null,
+    ILoggerFactory? loggerFactory = null,
+    IDriftStateStore? stateStore = null,
+    IMeterFactory? meterFactory = null,
+    IReadOnlyList<DriftRule>? rules = null) : IReconciler, IDisposable
 {
     private const int MaxNoteLength = 160;
-    private readonly IRegistryStore _store;
-    private readonly ISessionProbe _probe;
-    private readonly ReconcilerOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly IDriftStateStore _stateStore;
-    private readonly ReconcilerMetrics _metrics;
+    private readonly IRegistryStore _store = store ?? throw new ArgumentNullException(nameof(store));
+    private readonly ISessionProbe _probe = probe ?? throw new ArgumentNullException(nameof(probe));
+    private readonly ReconcilerOptions _options = Checked(options);
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly ILogger _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Reconciler");
+    private readonly IDriftStateStore _stateStore = stateStore ?? DriftStateStore.CreateFile(store.WorkspaceRoot, options.StateDirectory);
+    private readonly ReconcilerMetrics _metrics = new(meterFactory);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly IReadOnlyList<DriftRule> _rules;
+    private readonly IReadOnlyList<DriftRule> _rules = rules ?? DriftRules.Default;
 
     // What this process last kept, for when the state store cannot write (said once, not repeated).
     private (string Workspace, DriftState State)? _kept;
     private bool _saveFailing;
     private string? _lastStateProblem;
-
-    public DefaultReconciler(
-        IRegistryStore store,
-        ISessionProbe probe,
-        ReconcilerOptions options,
-        TimeProvider? timeProvider = null,
-        ILoggerFactory? loggerFactory = null,
-        IDriftStateStore? stateStore = null,
-        IMeterFactory? meterFactory = null,
-        IReadOnlyList<DriftRule>? rules = null)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(probe);
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
-
-        _store = store;
-        _probe = probe;
-
-        _options = options.Copy();
-        _time = timeProvider ?? TimeProvider.System;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AgentSessions.Reconcile.Reconciler");
-        _stateStore = stateStore ?? DriftStateStore.CreateFile(store.WorkspaceRoot, options.StateDirectory);
-        _metrics = new ReconcilerMetrics(meterFactory);
-        _rules = rules ?? DriftRules.Default;
-    }
 
     public async Task<DriftReport> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken = default)
     {
@@ -88,6 +66,13 @@ internal sealed partial class DefaultReconciler : IReconciler, IDisposable
     {
         _metrics.Dispose();
         _gate.Dispose();
+    }
+
+    /// <summary>A copy of valid options (a later change does not reach the reconciler); invalid ones throw, naming each problem.</summary>
+    private static ReconcilerOptions Checked(ReconcilerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Validate() is { Count: > 0 } problems ? throw new ArgumentException(string.Join(" ", problems), nameof(options)) : options.Copy();
     }
 
     /// <summary>Resolves the workspace name: the options, else the registry's <c>workspace:</c>, else the root folder's name.</summary>
@@ -194,12 +179,9 @@ internal sealed partial class DefaultReconciler : IReconciler, IDisposable
                 notes = [.. notes, warning];
             }
 
-            foreach (var (mutation, outcome) in result.Value.Outcomes)
+            foreach (var (mutation, outcome) in result.Value.Outcomes.Where(p => !p.Value.Applied))
             {
-                if (!outcome.Applied)
-                {
-                    ReconcilerLog.MutationSkipped(_logger, mutation.Session, outcome.SkipReason ?? "not applied");
-                }
+                ReconcilerLog.MutationSkipped(_logger, mutation.Session, outcome.SkipReason ?? "not applied");
             }
         }
 

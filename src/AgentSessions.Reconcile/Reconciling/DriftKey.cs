@@ -34,16 +34,12 @@ public sealed record DriftKey
     /// <summary>Reads the text form; <see langword="null"/> when it is not one.</summary>
     internal static DriftKey? Parse(string text)
     {
-        if (text.Length < 3 || text[1] != ':')
+        if (text.Length < 3 || text[1] != ':' || DriftClass.Of(text[0]) is not { } c)
         {
             return null;
         }
 
         var rest = text[2..];
-        if (DriftClass.Of(text[0]) is not { } c)
-        {
-            return null;
-        }
 
         if (c.KeyNamesField)
         {

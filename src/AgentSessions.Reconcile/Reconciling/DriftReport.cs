@@ -9,6 +9,8 @@ namespace AgentSessions.Reconcile;
 /// <param name="drifts">The drifts to report (new ones only; repeats are counted in <see cref="CoalescedCount"/>).</param>
 public sealed class DriftReport(string workspace, DateTimeOffset at, bool dryRun, IReadOnlyList<Drift> drifts)
 {
+    private IReadOnlyList<ReconcileJobEvent> events = [];
+
     /// <summary>Gets the workspace name.</summary>
     public string Workspace { get; } = workspace;
 
@@ -52,7 +54,7 @@ public sealed class DriftReport(string workspace, DateTimeOffset at, bool dryRun
     /// Gets the verified job events recorded since the previous report (<see cref="ReconcileLoop.RecordAsync"/>),
     /// each with the row that holds its job when found, and whether it changed the registry.
     /// </summary>
-    public IReadOnlyList<ReconcileJobEvent> Events { get; init; } = [];
+    public IReadOnlyList<ReconcileJobEvent> Events { get => events; init => events = value; }
 
     /// <summary>
     /// Gets why the drift state (what earlier passes reported) could not be read or written, on the
@@ -69,19 +71,10 @@ public sealed class DriftReport(string workspace, DateTimeOffset at, bool dryRun
     public TimeSpan RequeueAfter { get; init; } = PollIntervals.Default;
 
     /// <summary>A copy of this report listing <paramref name="events"/>.</summary>
-    internal DriftReport WithEvents(IReadOnlyList<ReconcileJobEvent> events) => new(Workspace, At, DryRun, Drifts)
+    internal DriftReport WithEvents(IReadOnlyList<ReconcileJobEvent> events)
     {
-        CoalescedCount = CoalescedCount,
-        TmuxKnown = TmuxKnown,
-        TmuxUnknownReason = TmuxUnknownReason,
-        TmuxSocket = TmuxSocket,
-        Notes = Notes,
-        SessionCount = SessionCount,
-        RunningCount = RunningCount,
-        RegistryWritten = RegistryWritten,
-        RegistryCreated = RegistryCreated,
-        Events = events,
-        StateProblem = StateProblem,
-        RequeueAfter = RequeueAfter,
-    };
+        var copy = (DriftReport)MemberwiseClone();
+        copy.events = events;
+        return copy;
+    }
 }

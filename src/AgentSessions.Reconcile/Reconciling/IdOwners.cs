@@ -15,12 +15,10 @@ internal sealed class IdOwners
                 Add(ids.Own(row), row.Name);
             }
 
-            foreach (var fields in row.IdentitiesIfAny?.Values ?? [])
+            // Only a row with identities makes an enumerator: an empty [] here is Array.Empty, not a new List.
+            foreach (var value in row.IdentitiesIfAny?.Values.SelectMany(fields => fields.Values) ?? [])
             {
-                foreach (var value in fields.Values)
-                {
-                    Add(value, row.Name);
-                }
+                Add(value, row.Name);
             }
         }
     }

@@ -20,21 +20,17 @@ internal sealed class JobEventMutation(ReconcileJobEvent jobEvent, JobStatus sta
 
     public override MutationOutcome Apply(Registry current)
     {
-        foreach (var row in current.Sessions)
+        var (row, job) = current.Sessions.SelectMany(r => (r.JobsIfAny ?? Enumerable.Empty<JobEntry>()).Select(j => (Row: r, Job: j)))
+            .FirstOrDefault(p => string.Equals(p.Job.JobId, jobEvent.JobId, StringComparison.Ordinal));
+        if (row is null)
         {
-            foreach (var job in row.Jobs)
-            {
-                if (string.Equals(job.JobId, jobEvent.JobId, StringComparison.Ordinal))
-                {
-                    Row = row.Name;
-                    var outcome = Apply(row, job);
-                    Applied = outcome.Applied;
-                    return outcome;
-                }
-            }
+            return MutationOutcome.Skip("the job is no longer in the registry");
         }
 
-        return MutationOutcome.Skip("the job is no longer in the registry");
+        Row = row.Name;
+        var outcome = Apply(row, job);
+        Applied = outcome.Applied;
+        return outcome;
     }
 
     private MutationOutcome Apply(SessionRow row, JobEntry job)

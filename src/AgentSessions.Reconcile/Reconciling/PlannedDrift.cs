@@ -23,23 +23,13 @@ internal sealed record PlannedDrift(DriftRule Rule, string Session, DriftKey Key
         var applied = outcome is { Applied: true } && !dryRun;
 
         // The sentence is joined when read (see Drift): the observation, then the rule's words.
-        (string? A, string? B, string? C) words = (null, null, null);
-        if (Mutation is null)
+        (string? A, string? B, string? C) words = (Mutation, dryRun, applied) switch
         {
-            words = Rule.ReportOnly.Length == 0 ? words : (" ", Rule.ReportOnly, null);
-        }
-        else if (dryRun)
-        {
-            words = (" ", Rule.Would, " (dry run).");
-        }
-        else if (applied)
-        {
-            words = (" ", Rule.Done, null);
-        }
-        else
-        {
-            words = (" Left as is: ", outcome?.SkipReason ?? "not applied", ".");
-        }
+            (null, _, _) => Rule.ReportOnly.Length == 0 ? default : (" ", Rule.ReportOnly, null),
+            (_, true, _) => (" ", Rule.Would, " (dry run)."),
+            (_, _, true) => (" ", Rule.Done, null),
+            _ => (" Left as is: ", outcome?.SkipReason ?? "not applied", "."),
+        };
 
         return new Drift(Class, Session, Observation, words.A, words.B, words.C)
         {

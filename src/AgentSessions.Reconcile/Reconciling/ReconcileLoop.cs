@@ -15,7 +15,10 @@ namespace AgentSessions.Reconcile;
 /// reason is said once (the same failure again is not repeated). A failed pass loses nothing: events
 /// recorded since the last report are reported by the next good one.
 /// </summary>
-public sealed class ReconcileLoop
+/// <param name="reconciler">The reconciler whose passes the loop runs.</param>
+/// <param name="store">The registry store verified job events are recorded through; <see langword="null"/> when no trigger records any.</param>
+/// <param name="timeProvider">The clock of the waits; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+public sealed class ReconcileLoop(IReconciler reconciler, IRegistryStore? store = null, TimeProvider? timeProvider = null)
 {
     // Bounded so a flood cannot grow memory without limit; a full queue makes requesters wait.
     private const int Capacity = 1024;
@@ -26,9 +29,9 @@ public sealed class ReconcileLoop
     private readonly Channel<ReconcileRequest> _requests = Channel.CreateBounded<ReconcileRequest>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    private readonly IReconciler _reconciler;
-    private readonly IRegistryStore? _store;
-    private readonly TimeProvider _time;
+    private readonly IReconciler _reconciler = reconciler ?? throw new ArgumentNullException(nameof(reconciler));
+    private readonly IRegistryStore? _store = store;
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly Lock _gate = new();
 
     // Verified events not yet in a report, and terminal ones whose fact could not be recorded yet.
@@ -36,18 +39,6 @@ public sealed class ReconcileLoop
     private readonly List<(ReconcileJobEvent Event, bool DryRun)> _unrecorded = [];
     private int _running;
     private int _passesCompleted;
-
-    /// <summary>Initializes a new instance of the <see cref="ReconcileLoop"/> class.</summary>
-    /// <param name="reconciler">The reconciler whose passes the loop runs.</param>
-    /// <param name="store">The registry store verified job events are recorded through; <see langword="null"/> when no trigger records any.</param>
-    /// <param name="timeProvider">The clock of the waits; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
-    public ReconcileLoop(IReconciler reconciler, IRegistryStore? store = null, TimeProvider? timeProvider = null)
-    {
-        ArgumentNullException.ThrowIfNull(reconciler);
-        _reconciler = reconciler;
-        _store = store;
-        _time = timeProvider ?? TimeProvider.System;
-    }
 
     /// <summary>Gets or sets the wait after the first failing pass in a row; it doubles with each further one.</summary>
     /// <value>The default is 1 second.</value>
@@ -290,10 +281,9 @@ public sealed class ReconcileLoop
             return Merge(waiting);
         }
 
-        using var timerCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timer = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, timerCancel.Token);
-        using var readCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var readable = _requests.Reader.WaitToReadAsync(readCancel.Token).AsTask();
+        using var waitCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timer = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, waitCancel.Token);
+        Task readable = _requests.Reader.WaitToReadAsync(waitCancel.Token).AsTask();
         Interlocked.Increment(ref _passesCompleted);
         try
         {
@@ -310,10 +300,10 @@ public sealed class ReconcileLoop
         }
         finally
         {
-            await timerCancel.CancelAsync().ConfigureAwait(false);
-            await readCancel.CancelAsync().ConfigureAwait(false);
-            await Quietly(timer).ConfigureAwait(false);
-            await Quietly(readable).ConfigureAwait(false);
+            // The other side won: this wait is cancelled on purpose.
+            await waitCancel.CancelAsync().ConfigureAwait(false);
+            await timer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await readable.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -322,18 +312,6 @@ public sealed class ReconcileLoop
         while (_requests.Reader.TryRead(out var r))
         {
             into.Add(r);
-        }
-    }
-
-    private static async Task Quietly(Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The other side won; this wait was cancelled on purpose.
         }
     }
 }

@@ -67,38 +67,18 @@ public sealed class ReconcilerOptions
     /// <returns>One sentence per problem; empty when the options are valid.</returns>
     public IReadOnlyList<string> Validate()
     {
-        var problems = new List<string>();
-        if (EndStateGrace < TimeSpan.Zero)
-        {
-            problems.Add($"ReconcilerOptions.EndStateGrace must not be negative (it is {EndStateGrace}).");
-        }
-
-        if (CaptureLines is < 1 or > 10_000)
-        {
-            problems.Add($"ReconcilerOptions.CaptureLines must be between 1 and 10000 (it is {CaptureLines}).");
-        }
-
-        if (WorkspaceName is { } name && (name.Length == 0 || name.AsSpan().IndexOfAny(InvalidNameChars) >= 0))
-        {
-            problems.Add($"ReconcilerOptions.WorkspaceName '{name}' must be non-empty and contain no '/', '\\', ':' or '.' characters.");
-        }
-
-        if (PollInterval is { } interval && (interval <= TimeSpan.Zero || interval > TimeSpan.FromDays(1)))
-        {
-            problems.Add($"ReconcilerOptions.PollInterval must be more than zero and at most a day (it is {interval}).");
-        }
-
-        if (AttentionAfter < TimeSpan.Zero || AttentionAfter > TimeSpan.FromDays(1))
-        {
-            problems.Add($"ReconcilerOptions.AttentionAfter must be from zero to a day (it is {AttentionAfter}).");
-        }
-
-        if (StateDirectory is { Length: 0 })
-        {
-            problems.Add("ReconcilerOptions.StateDirectory must be null or a folder path.");
-        }
-
-        return problems;
+        List<string?> problems =
+        [
+            EndStateGrace < TimeSpan.Zero ? $"ReconcilerOptions.EndStateGrace must not be negative (it is {EndStateGrace})." : null,
+            CaptureLines is < 1 or > 10_000 ? $"ReconcilerOptions.CaptureLines must be between 1 and 10000 (it is {CaptureLines})." : null,
+            WorkspaceName is { } name && (name.Length == 0 || name.AsSpan().IndexOfAny(InvalidNameChars) >= 0)
+                ? $"ReconcilerOptions.WorkspaceName '{name}' must be non-empty and contain no '/', '\\', ':' or '.' characters." : null,
+            PollInterval is { } interval && (interval <= TimeSpan.Zero || interval > TimeSpan.FromDays(1))
+                ? $"ReconcilerOptions.PollInterval must be more than zero and at most a day (it is {interval})." : null,
+            AttentionAfter < TimeSpan.Zero || AttentionAfter > TimeSpan.FromDays(1) ? $"ReconcilerOptions.AttentionAfter must be from zero to a day (it is {AttentionAfter})." : null,
+            StateDirectory is { Length: 0 } ? "ReconcilerOptions.StateDirectory must be null or a folder path." : null,
+        ];
+        return [.. problems.OfType<string>()];
     }
 
     /// <summary>A copy: changing these options later does not change a running reconciler.</summary>

@@ -28,8 +28,6 @@ internal abstract class RegistryMutation(string session)
     public RegistryMutation? DependsOn { get; init; }
 
     public abstract MutationOutcome Apply(Registry current);
-
-    protected static string Word(SessionStatus? status) => DriftDiff.Word(status);
 }
 
 /// <summary>Drift A: a running row whose tmux session is gone becomes terminated.</summary>
@@ -50,7 +48,7 @@ internal sealed class MarkTerminatedMutation(string session, long? seenPid, Date
 
         if (row.Status != SessionStatus.Running)
         {
-            return MutationOutcome.Skip($"the row is now {Word(row.Status)}");
+            return MutationOutcome.Skip($"the row is now {DriftDiff.Word(row.Status)}");
         }
 
         if (row.Pane?.Pid != seenPid)
@@ -105,7 +103,7 @@ internal sealed class RegisterMutation(SessionRow template) : RegistryMutation(t
     {
         if (current.Find(Session) is { } existing)
         {
-            return MutationOutcome.FoundDone($"a row was registered meanwhile ({Word(existing.Status)})");
+            return MutationOutcome.FoundDone($"a row was registered meanwhile ({DriftDiff.Word(existing.Status)})");
         }
 
         current.Sessions.Add(RowValues.Clone(template));
@@ -133,7 +131,7 @@ internal sealed class FillOwnIdMutation(string session, AgentIds kind, string id
 
         if (clearedFrom is null && row.IsInEndState)
         {
-            return MutationOutcome.Skip($"the row is now {Word(row.Status)}");
+            return MutationOutcome.Skip($"the row is now {DriftDiff.Word(row.Status)}");
         }
 
         var existing = kind.Own(row);

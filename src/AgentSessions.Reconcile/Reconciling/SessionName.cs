@@ -23,7 +23,6 @@ internal sealed partial record SessionName(string? Project, string Agent)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(workspace);
-        parsed = null;
         return TryParseAfter(name, workspace, out parsed)
             || (ToTmux(workspace) is var stored && !ReferenceEquals(stored, workspace) && TryParseAfter(name, stored, out parsed));
     }

@@ -39,13 +39,7 @@ internal sealed class AgyConversationProbe(ProbeSettings settings) : LiveSource<
         AgyConversation DescribeOnce(string id)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!described.TryGetValue(id, out var conversation))
-            {
-                conversation = Describe(id);
-                described[id] = conversation;
-            }
-
-            return conversation;
+            return described.TryGetValue(id, out var conversation) ? conversation : described[id] = Describe(id);
         }
 
         var conversations = new List<AgentConversation>();
@@ -70,15 +64,11 @@ internal sealed class AgyConversationProbe(ProbeSettings settings) : LiveSource<
             }
         }
 
-        var present = new List<string>();
-        var unknown = new List<string>();
-        foreach (var id in request.Ids)
-        {
-            var presence = DescribeOnce(id).Presence;
-            (presence == ArtifactPresence.Present ? present : presence == ArtifactPresence.Unknown ? unknown : null)?.Add(id);
-        }
-
-        return new AgentFiles(conversations, present, unknown);
+        var presence = request.Ids.Select(id => (Id: id, DescribeOnce(id).Presence)).ToList();
+        return new AgentFiles(
+            conversations,
+            presence.Where(p => p.Presence == ArtifactPresence.Present).Select(p => p.Id),
+            presence.Where(p => p.Presence == ArtifactPresence.Unknown).Select(p => p.Id));
     }
 
     internal IReadOnlyDictionary<string, string>? ReadLastConversations()

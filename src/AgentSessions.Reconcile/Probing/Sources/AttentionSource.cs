@@ -18,7 +18,7 @@ internal sealed class AttentionSource(AttentionProbe probe, TmuxSessionProbe tmu
         IReadOnlyDictionary<string, SessionAttention> seen;
         try
         {
-            seen = await probe.ObserveAsync(needs.Registry, needs.Tmux, CapturePanesAsync, cancellationToken).ConfigureAwait(false);
+            seen = await probe.ObserveAsync(needs.Registry, needs.Tmux, (names, ct) => tmux.CapturePanesAsync(names, PaneText.Lines, ct), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -27,7 +27,4 @@ internal sealed class AttentionSource(AttentionProbe probe, TmuxSessionProbe tmu
 
         return live.With(LiveKeys.Attention, seen);
     }
-
-    private Task<IReadOnlyDictionary<string, string?>> CapturePanesAsync(IReadOnlyList<string> tmuxNames, CancellationToken cancellationToken) =>
-        tmux.CapturePanesAsync(tmuxNames, PaneText.Lines, cancellationToken);
 }

@@ -69,51 +69,20 @@ internal sealed partial class ClaudeTranscriptProbe
 
         public ClaudeProjectListing Listing { get; } = listing;
 
-        /// <summary>Whether this answer was built from exactly these folders.</summary>
-        public bool BuiltFrom(Folder[] folders)
-        {
-            if (Folders is null || Folders.Length != folders.Length)
-            {
-                return false;
-            }
-
-            for (var i = 0; i < folders.Length; i++)
-            {
-                if (Folders[i].Presence != folders[i].Presence || !ReferenceEquals(Folders[i].Snapshot, folders[i].Snapshot))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        /// <summary>Whether this answer was built from exactly these folders (a record: the same presence, the same snapshot object).</summary>
+        public bool BuiltFrom(Folder[] folders) => Folders is not null && Folders.SequenceEqual(folders);
 
         /// <summary>
         /// The conversations of <paramref name="cwd"/> (this answer's): transcripts that record it
-        /// (up to a trailing <c>/</c>) and their own name as <c>sessionId</c> (or none), newest first.
+        /// (up to a trailing <c>/</c>) and their own name as <c>sessionId</c> (or none), newest first
+        /// (the listing's order, which is that of <see cref="AgentFiles.In"/>).
         /// </summary>
-        public IReadOnlyList<AgentConversation> Confirmed(string cwd)
-        {
-            if (confirmed is { } known)
-            {
-                return known;
-            }
-
-            var wanted = AgentFiles.NormalizePath(cwd);
-            var list = new List<AgentConversation>();
-            foreach (var t in Listing.Transcripts)
-            {
-                if (t.RecordedCwd is { } recorded
-                    && string.Equals(AgentFiles.NormalizePath(recorded), wanted, StringComparison.Ordinal)
-                    && (t.RecordedSessionId is null || string.Equals(t.RecordedSessionId, t.SessionId, StringComparison.Ordinal)))
-                {
-                    list.Add(new AgentConversation(t.SessionId, cwd, t.LastWrite));
-                }
-            }
-
-            confirmed = list.AsReadOnly(); // The listing is newest first, in the order of AgentFiles.In.
-            return confirmed;
-        }
+        public IReadOnlyList<AgentConversation> Confirmed(string cwd) => confirmed ??= Listing.Transcripts
+            .Where(t => t.RecordedCwd is { } recorded
+                && string.Equals(AgentFiles.NormalizePath(recorded), AgentFiles.NormalizePath(cwd), StringComparison.Ordinal)
+                && (t.RecordedSessionId is null || string.Equals(t.RecordedSessionId, t.SessionId, StringComparison.Ordinal)))
+            .Select(t => new AgentConversation(t.SessionId, cwd, t.LastWrite))
+            .ToList().AsReadOnly();
     }
 
     /// <summary>The last <see cref="Observe"/>: answered again while nothing it was built from changed.</summary>

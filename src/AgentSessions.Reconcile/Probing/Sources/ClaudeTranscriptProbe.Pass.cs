@@ -9,18 +9,10 @@ internal sealed partial class ClaudeTranscriptProbe
     private sealed record Folder(ArtifactPresence Presence, FolderSnapshot Snapshot);
 
     /// <summary>State of one pass: every folder stat'ed (and listed) at most once.</summary>
-    private sealed class Pass
+    private sealed class Pass(ClaudeTranscriptProbe owner, CancellationToken cancellationToken)
     {
-        private readonly ClaudeTranscriptProbe owner;
-        private readonly CancellationToken cancellationToken;
         private readonly Dictionary<string, Folder> folders = new(StringComparer.Ordinal);
         private (ArtifactPresence Presence, IReadOnlyList<string> Names)? projects;
-
-        public Pass(ClaudeTranscriptProbe owner, CancellationToken cancellationToken)
-        {
-            this.owner = owner;
-            this.cancellationToken = cancellationToken;
-        }
 
         /// <summary>Gets the folders listed in this pass: what the next pass compares against.</summary>
         public Dictionary<string, FolderSnapshot> Listed { get; } = new(StringComparer.Ordinal);
@@ -99,11 +91,7 @@ internal sealed partial class ClaudeTranscriptProbe
             if (listedFolders > 1)
             {
                 // One folder's transcripts come newest first already; several (hashed keys) are merged.
-                transcripts.Sort(static (a, b) =>
-                {
-                    var byTime = b.LastWrite.CompareTo(a.LastWrite);
-                    return byTime != 0 ? byTime : string.CompareOrdinal(a.SessionId, b.SessionId);
-                });
+                transcripts = [.. transcripts.OrderByDescending(t => t.LastWrite).ThenBy(t => t.SessionId, StringComparer.Ordinal)];
             }
 
             return new CwdAnswer(settled ? folders : null, new ClaudeProjectListing(overall, transcripts));
@@ -177,14 +165,7 @@ internal sealed partial class ClaudeTranscriptProbe
                 }
                 else
                 {
-                    var names = new List<string>();
-                    foreach (var d in Fs.DirectoryInfo.New(dir).EnumerateDirectories())
-                    {
-                        names.Add(d.Name);
-                    }
-
-                    names.Sort(StringComparer.Ordinal);
-                    projects = (ArtifactPresence.Present, names);
+                    projects = (ArtifactPresence.Present, [.. Fs.DirectoryInfo.New(dir).EnumerateDirectories().Select(d => d.Name).Order(StringComparer.Ordinal)]);
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -270,13 +251,9 @@ internal sealed partial class ClaudeTranscriptProbe
                 {
                     head = TranscriptHead.Read(Fs, file.Path, owner.settings.TranscriptHeadBytes);
                 }
-                catch (FileNotFoundException)
+                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
                 {
                     return null; // Deleted since the listing, or a dangling link: tried again next pass.
-                }
-                catch (DirectoryNotFoundException)
-                {
-                    return null;
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {

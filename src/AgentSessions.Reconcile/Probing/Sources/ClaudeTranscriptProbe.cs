@@ -12,43 +12,35 @@ namespace AgentSessions.Reconcile.Probing;
 /// <see cref="MaxListingAge"/>; otherwise it keeps the last listing and stats only the files whose
 /// head was too short to decide (docs/probes.md says what this can miss).
 /// </summary>
-internal sealed partial class ClaudeTranscriptProbe : LiveSource<AgentFiles>
+/// <param name="settings">Where to look.</param>
+/// <param name="timeProvider">
+/// The clock compared with the folders' mtimes (tests only); the system clock by default, as
+/// the file system stamps files with it (a host's fake clock is not passed on).
+/// </param>
+internal sealed partial class ClaudeTranscriptProbe(ProbeSettings settings, TimeProvider? timeProvider = null) : LiveSource<AgentFiles>(LiveKeys.Claude)
 {
     /// <summary>The longest a folder's listing is kept: an append to a transcript is seen this late at most.</summary>
     public static readonly TimeSpan MaxListingAge = TimeSpan.FromMinutes(10);
 
     private const string Extension = ".jsonl";
 
-    private readonly ProbeSettings settings;
-    private readonly IFileSystem fs;
-    private readonly TimeProvider time;
+    private readonly ProbeSettings settings = settings;
+    private readonly IFileSystem fs = settings.FileSystem;
+    private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
     private readonly Lock gate = new();
     private Dictionary<string, FolderSnapshot> known = new(StringComparer.Ordinal);
     private Dictionary<string, CwdAnswer> answers = new(StringComparer.Ordinal);
     private Observed? lastObserved;
 
-    /// <param name="settings">Where to look.</param>
-    /// <param name="timeProvider">
-    /// The clock compared with the folders' mtimes (tests only); the system clock by default, as
-    /// the file system stamps files with it (a host's fake clock is not passed on).
-    /// </param>
-    public ClaudeTranscriptProbe(ProbeSettings settings, TimeProvider? timeProvider = null)
-        : base(LiveKeys.Claude)
-    {
-        this.settings = settings;
-        fs = settings.FileSystem;
-        time = timeProvider ?? TimeProvider.System;
-
-        // The real file system is listed with FileSystemEnumerable: the name, length and mtime of
-        // each entry come from the one lstat the enumerator does, with no FileInfo or wrapper per
-        // file. Any other IFileSystem (a mock, a decorator) goes through the abstraction.
-        UsesDirectEnumeration = fs.GetType() == typeof(FileSystem);
-    }
-
     public string ProjectsDirectory => fs.Path.Combine(settings.ClaudeConfigDirectory, "projects");
 
-    /// <summary>Gets a value indicating whether folders are listed directly rather than through <see cref="IFileSystem"/>.</summary>
-    internal bool UsesDirectEnumeration { get; }
+    /// <summary>
+    /// Gets a value indicating whether folders are listed directly rather than through <see cref="IFileSystem"/>.
+    /// The real file system is listed with FileSystemEnumerable: the name, length and mtime of each entry come
+    /// from the one lstat the enumerator does, with no FileInfo or wrapper per file. Any other IFileSystem
+    /// (a mock, a decorator) goes through the abstraction.
+    /// </summary>
+    internal bool UsesDirectEnumeration { get; } = settings.FileSystem.GetType() == typeof(FileSystem);
 
     /// <summary>Gets how many times a project folder was listed in full (what a quiet pass avoids).</summary>
     internal int FolderListings { get; private set; }
@@ -88,9 +80,7 @@ internal sealed partial class ClaudeTranscriptProbe : LiveSource<AgentFiles>
                 if (conversations.TryGetValue(key, out var other))
                 {
                     // Two spellings of one directory ("/a" and "/a/"): one list, as the public constructor makes.
-                    var merged = other.Concat(confirmed).ToList();
-                    merged.Sort(AgentFiles.NewestFirst);
-                    confirmed = merged.AsReadOnly();
+                    confirmed = other.Concat(confirmed).Order(Comparer<AgentConversation>.Create(AgentFiles.NewestFirst)).ToList().AsReadOnly();
                 }
 
                 conversations[key] = confirmed;

@@ -216,7 +216,7 @@ internal sealed class FolderSnapshot(FileEntry[] entries)
         }
         else
         {
-            byName ??= BuildIndex();
+            byName ??= Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
             byName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out previous);
         }
 
@@ -239,16 +239,5 @@ internal sealed class FolderSnapshot(FileEntry[] entries)
         {
             return (-1, default);
         }
-    }
-
-    private Dictionary<string, FileEntry> BuildIndex()
-    {
-        var index = new Dictionary<string, FileEntry>(Entries.Length, StringComparer.Ordinal);
-        foreach (var entry in Entries)
-        {
-            index[entry.Name] = entry;
-        }
-
-        return index;
     }
 }

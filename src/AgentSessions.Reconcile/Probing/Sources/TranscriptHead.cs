@@ -139,11 +139,7 @@ internal readonly record struct TranscriptHead(string? Cwd, string? SessionId)
         }
         catch (JsonException)
         {
-            complete = false;
-            if (!cutByHead)
-            {
-                return;
-            }
+            // Not valid JSON (then not complete): only a line cut by the head bound keeps what was read of it.
         }
         catch (InvalidOperationException)
         {
@@ -155,14 +151,7 @@ internal readonly record struct TranscriptHead(string? Cwd, string? SessionId)
             return;
         }
 
-        if (!string.IsNullOrEmpty(foundCwd))
-        {
-            cwd ??= foundCwd;
-        }
-
-        if (!string.IsNullOrEmpty(foundId))
-        {
-            sessionId ??= foundId;
-        }
+        cwd ??= string.IsNullOrEmpty(foundCwd) ? null : foundCwd;
+        sessionId ??= string.IsNullOrEmpty(foundId) ? null : foundId;
     }
 }

@@ -53,7 +53,7 @@ internal sealed class TmuxGoneRule() : DriftRule(TmuxGone)
             return;
         }
 
-        if (diff.WithinGrace(Latest(row.CreatedAt, row.UpdatedAt)))
+        if (diff.WithinGrace(row.CreatedAt) || diff.WithinGrace(row.UpdatedAt))
         {
             diff.Undecided(key);
             return;
@@ -85,7 +85,4 @@ internal sealed class TmuxGoneRule() : DriftRule(TmuxGone)
 
         diff.PaneRecords.Add(new RecordPaneMutation(row.Name, row.Pane?.Pid, socket, seen));
     }
-
-    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) =>
-        a is null ? b : b is null ? a : a > b ? a : b;
 }

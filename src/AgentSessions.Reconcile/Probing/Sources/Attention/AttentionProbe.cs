@@ -145,18 +145,14 @@ internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider 
 
     private List<HookRecord> HooksOf(string root, Dictionary<string, List<HookRecord>> byRoot, DateTimeOffset now)
     {
-        if (!byRoot.TryGetValue(root, out var records))
+        if (byRoot.TryGetValue(root, out var records))
         {
-            var directory = HookRecord.DirectoryFor(root);
-            if (!hookFolders.TryGetValue(directory, out var folder))
-            {
-                hookFolders[directory] = folder = new(directory, file => HookRecord.TryRead(file.FullName), relist: TimeSpan.MaxValue);
-            }
-
-            byRoot[root] = records = folder.Read(now);
+            return records;
         }
 
-        return records;
+        var directory = HookRecord.DirectoryFor(root);
+        var folder = hookFolders.TryGetValue(directory, out var known) ? known : hookFolders[directory] = new(directory, file => HookRecord.TryRead(file.FullName), relist: TimeSpan.MaxValue);
+        return byRoot[root] = folder.Read(now);
     }
 
     private async Task<Dictionary<string, (PaneText.Pattern? Pattern, DateTimeOffset? Since)>> PanesAsync(

@@ -37,7 +37,7 @@ internal static class AttentionResolver
 {
     public static AttentionState Resolve(AttentionEvidence e, DateTimeOffset now, TimeSpan wedgedAfter)
     {
-        var lastActivity = Max(Max(e.Hook?.At, e.TranscriptWritten), e.Process?.UpdatedAt);
+        var lastActivity = new[] { e.Hook?.At, e.TranscriptWritten, e.Process?.UpdatedAt }.Max();
         var transcript = e.Transcript;
 
         if (e.Hook is { State: not "ended" } hook)
@@ -94,8 +94,6 @@ internal static class AttentionResolver
             ? new AttentionState(AttentionState.Wedged, "no_progress", last, state.Source,
                 $"{state.Evidence}; no hook event or transcript growth since {Clock(last)}", state.Tool)
             : state;
-
-    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     internal static string Clock(DateTimeOffset t) => t.ToUniversalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 }

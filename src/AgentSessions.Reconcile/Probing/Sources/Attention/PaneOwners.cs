@@ -39,8 +39,7 @@ internal sealed class PaneOwners(string procDirectory)
 
             if (!cache.TryGetValue(pid, out var known) || (known.Pane is { } p ? !panePids.Contains(p) : known.PaneSet != set))
             {
-                known = (Walk(pid, panePids), set);
-                cache[pid] = known;
+                cache[pid] = known = (Walk(pid, panePids), set);
             }
 
             if (known.Pane is { } pane)

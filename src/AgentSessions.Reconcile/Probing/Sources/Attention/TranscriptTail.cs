@@ -114,31 +114,14 @@ internal sealed record TranscriptTail(string? LastType, DateTimeOffset? LastAt, 
         }
     }
 
-    private static string? FirstText(JsonElement message)
+    private static string? FirstText(JsonElement message) => !message.TryGetProperty("content", out var content) ? null : content.ValueKind switch
     {
-        if (!message.TryGetProperty("content", out var content))
-        {
-            return null;
-        }
-
-        if (content.ValueKind == JsonValueKind.String)
-        {
-            return content.GetString();
-        }
-
-        if (content.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var part in content.EnumerateArray())
-            {
-                if (part.ValueKind == JsonValueKind.Object && Text(part, "type") == "text" && Text(part, "text") is { } s)
-                {
-                    return s;
-                }
-            }
-        }
-
-        return null;
-    }
+        JsonValueKind.String => content.GetString(),
+        JsonValueKind.Array => content.EnumerateArray()
+            .Where(part => part.ValueKind == JsonValueKind.Object && Text(part, "type") == "text")
+            .Select(part => Text(part, "text")).FirstOrDefault(text => text is not null),
+        _ => null,
+    };
 
     private static string? Text(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

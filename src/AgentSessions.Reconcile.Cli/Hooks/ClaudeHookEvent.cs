@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace AgentSessions.Reconcile.Attention;
+namespace AgentSessions.Reconcile.Cli.Hooks;
 
 /// <summary>
 /// One Claude Code hook event as it arrives on the hook's stdin, and the attention state it means.
@@ -10,7 +10,7 @@ namespace AgentSessions.Reconcile.Attention;
 /// <c>message</c> and <c>notification_type</c> (<c>permission_prompt</c>, <c>idle_prompt</c>,
 /// <c>auth_success</c>, <c>elicitation_dialog</c>); tool events add <c>tool_name</c>;
 /// <c>SessionStart</c> adds <c>source</c> (<c>startup</c>, <c>resume</c>, <c>clear</c>, <c>compact</c>).
-/// Pure; compiled into the CLI too.
+/// Pure; used only by the <c>hook</c> command (the monitor reads the records the hook writes).
 /// </summary>
 internal sealed record ClaudeHookEvent
 {
