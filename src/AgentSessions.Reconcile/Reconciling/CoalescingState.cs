@@ -19,13 +19,13 @@ internal static class Coalescer
     /// </summary>
     public static (List<Drift> Fresh, int Coalesced, DriftState? Next) Apply(
         DriftState previous,
-        IReadOnlyList<FoundDrift> found,
+        IEnumerable<FoundDrift> found,
         DiffResult diff,
         DateTimeOffset now,
         bool keepNext = true)
     {
         var next = keepNext ? new DriftState() : null;
-        var fresh = new List<Drift>();
+        var fresh = new List<Drift>(diff.Drifts.Count);
         var coalesced = 0;
         foreach (var (planned, drift, outcome) in found)
         {
