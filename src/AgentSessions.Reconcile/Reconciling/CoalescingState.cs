@@ -19,13 +19,13 @@ internal static class Coalescer
     /// </summary>
     public static (List<Drift> Fresh, int Coalesced, DriftState? Next) Apply(
         DriftState previous,
-        IReadOnlyList<FoundDrift> found,
+        IEnumerable<FoundDrift> found,
         DiffResult diff,
         DateTimeOffset now,
         bool keepNext = true)
     {
         var next = keepNext ? new DriftState() : null;
-        var fresh = new List<Drift>();
+        var fresh = new List<Drift>(diff.Drifts.Count);
         var coalesced = 0;
         foreach (var (planned, drift, outcome) in found)
         {
@@ -77,11 +77,12 @@ internal static class Coalescer
     internal static string Hash(PlannedDrift drift)
     {
         var key = drift.Key;
+        var observation = drift.Observation;
         Span<char> letter = [key.Class.Letter, ':'];
         var utf8 = Encoding.UTF8;
         var length = 2 + utf8.GetByteCount(key.Session) + (key.Field is null ? 0 : 1 + utf8.GetByteCount(key.Field))
             + 4 + utf8.GetByteCount(drift.Field ?? string.Empty) + utf8.GetByteCount(drift.Before ?? string.Empty)
-            + utf8.GetByteCount(drift.After ?? string.Empty) + utf8.GetByteCount(drift.Observation);
+            + utf8.GetByteCount(drift.After ?? string.Empty) + utf8.GetByteCount(observation);
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
@@ -93,7 +94,7 @@ internal static class Coalescer
                 at += utf8.GetBytes(key.Field, rented.AsSpan(at));
             }
 
-            foreach (var part in (ReadOnlySpan<string?>)[drift.Field, drift.Before, drift.After, drift.Observation])
+            foreach (var part in (ReadOnlySpan<string?>)[drift.Field, drift.Before, drift.After, observation])
             {
                 rented[at++] = 0x1F;
                 at += utf8.GetBytes(part ?? string.Empty, rented.AsSpan(at));

@@ -5,12 +5,13 @@ namespace AgentSessions.Reconcile.Reconciling;
 /// <summary>The pass's steps around the diff: observing, applying the mutations, the capture's note.</summary>
 internal sealed partial class DefaultReconciler
 {
-    private static List<FoundDrift> Found(DiffResult diff, Dictionary<RegistryMutation, MutationOutcome> outcomes, bool dryRun) =>
-        [.. diff.Drifts.Select(planned =>
+    /// <summary>The pass's drifts with what became of their changes, made as the coalescer reads them (no list of 20,000 held).</summary>
+    private static IEnumerable<FoundDrift> Found(DiffResult diff, Dictionary<RegistryMutation, MutationOutcome> outcomes, bool dryRun) =>
+        diff.Drifts.Select(planned =>
         {
             MutationOutcome? outcome = planned.Mutation is not null && outcomes.TryGetValue(planned.Mutation, out var o) ? o : null;
             return new FoundDrift(planned, planned.ToDrift(dryRun, outcome), dryRun ? null : outcome);
-        })];
+        });
 
     /// <summary>Applies the mutations in order to the registry as it is now; each re-checks its facts.</summary>
     internal static Dictionary<RegistryMutation, MutationOutcome> ApplyAll(Registry current, IReadOnlyList<RegistryMutation> mutations)

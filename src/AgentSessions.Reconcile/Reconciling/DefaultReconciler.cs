@@ -185,10 +185,15 @@ internal sealed partial class DefaultReconciler(
             }
         }
 
+        // A drift's sentence is made when read: not for a log that is off.
+        var logDrifts = _logger.IsEnabled(LogLevel.Information);
         foreach (var drift in fresh)
         {
             _metrics.DriftReported(drift.Class);
-            ReconcilerLog.DriftFound(_logger, drift.Class, drift.Session, drift.Message);
+            if (logDrifts)
+            {
+                ReconcilerLog.DriftFound(_logger, drift.Class, drift.Session, drift.Message);
+            }
         }
 
         var running = after.Sessions.Count(r => r.Status == SessionStatus.Running);

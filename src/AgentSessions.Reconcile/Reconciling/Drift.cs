@@ -1,35 +1,37 @@
+using AgentSessions.Reconcile.Reconciling;
+
 namespace AgentSessions.Reconcile;
 
 /// <summary>One drift found by a reconcile pass.</summary>
 public sealed class Drift
 {
-    // The pass's own drifts keep their sentence in parts (the observation and the rule's shared
-    // words) and join them when read: 20,000 drifts hold no 20,000 sentences.
+    // The pass's own drifts keep their sentence in parts (the planned drift's observation and the
+    // rule's shared words) and join them when read: 20,000 drifts hold no 20,000 sentences.
     private readonly string? message;
-    private readonly (string Observation, string? A, string? B, string? C)? parts;
+    private readonly (PlannedDrift Planned, string? A, string? B, string? C)? parts;
 
     /// <summary>Initializes a new instance of the <see cref="Drift"/> class.</summary>
     /// <param name="class">The kind of drift.</param>
     /// <param name="session">The tmux session name of the row concerned.</param>
     /// <param name="message">One human sentence, as the seed script wrote it.</param>
     public Drift(DriftClass @class, string session, string message)
-        : this(@class, session)
+        : this(@class, session, new DriftKey(@class, session))
     {
         this.message = message;
     }
 
-    /// <summary>A drift whose sentence is the parts joined, made each time it is read.</summary>
-    internal Drift(DriftClass @class, string session, string observation, string? a, string? b = null, string? c = null)
-        : this(@class, session)
+    /// <summary>A drift of this pass, with its key; its sentence is the observation and the words joined, made each time it is read.</summary>
+    internal Drift(PlannedDrift planned, string? a, string? b = null, string? c = null)
+        : this(planned.Class, planned.Session, planned.Key)
     {
-        parts = (observation, a, b, c);
+        parts = (planned, a, b, c);
     }
 
-    private Drift(DriftClass @class, string session)
+    private Drift(DriftClass @class, string session, DriftKey key)
     {
         Class = @class;
         Session = session;
-        Key = new DriftKey(@class, session);
+        Key = key;
     }
 
     /// <summary>Gets the kind of drift.</summary>
@@ -39,7 +41,7 @@ public sealed class Drift
     public string Session { get; }
 
     /// <summary>Gets one human sentence that says what was found and done.</summary>
-    public string Message => parts is { } p ? string.Concat(p.Observation, p.A, p.B, p.C) : message!;
+    public string Message => parts is { } p ? string.Concat(p.Planned.Observation, p.A, p.B, p.C) : message!;
 
     /// <summary>Gets the registry field concerned (for example <c>claude_session_id_own</c>), when there is one.</summary>
     public string? Field { get; init; }

@@ -12,10 +12,14 @@ internal sealed record DiffOptions(string Workspace, TimeSpan EndStateGrace, str
 /// <summary>
 /// One drift the diff found, with the change it wants (none for report-only drifts). The observation says
 /// what was seen, not what was done ("x: tmux gone (was pane 1, cmd claude)."): the coalescing hash covers it.
+/// <c>Said</c> is the observation, or <see langword="null"/> when the rule words it from the drift's own facts
+/// (<see cref="DriftRule.Observe"/>) each time it is read: 20,000 stale ids hold no 20,000 sentences.
 /// </summary>
-internal sealed record PlannedDrift(DriftRule Rule, string Session, DriftKey Key, string Observation, string? Field, string? Before, string? After, RegistryMutation? Mutation)
+internal sealed record PlannedDrift(DriftRule Rule, string Session, DriftKey Key, string? Said, string? Field, string? Before, string? After, RegistryMutation? Mutation)
 {
     public DriftClass Class => Rule.Class;
+
+    public string Observation => Said ?? Rule.Observe(this);
 
     /// <summary>Builds the reported drift once it is known whether (and why not) the change was applied.</summary>
     public Drift ToDrift(bool dryRun, MutationOutcome? outcome)
@@ -31,13 +35,12 @@ internal sealed record PlannedDrift(DriftRule Rule, string Session, DriftKey Key
             _ => (" Left as is: ", outcome?.SkipReason ?? "not applied", "."),
         };
 
-        return new Drift(Class, Session, Observation, words.A, words.B, words.C)
+        return new Drift(this, words.A, words.B, words.C)
         {
             Field = Field,
             Before = Before,
             After = After,
             Applied = applied,
-            Key = Key,
         };
     }
 }

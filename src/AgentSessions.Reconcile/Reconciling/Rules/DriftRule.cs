@@ -36,7 +36,10 @@ internal abstract class DriftRule(DriftClass @class)
     /// <summary>The coalescing key of this rule's drift for a row (and its field, when the class's keys name one).</summary>
     public DriftKey Key(string session, string? field = null) => new(Class, session, Class.KeyNamesField ? field : null);
 
+    /// <summary>The observation of this rule's drift that was planned without one (<c>Said</c> is <see langword="null"/>).</summary>
+    public virtual string Observe(PlannedDrift drift) => throw new InvalidOperationException($"{Class.Name} planned a drift without its observation.");
+
     /// <summary>A drift of this rule, with the change that repairs it (none for a report-only drift).</summary>
-    protected PlannedDrift Drift(string session, string observation, string? field, string? before, string? after, RegistryMutation? mutation) =>
+    protected PlannedDrift Drift(string session, string? observation, string? field, string? before, string? after, RegistryMutation? mutation) =>
         new(this, session, Key(session, field), observation, field, before, after, mutation);
 }

@@ -11,6 +11,10 @@ internal sealed class StaleIdRule() : DriftRule(StaleId)
 
     public override string ReportOnly => "Kept in the registry.";
 
+    /// <summary>"x: claude_session_id_own 87dc…: claude session transcript is gone.", from the drift's row, field and id.</summary>
+    public override string Observe(PlannedDrift drift) =>
+        $"{drift.Session}: {drift.Field} {drift.Before}: {AgentIds.All.First(ids => ids.OwnField == drift.Field || ids.IdentityField == drift.Field).Artifact} is gone.";
+
     /// <summary>Needs the existence of every id a row records, own or identity, whatever the row's state.</summary>
     public override void Need(ObservationNeeds needs)
     {
@@ -52,7 +56,7 @@ internal sealed class StaleIdRule() : DriftRule(StaleId)
 
                 break;
             case ArtifactPresence.Missing:
-                diff.Drifts.Add(Drift(row.Name, $"{row.Name}: {field} {id}: {ids.Artifact} is gone.", field, id, null, null));
+                diff.Drifts.Add(Drift(row.Name, observation: null, field, id, null, null)); // worded when read (Observe)
                 break;
         }
     }
