@@ -80,18 +80,7 @@ internal static class RegistryFiles
             }
 
             var buffer = new byte[length];
-            var read = 0;
-            while (read < buffer.Length)
-            {
-                var n = stream.Read(buffer, read, buffer.Length - read);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                read += n;
-            }
-
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             if (read == buffer.Length && stream.ReadByte() >= 0)
             {
                 throw TooLarge(registryPath, stream.Length, maxFileBytes);
