@@ -66,15 +66,9 @@ internal sealed partial class RegistryReader
                 return null;
             }
 
-            reader.Next();
             var (rows, spans) = (new List<SessionRow>(), new List<RowSpan>());
             RegistryException? error = null;
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            while (reader.Cur is not SequenceEnd)
-            {
-                reader.Item(rows.Count, names, rows, spans, ref error);
-            }
-
+            reader.Sessions(rows, spans, ref error);
             while (reader.Next())
             {
             }
