@@ -21,16 +21,7 @@ internal sealed partial class RegistryReader
             {
                 case "name":
                     nameAt = Cur;
-                    var name = String(field, key, ref nameError);
-                    if (!string.IsNullOrEmpty(name))
-                    {
-                        row.Name = name;
-                    }
-                    else
-                    {
-                        nameError ??= Error(nameAt, field + ".name", "the session name is empty; every session needs a unique name.");
-                    }
-
+                    row.Name = Required(field, key, "the session name is empty; every session needs a unique name.", ref nameError) ?? row.Name;
                     break;
                 case "agent": row.Agent = String(field, key, ref first); break;
                 case "project": row.Project = String(field, key, ref first); break;
@@ -104,18 +95,8 @@ internal sealed partial class RegistryReader
             switch (key)
             {
                 case "job_id":
-                    var at = Cur;
                     sawId = true;
-                    var id = String(field, key, ref idError);
-                    if (!string.IsNullOrEmpty(id))
-                    {
-                        job.JobId = id;
-                    }
-                    else
-                    {
-                        idError ??= Error(at, field + ".job_id", "the job has no job_id.");
-                    }
-
+                    job.JobId = Required(field, key, "the job has no job_id.", ref idError) ?? job.JobId;
                     break;
                 case "auth_token": job.AuthToken = String(field, key, ref first); break;
                 case "status": job.Status = JobStatusValue(field, key, ref first); break;
@@ -225,6 +206,20 @@ internal sealed partial class RegistryReader
     }
 
     private string? String(string field, string? key, ref RegistryException? error) => Take(field, key, "must be text, not a ", ref error)?.Value;
+
+    /// <summary>Reads text that must not be empty (a name, a job id); <see langword="null"/> when it is missing or empty (an error).</summary>
+    private string? Required(string field, string key, string empty, ref RegistryException? error)
+    {
+        var at = Cur;
+        var value = String(field, key, ref error);
+        if (string.IsNullOrEmpty(value))
+        {
+            error ??= Error(at, Field(field, key), empty);
+            return null;
+        }
+
+        return value;
+    }
 
     private long? Integer(string field, string? key, ref RegistryException? error) =>
         Parse<long>(Take(field, key, "must be an integer, not a ", ref error), field, key, static s => IsPlain(s) && YamlScalars.TryParseInteger(s.Value, out var v) ? v : null, "is not an integer (an unquoted decimal number is expected).", ref error);
