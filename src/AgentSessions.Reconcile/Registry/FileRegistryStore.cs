@@ -10,32 +10,17 @@ namespace AgentSessions.Reconcile;
 /// <c>flock(1)</c>), atomically (temp file in the same folder, fsync, rename, fsync of the folder),
 /// keeping its permission bits and owner, and refreshing <c>agent-sessions.yaml.bak</c>.
 /// </summary>
-internal sealed class FileRegistryStore : IRegistryStore
+internal sealed class FileRegistryStore(string workspaceRoot, TimeSpan lockTimeout, long maxFileBytes, YamlLimits limits, TimeProvider timeProvider) : IRegistryStore
 {
     private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(20);
     private const UnixFileMode NewFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private readonly TimeSpan lockTimeout;
-    private readonly long maxFileBytes;
-    private readonly YamlLimits limits;
-    private readonly TimeProvider timeProvider;
-
     // The last read, keyed by the exact bytes it came from: typed rows and where they are, never handed out.
     private volatile ParsedFile? lastParse;
 
-    public FileRegistryStore(string workspaceRoot, TimeSpan lockTimeout, long maxFileBytes, YamlLimits limits, TimeProvider timeProvider)
-    {
-        WorkspaceRoot = workspaceRoot;
-        RegistryPath = Path.Combine(workspaceRoot, ".hermes", "agent-sessions.yaml");
-        this.lockTimeout = lockTimeout;
-        this.maxFileBytes = maxFileBytes;
-        this.limits = limits;
-        this.timeProvider = timeProvider;
-    }
+    public string RegistryPath { get; } = Path.Combine(workspaceRoot, ".hermes", "agent-sessions.yaml");
 
-    public string RegistryPath { get; }
-
-    public string WorkspaceRoot { get; }
+    public string WorkspaceRoot { get; } = workspaceRoot;
 
     public async Task<Registry> LoadAsync(CancellationToken cancellationToken = default)
     {

@@ -31,40 +31,21 @@ internal static class RegistryFiles
     public static byte[]? ReadBytes(string registryPath, string target, long maxFileBytes, byte[]? same = null)
     {
         CheckRegularFile(registryPath, target);
-        SafeFileHandle handle;
-        if (OperatingSystem.IsWindows())
-        {
-            try
-            {
-                handle = File.OpenHandle(target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            }
-            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-            {
-                return null;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw RegistryErrors.At(RegistryErrorKind.Io, registryPath, $"cannot read the registry: {ex.Message}", inner: ex);
-            }
-        }
-        else
-        {
-            // Non-blocking: should the path become a FIFO after the check, the open still returns.
-            var fd = NativeMethods.Open(target, NativeMethods.OpenReadOnlyNonBlocking, 0);
-            if (fd < 0)
-            {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno is 2 or 20)
-                {
-                    return null; // ENOENT, ENOTDIR
-                }
 
-                throw RegistryErrors.At(RegistryErrorKind.Io, registryPath, $"cannot read the registry: {Marshal.GetPInvokeErrorMessage(errno)}.");
+        // Non-blocking: should the path become a FIFO after the check, the open still returns.
+        var fd = NativeMethods.Open(target, NativeMethods.OpenReadOnlyNonBlocking, 0);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is 2 or 20)
+            {
+                return null; // ENOENT, ENOTDIR
             }
 
-            handle = new SafeFileHandle(fd, ownsHandle: true);
+            throw RegistryErrors.At(RegistryErrorKind.Io, registryPath, $"cannot read the registry: {Marshal.GetPInvokeErrorMessage(errno)}.");
         }
 
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
             using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
@@ -80,18 +61,7 @@ internal static class RegistryFiles
             }
 
             var buffer = new byte[length];
-            var read = 0;
-            while (read < buffer.Length)
-            {
-                var n = stream.Read(buffer, read, buffer.Length - read);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                read += n;
-            }
-
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             if (read == buffer.Length && stream.ReadByte() >= 0)
             {
                 throw TooLarge(registryPath, stream.Length, maxFileBytes);
@@ -173,13 +143,10 @@ internal static class RegistryFiles
     public static string PrepareBackup(string target, string backup, byte[] oldBytes, UnixFileMode mode, (uint Uid, uint Gid)? owner)
     {
         // The target is never a symbolic link here (links are resolved first).
-        if (!OperatingSystem.IsWindows())
+        var linkTemp = TemporaryName(backup);
+        if (NativeMethods.Link(target, linkTemp) == 0)
         {
-            var linkTemp = TemporaryName(backup);
-            if (NativeMethods.Link(target, linkTemp) == 0)
-            {
-                return linkTemp;
-            }
+            return linkTemp;
         }
 
         // No hard links here (EXDEV, EPERM, ENOTSUP, …): write a copy of the old bytes.
@@ -241,11 +208,6 @@ internal static class RegistryFiles
     /// <summary>Fsyncs the folder; returns what went wrong, or <see langword="null"/>.</summary>
     public static string? FsyncFolder(string folder)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return null;
-        }
-
         var fd = NativeMethods.Open(folder, NativeMethods.OpenReadOnlyDirectory, 0);
         if (fd < 0)
         {

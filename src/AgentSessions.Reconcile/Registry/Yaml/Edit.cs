@@ -64,21 +64,11 @@ internal static class TreeEdits
     /// <summary>Gives every alias its own copy of the anchored node, so an edit through one alias changes only that place.</summary>
     public static YamlNode Unshare(YamlNode node) => node switch
     {
-        YamlMappingNode map => Copy(new YamlMappingNode { Style = map.Style, Tag = map.Tag }, map),
+        YamlMappingNode map => new YamlMappingNode(map.Children.Select(static p => KeyValuePair.Create(Unshare(p.Key), Unshare(p.Value)))) { Style = map.Style, Tag = map.Tag },
         YamlSequenceNode seq => new YamlSequenceNode(seq.Children.Select(Unshare)) { Style = seq.Style, Tag = seq.Tag },
         YamlScalarNode scalar => new YamlScalarNode(scalar.Value) { Style = scalar.Style, Tag = scalar.Tag },
         _ => node,
     };
-
-    private static YamlMappingNode Copy(YamlMappingNode target, YamlMappingNode source)
-    {
-        foreach (var (key, value) in source.Children)
-        {
-            target.Add(Unshare(key), Unshare(value));
-        }
-
-        return target;
-    }
 
     private static int IndexOf(YamlSequenceNode seq, YamlNode item)
     {

@@ -51,33 +51,8 @@ internal static partial class NativeMethods
     /// </summary>
     public static string? NotRegularFileKind(string path)
     {
-        int modeOffset;
-        if (OperatingSystem.IsMacOS())
-        {
-            modeOffset = 4;
-        }
-        else if (OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64)
-        {
-            modeOffset = 24;
-        }
-        else if (OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.Arm64)
-        {
-            modeOffset = 16;
-        }
-        else
-        {
-            return Directory.Exists(path) ? "a directory" : null;
-        }
-
-        var buffer = new byte[512];
-        try
-        {
-            if (Stat(path, buffer) != 0)
-            {
-                return null;
-            }
-        }
-        catch (EntryPointNotFoundException)
+        var modeOffset = OperatingSystem.IsMacOS() ? 4 : LinuxOffset(x64: 24, arm64: 16);
+        if (modeOffset < 0 || Stat(path) is not { } buffer)
         {
             return Directory.Exists(path) ? "a directory" : null;
         }
@@ -98,28 +73,8 @@ internal static partial class NativeMethods
     public static bool TryGetOwner(string path, out uint uid, out uint gid)
     {
         uid = gid = 0;
-        int uidOffset;
-        if (!OperatingSystem.IsLinux())
-        {
-            return false;
-        }
-
-        switch (RuntimeInformation.ProcessArchitecture)
-        {
-            case Architecture.X64: uidOffset = 28; break;
-            case Architecture.Arm64: uidOffset = 24; break;
-            default: return false;
-        }
-
-        var buffer = new byte[512];
-        try
-        {
-            if (Stat(path, buffer) != 0)
-            {
-                return false;
-            }
-        }
-        catch (EntryPointNotFoundException)
+        var uidOffset = LinuxOffset(x64: 28, arm64: 24);
+        if (uidOffset < 0 || Stat(path) is not { } buffer)
         {
             return false;
         }
@@ -127,5 +82,27 @@ internal static partial class NativeMethods
         uid = BitConverter.ToUInt32(buffer, uidOffset);
         gid = BitConverter.ToUInt32(buffer, uidOffset + 4);
         return true;
+    }
+
+    /// <summary>A field's offset in Linux's <c>struct stat</c> on this architecture; -1 elsewhere.</summary>
+    private static int LinuxOffset(int x64, int arm64) => !OperatingSystem.IsLinux() ? -1 : RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => x64,
+        Architecture.Arm64 => arm64,
+        _ => -1,
+    };
+
+    /// <summary>The raw <c>struct stat</c> of <paramref name="path"/>; <see langword="null"/> when it cannot be read (or libc has no <c>stat</c>).</summary>
+    private static byte[]? Stat(string path)
+    {
+        var buffer = new byte[512];
+        try
+        {
+            return Stat(path, buffer) == 0 ? buffer : null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
     }
 }

@@ -21,16 +21,7 @@ internal sealed partial class RegistryReader
             {
                 case "name":
                     nameAt = Cur;
-                    var name = String(field, key, ref nameError);
-                    if (!string.IsNullOrEmpty(name))
-                    {
-                        row.Name = name;
-                    }
-                    else
-                    {
-                        nameError ??= Error(nameAt, field + ".name", "the session name is empty; every session needs a unique name.");
-                    }
-
+                    row.Name = Required(field, key, "the session name is empty; every session needs a unique name.", ref nameError) ?? row.Name;
                     break;
                 case "agent": row.Agent = String(field, key, ref first); break;
                 case "project": row.Project = String(field, key, ref first); break;
@@ -104,21 +95,11 @@ internal sealed partial class RegistryReader
             switch (key)
             {
                 case "job_id":
-                    var at = Cur;
                     sawId = true;
-                    var id = String(field, key, ref idError);
-                    if (!string.IsNullOrEmpty(id))
-                    {
-                        job.JobId = id;
-                    }
-                    else
-                    {
-                        idError ??= Error(at, field + ".job_id", "the job has no job_id.");
-                    }
-
+                    job.JobId = Required(field, key, "the job has no job_id.", ref idError) ?? job.JobId;
                     break;
                 case "auth_token": job.AuthToken = String(field, key, ref first); break;
-                case "status": job.Status = Word<JobStatus>(field, key, RegistryMapper.JobWords, $"is not a job status; expected {RegistryMapper.JobStatusWords}.", ref first); break;
+                case "status": job.Status = JobStatusValue(field, key, ref first); break;
                 case "last_seq": job.LastSeq = Integer(field, key, ref first); break;
                 default: Skip(); break;
             }
@@ -226,76 +207,45 @@ internal sealed partial class RegistryReader
 
     private string? String(string field, string? key, ref RegistryException? error) => Take(field, key, "must be text, not a ", ref error)?.Value;
 
-    private long? Integer(string field, string? key, ref RegistryException? error)
+    /// <summary>Reads text that must not be empty (a name, a job id); <see langword="null"/> when it is missing or empty (an error).</summary>
+    private string? Required(string field, string key, string empty, ref RegistryException? error)
     {
-        var s = Take(field, key, "must be an integer, not a ", ref error);
-        if (s is null)
+        var at = Cur;
+        var value = String(field, key, ref error);
+        if (string.IsNullOrEmpty(value))
         {
+            error ??= Error(at, Field(field, key), empty);
             return null;
         }
 
-        if (IsPlain(s) && YamlScalars.TryParseInteger(s.Value, out var value))
-        {
-            return value;
-        }
-
-        error ??= Error(s, Field(field, key), $"'{s.Value}' is not an integer (an unquoted decimal number is expected).");
-        return null;
+        return value;
     }
 
-    private bool? Bool(string field, string? key, ref RegistryException? error)
-    {
-        var s = Take(field, key, "must be true or false, not a ", ref error);
-        if (s is null)
-        {
-            return null;
-        }
+    private long? Integer(string field, string? key, ref RegistryException? error) =>
+        Parse<long>(Take(field, key, "must be an integer, not a ", ref error), field, key, static s => IsPlain(s) && YamlScalars.TryParseInteger(s.Value, out var v) ? v : null, "is not an integer (an unquoted decimal number is expected).", ref error);
 
-        if (IsPlain(s) && YamlScalars.TryParseBool(s.Value, out var value))
-        {
-            return value;
-        }
+    private bool? Bool(string field, string? key, ref RegistryException? error) =>
+        Parse<bool>(Take(field, key, "must be true or false, not a ", ref error), field, key, static s => IsPlain(s) && YamlScalars.TryParseBool(s.Value, out var v) ? v : null, "is not a boolean; expected true or false (unquoted).", ref error);
 
-        error ??= Error(s, Field(field, key), $"'{s.Value}' is not a boolean; expected true or false (unquoted).");
-        return null;
-    }
-
-    private DateTimeOffset? Timestamp(string field, string? key, ref RegistryException? error)
-    {
-        var s = Take(field, key, "must be text, not a ", ref error);
-        if (s is null)
-        {
-            return null;
-        }
-
-        if (YamlScalars.TryParseTimestamp(s.Value, out var value))
-        {
-            return value;
-        }
-
-        error ??= Error(s, Field(field, key), $"'{s.Value}' is not an RFC 3339 timestamp (for example 2026-11-20T10:00:00Z).");
-        return null;
-    }
+    private DateTimeOffset? Timestamp(string field, string? key, ref RegistryException? error) =>
+        Parse<DateTimeOffset>(Take(field, key, "must be text, not a ", ref error), field, key, static s => YamlScalars.TryParseTimestamp(s.Value, out var v) ? v : null, "is not an RFC 3339 timestamp (for example 2026-11-20T10:00:00Z).", ref error);
 
     private SessionStatus? Status(string field, string key, ref RegistryException? error) =>
-        Word<SessionStatus>(field, key, RegistryMapper.SessionWords, $"is not a session status; expected exactly {RegistryMapper.StatusWords} (free text goes in last_visible_note).", ref error);
+        Parse<SessionStatus>(Take(field, key, "must be text, not a ", ref error), field, key, static s => Array.IndexOf(RegistryMapper.SessionWords, s.Value) is var i and >= 0 ? (SessionStatus)i : null, $"is not a session status; expected exactly {RegistryMapper.StatusWords} (free text goes in last_visible_note).", ref error);
 
-    private T? Word<T>(string field, string key, string[] words, string problem, ref RegistryException? error)
-        where T : struct, Enum
+    private JobStatus? JobStatusValue(string field, string key, ref RegistryException? error) =>
+        Parse<JobStatus>(Take(field, key, "must be text, not a ", ref error), field, key, static s => Array.IndexOf(RegistryMapper.JobWords, s.Value) is var i and >= 0 ? (JobStatus)i : null, $"is not a job status; expected {RegistryMapper.JobStatusWords}.", ref error);
+
+    /// <summary>Reads a taken scalar (<see langword="null"/> stays null) with <paramref name="parse"/>; text it refuses is an error.</summary>
+    private T? Parse<T>(Scalar? s, string field, string? key, Func<Scalar, T?> parse, string problem, ref RegistryException? error)
+        where T : struct
     {
-        var s = Take(field, key, "must be text, not a ", ref error);
-        if (s is null)
+        var value = s is null ? null : parse(s);
+        if (s is not null && value is null)
         {
-            return null;
+            error ??= Error(s, Field(field, key), $"'{s.Value}' {problem}");
         }
 
-        var index = Array.IndexOf(words, s.Value);
-        if (index >= 0)
-        {
-            return (T)(object)index;
-        }
-
-        error ??= Error(s, Field(field, key), $"'{s.Value}' {problem}");
-        return null;
+        return value;
     }
 }

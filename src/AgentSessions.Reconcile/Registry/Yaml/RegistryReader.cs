@@ -66,15 +66,9 @@ internal sealed partial class RegistryReader
                 return null;
             }
 
-            reader.Next();
             var (rows, spans) = (new List<SessionRow>(), new List<RowSpan>());
             RegistryException? error = null;
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            while (reader.Cur is not SequenceEnd)
-            {
-                reader.Item(rows.Count, names, rows, spans, ref error);
-            }
-
+            reader.Sessions(rows, spans, ref error);
             while (reader.Next())
             {
             }
@@ -130,7 +124,7 @@ internal sealed partial class RegistryReader
                             break;
                         case "sessions":
                             var block = Sessions(rows, spans, ref sessionsError);
-                            sessionsEnd = !block || root.Style == MappingStyle.Flow ? -1 : Cur is Scalar next ? LineStart((int)next.Start.Index) : text.Length;
+                            sessionsEnd = !block || root.Style == MappingStyle.Flow ? -1 : Cur is Scalar next ? text.LineStart((int)next.Start.Index) : text.Length;
                             break;
                         default:
                             Skip();
@@ -220,7 +214,7 @@ internal sealed partial class RegistryReader
             return -1;
         }
 
-        var line = LineStart(i);
+        var line = text.LineStart(i);
         return text.OnlySpaces(line, i) ? line : -1;
     }
 
@@ -234,8 +228,6 @@ internal sealed partial class RegistryReader
 
         return end;
     }
-
-    private int LineStart(int index) => text.LineStart(index);
 
     /// <summary>Moves to the next event, noting where the last content ended (scalars that are not empty, flow brackets).</summary>
     private bool Next()

@@ -10,30 +10,12 @@ internal readonly record struct RowSpan(int Start, int ContentEnd);
 /// <summary>
 /// A registry as read from one text: the typed values and where each row is. Never changed after it
 /// is made (the store caches it and hands out copies), and it holds no text and no node tree.
+/// <c>Rows</c> are never handed out (callers get copies); <c>SessionsEnd</c> is where the last row's lines
+/// end (the next top-level key's line, or the text's end), -1 when rows cannot be spliced one by one;
+/// <c>HasRoot</c> says whether the document has a root mapping (an empty or null document has none).
 /// </summary>
-internal sealed class RegistrySnapshot(int version, string? workspace, SessionRow[] rows, RowSpan[] spans, int sessionsEnd, bool hasRoot, bool usesAnchors, bool hasBom, string newLine)
+internal sealed record RegistrySnapshot(int Version, string? Workspace, SessionRow[] Rows, RowSpan[] Spans, int SessionsEnd, bool HasRoot, bool UsesAnchors, bool HasBom, string NewLine)
 {
-    public int Version { get; } = version;
-
-    public string? Workspace { get; } = workspace;
-
-    /// <summary>Gets the rows as read (never handed out: callers get copies).</summary>
-    public SessionRow[] Rows { get; } = rows;
-
-    public RowSpan[] Spans { get; } = spans;
-
-    /// <summary>Gets where the last row's lines end (the next top-level key's line, or the text's end); -1 when rows cannot be spliced one by one.</summary>
-    public int SessionsEnd { get; } = sessionsEnd;
-
-    /// <summary>Gets a value indicating whether the document has a root mapping (an empty or null document has none).</summary>
-    public bool HasRoot { get; } = hasRoot;
-
-    public bool UsesAnchors { get; } = usesAnchors;
-
-    public bool HasBom { get; } = hasBom;
-
-    public string NewLine { get; } = newLine;
-
     /// <summary>Gets a value indicating whether rows can be spliced one by one: a block list of rows, each a block item, no anchors.</summary>
     public bool RowsSpliceable => SessionsEnd >= 0 && Rows.Length > 0;
 

@@ -68,23 +68,9 @@ internal static class RegistryWriter
     }
 
     /// <summary>Gets a value indicating whether a read of a text gives exactly the typed registry.</summary>
-    public static bool Matches(RegistrySnapshot read, Registry intended)
-    {
-        if (read.Version != intended.Version || !string.Equals(read.Workspace, intended.Workspace, StringComparison.Ordinal) || read.Rows.Length != intended.Sessions.Count)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < read.Rows.Length; i++)
-        {
-            if (!RowValues.Same(read.Rows[i], intended.Sessions[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool Matches(RegistrySnapshot read, Registry intended) =>
+        read.Version == intended.Version && string.Equals(read.Workspace, intended.Workspace, StringComparison.Ordinal)
+        && read.Rows.Length == intended.Sessions.Count && read.Rows.Zip(intended.Sessions).All(static p => RowValues.Same(p.First, p.Second));
 
     /// <summary>Re-parses the whole <paramref name="text"/>: it must be the edited tree, node by node, and read as the changed registry.</summary>
     private static bool Verifies(string path, string text, Registry intended, YamlText edited, YamlLimits limits, out RegistrySnapshot? read)

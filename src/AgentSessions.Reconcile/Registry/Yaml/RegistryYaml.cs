@@ -9,19 +9,15 @@ namespace AgentSessions.Reconcile.Yaml;
 /// <summary>The limits the parser enforces while it reads.</summary>
 internal readonly record struct YamlLimits(int MaxDepth, int MaxAliasExpansions);
 
-/// <summary>A parsed registry file: its text, its root node (<see langword="null"/> when it holds no document) and how it was encoded.</summary>
-internal sealed class YamlText(string text, YamlNode? root, bool hasBom, bool usesAnchors)
+/// <summary>
+/// A parsed registry file: its text, its root node (<see langword="null"/> when it holds no document), how it
+/// was encoded, and whether it defines an anchor or uses an alias (edits then go through a full save).
+/// </summary>
+internal sealed record YamlText(string Text, YamlNode? Root, bool HasBom, bool UsesAnchors)
 {
-    public string Text { get; } = text;
+    public YamlNode? Root { get; set; } = Root;
 
-    public YamlNode? Root { get; set; } = root;
-
-    public bool HasBom { get; } = hasBom;
-
-    /// <summary>Gets a value indicating whether the file defines an anchor or uses an alias (edits then go through a full save).</summary>
-    public bool UsesAnchors { get; } = usesAnchors;
-
-    public string NewLine { get; init; } = text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
+    public string NewLine { get; init; } = Text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
 }
 
 /// <summary>

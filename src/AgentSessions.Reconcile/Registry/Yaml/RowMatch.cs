@@ -3,32 +3,12 @@ namespace AgentSessions.Reconcile.Yaml;
 /// <summary>
 /// How a list of rows (or jobs) after a change matches the list as loaded: each item by reference,
 /// else by name (or job id); which kept items changed; whether kept items stayed in order with new
-/// ones after them all (only then can the file keep its order).
+/// ones after them all (only then can the file keep its order). <c>Matched</c> holds, for each item
+/// now, the index it had when loaded (-1: new); <c>Used</c>, for each item as loaded, whether it is
+/// still there; <c>Changed</c>, for each item now, whether it is a kept item whose values (or object) changed.
 /// </summary>
-internal sealed class RowMatch
+internal sealed record RowMatch(int[] Matched, bool[] Used, bool[] Changed, bool InOrder, bool AnyChange)
 {
-    private RowMatch(int[] matched, bool[] used, bool[] changed, bool inOrder, bool anyChange)
-    {
-        Matched = matched;
-        Used = used;
-        Changed = changed;
-        InOrder = inOrder;
-        AnyChange = anyChange;
-    }
-
-    /// <summary>Gets, for each item now, the index it had when loaded, or -1 for a new item.</summary>
-    public int[] Matched { get; }
-
-    /// <summary>Gets, for each item as loaded, whether it is still there.</summary>
-    public bool[] Used { get; }
-
-    /// <summary>Gets, for each item now, whether it is a kept item whose values (or object) changed.</summary>
-    public bool[] Changed { get; }
-
-    public bool InOrder { get; }
-
-    public bool AnyChange { get; }
-
     public static RowMatch Of<T>(IList<T> was, IList<T> now, Func<int, string> wasKey, Func<T, string> keyOf, Func<int, T, bool> valuesChanged)
         where T : class
     {

@@ -201,7 +201,7 @@ internal static class RowSplice
         }
 
         var sessionsEnd = text.Length - (source.Length - snapshot.SessionsEnd);
-        written = new RegistrySnapshot(snapshot.Version, snapshot.Workspace, rows, spans, sessionsEnd, hasRoot: true, usesAnchors: false, snapshot.HasBom, snapshot.NewLine);
+        written = snapshot with { Rows = rows, Spans = spans, SessionsEnd = sessionsEnd, HasRoot = true, UsesAnchors = false };
         return true;
     }
 

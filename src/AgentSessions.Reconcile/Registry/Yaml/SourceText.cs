@@ -55,11 +55,7 @@ internal sealed class SourceText
         public override int Read(Span<char> buffer)
         {
             var n = Math.Min(buffer.Length, bytes.Length - at);
-            for (var i = 0; i < n; i++)
-            {
-                buffer[i] = (char)bytes[at + i];
-            }
-
+            System.Text.Ascii.ToUtf16(bytes.AsSpan(at, n), buffer, out _);
             at += n;
             return n;
         }

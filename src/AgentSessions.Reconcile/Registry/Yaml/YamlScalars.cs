@@ -176,18 +176,8 @@ internal static partial class YamlScalars
 
     public static bool TryParseBool(string text, out bool value)
     {
-        switch (text)
-        {
-            case "true" or "True" or "TRUE":
-                value = true;
-                return true;
-            case "false" or "False" or "FALSE":
-                value = false;
-                return true;
-            default:
-                value = false;
-                return false;
-        }
+        value = text is "true" or "True" or "TRUE";
+        return value || text is "false" or "False" or "FALSE";
     }
 
     [GeneratedRegex(@"^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?0b[01_]+|[-+]?0o?[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", RegexOptions.CultureInvariant)]
