@@ -27,24 +27,12 @@ internal static class CanonicalJson
     /// Recursion is bounded by the depth limit the document was parsed with. The document's
     /// text must be valid UTF-8 (the verifier checks it first; a writer's output is).
     /// </summary>
-    public static DropReason? Write(JsonElement value, ArrayBufferWriter<byte> output) => Write(value, output, null, out _);
-
-    /// <summary>
-    /// Writes <paramref name="value"/> in canonical form and finds the top-level member named
-    /// <paramref name="markProperty"/> (the signature): <paramref name="marked"/> is the range of
-    /// the output to cut (the member and one comma) to get the canonical form without it, or an
-    /// empty range when there is no such member.
-    /// </summary>
-    public static DropReason? Write(JsonElement value, ArrayBufferWriter<byte> output, string? markProperty, out Range marked)
+    public static DropReason? Write(JsonElement value, ArrayBufferWriter<byte> output)
     {
-        marked = default;
-        if (value.ValueKind == JsonValueKind.Object)
-        {
-            return WriteObject(value, output, markProperty, out marked);
-        }
-
         switch (value.ValueKind)
         {
+            case JsonValueKind.Object:
+                return WriteObject(value, output);
             case JsonValueKind.Array:
                 output.Write("["u8);
                 var first = true;
@@ -150,9 +138,8 @@ internal static class CanonicalJson
         output.Write("\""u8);
     }
 
-    private static DropReason? WriteObject(JsonElement value, ArrayBufferWriter<byte> output, string? markProperty, out Range marked)
+    private static DropReason? WriteObject(JsonElement value, ArrayBufferWriter<byte> output)
     {
-        marked = default;
         var properties = new List<KeyValuePair<string, JsonElement>>();
         foreach (var property in value.EnumerateObject())
         {
@@ -172,7 +159,6 @@ internal static class CanonicalJson
         // RFC 8785 sorts by UTF-16 code units: ordinal string comparison.
         properties.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         output.Write("{"u8);
-        var markedFirst = false;
         for (var i = 0; i < properties.Count; i++)
         {
             var (name, item) = properties[i];
@@ -184,17 +170,6 @@ internal static class CanonicalJson
                     return DropReason.DuplicateKey;
                 }
 
-                if (markedFirst)
-                {
-                    // The marked member came first: cut the comma after it instead of the one before.
-                    marked = new Range(marked.Start, marked.End.Value + 1);
-                    markedFirst = false;
-                }
-            }
-
-            var start = output.WrittenCount;
-            if (i > 0)
-            {
                 output.Write(","u8);
             }
 
@@ -203,12 +178,6 @@ internal static class CanonicalJson
             if (Write(item, output) is { } reason)
             {
                 return reason;
-            }
-
-            if (markProperty is not null && string.Equals(name, markProperty, StringComparison.Ordinal))
-            {
-                marked = new Range(start, output.WrittenCount);
-                markedFirst = i == 0;
             }
         }
 

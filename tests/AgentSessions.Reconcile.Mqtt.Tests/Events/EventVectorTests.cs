@@ -24,15 +24,17 @@ public sealed class EventVectorTests
     public void Write_Vector_ReproducesPayloadAndCanonicalWithoutSig(string name)
     {
         var vector = EventVectors.Get(name);
-        using var document = JsonDocument.Parse(vector.Payload);
-        var output = new ArrayBufferWriter<byte>();
 
-        CanonicalJson.Write(document.RootElement, output, "sig", out var sigMember).Should().BeNull();
+        // The cut of sig out of the payload is FindSignature's (below): both halves are canonical forms.
+        foreach (var json in new[] { vector.Payload, vector.CanonicalWithoutSig })
+        {
+            using var document = JsonDocument.Parse(json);
+            var output = new ArrayBufferWriter<byte>();
 
-        Encoding.UTF8.GetString(output.WrittenSpan).Should().Be(vector.Payload);
-        var (offset, length) = sigMember.GetOffsetAndLength(output.WrittenCount);
-        var withoutSig = output.WrittenSpan[..offset].ToArray().Concat(output.WrittenSpan[(offset + length)..].ToArray()).ToArray();
-        withoutSig.Should().Equal(Encoding.UTF8.GetBytes(vector.CanonicalWithoutSig));
+            CanonicalJson.Write(document.RootElement, output).Should().BeNull();
+
+            Encoding.UTF8.GetString(output.WrittenSpan).Should().Be(json);
+        }
     }
 
     [Theory]
