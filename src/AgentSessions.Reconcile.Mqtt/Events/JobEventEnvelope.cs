@@ -8,54 +8,25 @@ namespace AgentSessions.Reconcile.Mqtt;
 /// limit, every field present with its type and shape, integers only, and sent in its own canonical
 /// form. Read only once the verifier's earlier steps passed: at most 64 KiB of UTF-8 with one
 /// top-level <c>sig</c> of 64 lower-case hex whose MAC matches (<see cref="JobEventMac"/>).
-/// Holds the parsed document: dispose it.
+/// <c>Timestamp</c> is <c>ts</c>: Unix epoch milliseconds.
 /// </summary>
-internal sealed class JobEventEnvelope : IDisposable
+internal readonly record struct JobEventEnvelope(
+    long Version, string JobId, string Session, JobEventType Type, long Sequence, long Timestamp, string Nonce, JsonElement Data)
 {
-    private readonly JsonDocument _document;
-
-    private JobEventEnvelope(JsonDocument document, in Fields fields, JobEventType type)
-    {
-        _document = document;
-        Version = fields.Version;
-        JobId = fields.JobId;
-        Session = fields.Session;
-        Type = type;
-        Sequence = fields.Sequence;
-        Timestamp = fields.Timestamp;
-        Nonce = fields.Nonce;
-    }
-
-    public long Version { get; }
-
-    public string JobId { get; }
-
-    public string Session { get; }
-
-    public JobEventType Type { get; }
-
-    public long Sequence { get; }
-
-    /// <summary>Gets <c>ts</c>: Unix epoch milliseconds.</summary>
-    public long Timestamp { get; }
-
-    public string Nonce { get; }
-
     /// <summary>
     /// Reads <paramref name="payload"/>. Returns null and the envelope, or why it is not one.
     /// </summary>
-    public static DropReason? TryRead(ReadOnlySpan<byte> payload, int maxDepth, out JobEventEnvelope? envelope)
+    public static DropReason? TryRead(ReadOnlySpan<byte> payload, int maxDepth, out JobEventEnvelope envelope)
     {
-        envelope = null;
-        JsonDocument document;
+        envelope = default;
+        JsonElement root;
         try
         {
             // The reader is not recursive and stops at MaxDepth: a 10,000-deep value costs MaxDepth tokens.
             var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = maxDepth });
-            document = JsonDocument.ParseValue(ref reader);
+            root = JsonElement.ParseValue(ref reader);
             if (reader.Read())
             {
-                document.Dispose();
                 return DropReason.NotJson;
             }
         }
@@ -64,25 +35,6 @@ internal sealed class JobEventEnvelope : IDisposable
             return ClassifyUnparsable(payload, maxDepth);
         }
 
-        var reason = TryRead(document, payload, out envelope);
-        if (reason is not null)
-        {
-            document.Dispose();
-        }
-
-        return reason;
-    }
-
-    /// <summary>Gets the <c>data</c> object; valid until the envelope is disposed.</summary>
-    public JsonElement Data => _document.RootElement.GetProperty("data");
-
-    /// <inheritdoc />
-    public void Dispose() => _document.Dispose();
-
-    private static DropReason? TryRead(JsonDocument document, ReadOnlySpan<byte> payload, out JobEventEnvelope? envelope)
-    {
-        envelope = null;
-        var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
             return DropReason.NotObject;
@@ -95,52 +47,25 @@ internal sealed class JobEventEnvelope : IDisposable
             return invalid;
         }
 
-        if (ReadFields(root, out var fields) is { } fieldError)
-        {
-            return fieldError;
-        }
-
-        if (!JobEventWire.IsValidJobId(fields.JobId))
-        {
-            return DropReason.InvalidJobId;
-        }
-
-        if (JobEventWire.ParseType(fields.Type) is not { } type
-            || fields.Session.Length == 0
-            || fields.Sequence < 0
-            || !JobEventWire.IsValidNonce(fields.Nonce))
-        {
-            return DropReason.InvalidValue;
-        }
-
         // One event, one spelling: a payload that is not its canonical form (other escapes,
         // whitespace, key order) is refused, so no byte of a signed event can change unnoticed,
         // and the MAC checked over the raw payload was over the canonical form.
-        if (!canonical.WrittenSpan.SequenceEqual(payload))
-        {
-            return DropReason.NotCanonical;
-        }
-
-        envelope = new JobEventEnvelope(document, fields, type);
-        return null;
-    }
-
-    private static DropReason? ReadFields(JsonElement root, out Fields fields)
-    {
-        fields = default;
         return Integer(root, "v", out var version)
             ?? Text(root, "job_id", out var jobId)
             ?? Text(root, "session", out var session)
-            ?? Text(root, "type", out var type)
+            ?? Text(root, "type", out var typeText)
             ?? Integer(root, "seq", out var sequence)
             ?? Integer(root, "ts", out var timestamp)
             ?? Text(root, "nonce", out var nonce)
-            ?? Object(root, "data")
-            ?? Set(new Fields(version, jobId, session, type, sequence, timestamp, nonce), out fields);
+            ?? Object(root, "data", out var data)
+            ?? (!JobEventWire.IsValidJobId(jobId) ? DropReason.InvalidJobId
+                : JobEventWire.ParseType(typeText) is not { } type || session.Length == 0 || sequence < 0 || !JobEventWire.IsValidNonce(nonce) ? DropReason.InvalidValue
+                : !canonical.WrittenSpan.SequenceEqual(payload) ? DropReason.NotCanonical
+                : Set(new JobEventEnvelope(version, jobId, session, type, sequence, timestamp, nonce, data), out envelope));
 
-        static DropReason? Set(Fields value, out Fields fields)
+        static DropReason? Set(JobEventEnvelope value, out JobEventEnvelope envelope)
         {
-            fields = value;
+            envelope = value;
             return null;
         }
     }
@@ -174,14 +99,14 @@ internal sealed class JobEventEnvelope : IDisposable
         return null;
     }
 
-    private static DropReason? Object(JsonElement root, string name)
+    private static DropReason? Object(JsonElement root, string name, out JsonElement value)
     {
-        if (!root.TryGetProperty(name, out var element))
+        if (!root.TryGetProperty(name, out value))
         {
             return DropReason.MissingField;
         }
 
-        return element.ValueKind == JsonValueKind.Object ? null : DropReason.WrongType;
+        return value.ValueKind == JsonValueKind.Object ? null : DropReason.WrongType;
     }
 
     /// <summary>Tells a value nested deeper than the limit from broken JSON, reading no further than the limit.</summary>
@@ -205,7 +130,4 @@ internal sealed class JobEventEnvelope : IDisposable
 
         return DropReason.NotJson;
     }
-
-    private readonly record struct Fields(
-        long Version, string JobId, string Session, string Type, long Sequence, long Timestamp, string Nonce);
 }

@@ -149,12 +149,10 @@ internal sealed partial class JobEventVerifier
 
         // 6. Only now the full read: a JSON object with the envelope's fields and types, sent in its
         // canonical form (so the bytes the MAC covered are the canonical form without sig).
-        if (JobEventEnvelope.TryRead(payload, MaxDepth, out var read) is { } invalid)
+        if (JobEventEnvelope.TryRead(payload, MaxDepth, out var envelope) is { } invalid)
         {
             return VerifyResult.Dropped(invalid);
         }
-
-        using var envelope = read!;
 
         // 7. Version.
         if (envelope.Version != JobEventWire.Version)
