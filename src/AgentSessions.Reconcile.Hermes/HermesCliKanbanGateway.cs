@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AgentSessions.Reconcile.Processes;
 
 namespace AgentSessions.Reconcile.Hermes;
 
@@ -7,15 +8,21 @@ namespace AgentSessions.Reconcile.Hermes;
 /// Talks to the board through <c>hermes kanban …</c>: <c>comment</c>, <c>heartbeat</c>, <c>block</c> and
 /// <c>show --json</c>. Unlike the worker tools, the CLI's heartbeat does not extend the claim and its block
 /// does not enforce the goal-mode rule (this gateway enforces it from <c>HERMES_KANBAN_GOAL_MODE</c>) and
-/// adds a <c>BLOCKED: reason</c> comment first.
+/// adds a <c>BLOCKED: reason</c> comment first. Each call runs <c>hermes</c> through the core's process runner:
+/// an argument list (never a shell string), stdin closed, the process tree killed at the timeout, the
+/// executable looked up on the PATH the child will see (the process environment, <paramref name="environment"/> on top).
 /// </summary>
 /// <remarks>
 /// <c>show --json</c> has no comment ids, so the cursor is <c>v1:&lt;created_at&gt;:&lt;n&gt;</c>: the unix second of the
 /// last comment read and how many comments of that second were read. Hermes lists comments by
 /// <c>created_at</c> and, within a second, in insertion order, so later comments are exactly those after that point.
 /// </remarks>
-internal sealed class HermesCliKanbanGateway(HermesCliRunner runner, HermesWorkerIdentity identity) : IKanbanGateway
+internal sealed class HermesCliKanbanGateway(
+    string executable, IReadOnlyDictionary<string, string?>? environment, TimeSpan timeout, TimeProvider timeProvider, HermesWorkerIdentity identity)
+    : IKanbanGateway
 {
+    private readonly ProcessRunner _runner = new(timeProvider);
+
     public Task<KanbanResult> CommentAsync(string body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -77,7 +84,7 @@ internal sealed class HermesCliKanbanGateway(HermesCliRunner runner, HermesWorke
             return new KanbanCommentPage(KanbanResult.Rejected($"invalid cursor '{cursor.Value}' (expected v1:<created_at>:<count>)"), [], cursor);
         }
 
-        var outcome = await runner.RunAsync([.. Prefix(), "show", "--json", identity.TaskId], cancellationToken).ConfigureAwait(false);
+        var outcome = await RunHermesAsync([.. Prefix(), "show", "--json", identity.TaskId], cancellationToken).ConfigureAwait(false);
         var result = Map(outcome);
         if (!result.IsOk)
         {
@@ -127,16 +134,14 @@ internal sealed class HermesCliKanbanGateway(HermesCliRunner runner, HermesWorke
     }
 
     /// <summary>Maps an exit to a result: 0 ok; 1 rejected when the board refused (unknown task, wrong state), else failed; 2 (usage) rejected.</summary>
-    internal static KanbanResult Map(HermesCliOutcome outcome)
+    private KanbanResult Map(ProcessResult outcome)
     {
-        if (outcome.StartError is not null)
+        switch (outcome.Outcome)
         {
-            return KanbanResult.Failed(outcome.StartError);
-        }
-
-        if (outcome.TimedOut)
-        {
-            return KanbanResult.Failed("hermes did not finish before the timeout and was killed");
+            case ProcessOutcome.TimedOut:
+                return KanbanResult.Failed("hermes did not finish before the timeout and was killed");
+            case not ProcessOutcome.Exited:
+                return KanbanResult.Failed(outcome.FailureReason ?? $"could not start '{executable}'");
         }
 
         var message = outcome.StandardError.Trim();
@@ -199,5 +204,15 @@ internal sealed class HermesCliKanbanGateway(HermesCliRunner runner, HermesWorke
     private string[] Prefix() => identity.Board is { } board ? ["kanban", "--board", board] : ["kanban"];
 
     private async Task<KanbanResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-        Map(await runner.RunAsync(arguments, cancellationToken).ConfigureAwait(false));
+        Map(await RunHermesAsync(arguments, cancellationToken).ConfigureAwait(false));
+
+    private Task<ProcessResult> RunHermesAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        // Hermes prints UTF-8; make Python agree whatever the locale.
+        var childEnvironment = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>(), StringComparer.Ordinal)
+        {
+            ["PYTHONIOENCODING"] = "utf-8",
+        };
+        return _runner.RunAsync(new ProcessRequest(executable, arguments, timeout) { Environment = childEnvironment }, cancellationToken);
+    }
 }

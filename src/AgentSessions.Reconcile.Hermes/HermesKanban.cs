@@ -41,8 +41,7 @@ public static class HermesKanban
         var board = HermesEnvironment.NormalizeSlug(options.Board);
         var identity = HermesEnvironment.Identity(env, options.TaskId, board);
         // The child inherits the process environment; an injected one is layered on top so it sees the same identity.
-        var runner = new HermesCliRunner(options.HermesExecutable, options.Environment, options.CommandTimeout, timeProvider ?? TimeProvider.System);
-        return new HermesCliKanbanGateway(runner, identity);
+        return new HermesCliKanbanGateway(options.HermesExecutable, options.Environment, options.CommandTimeout, timeProvider ?? TimeProvider.System, identity);
     }
 
     /// <summary>Resolves the board database file the way Hermes does: <c>HERMES_KANBAN_DB</c>, else the board (option, <c>HERMES_KANBAN_BOARD</c>, <c>&lt;root&gt;/kanban/current</c>, <c>default</c>) under the root (<c>HERMES_KANBAN_HOME</c>, <c>HERMES_HOME</c>, <c>~/.hermes</c>).</summary>
