@@ -3,16 +3,12 @@ namespace AgentSessions.Reconcile.Testing;
 /// <summary>
 /// An in-memory <see cref="IDriftStateStore"/> for tests: pass it to <c>Reconciler.Create</c> so
 /// a reconciler over a <see cref="FakeRegistryStore"/> writes no file. It keeps a copy of each
-/// saved state, counts saves, and can be told to fail. All members are thread-safe.
+/// saved state, and can be told to fail. All members are thread-safe.
 /// </summary>
 public sealed class FakeDriftStateStore : IDriftStateStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, DriftState> _states = new(StringComparer.Ordinal);
-    private int _saveCount;
-
-    /// <summary>Gets how many times <see cref="Save"/> stored a state.</summary>
-    public int SaveCount => Volatile.Read(ref _saveCount);
 
     /// <summary>Gets or sets an exception that every <see cref="Load"/> and <see cref="Save"/> throws while set (for example an <see cref="IOException"/>).</summary>
     public Exception? Failure { get; set; }
@@ -53,7 +49,6 @@ public sealed class FakeDriftStateStore : IDriftStateStore
         lock (_gate)
         {
             _states[workspace] = Copy(state);
-            _saveCount++;
         }
     }
 

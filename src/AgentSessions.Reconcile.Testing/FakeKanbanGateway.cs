@@ -17,7 +17,6 @@ public sealed class FakeKanbanGateway : IKanbanGateway
     private readonly List<FakeKanbanBlockCall> _blocks = [];
     private readonly List<KanbanComment> _thread = [];
     private readonly Dictionary<KanbanOperation, Queue<KanbanResult>> _scripted = [];
-    private KanbanBlockKind? _blockedKind;
     private bool _isBlocked;
 
     /// <summary>Initializes a new instance of the <see cref="FakeKanbanGateway"/> class.</summary>
@@ -44,9 +43,6 @@ public sealed class FakeKanbanGateway : IKanbanGateway
 
     /// <summary>Gets a value indicating whether the card is blocked (a block took effect and no <see cref="Unblock"/> followed).</summary>
     public bool IsBlocked => Locked(() => _isBlocked);
-
-    /// <summary>Gets the kind of the block in effect, or <see langword="null"/> when not blocked or blocked without a kind.</summary>
-    public KanbanBlockKind? BlockedKind => Locked(() => _blockedKind);
 
     /// <summary>Adds a comment from someone other than the gateway, as a person would on the card.</summary>
     /// <param name="author">Who wrote it.</param>
@@ -96,7 +92,6 @@ public sealed class FakeKanbanGateway : IKanbanGateway
         lock (_gate)
         {
             _isBlocked = false;
-            _blockedKind = null;
         }
     }
 
@@ -139,7 +134,6 @@ public sealed class FakeKanbanGateway : IKanbanGateway
 
             _blocks.Add(new FakeKanbanBlockCall(reason, kind, _timeProvider.GetUtcNow()));
             _isBlocked = true;
-            _blockedKind = kind;
             return KanbanResult.Success;
         }, cancellationToken);
     }
