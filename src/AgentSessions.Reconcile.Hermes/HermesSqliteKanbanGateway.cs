@@ -48,7 +48,7 @@ internal sealed partial class HermesSqliteKanbanGateway(
         return WriteAsync(
             (connection, now) =>
             {
-                if (!TaskExists(connection, task))
+                if (ReadTask(connection, task) is null)
                 {
                     return KanbanResult.Rejected($"unknown task {task}");
                 }
@@ -136,7 +136,7 @@ internal sealed partial class HermesSqliteKanbanGateway(
         return WriteAsync(
             (connection, now) =>
             {
-                var state = ReadBlockState(connection, task);
+                var state = ReadTask(connection, task);
                 if (state is null)
                 {
                     return KanbanResult.Rejected($"unknown task {task}");
@@ -205,7 +205,7 @@ internal sealed partial class HermesSqliteKanbanGateway(
                 () =>
                 {
                     using var connection = Open();
-                    if (!TaskExists(connection, task))
+                    if (ReadTask(connection, task) is null)
                     {
                         return new KanbanCommentPage(KanbanResult.Rejected($"unknown task {task}"), [], cursor);
                     }
@@ -249,9 +249,6 @@ internal sealed partial class HermesSqliteKanbanGateway(
         ex.SqliteErrorCode is SqliteBusy or SqliteLocked
         || ex.Message.Contains("database is locked", StringComparison.OrdinalIgnoreCase);
 
-    private static bool TaskExists(SqliteConnection connection, string task) =>
-        Scalar(connection, "SELECT 1 FROM tasks WHERE id = $task", ("$task", task)) is not null;
-
     private static long? CurrentRunId(SqliteConnection connection, string task) =>
         Scalar(connection, "SELECT current_run_id FROM tasks WHERE id = $task", ("$task", task)) is long run && run != 0 ? run : null;
 
@@ -289,40 +286,31 @@ internal sealed partial class HermesSqliteKanbanGateway(
         return Scalar(connection, "SELECT last_insert_rowid()") is long id ? id : 0;
     }
 
-    private static BlockState? ReadBlockState(SqliteConnection connection, string task)
+    private static TaskState? ReadTask(SqliteConnection connection, string task)
     {
-        using var command = Create(connection, "SELECT status, block_kind, block_recurrences, goal_mode FROM tasks WHERE id = $task", ("$task", task));
+        using var command = Create(
+            connection, "SELECT status, block_kind, block_recurrences, goal_mode, current_run_id FROM tasks WHERE id = $task", ("$task", task));
         using var reader = command.ExecuteReader();
         if (!reader.Read())
         {
             return null;
         }
 
-        return new BlockState(
+        return new TaskState(
             reader.GetString(0),
             reader.IsDBNull(1) ? null : reader.GetString(1),
             reader.IsDBNull(2) ? 0 : reader.GetInt32(2),
-            !reader.IsDBNull(3) && reader.GetInt64(3) != 0);
+            !reader.IsDBNull(3) && reader.GetInt64(3) != 0,
+            reader.IsDBNull(4) ? null : reader.GetInt64(4));
     }
 
-    private static string DescribeNotRunning(SqliteConnection connection, string task, long? expectedRun)
-    {
-        using var command = Create(connection, "SELECT status, current_run_id FROM tasks WHERE id = $task", ("$task", task));
-        using var reader = command.ExecuteReader();
-        if (!reader.Read())
+    private static string DescribeNotRunning(SqliteConnection connection, string task, long? expectedRun) =>
+        ReadTask(connection, task) switch
         {
-            return $"unknown task {task}";
-        }
+            null => $"unknown task {task}",
+            { Status: not "running" } state => $"task {task} is {state.Status}, not running",
+            var state => $"run {expectedRun} is not the current run of task {task} (current: {state.CurrentRunId?.ToString(CultureInfo.InvariantCulture) ?? "none"})",
+        };
 
-        var status = reader.GetString(0);
-        if (!string.Equals(status, "running", StringComparison.Ordinal))
-        {
-            return $"task {task} is {status}, not running";
-        }
-
-        var current = reader.IsDBNull(1) ? "none" : reader.GetInt64(1).ToString(CultureInfo.InvariantCulture);
-        return $"run {expectedRun} is not the current run of task {task} (current: {current})";
-    }
-
-    private sealed record BlockState(string Status, string? BlockKind, int BlockRecurrences, bool GoalMode);
+    private sealed record TaskState(string Status, string? BlockKind, int BlockRecurrences, bool GoalMode, long? CurrentRunId);
 }
