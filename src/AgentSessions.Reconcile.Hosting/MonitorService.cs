@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AgentSessions.Reconcile;
@@ -17,17 +15,9 @@ internal sealed class MonitorService(IServiceProvider services) : CheckedBackgro
 
     protected override void Build()
     {
-        // Options first, the card's before the registry's: nothing is touched when one is invalid.
-        var options = Services.GetRequiredService<IOptions<MonitorOptions>>();
-        _ = options.Value;
-        var gateway = Services.GetRequiredService<IKanbanGateway>();
-        _worker = new MonitorWorker(
-            gateway,
-            options,
-            Services.GetRequiredService<TimeProvider>(),
-            Services.GetRequiredService<ILogger<MonitorWorker>>(),
-            Services.GetRequiredService<IHostApplicationLifetime>(),
-            Services.GetRequiredService<ReconcileLoop>()); // and so the reconciler, whose options are checked here too
+        // Options first, then the card's gateway, then the loop (and so the reconciler): nothing is touched when one is invalid.
+        _ = Services.GetRequiredService<IOptions<MonitorOptions>>().Value;
+        _worker = ActivatorUtilities.CreateInstance<MonitorWorker>(Services);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => _worker!.RunAsync(stoppingToken);
