@@ -167,9 +167,7 @@ public sealed partial class MqttPushMonitor : IDisposable
     private async Task<BrokerConnection> ConnectionAsync(CancellationToken cancellationToken)
     {
         var registry = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
-        var workspace = _options.Workspace ?? (string.IsNullOrEmpty(registry.Workspace)
-            ? Path.GetFileName(Path.TrimEndingDirectorySeparator(_store.WorkspaceRoot))
-            : registry.Workspace);
+        var workspace = _options.Workspace ?? FleetStatusService.WorkspaceName(registry, _store.WorkspaceRoot);
         _topicPrefix = _options.TopicPrefix ?? "agent-sessions/" + workspace;
         await _jobs.RefreshAsync(cancellationToken).ConfigureAwait(false);
         return new BrokerConnection(_options, [TopicFilter], _options.ClientId ?? "agent-sessions-" + workspace, OnMessageAsync, OnState, _time, _logger);

@@ -71,7 +71,8 @@ internal sealed partial class FleetStatusService(IServiceProvider services, IHos
         }
     }
 
-    private static string WorkspaceName(Registry registry, string root) =>
+    /// <summary>The workspace's name in topics and client ids: the registry's <c>workspace</c>, else the folder's name.</summary>
+    internal static string WorkspaceName(Registry registry, string root) =>
         !string.IsNullOrEmpty(registry.Workspace) ? registry.Workspace : Path.GetFileName(Path.TrimEndingDirectorySeparator(root));
 
     [LoggerMessage(31, LogLevel.Critical, "The agent-sessions fleet publisher cannot start: {Problems}")]
