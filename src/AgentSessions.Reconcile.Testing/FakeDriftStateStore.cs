@@ -16,13 +16,8 @@ public sealed class FakeDriftStateStore : IDriftStateStore
     /// <summary>Gets a copy of a workspace's state as saved last (empty when never saved).</summary>
     /// <param name="workspace">The workspace name.</param>
     /// <returns>The state.</returns>
-    public DriftState Current(string workspace)
-    {
-        lock (_gate)
-        {
-            return _states.TryGetValue(workspace, out var state) ? Copy(state) : new DriftState();
-        }
-    }
+    public DriftState Current(string workspace) =>
+        _gate.Read(() => _states.TryGetValue(workspace, out var state) ? Copy(state) : new DriftState());
 
     /// <inheritdoc />
     public DriftState Load(string workspace)
@@ -46,10 +41,7 @@ public sealed class FakeDriftStateStore : IDriftStateStore
             throw failure;
         }
 
-        lock (_gate)
-        {
-            _states[workspace] = Copy(state);
-        }
+        _gate.Run(() => _states[workspace] = Copy(state));
     }
 
     private static DriftState Copy(DriftState state)

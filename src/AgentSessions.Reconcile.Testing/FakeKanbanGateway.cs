@@ -33,16 +33,16 @@ public sealed class FakeKanbanGateway : IKanbanGateway
     public string SelfAuthor { get; }
 
     /// <summary>Gets a snapshot of the comments this gateway added, oldest first.</summary>
-    public IReadOnlyList<FakeKanbanCommentCall> Comments => Locked(() => _comments.ToArray());
+    public IReadOnlyList<FakeKanbanCommentCall> Comments => _gate.Read(() => _comments.ToArray());
 
     /// <summary>Gets a snapshot of the heartbeats this gateway recorded, oldest first.</summary>
-    public IReadOnlyList<FakeKanbanHeartbeatCall> Heartbeats => Locked(() => _heartbeats.ToArray());
+    public IReadOnlyList<FakeKanbanHeartbeatCall> Heartbeats => _gate.Read(() => _heartbeats.ToArray());
 
     /// <summary>Gets a snapshot of the blocks this gateway applied, oldest first.</summary>
-    public IReadOnlyList<FakeKanbanBlockCall> Blocks => Locked(() => _blocks.ToArray());
+    public IReadOnlyList<FakeKanbanBlockCall> Blocks => _gate.Read(() => _blocks.ToArray());
 
     /// <summary>Gets a value indicating whether the card is blocked (a block took effect and no <see cref="Unblock"/> followed).</summary>
-    public bool IsBlocked => Locked(() => _isBlocked);
+    public bool IsBlocked => _gate.Read(() => _isBlocked);
 
     /// <summary>Adds a comment from someone other than the gateway, as a person would on the card.</summary>
     /// <param name="author">Who wrote it.</param>
@@ -52,10 +52,7 @@ public sealed class FakeKanbanGateway : IKanbanGateway
     {
         ArgumentNullException.ThrowIfNull(author);
         ArgumentNullException.ThrowIfNull(body);
-        lock (_gate)
-        {
-            _thread.Add(new KanbanComment(author, body, at ?? _timeProvider.GetUtcNow(), string.Equals(author, SelfAuthor, StringComparison.Ordinal)));
-        }
+        _gate.Run(() => _thread.Add(new KanbanComment(author, body, at ?? _timeProvider.GetUtcNow(), string.Equals(author, SelfAuthor, StringComparison.Ordinal))));
     }
 
     /// <summary>Makes the next <paramref name="times"/> calls of <paramref name="operation"/> return <paramref name="result"/> without taking effect.</summary>
@@ -87,13 +84,7 @@ public sealed class FakeKanbanGateway : IKanbanGateway
     }
 
     /// <summary>Unblocks the card, as a person would, so heartbeats and blocks are accepted again.</summary>
-    public void Unblock()
-    {
-        lock (_gate)
-        {
-            _isBlocked = false;
-        }
-    }
+    public void Unblock() => _gate.Run(() => _isBlocked = false);
 
     /// <inheritdoc />
     public Task<KanbanResult> CommentAsync(string body, CancellationToken cancellationToken = default)
@@ -160,14 +151,6 @@ public sealed class FakeKanbanGateway : IKanbanGateway
             KanbanComment[] fresh = [.. _thread.Skip(seen)];
             var next = new KanbanCursor(_thread.Count.ToString(CultureInfo.InvariantCulture));
             return Task.FromResult(new KanbanCommentPage(KanbanResult.Success, fresh, next));
-        }
-    }
-
-    private T Locked<T>(Func<T> read)
-    {
-        lock (_gate)
-        {
-            return read();
         }
     }
 

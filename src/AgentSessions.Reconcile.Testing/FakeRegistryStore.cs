@@ -11,7 +11,7 @@ namespace AgentSessions.Reconcile.Testing;
 /// </summary>
 public sealed class FakeRegistryStore : IRegistryStore
 {
-    private readonly object _sync = new();
+    private readonly Lock _sync = new();
     private Registry _registry;
     private RegistryException? _nextLoadFailure;
     private RegistryException? _nextUpdateFailure;
@@ -42,7 +42,7 @@ public sealed class FakeRegistryStore : IRegistryStore
     public string WorkspaceRoot { get; }
 
     /// <summary>Gets a deep copy of the registry as it is now.</summary>
-    public Registry Current => Locked(() => RegistryCloner.Clone(_registry));
+    public Registry Current => _sync.Read(() => RegistryCloner.Clone(_registry));
 
     /// <summary>Gets how many times <see cref="LoadAsync"/> was called (failed calls included).</summary>
     public int LoadCount => Volatile.Read(ref _loadCount);
@@ -67,7 +67,7 @@ public sealed class FakeRegistryStore : IRegistryStore
     public void Set(Registry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        Locked(() => _registry = RegistryCloner.Clone(registry));
+        _sync.Run(() => _registry = RegistryCloner.Clone(registry));
     }
 
     /// <summary>Changes the stored registry in place, as a person editing the file would (not counted as a write).</summary>
@@ -75,7 +75,7 @@ public sealed class FakeRegistryStore : IRegistryStore
     public void Edit(Action<Registry> edit)
     {
         ArgumentNullException.ThrowIfNull(edit);
-        Locked(() => edit(_registry));
+        _sync.Run(() => edit(_registry));
     }
 
     /// <summary>Makes the next <see cref="LoadAsync"/> throw <paramref name="exception"/>.</summary>
@@ -83,7 +83,7 @@ public sealed class FakeRegistryStore : IRegistryStore
     public void FailNextLoad(RegistryException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        Locked(() => _nextLoadFailure = exception);
+        _sync.Run(() => _nextLoadFailure = exception);
     }
 
     /// <summary>Makes the next <see cref="UpdateAsync{TResult}"/> throw <paramref name="exception"/> before it applies anything.</summary>
@@ -91,7 +91,7 @@ public sealed class FakeRegistryStore : IRegistryStore
     public void FailNextUpdate(RegistryException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        Locked(() => _nextUpdateFailure = exception);
+        _sync.Run(() => _nextUpdateFailure = exception);
     }
 
     /// <inheritdoc />
@@ -160,22 +160,6 @@ public sealed class FakeRegistryStore : IRegistryStore
                 written,
                 working,
                 changed ? RegistryCloner.ToCanonicalText(working) : null));
-        }
-    }
-
-    private T Locked<T>(Func<T> read)
-    {
-        lock (_sync)
-        {
-            return read();
-        }
-    }
-
-    private void Locked(Action change)
-    {
-        lock (_sync)
-        {
-            change();
         }
     }
 

@@ -28,13 +28,13 @@ public sealed class FakeSessionProbe : ISessionProbe
     private int _observeCount;
 
     /// <summary>Gets how many times <see cref="ObserveAsync"/> was called.</summary>
-    public int ObserveCount => Locked(() => _observeCount);
+    public int ObserveCount => _sync.Read(() => _observeCount);
 
     /// <summary>Gets how many times <see cref="CapturePaneAsync"/> was called.</summary>
-    public int CaptureCount => Locked(() => _capturedSessions.Count);
+    public int CaptureCount => _sync.Read(() => _capturedSessions.Count);
 
     /// <summary>Gets the session names passed to <see cref="CapturePaneAsync"/>, in call order.</summary>
-    public IReadOnlyList<string> CapturedSessions => Locked(() => _capturedSessions.ToArray());
+    public IReadOnlyList<string> CapturedSessions => _sync.Read(() => _capturedSessions.ToArray());
 
     /// <summary>
     /// Gets or sets a callback run at the start of each <see cref="ObserveAsync"/> call, before the
@@ -272,14 +272,6 @@ public sealed class FakeSessionProbe : ISessionProbe
         }
     }
 
-    private T Locked<T>(Func<T> read)
-    {
-        lock (_sync)
-        {
-            return read();
-        }
-    }
-
     private AgentFiles Claude()
     {
         var overridden = _claudePresence;
@@ -302,11 +294,7 @@ public sealed class FakeSessionProbe : ISessionProbe
 
     private FakeSessionProbe Set(Action change)
     {
-        lock (_sync)
-        {
-            change();
-        }
-
+        _sync.Run(change);
         return this;
     }
 }
