@@ -207,14 +207,8 @@ public sealed class FleetReader
 
     private bool Accept(string host, string? workspace, byte[] payload)
     {
-        using var document = FleetWire.Verify(payload, _options.Key!);
-        if (document is null)
-        {
-            return false;
-        }
-
-        var root = document.RootElement;
-        if (!root.TryGetProperty("host", out var h) || h.ValueKind != JsonValueKind.String || h.GetString() != host)
+        if (FleetWire.Verify(payload, _options.Key!) is not { } root
+            || !root.TryGetProperty("host", out var h) || h.ValueKind != JsonValueKind.String || h.GetString() != host)
         {
             return false;
         }
@@ -239,7 +233,7 @@ public sealed class FleetReader
             return false;
         }
 
-        _statuses[(host, workspace)] = new Entry(publishedAt, TimeSpan.FromSeconds(interval), root.Clone());
+        _statuses[(host, workspace)] = new Entry(publishedAt, TimeSpan.FromSeconds(interval), root);
         return true;
     }
 

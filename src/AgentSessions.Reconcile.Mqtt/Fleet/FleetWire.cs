@@ -62,9 +62,9 @@ internal static class FleetWire
 
     /// <summary>
     /// Verifies a signed payload with <paramref name="key"/>: MAC first (on the raw bytes, as for job
-    /// events), then canonical form. Returns the parsed object (the caller disposes it), or null.
+    /// events), then canonical form. Returns the parsed object, or null.
     /// </summary>
-    public static JsonDocument? Verify(ReadOnlySpan<byte> payload, string key)
+    public static JsonElement? Verify(ReadOnlySpan<byte> payload, string key)
     {
         if (payload.Length > MaxPayloadBytes || JobEventMac.FindSignature(payload, MaxDepth, out var member, out var hex) is not null)
         {
@@ -77,31 +77,19 @@ internal static class FleetWire
             return null;
         }
 
-        JsonDocument document;
+        // Only the canonical form is signed: the same bytes written again, or nothing.
         try
         {
-            document = JsonDocument.Parse(payload.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth });
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = MaxDepth });
+            var root = JsonElement.ParseValue(ref reader);
+            var output = new ArrayBufferWriter<byte>(payload.Length);
+            return root.ValueKind == JsonValueKind.Object && CanonicalJson.Write(root, output) is null && output.WrittenSpan.SequenceEqual(payload)
+                ? root
+                : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or EncoderFallbackException)
         {
             return null;
         }
-
-        // Only the canonical form is signed: the same bytes written again, or nothing.
-        var output = new ArrayBufferWriter<byte>(payload.Length);
-        try
-        {
-            if (document.RootElement.ValueKind == JsonValueKind.Object && CanonicalJson.Write(document.RootElement, output) is null
-                && output.WrittenSpan.SequenceEqual(payload))
-            {
-                return document;
-            }
-        }
-        catch (EncoderFallbackException)
-        {
-        }
-
-        document.Dispose();
-        return null;
     }
 }

@@ -77,11 +77,9 @@ public sealed class FleetStatusPublisherTests
     public void SignedPayload_VerifiesWithItsKeyOnly_AndOnlyInCanonicalForm()
     {
         var signed = FleetWire.Sign("""{"workspace":"w","host":"h","n":1,"t":"é😀"}"""u8, "k1");
-        using (var ok = FleetWire.Verify(signed, "k1"))
-        {
-            ok.Should().NotBeNull();
-            ok!.RootElement.GetProperty("t").GetString().Should().Be("é😀");
-        }
+        var ok = FleetWire.Verify(signed, "k1");
+        ok.Should().NotBeNull();
+        ok!.Value.GetProperty("t").GetString().Should().Be("é😀");
 
         FleetWire.Verify(signed, "k2").Should().BeNull("another key");
         var text = Encoding.UTF8.GetString(signed);
