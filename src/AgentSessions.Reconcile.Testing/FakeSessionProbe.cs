@@ -5,8 +5,7 @@ namespace AgentSessions.Reconcile.Testing;
 /// conversations and pane captures are set up with builder methods, and each call is counted.
 /// <see cref="ObserveAsync"/> answers with everything scripted, as one observation; what was never
 /// scripted reads as on an empty machine whose agents' folders exist: no transcript, no
-/// conversation (missing, not unknown). A source with no builder method, or one that cannot see
-/// (<c>SetObservation(LiveKeys.Claude, AgentFiles.Unknown(reason))</c>), is scripted with
+/// conversation (missing, not unknown). A source with no builder method is scripted with
 /// <see cref="SetObservation{T}"/>. Offline: it never reads the real environment or disk.
 /// </summary>
 public sealed class FakeSessionProbe : ISessionProbe
@@ -24,6 +23,8 @@ public sealed class FakeSessionProbe : ISessionProbe
     private readonly Dictionary<object, Func<LiveState, LiveState>> _observations = new(ReferenceEqualityComparer.Instance);
     private readonly List<string> _capturedSessions = [];
     private string? _tmuxUnknownReason;
+    private string? _claudeUnknownReason;
+    private string? _agyUnknownReason;
     private bool _noServer;
     private int _observeCount;
 
@@ -70,6 +71,11 @@ public sealed class FakeSessionProbe : ISessionProbe
         });
     }
 
+    /// <summary>Removes a tmux session (as if it was killed).</summary>
+    /// <param name="name">The session name.</param>
+    /// <returns>This probe.</returns>
+    public FakeSessionProbe RemoveTmuxSession(string name) => Set(() => _tmux.Remove(name));
+
     /// <summary>Makes the tmux state unknown (tmux missing, timed out …); the scripted sessions are kept.</summary>
     /// <param name="reason">Why tmux could not be asked.</param>
     /// <returns>This probe.</returns>
@@ -112,6 +118,12 @@ public sealed class FakeSessionProbe : ISessionProbe
         });
     }
 
+    /// <summary>Removes a Claude transcript (as if the file was deleted); its id becomes missing unless overridden.</summary>
+    /// <param name="sessionId">The session id.</param>
+    /// <returns>This probe.</returns>
+    public FakeSessionProbe RemoveTranscript(string sessionId) =>
+        Set(() => _transcripts.RemoveAll(t => string.Equals(t.Id, sessionId, StringComparison.Ordinal)));
+
     /// <summary>Overrides whether a Claude session id's transcript exists (for example <see cref="ArtifactPresence.Unknown"/>).</summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="presence">What to report, or <see langword="null"/> to go back to "present when a transcript was added".</param>
@@ -132,6 +144,16 @@ public sealed class FakeSessionProbe : ISessionProbe
         });
     }
 
+    /// <summary>Makes Claude's files unknown (for example: its config folder does not exist), or known again.</summary>
+    /// <param name="reason">Why they cannot be seen, or <see langword="null"/> to make them known again.</param>
+    /// <returns>This probe.</returns>
+    public FakeSessionProbe SetClaudeUnknown(string? reason) => Set(() => _claudeUnknownReason = reason);
+
+    /// <summary>Makes agy's files unknown (for example: its folder does not exist), or known again.</summary>
+    /// <param name="reason">Why they cannot be seen, or <see langword="null"/> to make them known again.</param>
+    /// <returns>This probe.</returns>
+    public FakeSessionProbe SetAgyUnknown(string? reason) => Set(() => _agyUnknownReason = reason);
+
     /// <summary>Adds (or replaces) an agy conversation file.</summary>
     /// <param name="conversationId">The conversation id.</param>
     /// <param name="lastWrite">The modification time of its files.</param>
@@ -142,6 +164,11 @@ public sealed class FakeSessionProbe : ISessionProbe
         ArgumentException.ThrowIfNullOrEmpty(conversationId);
         return Set(() => _agyConversations[conversationId] = (presence, lastWrite));
     }
+
+    /// <summary>Removes an agy conversation file (its id becomes missing).</summary>
+    /// <param name="conversationId">The conversation id.</param>
+    /// <returns>This probe.</returns>
+    public FakeSessionProbe RemoveAgyConversation(string conversationId) => Set(() => _agyConversations.Remove(conversationId));
 
     /// <summary>Sets agy's most recent conversation for a workspace path (<c>last_conversations.json</c>).</summary>
     /// <param name="workspacePath">The absolute workspace path.</param>
@@ -226,6 +253,17 @@ public sealed class FakeSessionProbe : ISessionProbe
         return Set(() => _captures[sessionName] = new PaneCapture(true, text, null));
     }
 
+    /// <summary>Scripts a failed capture for a session.</summary>
+    /// <param name="sessionName">The session name.</param>
+    /// <param name="reason">Why nothing was captured.</param>
+    /// <returns>This probe.</returns>
+    public FakeSessionProbe SetCaptureFailure(string sessionName, string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionName);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return Set(() => _captures[sessionName] = new PaneCapture(false, null, reason));
+    }
+
     /// <inheritdoc />
     public Task<LiveState> ObserveAsync(Registry registry, string workspace, CancellationToken cancellationToken = default)
     {
@@ -274,6 +312,11 @@ public sealed class FakeSessionProbe : ISessionProbe
 
     private AgentFiles Claude()
     {
+        if (_claudeUnknownReason is { } reason)
+        {
+            return AgentFiles.Unknown(reason);
+        }
+
         var overridden = _claudePresence;
         return new AgentFiles(
             _transcripts.Where(t => !overridden.ContainsKey(t.Id) || overridden[t.Id] == ArtifactPresence.Present),
@@ -283,6 +326,11 @@ public sealed class FakeSessionProbe : ISessionProbe
 
     private AgentFiles Agy()
     {
+        if (_agyUnknownReason is { } reason)
+        {
+            return AgentFiles.Unknown(reason);
+        }
+
         var conversations = _agyLastConversations
             .Where(p => _agyConversations.TryGetValue(p.Value, out var c) && c is { Presence: ArtifactPresence.Present, LastWrite: not null })
             .Select(p => new AgentConversation(p.Value, p.Key, _agyConversations[p.Value].LastWrite!.Value));

@@ -44,7 +44,7 @@ public sealed class DriftDiffEdgeCaseTests
         var b = Some.Row("lab-b-creator-claude", SessionStatus.Stopped);
         b.ClaudeSessionIdOwn = "id-b";
         b.AgentIdentities["claude"] = new Dictionary<string, string?> { ["session_id"] = "id-b2" };
-        var probe = new FakeSessionProbe().SetTmuxKnown().SetObservation(LiveKeys.Claude, AgentFiles.Unknown("Claude's config folder /nohome/.claude does not exist (is HOME or CLAUDE_CONFIG_DIR right?)"));
+        var probe = new FakeSessionProbe().SetTmuxKnown().SetClaudeUnknown("Claude's config folder /nohome/.claude does not exist (is HOME or CLAUDE_CONFIG_DIR right?)");
 
         var diff = Some.Diff(Some.Registry(a, b), probe);
 

@@ -277,7 +277,7 @@ public sealed class ReconcilerTests : IDisposable
         var row = Some.Row(Landing, pid: 77);
         row.ClaudeSessionIdOwn = "id-a";
         var store = new FakeRegistryStore(Some.Registry(row));
-        var probe = new FakeSessionProbe().SetNoServer(77).SetObservation(LiveKeys.Claude, AgentFiles.Unknown("Claude's config folder /x/.claude does not exist"));
+        var probe = new FakeSessionProbe().SetNoServer(77).SetClaudeUnknown("Claude's config folder /x/.claude does not exist");
 
         var report = await Create(store, probe).ReconcileAsync(new ReconcileRequest());
 

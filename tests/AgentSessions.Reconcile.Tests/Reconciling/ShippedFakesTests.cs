@@ -67,4 +67,34 @@ public sealed class ShippedFakesTests
         scripted.Get(LiveKeys.OtherSocketsPresent).Should().Equal("/tmp/tmux-1000/other");
         reset.Get(LiveKeys.OtherSocketsPresent).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task FakeSessionProbe_RemoveAndUnknown_UndoWhatWasScripted()
+    {
+        var registry = Some.Registry(Some.Row("lab-landing-page-creator-claude"));
+        var probe = new FakeSessionProbe()
+            .AddTmuxSession("lab-landing-page-creator-claude")
+            .AddTranscript("/w/lab", "id", DateTimeOffset.UnixEpoch)
+            .AddAgyConversation("conv", DateTimeOffset.UnixEpoch)
+            .SetCaptureFailure("lab-landing-page-creator-claude", "no such pane");
+
+        var before = await probe.ObserveAsync(registry, "lab");
+        probe.RemoveTmuxSession("lab-landing-page-creator-claude").RemoveTranscript("id").RemoveAgyConversation("conv");
+        var removed = await probe.ObserveAsync(registry, "lab");
+        probe.SetClaudeUnknown("no config folder").SetAgyUnknown("no agy folder");
+        var unknown = await probe.ObserveAsync(registry, "lab");
+        var capture = await probe.CapturePaneAsync("lab-landing-page-creator-claude", 10);
+
+        before.Tmux.Find("lab-landing-page-creator-claude").Should().NotBeNull();
+        before.Get(LiveKeys.Claude).Presence("id").Should().Be(ArtifactPresence.Present);
+        before.Get(LiveKeys.Agy).Presence("conv").Should().Be(ArtifactPresence.Present);
+        removed.Tmux.Find("lab-landing-page-creator-claude").Should().BeNull();
+        removed.Get(LiveKeys.Claude).Presence("id").Should().Be(ArtifactPresence.Missing);
+        removed.Get(LiveKeys.Agy).Presence("conv").Should().Be(ArtifactPresence.Missing);
+        unknown.Get(LiveKeys.Claude).IsKnown.Should().BeFalse();
+        unknown.Get(LiveKeys.Claude).Presence("id").Should().Be(ArtifactPresence.Unknown);
+        unknown.Get(LiveKeys.Agy).IsKnown.Should().BeFalse();
+        capture.Succeeded.Should().BeFalse();
+        capture.FailureReason.Should().Be("no such pane");
+    }
 }
