@@ -10,6 +10,9 @@ namespace AgentSessions.Reconcile.Probing;
 internal sealed partial class ClaudeTranscriptProbe
 {
     private readonly Dictionary<string, string> realPaths = new(StringComparer.Ordinal);
+
+    // The folders on this pass's paths, resolved once: rows share their parents (RealPath's folders).
+    private readonly Dictionary<string, (string Real, int Links)> realFolders = new(StringComparer.Ordinal);
     private DateTime realPathsSince = DateTime.MinValue;
 
     /// <summary>Gets how many real paths were resolved (what a quiet pass avoids).</summary>
@@ -27,7 +30,7 @@ internal sealed partial class ClaudeTranscriptProbe
         }
 
         RealPathResolutions++;
-        real = RealPath.Resolve(fs, path);
+        real = RealPath.Resolve(fs, path, realFolders);
         try
         {
             real = real.Normalize(NormalizationForm.FormC);
@@ -46,6 +49,7 @@ internal sealed partial class ClaudeTranscriptProbe
     /// </summary>
     private void ForgetOldRealPaths()
     {
+        realFolders.Clear();
         var now = time.GetUtcNow().UtcDateTime;
         if (now - realPathsSince >= MaxListingAge || now < realPathsSince)
         {
