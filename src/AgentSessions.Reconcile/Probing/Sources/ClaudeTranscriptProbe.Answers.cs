@@ -81,7 +81,7 @@ internal sealed partial class ClaudeTranscriptProbe
         /// (up to a trailing <c>/</c>) and their own name as <c>sessionId</c> (or none), newest first
         /// (the listing's order, which is that of <see cref="AgentFiles.In"/>).
         /// </summary>
-        public IReadOnlyList<AgentConversation> Confirmed(string cwd) => confirmed ??= Listing.Transcripts
+        public IReadOnlyList<AgentConversation> Confirmed(string cwd) => confirmed ??= Listing.Transcripts.Count == 0 ? [] : Listing.Transcripts
             .Where(t => t.RecordedCwd is { } recorded
                 && string.Equals(AgentFiles.NormalizePath(recorded), AgentFiles.NormalizePath(cwd), StringComparison.Ordinal)
                 && (t.RecordedSessionId is null || string.Equals(t.RecordedSessionId, t.SessionId, StringComparison.Ordinal)))
