@@ -1,4 +1,5 @@
 using AgentSessions.Reconcile.Attention;
+using AgentSessions.Reconcile.Tests.Probing;
 
 namespace AgentSessions.Reconcile.Tests.Attention;
 
@@ -6,15 +7,15 @@ namespace AgentSessions.Reconcile.Tests.Attention;
 public sealed class PaneReadFileTests : IDisposable
 {
     private static readonly DateTimeOffset At = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
-    private readonly string _dir = Directory.CreateTempSubdirectory("asr-paneread-").FullName;
+    private readonly TempFolder _temp = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Read_WhatWriteWrote_RoundTrips()
     {
         var pattern = PaneText.Patterns[^1];
-        var path = Path.Combine(_dir, "a");
+        var path = Path.Combine(_temp.Path, "a");
 
         PaneReadFile.Write(path, 4242, At, pattern, At.AddMinutes(-3));
         (PaneReadFile.Read(path, 4242) == (At, pattern, At.AddMinutes(-3))).Should().BeTrue();
@@ -38,7 +39,7 @@ public sealed class PaneReadFileTests : IDisposable
     [InlineData("", false)]
     public void Read_Lines_AcceptedOnlyWhenWellFormed(string text, bool accepted)
     {
-        var path = Path.Combine(_dir, "b");
+        var path = Path.Combine(_temp.Path, "b");
         File.WriteAllText(path, text);
 
         var read = PaneReadFile.Read(path, 4242);
@@ -54,12 +55,12 @@ public sealed class PaneReadFileTests : IDisposable
     public void Read_KnownPatternWithBadSince_KeepsThePatternWithoutSince_AndAnOversizedFileIsNoRead()
     {
         var pattern = PaneText.Patterns[0];
-        var path = Path.Combine(_dir, "c");
+        var path = Path.Combine(_temp.Path, "c");
         File.WriteAllText(path, $"7\n1795168800000\n{pattern.Id}\nx\n");
         (PaneReadFile.Read(path, 7) == (DateTimeOffset.FromUnixTimeMilliseconds(1795168800000), pattern, null)).Should().BeTrue();
 
         File.WriteAllText(path, $"7\n1795168800000\n-\n-\n" + new string(' ', 300));
         PaneReadFile.Read(path, 7).Should().BeNull();
-        PaneReadFile.Read(Path.Combine(_dir, "missing"), 7).Should().BeNull();
+        PaneReadFile.Read(Path.Combine(_temp.Path, "missing"), 7).Should().BeNull();
     }
 }

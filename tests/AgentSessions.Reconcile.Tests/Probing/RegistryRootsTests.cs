@@ -7,18 +7,18 @@ namespace AgentSessions.Reconcile.Tests.Probing;
 public sealed class RegistryRootsTests : IDisposable
 {
     private static readonly FileSystem Fs = new();
-    private readonly string _root = Directory.CreateTempSubdirectory("asr-roots-").FullName;
+    private readonly TempFolder _temp = new();
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Of_RowsUnderOneWorkspace_ShareTheWalkAndFindWhatFindFinds()
     {
-        var ws = Path.Combine(_root, "ws");
+        var ws = Path.Combine(_temp.Path, "ws");
         Directory.CreateDirectory(Path.Combine(ws, ".hermes"));
         File.WriteAllText(Path.Combine(ws, ".hermes", "agent-sessions.yaml"), "version: 1\n");
         var nested = Path.Combine(ws, "p2", "sub");
-        string[] cwds = [Path.Combine(ws, "p1"), nested, ws, Path.Combine(_root, "elsewhere")];
+        string[] cwds = [Path.Combine(ws, "p1"), nested, ws, Path.Combine(_temp.Path, "elsewhere")];
         var folders = new Dictionary<string, string?>(StringComparer.Ordinal);
 
         var found = cwds.Select(c => RegistryRoots.Of(Fs, c, folders)).ToList();
@@ -29,7 +29,7 @@ public sealed class RegistryRootsTests : IDisposable
         alone.Should().NotContainKey(cwds[3]);
 
         // Each folder was asked once: the walks of p1 and p2/sub stopped at ws's answer.
-        folders.Should().ContainKeys(ws, Path.Combine(ws, "p1"), Path.Combine(ws, "p2"), nested, _root);
+        folders.Should().ContainKeys(ws, Path.Combine(ws, "p1"), Path.Combine(ws, "p2"), nested, _temp.Path);
         File.Delete(Path.Combine(ws, ".hermes", "agent-sessions.yaml"));
         RegistryRoots.Of(Fs, Path.Combine(ws, "p3"), folders).Should().Be(ws, "this pass's answer for ws holds");
         RegistryRoots.Of(Fs, Path.Combine(ws, "p3"), []).Should().NotBe(ws);
