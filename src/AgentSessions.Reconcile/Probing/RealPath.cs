@@ -11,7 +11,15 @@ internal static class RealPath
 {
     private const int MaxLinks = 40;
 
-    public static string Resolve(IFileSystem fileSystem, string path)
+    /// <summary>Resolves <paramref name="path"/>.</summary>
+    /// <param name="fileSystem">The file system.</param>
+    /// <param name="path">The path.</param>
+    /// <param name="folders">
+    /// What earlier calls found for each folder on their paths (full path to resolved path and the links
+    /// followed), to share: a path whose parents were resolved reads only its own last part. The caller
+    /// decides how long the answers hold (the Claude probe: one pass).
+    /// </param>
+    public static string Resolve(IFileSystem fileSystem, string path, Dictionary<string, (string Real, int Links)>? folders = null)
     {
         string full;
         try
@@ -24,10 +32,40 @@ internal static class RealPath
         }
 
         var separator = fileSystem.Path.DirectorySeparatorChar;
-        var pending = new Stack<string>();
-        PushComponents(pending, full, separator);
-        var resolved = new List<string>();
-        var links = 0;
+        var (real, links) = Resolve(fileSystem, full, separator, folders);
+        return links > MaxLinks ? full : real.Length > 0 ? real : separator.ToString();
+    }
+
+    /// <summary>
+    /// The resolved path of <paramref name="full"/> ("" for the root): its parent's, then its last part
+    /// (the same as resolving every part in turn, since the parent's answer is a resolved prefix).
+    /// </summary>
+    private static (string Real, int Links) Resolve(IFileSystem fileSystem, string full, char separator, Dictionary<string, (string Real, int Links)>? folders)
+    {
+        if (folders is not null && folders.TryGetValue(full, out var known))
+        {
+            return known;
+        }
+
+        var cut = full.LastIndexOf(separator);
+        var (resolved, links) = cut > 0 ? Resolve(fileSystem, full[..cut], separator, folders) : (string.Empty, 0);
+        if (links <= MaxLinks)
+        {
+            var pending = new Stack<string>();
+            pending.Push(full[(cut + 1)..]);
+            links = Follow(fileSystem, pending, ref resolved, links, separator);
+        }
+
+        if (folders is not null)
+        {
+            folders[full] = (resolved, links);
+        }
+
+        return (resolved, links);
+    }
+
+    private static int Follow(IFileSystem fileSystem, Stack<string> pending, ref string resolved, int links, char separator)
+    {
         while (pending.Count > 0)
         {
             var part = pending.Pop();
@@ -38,15 +76,11 @@ internal static class RealPath
 
             if (part == "..")
             {
-                if (resolved.Count > 0)
-                {
-                    resolved.RemoveAt(resolved.Count - 1);
-                }
-
+                resolved = resolved[..Math.Max(resolved.LastIndexOf(separator), 0)];
                 continue;
             }
 
-            var candidate = Join(resolved, part, separator);
+            var candidate = resolved + separator + part;
             string? target = null;
             try
             {
@@ -59,34 +93,26 @@ internal static class RealPath
 
             if (target is null)
             {
-                resolved.Add(part);
+                resolved = candidate;
                 continue;
             }
 
             if (++links > MaxLinks)
             {
-                return full;
+                return links;
             }
 
             if (fileSystem.Path.IsPathRooted(target))
             {
-                resolved.Clear();
+                resolved = string.Empty;
             }
 
-            PushComponents(pending, target, separator);
+            foreach (var next in target.Split(separator).Reverse())
+            {
+                pending.Push(next);
+            }
         }
 
-        return Join(resolved, null, separator);
+        return links;
     }
-
-    private static void PushComponents(Stack<string> pending, string path, char separator)
-    {
-        foreach (var part in path.Split(separator).Reverse())
-        {
-            pending.Push(part);
-        }
-    }
-
-    private static string Join(List<string> parts, string? last, char separator) =>
-        string.Concat((last is null ? parts : parts.Append(last)).Select(p => separator + p)) is { Length: > 0 } text ? text : separator.ToString();
 }

@@ -35,68 +35,85 @@ internal static class TmuxListPanesParser
     {
         error = null;
         var prefix = sentinel + "\t";
-        var text = output.EndsWith('\n') ? output[..^1] : output;
-        var records = new List<List<string>>();
-        if (text.Length > 0)
-        {
-            var lineNumber = 0;
-            foreach (var line in text.Split('\n'))
-            {
-                lineNumber++;
-                if (line.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    var fields = line[prefix.Length..].Split('\t', FieldCount);
-                    if (fields.Length != FieldCount)
-                    {
-                        error = string.Create(CultureInfo.InvariantCulture, $"line {lineNumber} has {fields.Length} of {FieldCount} fields.");
-                        return null;
-                    }
+        var text = output.AsSpan(0, output.EndsWith('\n') ? output.Length - 1 : output.Length);
 
-                    records.Add([.. fields]);
-                }
-                else if (records.Count > 0)
+        // Where each record's fields lie in the text: from after its prefix to the end of its last line
+        // (a line that starts no record continues the last field of the one before).
+        var records = new List<Range>();
+        var lineNumber = 0;
+        for (var start = 0; text.Length > 0 && start <= text.Length;)
+        {
+            lineNumber++;
+            var end = text[start..].IndexOf('\n') is >= 0 and var at ? start + at : text.Length;
+            var line = text[start..end];
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                var fields = Math.Min(line[prefix.Length..].Count('\t') + 1, FieldCount);
+                if (fields != FieldCount)
                 {
-                    records[^1][FieldCount - 1] += "\n" + line;
-                }
-                else
-                {
-                    error = string.Create(CultureInfo.InvariantCulture, $"line {lineNumber} does not start a record.");
+                    error = string.Create(CultureInfo.InvariantCulture, $"line {lineNumber} has {fields} of {FieldCount} fields.");
                     return null;
                 }
+
+                records.Add((start + prefix.Length)..end);
             }
+            else if (records.Count > 0)
+            {
+                records[^1] = records[^1].Start..end;
+            }
+            else
+            {
+                error = string.Create(CultureInfo.InvariantCulture, $"line {lineNumber} does not start a record.");
+                return null;
+            }
+
+            start = end + 1;
         }
 
-        var panes = new List<(string Session, string Created, TmuxPane Pane)>(records.Count);
-        foreach (var f in records)
+        // Sessions in the order tmux listed them; a session's creation time is its first record's.
+        var sessions = new List<(string Name, DateTimeOffset? Created, List<TmuxPane> Panes)>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        Span<Range> f = stackalloc Range[FieldCount];
+        foreach (var record in records)
         {
-            var name = f[0];
-            if (name.Length == 0)
+            var fields = text[record];
+            fields.Split(f, '\t');
+            if (fields[f[0]].IsEmpty)
             {
                 error = "a record has an empty session name.";
                 return null;
             }
 
-            if (!int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var window)
-                || !int.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out var pane))
+            var name = fields[f[0]].ToString();
+            if (!int.TryParse(fields[f[2]], NumberStyles.None, CultureInfo.InvariantCulture, out var window)
+                || !int.TryParse(fields[f[3]], NumberStyles.None, CultureInfo.InvariantCulture, out var pane))
             {
                 error = $"the window or pane index of session '{name}' is not a number.";
                 return null;
             }
 
-            var pid = long.TryParse(f[6], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : (long?)null;
-            bool active = f[4] == "11", dead = f[5] == "1";
-            panes.Add((name, f[1], dead || pid is not { } live
-                ? new TmuxPane(window, pane, pid, Text(f[9]), null, Epoch(f[7]), active, dead) { Id = Text(f[8]) }
-                : new TmuxPane(window, pane, pid, () => TmuxPaneForeground.Read(procDirectory, live), Epoch(f[7]), active, dead) { Id = Text(f[8]) }));
+            var pid = long.TryParse(fields[f[6]], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : (long?)null;
+            bool active = fields[f[4]].SequenceEqual("11"), dead = fields[f[5]].SequenceEqual("1");
+            var tmuxPane = dead || pid is not { } live
+                ? new TmuxPane(window, pane, pid, Text(fields[f[9]]), null, Epoch(fields[f[7]]), active, dead) { Id = Text(fields[f[8]]) }
+                : new TmuxPane(window, pane, pid, () => TmuxPaneForeground.Read(procDirectory, live), Epoch(fields[f[7]]), active, dead) { Id = Text(fields[f[8]]) };
+            if (index.TryGetValue(name, out var i))
+            {
+                sessions[i].Panes.Add(tmuxPane);
+            }
+            else
+            {
+                index[name] = sessions.Count;
+                sessions.Add((name, Epoch(fields[f[1]]), [tmuxPane]));
+            }
         }
 
-        // A session's creation time is its first record's; sessions in the order tmux listed them.
-        return [.. panes.GroupBy(p => p.Session, StringComparer.Ordinal).Select(g => new TmuxSession(g.Key, Epoch(g.First().Created), [.. g.Select(p => p.Pane)]))];
+        return [.. sessions.Select(s => new TmuxSession(s.Name, s.Created, s.Panes))];
     }
 
-    private static string? Text(string field) => field.Length == 0 ? null : field;
+    private static string? Text(ReadOnlySpan<char> field) => field.IsEmpty ? null : field.ToString();
 
-    private static DateTimeOffset? Epoch(string value) =>
+    private static DateTimeOffset? Epoch(ReadOnlySpan<char> value) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
         && seconds is > 0 and < 253402300800
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)

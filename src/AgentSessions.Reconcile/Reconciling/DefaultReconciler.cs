@@ -112,7 +112,9 @@ internal sealed partial class DefaultReconciler(
         var (diff, noState, dryRunState) = Diff(registry, live, now, workspace, request.DryRun, ref stateProblem);
 
         // Besides drift: where running rows were seen alive, so a pass on another server cannot end them.
-        var mutations = diff.Drifts.Select(d => d.Mutation).OfType<RegistryMutation>().Concat(diff.PaneRecords).ToList();
+        // Not in a dry run: they come after the drift's changes and change no count, and recording one
+        // reads the pane's foreground process from /proc (three reads per pane).
+        var mutations = diff.Drifts.Select(d => d.Mutation).OfType<RegistryMutation>().Concat(request.DryRun ? [] : diff.PaneRecords).ToList();
 
         // Capturing a pane is expensive: only for a row whose visible status must change, and never
         // in a dry run (nothing would be written with it).

@@ -10,6 +10,9 @@ namespace AgentSessions.Reconcile.Probing;
 internal sealed partial class ClaudeTranscriptProbe
 {
     private readonly Dictionary<string, string> realPaths = new(StringComparer.Ordinal);
+
+    // The folders on this pass's paths, resolved once: rows share their parents (RealPath's folders).
+    private readonly Dictionary<string, (string Real, int Links)> realFolders = new(StringComparer.Ordinal);
     private DateTime realPathsSince = DateTime.MinValue;
 
     /// <summary>Gets how many real paths were resolved (what a quiet pass avoids).</summary>
@@ -27,7 +30,7 @@ internal sealed partial class ClaudeTranscriptProbe
         }
 
         RealPathResolutions++;
-        real = RealPath.Resolve(fs, path);
+        real = RealPath.Resolve(fs, path, realFolders);
         try
         {
             real = real.Normalize(NormalizationForm.FormC);
@@ -46,6 +49,7 @@ internal sealed partial class ClaudeTranscriptProbe
     /// </summary>
     private void ForgetOldRealPaths()
     {
+        realFolders.Clear();
         var now = time.GetUtcNow().UtcDateTime;
         if (now - realPathsSince >= MaxListingAge || now < realPathsSince)
         {
@@ -77,7 +81,7 @@ internal sealed partial class ClaudeTranscriptProbe
         /// (up to a trailing <c>/</c>) and their own name as <c>sessionId</c> (or none), newest first
         /// (the listing's order, which is that of <see cref="AgentFiles.In"/>).
         /// </summary>
-        public IReadOnlyList<AgentConversation> Confirmed(string cwd) => confirmed ??= Listing.Transcripts
+        public IReadOnlyList<AgentConversation> Confirmed(string cwd) => confirmed ??= Listing.Transcripts.Count == 0 ? [] : Listing.Transcripts
             .Where(t => t.RecordedCwd is { } recorded
                 && string.Equals(AgentFiles.NormalizePath(recorded), AgentFiles.NormalizePath(cwd), StringComparison.Ordinal)
                 && (t.RecordedSessionId is null || string.Equals(t.RecordedSessionId, t.SessionId, StringComparison.Ordinal)))

@@ -32,7 +32,7 @@ internal sealed partial class ClaudeTranscriptProbe(ProbeSettings settings, Time
     private Dictionary<string, CwdAnswer> answers = new(StringComparer.Ordinal);
     private Observed? lastObserved;
 
-    public string ProjectsDirectory => fs.Path.Combine(settings.ClaudeConfigDirectory, "projects");
+    public string ProjectsDirectory { get; } = settings.FileSystem.Path.Combine(settings.ClaudeConfigDirectory, "projects");
 
     /// <summary>
     /// Gets a value indicating whether folders are listed directly rather than through <see cref="IFileSystem"/>.

@@ -35,6 +35,9 @@ internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider 
     private static readonly TimeSpan RootRecheck = TimeSpan.FromMinutes(1);
     private readonly Dictionary<string, (string? Root, DateTimeOffset At)> rootCache = new(StringComparer.Ordinal);
 
+    // The folders walked for roots in this pass: rows share their parents.
+    private readonly Dictionary<string, string?> rootFolders = new(StringComparer.Ordinal);
+
     /// <summary>Gets how many pane reads the probe asked for (for tests and the benchmark).</summary>
     public int PaneReads { get; private set; }
 
@@ -64,6 +67,7 @@ internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider 
         }
 
         var now = time.GetUtcNow();
+        rootFolders.Clear();
         var hooksByRoot = new Dictionary<string, List<HookRecord>>(StringComparer.Ordinal);
         var processFiles = processFolder.Read(now);
         var panePids = rows.Select(r => r.PanePid).OfType<long>().ToHashSet();
@@ -138,7 +142,7 @@ internal sealed class AttentionProbe(string claudeConfigDirectory, TimeProvider 
             return cached.Root;
         }
 
-        var root = RegistryRoots.Find(FileSystem, [cwd]).GetValueOrDefault(cwd);
+        var root = RegistryRoots.Of(FileSystem, cwd, rootFolders);
         rootCache[cwd] = (root, now);
         return root;
     }

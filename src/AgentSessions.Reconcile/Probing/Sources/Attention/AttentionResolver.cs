@@ -37,7 +37,7 @@ internal static class AttentionResolver
 {
     public static AttentionState Resolve(AttentionEvidence e, DateTimeOffset now, TimeSpan wedgedAfter)
     {
-        var lastActivity = new[] { e.Hook?.At, e.TranscriptWritten, e.Process?.UpdatedAt }.Max();
+        var lastActivity = Latest(Latest(e.Hook?.At, e.TranscriptWritten), e.Process?.UpdatedAt);
         var transcript = e.Transcript;
 
         if (e.Hook is { State: not "ended" } hook)
@@ -94,6 +94,9 @@ internal static class AttentionResolver
             ? new AttentionState(AttentionState.Wedged, "no_progress", last, state.Source,
                 $"{state.Evidence}; no hook event or transcript growth since {Clock(last)}", state.Tool)
             : state;
+
+    // Enumerable.Max of the two without an array: nulls ignored, the first of equal instants kept.
+    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null || (b is { } y && y > a.Value) ? b : a;
 
     internal static string Clock(DateTimeOffset t) => t.ToUniversalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 }

@@ -41,14 +41,31 @@ internal static class PaneReadFile
             return null;
         }
 
-        var lines = length > MaxBytes ? [] : Encoding.UTF8.GetString(buffer[..length]).Split('\n');
-        if (lines is not [var pid, var at, var pattern, var since, ""] || pid != Text(panePid) || Instant(at) is not { } readAt)
+        // Four lines, each read where it lies (no strings): the pid, the read's time, the pattern, its since.
+        ReadOnlySpan<byte> text = length > MaxBytes ? [] : buffer[..length];
+        Span<int> ends = stackalloc int[5];
+        var count = 0;
+        for (var i = 0; i < text.Length && count < ends.Length; i++)
+        {
+            if (text[i] == (byte)'\n')
+            {
+                ends[count++] = i;
+            }
+        }
+
+        if (count != 4 || ends[3] != text.Length - 1 || !IsText(text[..ends[0]], panePid) || Instant(text[(ends[0] + 1)..ends[1]]) is not { } readAt)
         {
             return null;
         }
 
-        var matched = PaneText.Patterns.FirstOrDefault(p => p.Id == pattern);
-        return matched is null && pattern != "-" ? null : (readAt, matched, matched is null ? null : Instant(since));
+        var pattern = text[(ends[1] + 1)..ends[2]];
+        PaneText.Pattern? matched = null;
+        for (var i = 0; i < PaneText.Patterns.Count && matched is null; i++)
+        {
+            matched = IsText(pattern, PaneText.Patterns[i].Id) ? PaneText.Patterns[i] : null;
+        }
+
+        return matched is null && !pattern.SequenceEqual("-"u8) ? null : (readAt, matched, matched is null ? null : Instant(text[(ends[2] + 1)..ends[3]]));
     }
 
     public static void Write(string path, long? panePid, DateTimeOffset at, PaneText.Pattern? pattern, DateTimeOffset? since)
@@ -70,6 +87,18 @@ internal static class PaneReadFile
 
     private static string Text(DateTimeOffset? value) => Text(value?.ToUnixTimeMilliseconds());
 
-    private static DateTimeOffset? Instant(string text) =>
+    private static DateTimeOffset? Instant(ReadOnlySpan<byte> text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    private static bool IsText(ReadOnlySpan<byte> line, long? value)
+    {
+        Span<byte> written = stackalloc byte[20];
+        return value is { } v ? v.TryFormat(written, out var length, default, CultureInfo.InvariantCulture) && line.SequenceEqual(written[..length]) : line.SequenceEqual("-"u8);
+    }
+
+    private static bool IsText(ReadOnlySpan<byte> line, string text)
+    {
+        Span<byte> written = stackalloc byte[MaxBytes];
+        return Encoding.UTF8.TryGetBytes(text, written, out var length) && line.SequenceEqual(written[..length]);
+    }
 }
