@@ -176,6 +176,29 @@ public sealed class DriftReportJsonWriterTests
     }
 
     [Fact]
+    public void ToUtf8_SpecialCharactersAtEdgesOfPlainRuns_ExactText()
+    {
+        // In code, not [InlineData]: the test runner's serialization would mangle lone surrogates.
+        (string Message, string Quoted)[] cases =
+        [
+            ("\"", "\\\""),
+            ("\ud83d\ude80", "\ud83d\ude80"),
+            ("a\ud83d\ude80", "a\ud83d\ude80"),
+            ("\ud83d", "\uFFFD"),
+            ("a\ud83d", "a\uFFFD"),
+            ("\ude80b", "\uFFFDb"),
+            ("\ud83d\ud83d\ude80", "\uFFFD\ud83d\ude80"),
+            ("x\u0000y\\", "x\\u0000y\\\\"),
+            ("plain run é € 🙂 then \"q\" and \u001f", "plain run é € 🙂 then \\\"q\\\" and \\u001f"),
+        ];
+
+        foreach (var (message, quoted) in cases)
+        {
+            Json(Some.Report(new Drift(DriftClass.StaleId, "s", message))).Should().Contain("\"message\":\"" + quoted + "\"", message);
+        }
+    }
+
+    [Fact]
     public void ToUtf8_OffsetTime_WrittenAsUtcWholeSeconds()
     {
         var report = new DriftReport("lab", new DateTimeOffset(2026, 11, 20, 12, 0, 0, 999, TimeSpan.FromHours(2)), false, []);
