@@ -11,7 +11,7 @@ namespace AgentSessions.Reconcile.Cli.Output;
 /// </summary>
 internal static class JsonText
 {
-    /// <summary>The characters <see cref="Quote"/> cannot copy as they are: quote, backslash, controls, DEL and surrogates.</summary>
+    /// <summary>The characters <see cref="Escape"/> cannot copy as they are: quote, backslash, controls, DEL and surrogates.</summary>
     private static readonly SearchValues<char> Special = SearchValues.Create(SpecialChars());
 
     /// <summary>What <paramref name="write"/> writes, as UTF-8 (one line: not indented).</summary>
@@ -46,7 +46,11 @@ internal static class JsonText
         var buffer = ArrayPool<char>.Shared.Rent((value.Length * 6) + 2);
         try
         {
-            writer.WriteRawValue(buffer.AsSpan(0, Quote(value, buffer)), skipInputValidation: true);
+            var n = 0;
+            buffer[n++] = '"';
+            n += Escape(value, buffer.AsSpan(n));
+            buffer[n++] = '"';
+            writer.WriteRawValue(buffer.AsSpan(0, n), skipInputValidation: true);
         }
         finally
         {
@@ -54,11 +58,38 @@ internal static class JsonText
         }
     }
 
-    /// <summary>Quotes <paramref name="value"/> into <paramref name="into"/> (room for six characters per character, and two); returns the length.</summary>
-    private static int Quote(string value, Span<char> into)
+    /// <summary>Writes a drift's key (<c>D:session:field</c>, as <see cref="DriftKey.ToString"/> spells it) under <c>key</c>, with no string made for it.</summary>
+    public static void WriteKey(Utf8JsonWriter writer, DriftKey key)
+    {
+        writer.WritePropertyName("key");
+        var field = key.Field ?? string.Empty;
+        var buffer = ArrayPool<char>.Shared.Rent(((key.Session.Length + field.Length) * 6) + 5);
+        try
+        {
+            var n = 0;
+            buffer[n++] = '"';
+            buffer[n++] = key.Class.Letter;
+            buffer[n++] = ':';
+            n += Escape(key.Session, buffer.AsSpan(n));
+            if (key.Field is not null)
+            {
+                buffer[n++] = ':';
+                n += Escape(key.Field, buffer.AsSpan(n));
+            }
+
+            buffer[n++] = '"';
+            writer.WriteRawValue(buffer.AsSpan(0, n), skipInputValidation: true);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Escapes <paramref name="value"/> into <paramref name="into"/> (room for six characters per character); returns the length.</summary>
+    private static int Escape(string value, Span<char> into)
     {
         var n = 0;
-        into[n++] = '"';
         var rest = value.AsSpan();
         while (true)
         {
@@ -101,7 +132,6 @@ internal static class JsonText
             }
         }
 
-        into[n++] = '"';
         return n;
     }
 

@@ -199,6 +199,22 @@ public sealed class DriftReportJsonWriterTests
     }
 
     [Fact]
+    public void ToUtf8_Keys_WrittenAsTheKeysSpellThem()
+    {
+        DriftKey[] keys =
+        [
+            new(DriftClass.StaleId, "lab-a-creator-claude", "claude_session_id_own"),
+            new(DriftClass.Unregistered, "lab-ü \"q\" 🙂\u0001"),
+            new(DriftClass.TmuxGone, "s", string.Empty),
+        ];
+        var report = Some.Report([.. keys.Select(k => new Drift(k.Class, k.Session, "m") { Key = k })]);
+
+        using var doc = JsonDocument.Parse(Json(report));
+
+        doc.RootElement.GetProperty("drifts").EnumerateArray().Select(d => d.GetProperty("key").GetString()).Should().Equal(keys.Select(k => k.ToString()));
+    }
+
+    [Fact]
     public void ToUtf8_OffsetTime_WrittenAsUtcWholeSeconds()
     {
         var report = new DriftReport("lab", new DateTimeOffset(2026, 11, 20, 12, 0, 0, 999, TimeSpan.FromHours(2)), false, []);
