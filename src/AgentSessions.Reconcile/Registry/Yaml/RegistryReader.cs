@@ -33,7 +33,11 @@ internal sealed partial class RegistryReader
     /// <summary>Reads a whole registry file.</summary>
     public static RegistrySnapshot Read(string path, string text, bool hasBom, YamlLimits limits) => Read(path, new SourceText(text), hasBom, limits);
 
-    /// <summary>Reads a whole registry file from its bytes when they are all ASCII (after any byte order mark), without decoding them, in halves at once from <paramref name="halvesFrom"/> bytes on (<see cref="ReadHalves"/>); else <see langword="null"/>.</summary>
+    /// <summary>Reads a whole registry file from its bytes when they are all ASCII (after any byte order mark), without decoding them; else <see langword="null"/>.</summary>
+    /// <param name="path">The file's path, for errors.</param>
+    /// <param name="file">The file's bytes.</param>
+    /// <param name="limits">The parser's limits.</param>
+    /// <param name="halvesFrom">The smallest file (in bytes) read in two halves at once when the machine has two cores (see <see cref="ReadHalves"/>).</param>
     public static RegistrySnapshot? ReadAscii(string path, byte[] file, YamlLimits limits, int halvesFrom = HalvesFrom)
     {
         var bom = file.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
