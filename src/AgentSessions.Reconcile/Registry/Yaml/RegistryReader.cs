@@ -18,7 +18,6 @@ internal sealed partial class RegistryReader
     private readonly AliasReplay parser;
     private readonly Stack<bool> flow = new();
     private int lastEnd;
-    private bool implicitEnd;
 
     private RegistryReader(string path, SourceText text, YamlLimits limits)
     {
@@ -34,21 +33,11 @@ internal sealed partial class RegistryReader
     public static RegistrySnapshot Read(string path, string text, bool hasBom, YamlLimits limits) => Read(path, new SourceText(text), hasBom, limits);
 
     /// <summary>Reads a whole registry file from its bytes when they are all ASCII (after any byte order mark), without decoding them; else <see langword="null"/>.</summary>
-    /// <param name="path">The file's path, for errors.</param>
-    /// <param name="file">The file's bytes.</param>
-    /// <param name="limits">The parser's limits.</param>
-    /// <param name="halvesFrom">The smallest file (in bytes) read in two halves at once when the machine has two cores (see <see cref="ReadHalves"/>).</param>
-    public static RegistrySnapshot? ReadAscii(string path, byte[] file, YamlLimits limits, int halvesFrom = HalvesFrom)
+    public static RegistrySnapshot? ReadAscii(string path, byte[] file, YamlLimits limits)
     {
         var bom = file.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
         var body = file.AsSpan(bom);
-        if (body.IndexOf((byte)0) >= 0 || !System.Text.Ascii.IsValid(body))
-        {
-            return null;
-        }
-
-        return (body.Length >= halvesFrom && Environment.ProcessorCount > 1 ? ReadHalves(path, file, bom, limits) : null)
-            ?? Read(path, new SourceText(file, bom), bom > 0, limits);
+        return body.IndexOf((byte)0) < 0 && System.Text.Ascii.IsValid(body) ? Read(path, new SourceText(file, bom), bom > 0, limits) : null;
     }
 
     private static RegistrySnapshot Read(string path, SourceText text, bool hasBom, YamlLimits limits)
@@ -65,13 +54,11 @@ internal sealed partial class RegistryReader
     }
 
     /// <summary>Reads text that is a block list of session rows (spliced rows, to verify them); <see langword="null"/> when it is anything else or does not validate.</summary>
-    public static (SessionRow[] Rows, RowSpan[] Spans)? ReadRows(string text, YamlLimits limits) => ReadRows(new SourceText(text), limits);
-
-    private static (SessionRow[] Rows, RowSpan[] Spans)? ReadRows(SourceText text, YamlLimits limits)
+    public static (SessionRow[] Rows, RowSpan[] Spans)? ReadRows(string text, YamlLimits limits)
     {
         try
         {
-            var reader = new RegistryReader("rows", text, limits);
+            var reader = new RegistryReader("rows", new SourceText(text), limits);
             reader.Next();
             reader.Next();
             if (reader.Cur is not DocumentStart || !reader.Next() || reader.Cur is not SequenceStart { Style: not SequenceStyle.Flow })
@@ -86,7 +73,7 @@ internal sealed partial class RegistryReader
             {
             }
 
-            return error is null && !reader.checker.UsesAnchors ? ([.. rows], Utf8Offsets.Of(new Utf8Offsets(text.Decoded), spans)) : null;
+            return error is null && !reader.checker.UsesAnchors ? ([.. rows], Utf8Offsets.Of(text, spans)) : null;
         }
         catch (Exception ex) when (ex is YamlException or RegistryException)
         {
@@ -146,7 +133,6 @@ internal sealed partial class RegistryReader
                 }
 
                 Next();
-                implicitEnd = Cur is DocumentEnd { IsImplicit: true };
             }
         }
 

@@ -13,13 +13,7 @@ internal sealed class SourceText
     public SourceText(string text) => (this.text, Length) = (text, text.Length);
 
     /// <summary>Initializes a new instance of the <see cref="SourceText"/> class over ASCII bytes from <paramref name="start"/> on.</summary>
-    public SourceText(byte[] ascii, int start)
-        : this(ascii, start, ascii.Length - start)
-    {
-    }
-
-    /// <summary>Initializes a new instance of the <see cref="SourceText"/> class over <paramref name="length"/> ASCII bytes from <paramref name="start"/> on.</summary>
-    public SourceText(byte[] ascii, int start, int length) => (this.ascii, this.start, Length) = (ascii, start, length);
+    public SourceText(byte[] ascii, int start) => (this.ascii, this.start, Length) = (ascii, start, ascii.Length - start);
 
     public int Length { get; }
 
@@ -35,32 +29,32 @@ internal sealed class SourceText
     /// <summary>Gets the first <c>}</c> or <c>]</c> at or after <paramref name="from"/>, or -1.</summary>
     public int BracketFrom(int from)
     {
-        var i = text is not null ? text.AsSpan(from).IndexOfAny('}', ']') : ascii.AsSpan(start + from, Length - from).IndexOfAny((byte)'}', (byte)']');
+        var i = text is not null ? text.AsSpan(from).IndexOfAny('}', ']') : ascii.AsSpan(start + from).IndexOfAny((byte)'}', (byte)']');
         return i < 0 ? -1 : from + i;
     }
 
-    public bool HasCrLf => text is not null ? text.Contains("\r\n", StringComparison.Ordinal) : ascii.AsSpan(start, Length).IndexOf("\r\n"u8) >= 0;
+    public bool HasCrLf => text is not null ? text.Contains("\r\n", StringComparison.Ordinal) : ascii.AsSpan(start).IndexOf("\r\n"u8) >= 0;
 
     /// <summary>Gets a value indicating whether the characters from <paramref name="from"/> up to <paramref name="to"/> are all spaces.</summary>
     public bool OnlySpaces(int from, int to) =>
         text is not null ? text.AsSpan(from, to - from).Trim(' ').IsEmpty : ascii.AsSpan(start + from, to - from).Trim((byte)' ').IsEmpty;
 
-    public TextReader Reader() => text is not null ? new StringReader(text) : new AsciiReader(ascii!, start, start + Length);
+    public TextReader Reader() => text is not null ? new StringReader(text) : new AsciiReader(ascii!, start);
 
-    public override string ToString() => text ?? System.Text.Encoding.ASCII.GetString(ascii.AsSpan(start, Length));
+    public override string ToString() => text ?? System.Text.Encoding.ASCII.GetString(ascii.AsSpan(start));
 
-    /// <summary>Reads ASCII bytes as characters, up to <paramref name="end"/>.</summary>
-    private sealed class AsciiReader(byte[] bytes, int at, int end) : TextReader
+    /// <summary>Reads ASCII bytes as characters.</summary>
+    private sealed class AsciiReader(byte[] bytes, int at) : TextReader
     {
-        public override int Peek() => at < end ? bytes[at] : -1;
+        public override int Peek() => at < bytes.Length ? bytes[at] : -1;
 
-        public override int Read() => at < end ? bytes[at++] : -1;
+        public override int Read() => at < bytes.Length ? bytes[at++] : -1;
 
         public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
 
         public override int Read(Span<char> buffer)
         {
-            var n = Math.Min(buffer.Length, end - at);
+            var n = Math.Min(buffer.Length, bytes.Length - at);
             System.Text.Ascii.ToUtf16(bytes.AsSpan(at, n), buffer, out _);
             at += n;
             return n;
