@@ -131,7 +131,7 @@ internal static class DriftReportJsonWriter
         }
 
         writer.WriteBoolean("applied", drift.Applied);
-        JsonText.WriteString(writer, "key", drift.Key.ToString());
+        JsonText.WriteKey(writer, drift.Key);
         writer.WriteEndObject();
     }
 }

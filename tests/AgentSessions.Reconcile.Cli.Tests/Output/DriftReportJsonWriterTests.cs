@@ -176,6 +176,45 @@ public sealed class DriftReportJsonWriterTests
     }
 
     [Fact]
+    public void ToUtf8_SpecialCharactersAtEdgesOfPlainRuns_ExactText()
+    {
+        // In code, not [InlineData]: the test runner's serialization would mangle lone surrogates.
+        (string Message, string Quoted)[] cases =
+        [
+            ("\"", "\\\""),
+            ("\ud83d\ude80", "\ud83d\ude80"),
+            ("a\ud83d\ude80", "a\ud83d\ude80"),
+            ("\ud83d", "\uFFFD"),
+            ("a\ud83d", "a\uFFFD"),
+            ("\ude80b", "\uFFFDb"),
+            ("\ud83d\ud83d\ude80", "\uFFFD\ud83d\ude80"),
+            ("x\u0000y\\", "x\\u0000y\\\\"),
+            ("plain run é € 🙂 then \"q\" and \u001f", "plain run é € 🙂 then \\\"q\\\" and \\u001f"),
+        ];
+
+        foreach (var (message, quoted) in cases)
+        {
+            Json(Some.Report(new Drift(DriftClass.StaleId, "s", message))).Should().Contain("\"message\":\"" + quoted + "\"", message);
+        }
+    }
+
+    [Fact]
+    public void ToUtf8_Keys_WrittenAsTheKeysSpellThem()
+    {
+        DriftKey[] keys =
+        [
+            new(DriftClass.StaleId, "lab-a-creator-claude", "claude_session_id_own"),
+            new(DriftClass.Unregistered, "lab-ü \"q\" 🙂\u0001"),
+            new(DriftClass.TmuxGone, "s", string.Empty),
+        ];
+        var report = Some.Report([.. keys.Select(k => new Drift(k.Class, k.Session, "m") { Key = k })]);
+
+        using var doc = JsonDocument.Parse(Json(report));
+
+        doc.RootElement.GetProperty("drifts").EnumerateArray().Select(d => d.GetProperty("key").GetString()).Should().Equal(keys.Select(k => k.ToString()));
+    }
+
+    [Fact]
     public void ToUtf8_OffsetTime_WrittenAsUtcWholeSeconds()
     {
         var report = new DriftReport("lab", new DateTimeOffset(2026, 11, 20, 12, 0, 0, 999, TimeSpan.FromHours(2)), false, []);
