@@ -63,9 +63,8 @@ public static class ReconcileServiceCollectionExtensions
             var o = Options(sp);
             var store = sp.GetRequiredService<IRegistryStore>();
 
-            // The host resolves the state folder: the options, else AGENT_SESSIONS_STATE_DIR.
-            var stateDirectory = o.Reconciler.StateDirectory
-                ?? (Environment.GetEnvironmentVariable(ReconcilerOptions.StateDirectoryEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
+            // The host resolves the state folder: the options, else AGENT_SESSIONS_STATE_DIR (the file store takes an empty one for none).
+            var stateDirectory = o.Reconciler.StateDirectory ?? Environment.GetEnvironmentVariable(ReconcilerOptions.StateDirectoryEnvironmentVariable);
             return new DefaultReconciler(
                 store,
                 sp.GetRequiredService<ISessionProbe>(),
