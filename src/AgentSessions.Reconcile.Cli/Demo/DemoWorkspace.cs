@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace AgentSessions.Reconcile.Cli.Demo;
 
@@ -75,21 +75,14 @@ internal sealed class DemoWorkspace : IAsyncDisposable
         // Claude's project key: the folder's path with every character that is not a letter or digit as '-'.
         var key = string.Concat(cwd.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'));
         var folder = Directory.CreateDirectory(Path.Combine(ClaudeDirectory, "projects", key)).FullName;
-        using var file = File.Create(Path.Combine(folder, sessionId + ".jsonl"));
-        using (var json = new Utf8JsonWriter(file))
+        var line = new JsonObject
         {
-            json.WriteStartObject();
-            json.WriteString("type", "user");
-            json.WriteString("sessionId", sessionId);
-            json.WriteString("cwd", cwd);
-            json.WriteStartObject("message");
-            json.WriteString("role", "user");
-            json.WriteString("content", "hello from agent-sessions demo");
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        file.WriteByte((byte)'\n');
+            ["type"] = "user",
+            ["sessionId"] = sessionId,
+            ["cwd"] = cwd,
+            ["message"] = new JsonObject { ["role"] = "user", ["content"] = "hello from agent-sessions demo" },
+        };
+        File.WriteAllText(Path.Combine(folder, sessionId + ".jsonl"), line.ToJsonString() + "\n");
     }
 
     /// <summary>Kills the tmux server, deletes its socket file and the temp folder; never throws.</summary>

@@ -65,7 +65,7 @@ internal sealed class HookRecorder(TimeProvider time, string procDirectory = "/p
             return null; // An event that changes no state (auth_success, SubagentStop, …): nothing to say.
         }
 
-        if (string.IsNullOrEmpty(hook.Cwd) || !Path.IsPathFullyQualified(hook.Cwd) || FindWorkspace(hook.Cwd) is not { } root)
+        if (string.IsNullOrEmpty(hook.Cwd) || !Path.IsPathFullyQualified(hook.Cwd) || RegistryStore.FindWorkspaceRoot(hook.Cwd) is not { } root)
         {
             error.WriteLine($"agent-sessions hook: no workspace (.hermes/agent-sessions.yaml) at or above 'cwd' {Cut(hook.Cwd ?? "(none)")}; nothing recorded");
             return null;
@@ -96,20 +96,6 @@ internal sealed class HookRecorder(TimeProvider time, string procDirectory = "/p
         };
         record.Write(directory);
         return record;
-    }
-
-    /// <summary>The nearest folder at or above <paramref name="cwd"/> holding <c>.hermes/agent-sessions.yaml</c> (the registry's own rule).</summary>
-    internal static string? FindWorkspace(string cwd)
-    {
-        for (var dir = Path.TrimEndingDirectorySeparator(cwd); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(Path.Combine(dir, ".hermes", "agent-sessions.yaml")))
-            {
-                return dir;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The session this one follows after <c>/clear</c>: the newest other record of the same agent process, else of the same transcript folder.</summary>

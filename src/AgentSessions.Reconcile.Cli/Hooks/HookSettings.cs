@@ -82,7 +82,6 @@ internal static class HookSettings
                 continue;
             }
 
-            var before = groups.Count;
             var touched = false;
             foreach (var group in groups.OfType<JsonObject>().ToList())
             {
@@ -102,7 +101,7 @@ internal static class HookSettings
             if (touched)
             {
                 removed.Add(name);
-                if (groups.Count == 0 && before > 0)
+                if (groups.Count == 0)
                 {
                     hooks.Remove(name);
                 }

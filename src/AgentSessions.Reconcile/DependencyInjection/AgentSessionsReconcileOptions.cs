@@ -22,7 +22,4 @@ public sealed class AgentSessionsReconcileOptions
 
     /// <summary>Gets the reconciler's options (workspace name, end-state grace, state folder).</summary>
     public ReconcilerOptions Reconciler { get; } = new();
-
-    /// <summary>Gets the workspace root in effect: <see cref="WorkspaceRoot"/>, else <see cref="RegistryStoreOptions.WorkspaceRoot"/>.</summary>
-    internal string EffectiveWorkspaceRoot => string.IsNullOrWhiteSpace(WorkspaceRoot) ? Store.WorkspaceRoot : WorkspaceRoot;
 }

@@ -10,7 +10,7 @@ internal sealed class AgentSessionsReconcileOptionsValidator : IValidateOptions<
         var store = options.Store;
         List<string?> problems =
         [
-            string.IsNullOrWhiteSpace(options.EffectiveWorkspaceRoot) ? "AgentSessionsReconcileOptions.WorkspaceRoot is required (the folder that holds .hermes/agent-sessions.yaml)." : null,
+            string.IsNullOrWhiteSpace(store.WorkspaceRoot) ? "AgentSessionsReconcileOptions.WorkspaceRoot is required (the folder that holds .hermes/agent-sessions.yaml)." : null,
             store.LockTimeout < TimeSpan.Zero ? $"AgentSessionsReconcileOptions.Store.LockTimeout must not be negative (it is {store.LockTimeout})." : null,
             store.MaxFileBytes <= 0 || store.MaxDepth <= 0 || store.MaxAliasExpansions < 0
                 ? "AgentSessionsReconcileOptions.Store limits (MaxFileBytes, MaxDepth, MaxAliasExpansions) must be positive." : null,

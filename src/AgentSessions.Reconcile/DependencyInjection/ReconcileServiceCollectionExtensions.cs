@@ -51,32 +51,20 @@ public static class ReconcileServiceCollectionExtensions
 
     private static IServiceCollection AddCore(IServiceCollection services)
     {
+        // WorkspaceRoot, when set, wins over Store.WorkspaceRoot: the store and the validator read the latter.
+        services.AddOptions<AgentSessionsReconcileOptions>().PostConfigure(o => o.Store.WorkspaceRoot = string.IsNullOrWhiteSpace(o.WorkspaceRoot) ? o.Store.WorkspaceRoot : o.WorkspaceRoot);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentSessionsReconcileOptions>, AgentSessionsReconcileOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ReconcileLoop(sp.GetRequiredService<IReconciler>(), sp.GetService<IRegistryStore>(), sp.GetService<TimeProvider>()));
-        services.TryAddSingleton<IRegistryStore>(sp =>
-        {
-            var o = Options(sp);
-            return RegistryStore.Create(
-                new RegistryStoreOptions
-                {
-                    WorkspaceRoot = o.EffectiveWorkspaceRoot,
-                    LockTimeout = o.Store.LockTimeout,
-                    MaxFileBytes = o.Store.MaxFileBytes,
-                    MaxDepth = o.Store.MaxDepth,
-                    MaxAliasExpansions = o.Store.MaxAliasExpansions,
-                },
-                sp.GetService<TimeProvider>());
-        });
+        services.TryAddSingleton<IRegistryStore>(sp => RegistryStore.Create(Options(sp).Store, sp.GetService<TimeProvider>()));
         services.TryAddSingleton<ISessionProbe>(sp => SessionProbe.Create(Options(sp).Probe, fileSystem: null, sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IReconciler>(sp =>
         {
             var o = Options(sp);
             var store = sp.GetRequiredService<IRegistryStore>();
 
-            // The host resolves the state folder: the options, else AGENT_SESSIONS_STATE_DIR.
-            var stateDirectory = o.Reconciler.StateDirectory
-                ?? (Environment.GetEnvironmentVariable(ReconcilerOptions.StateDirectoryEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
+            // The host resolves the state folder: the options, else AGENT_SESSIONS_STATE_DIR (the file store takes an empty one for none).
+            var stateDirectory = o.Reconciler.StateDirectory ?? Environment.GetEnvironmentVariable(ReconcilerOptions.StateDirectoryEnvironmentVariable);
             return new DefaultReconciler(
                 store,
                 sp.GetRequiredService<ISessionProbe>(),

@@ -7,12 +7,8 @@ namespace AgentSessions.Reconcile.Reconciling;
 /// </summary>
 internal static class PollIntervals
 {
-    public const int BusyThreshold = 5;
-
     public static TimeSpan Default { get; } = TimeSpan.FromSeconds(30);
 
-    public static TimeSpan Busy { get; } = TimeSpan.FromSeconds(60);
-
     public static TimeSpan For(int running, TimeSpan? fixedInterval) =>
-        fixedInterval ?? (running >= BusyThreshold ? Busy : Default);
+        fixedInterval ?? (running >= 5 ? TimeSpan.FromSeconds(60) : Default);
 }

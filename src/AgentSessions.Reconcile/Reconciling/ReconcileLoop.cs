@@ -281,30 +281,20 @@ public sealed class ReconcileLoop(IReconciler reconciler, IRegistryStore? store 
             return Merge(waiting);
         }
 
-        using var waitCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timer = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, waitCancel.Token);
-        Task readable = _requests.Reader.WaitToReadAsync(waitCancel.Token).AsTask();
+        using var timer = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time);
+        using var waitCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         Interlocked.Increment(ref _passesCompleted);
         try
         {
-            var first = await Task.WhenAny(timer, readable).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            Drain(waiting);
-            if (waiting.Count > 0)
-            {
-                return Merge(waiting);
-            }
-
-            await first.ConfigureAwait(false);
-            return new ReconcileRequest { Trigger = ReconcileTrigger.Timer };
+            await _requests.Reader.WaitToReadAsync(waitCancel.Token).ConfigureAwait(false);
         }
-        finally
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // The other side won: this wait is cancelled on purpose.
-            await waitCancel.CancelAsync().ConfigureAwait(false);
-            await timer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await readable.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // The interval is over: a timer pass, unless a request came with it.
         }
+
+        Drain(waiting);
+        return waiting.Count > 0 ? Merge(waiting) : new ReconcileRequest { Trigger = ReconcileTrigger.Timer };
     }
 
     private void Drain(List<ReconcileRequest> into)

@@ -29,7 +29,7 @@ internal sealed class ReconcilerMetrics : IDisposable
     {
         var tags = new TagList
         {
-            { "trigger", TriggerTag(trigger) },
+            { "trigger", trigger.ToString().ToLowerInvariant() },
             { "dry_run", dryRun },
             { "outcome", outcome },
         };
@@ -50,12 +50,4 @@ internal sealed class ReconcilerMetrics : IDisposable
             _meter.Dispose();
         }
     }
-
-    private static string TriggerTag(ReconcileTrigger trigger) => trigger switch
-    {
-        ReconcileTrigger.Manual => "manual",
-        ReconcileTrigger.Timer => "timer",
-        ReconcileTrigger.Event => "event",
-        _ => "unknown",
-    };
 }
