@@ -12,11 +12,13 @@ namespace AgentSessions.Reconcile.Mqtt;
 /// The hosted fleet publisher (docs/fleet.md): publishes the workspace's status, the object
 /// <c>agent-sessions status --json</c> prints, after each pass the host's reconciler runs (it sees
 /// them through <see cref="PassObservingReconciler"/>) and at least every heartbeat. No fleet key:
-/// one warning, and nothing is published. Options that do not validate stop the host with one
-/// critical log line and exit code 78, as the MQTT trigger does.
+/// one warning, and nothing is published. A registry that cannot be read at start: one warning,
+/// and it is read again every 10 s (the host runs on). Options that do not validate stop the host
+/// with one critical log line and exit code 78, as the MQTT trigger does.
 /// </summary>
 internal sealed partial class FleetStatusService(IServiceProvider services, IHostApplicationLifetime? lifetime = null) : BackgroundService
 {
+    private static readonly TimeSpan RegistryRetry = TimeSpan.FromSeconds(10);
     private FleetStatusPublisher? _publisher;
 
     /// <summary>Gets the running publisher, once started (tests).</summary>
@@ -42,7 +44,7 @@ internal sealed partial class FleetStatusService(IServiceProvider services, IHos
             ?? (Environment.GetEnvironmentVariable(ReconcilerOptions.StateDirectoryEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
         try
         {
-            var registry = await store.LoadAsync(stoppingToken).ConfigureAwait(false);
+            var registry = await ReadableRegistryAsync(store, logger, services.GetService<TimeProvider>() ?? TimeProvider.System, stoppingToken).ConfigureAwait(false);
             var workspace = WorkspaceName(registry, store.WorkspaceRoot);
             var publisher = new FleetStatusPublisher(
                 options,
@@ -72,11 +74,41 @@ internal sealed partial class FleetStatusService(IServiceProvider services, IHos
     }
 
     /// <summary>The workspace's name in topics and client ids: the registry's <c>workspace</c>, else the folder's name.</summary>
+    /// <summary>
+    /// The registry at start, for the workspace's name (its topics). One that cannot be read now (it does not
+    /// parse, or permission is denied) is said once per reason and read again every <see cref="RegistryRetry"/>:
+    /// the host and the monitor beside it run on, as the monitor does when a pass cannot read it.
+    /// </summary>
+    private static async Task<Registry> ReadableRegistryAsync(IRegistryStore store, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
+    {
+        string? said = null;
+        while (true)
+        {
+            try
+            {
+                return await store.LoadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryException e) when (e.Message != said)
+            {
+                LogRegistryUnreadable(logger, e.Message);
+                said = e.Message;
+            }
+            catch (RegistryException)
+            {
+            }
+
+            await Task.Delay(RegistryRetry, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     internal static string WorkspaceName(Registry registry, string root) =>
         !string.IsNullOrEmpty(registry.Workspace) ? registry.Workspace : Path.GetFileName(Path.TrimEndingDirectorySeparator(root));
 
     [LoggerMessage(31, LogLevel.Critical, "The agent-sessions fleet publisher cannot start: {Problems}")]
     private static partial void LogInvalidOptions(ILogger logger, string problems);
+
+    [LoggerMessage(33, LogLevel.Warning, "The agent-sessions fleet publisher waits for a readable registry (read again every 10 s): {Problem}")]
+    private static partial void LogRegistryUnreadable(ILogger logger, string problem);
 
     [LoggerMessage(32, LogLevel.Warning, "Not publishing the status to the fleet: no fleet key (set ${Variable} and call ApplyEnvironment, or set Key)")]
     private static partial void LogNoKey(ILogger logger, string variable);

@@ -51,6 +51,45 @@ public sealed class FleetStatusServiceTests
     }
 
     [Fact]
+    public async Task FleetStatusService_RegistryUnreadableAtStart_WaitsForItAndKeepsTheHost()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var workspace = new PushWorkspace(("j-1", "tok"));
+        var good = workspace.RegistryText;
+        File.WriteAllText(workspace.RegistryPath, "sessions: [unclosed\n");
+        var time = new ArmedClock();
+        var services = new ServiceCollection();
+        services.AddSingleton(workspace.Store);
+        services.AddSingleton<ISessionProbe>(workspace.Probe);
+        services.AddSingleton(workspace.Reconciler);
+        services.AddSingleton<TimeProvider>(time);
+        services.AddReconcileFleetStatus(o =>
+        {
+            o.HostId = "h-unreadable";
+            o.ApplyEnvironment(name => name == FleetPublisherOptions.KeyEnvironmentVariable ? "k" : null);
+            o.Connection.Broker = broker.Url;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var service = provider.GetServices<IHostedService>().OfType<FleetStatusService>().Single();
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            // A registry that does not parse: the service waits to read it again (its task does not end: the host runs on).
+            await time.WaitArmedAsync(time.GetUtcNow() + TimeSpan.FromSeconds(10), "the registry's next read", failFast: service.ExecuteTask);
+            service.ExecuteTask!.IsCompleted.Should().BeFalse("an unreadable registry must not end the service or its host");
+            service.Publisher.Should().BeNull();
+
+            File.WriteAllText(workspace.RegistryPath, good);
+            time.Advance(TimeSpan.FromSeconds(10));
+            await WaitAsync(() => service.Publisher is { PublishedCount: >= 1 }, "the status once the registry reads");
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Reader_SignedButMalformedStatuses_RejectedNotThrown()
     {
         await using var broker = await MosquittoBroker.StartAsync();
