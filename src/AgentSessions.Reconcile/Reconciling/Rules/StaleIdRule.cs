@@ -22,7 +22,17 @@ internal sealed class StaleIdRule() : DriftRule(StaleId)
         {
             foreach (var ids in AgentIds.All)
             {
-                needs.Of(ids.Key).Ids.UnionWith(new[] { ids.Own(row), ids.Identity(row) }.Where(id => !string.IsNullOrEmpty(id)).Select(id => id!));
+                // Added one by one: no array and two iterators per row and agent.
+                var wanted = needs.Of(ids.Key).Ids;
+                if (ids.Own(row) is { Length: > 0 } own)
+                {
+                    wanted.Add(own);
+                }
+
+                if (ids.Identity(row) is { Length: > 0 } identity)
+                {
+                    wanted.Add(identity);
+                }
             }
         }
     }
