@@ -1,4 +1,7 @@
+using AgentSessions.Reconcile.Probing;
+using AgentSessions.Reconcile.Reconciling.Rules;
 using AgentSessions.Reconcile.Tests.Reconciling;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentSessions.Reconcile.Tests.Probing;
 
@@ -59,5 +62,53 @@ public sealed class PassAllocationTests
         SessionName.FindUnregistered(registry, tmux, Workspace).Select(s => s.Name).Should().Equal("ws_abc123-new-creator-claude");
         (Allocated(() => SessionName.FindUnregistered(registry, tmux, Workspace)) / Rows)
             .Should().BeLessThan(8, "each row takes its names out of the few live ones; no set of 2 × 2,000 names, no string per row");
+    }
+
+    [Fact]
+    public void Need_StaleIds_AddsEachIdWithoutArraysOrIterators()
+    {
+        var registry = Some.Registry(DottedRows());
+        var tmux = TmuxState.Known([Live("keepalive")]);
+        var rule = new StaleIdRule();
+
+        var allocated = Allocated(() => rule.Need(new ObservationNeeds(registry, tmux, Workspace)));
+
+        var needs = new ObservationNeeds(registry, tmux, Workspace);
+        rule.Need(needs);
+        needs.Request(LiveKeys.Claude).Ids.Should().HaveCount(Rows);
+        needs.Wants(LiveKeys.Agy).Should().BeTrue("every row asks about every agent's ids, as before");
+
+        // The set of 2,000 ids grows by doubling (about 50 bytes an id); an array and two iterators per row and agent were 300 more.
+        (allocated / Rows).Should().BeLessThan(100);
+    }
+
+    [Fact]
+    public void Observe_ManyMissingIds_MakesNoFileNamePerId()
+    {
+        using var temp = new TempFolder();
+        var config = temp.CreateDirectory("claude");
+        var other = Path.Combine(config, "projects", "-w-other");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "87dc548e-0d1c-4a59-9f3e-000000000007.jsonl"), string.Empty);
+        File.WriteAllText(Path.Combine(other, "..jsonl"), string.Empty);
+        var probe = new ClaudeTranscriptProbe(
+            ProbeSettings.From(new SessionProbeOptions { ClaudeConfigDirectory = config, HomeDirectory = temp.Path }, new System.IO.Abstractions.FileSystem()),
+            new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var request = new ArtifactRequest();
+        foreach (var row in DottedRows())
+        {
+            request.Ids.Add(row.ClaudeSessionIdOwn!);
+        }
+
+        request.Ids.Add(".");
+        var allocated = Allocated(() => probe.Observe(request, CancellationToken.None));
+
+        var files = probe.Observe(request, CancellationToken.None);
+        files.Presence("87dc548e-0d1c-4a59-9f3e-000000000007").Should().Be(ArtifactPresence.Present);
+        files.Presence("87dc548e-0d1c-4a59-9f3e-000000000008").Should().Be(ArtifactPresence.Missing);
+        files.Presence(".").Should().Be(ArtifactPresence.Missing, "no id names a file outside its folder");
+
+        // The presence of 2,000 ids (about 60 bytes an id); "<id>.jsonl" and two sets of the ids were 200 more.
+        (allocated / Rows).Should().BeLessThan(120);
     }
 }
