@@ -1,4 +1,5 @@
 using AgentSessions.Reconcile.Probing;
+using AgentSessions.Reconcile.Reconciling;
 using AgentSessions.Reconcile.Reconciling.Rules;
 using AgentSessions.Reconcile.Tests.Reconciling;
 using Microsoft.Extensions.Time.Testing;
@@ -110,5 +111,21 @@ public sealed class PassAllocationTests
 
         // The presence of 2,000 ids (about 60 bytes an id); "<id>.jsonl" and two sets of the ids were 200 more.
         (allocated / Rows).Should().BeLessThan(120);
+    }
+
+    [Fact]
+    public void Message_StaleId_IsMadeAsOneString()
+    {
+        var rule = new StaleIdRule();
+        const string field = "claude_session_id_own";
+        var planned = new PlannedDrift(rule, "ws-p1-creator-claude", rule.Key("ws-p1-creator-claude", field), null, field, "87dc548e-0d1c-4a59-9f3e-000000000001", null, null);
+        var drift = planned.ToDrift(dryRun: true, outcome: null);
+        const string expected = "ws-p1-creator-claude: claude_session_id_own 87dc548e-0d1c-4a59-9f3e-000000000001: claude session transcript is gone. Kept in the registry.";
+
+        drift.Message.Should().Be(expected);
+        planned.Observation.Should().Be("ws-p1-creator-claude: claude_session_id_own 87dc548e-0d1c-4a59-9f3e-000000000001: claude session transcript is gone.");
+
+        // The report reads each message once: the sentence's own string and nothing else (the observation apart, a closure and an enumerator were 300 bytes more).
+        Allocated(() => _ = drift.Message).Should().BeLessThanOrEqualTo(24 + (2 * expected.Length) + 8);
     }
 }
