@@ -70,11 +70,10 @@ internal sealed class StaleIdRule() : DriftRule(StaleId)
             return;
         }
 
-        var key = Key(row.Name, field);
         switch (files.Presence(id))
         {
             case ArtifactPresence.Unknown:
-                diff.Undecided(key);
+                diff.Undecided(Key(row.Name, field));
                 if (!files.IsKnown)
                 {
                     diff.Note($"{ids.Key.Name}: {files.UnknownReason} No id of it was checked.");
