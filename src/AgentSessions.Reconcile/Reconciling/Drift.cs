@@ -41,7 +41,7 @@ public sealed class Drift
     public string Session { get; }
 
     /// <summary>Gets one human sentence that says what was found and done.</summary>
-    public string Message => parts is { } p ? string.Concat(p.Planned.Observation, p.A, p.B, p.C) : message!;
+    public string Message => parts is { } p ? p.Planned.Message(p.A, p.B, p.C) : message!;
 
     /// <summary>Gets the registry field concerned (for example <c>claude_session_id_own</c>), when there is one.</summary>
     public string? Field { get; init; }

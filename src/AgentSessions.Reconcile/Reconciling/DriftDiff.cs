@@ -49,6 +49,7 @@ internal sealed class DiffContext(
     private readonly Dictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
     private readonly HashSet<DriftKey> _undecided = [];
     private readonly List<string> _notes = [];
+    private IdOwners? _owners;
 
     public Registry Registry { get; } = registry;
 
@@ -65,7 +66,8 @@ internal sealed class DiffContext(
 
     public IReadOnlyDictionary<string, DateTimeOffset> PreviousFirstSeen { get; } = previousFirstSeen;
 
-    public IdOwners Owners { get; } = new(registry);
+    /// <summary>Gets who mentions each id, made when a rule first asks (a pass where no row needs an id asks never).</summary>
+    public IdOwners Owners => _owners ??= new(Registry);
 
     /// <summary>Gets the ids given out in this pass, so two rows in one folder never get the same one.</summary>
     public HashSet<string> Claimed { get; } = new(StringComparer.Ordinal);

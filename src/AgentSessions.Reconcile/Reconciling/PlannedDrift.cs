@@ -21,6 +21,9 @@ internal sealed record PlannedDrift(DriftRule Rule, string Session, DriftKey Key
 
     public string Observation => Said ?? Rule.Observe(this);
 
+    /// <summary>The observation and the words after it, made as one string (an observation worded when read is not made apart first).</summary>
+    public string Message(string? a, string? b, string? c) => Said is { } said ? string.Concat(said, a, b, c) : Rule.Message(this, a, b, c);
+
     /// <summary>Builds the reported drift once it is known whether (and why not) the change was applied.</summary>
     public Drift ToDrift(bool dryRun, MutationOutcome? outcome)
     {

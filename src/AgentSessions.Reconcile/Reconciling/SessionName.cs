@@ -48,8 +48,28 @@ internal sealed partial record SessionName(string? Project, string Agent)
             return [];
         }
 
-        var known = registry.Sessions.SelectMany(r => new[] { r.Name, ToTmux(r.Name) }).ToHashSet(StringComparer.Ordinal);
-        return [.. tmux.Sessions.Values.Where(s => !known.Contains(s.Name) && TryParse(s.Name, workspace, out _)).OrderBy(s => s.Name, StringComparer.Ordinal)];
+        // Each row takes its names out of the live ones (few): no set of every row's two names.
+        var unknown = tmux.Sessions.Keys.ToHashSet(StringComparer.Ordinal);
+        var byStored = unknown.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> buffer = stackalloc char[TmuxState.MaxStackName];
+        foreach (var row in registry.Sessions)
+        {
+            if (unknown.Count == 0)
+            {
+                break;
+            }
+
+            var name = row.Name;
+            unknown.Remove(name);
+            if (name.AsSpan().IndexOfAny('.', ':') >= 0)
+            {
+                var stored = name.Length <= buffer.Length ? buffer[..name.Length] : new char[name.Length];
+                TmuxState.ToStored(name, stored);
+                byStored.Remove(stored);
+            }
+        }
+
+        return [.. tmux.Sessions.Values.Where(s => unknown.Contains(s.Name) && TryParse(s.Name, workspace, out _)).OrderBy(s => s.Name, StringComparer.Ordinal)];
     }
 
     private static bool TryParseAfter(string name, string workspace, out SessionName? parsed)

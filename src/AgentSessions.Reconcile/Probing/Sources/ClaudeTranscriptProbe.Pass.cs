@@ -110,12 +110,13 @@ internal sealed partial class ClaudeTranscriptProbe
                 return;
             }
 
-            var wanted = ids.Where(IsPlainFileName).Distinct(StringComparer.Ordinal).ToDictionary(id => id + Extension, StringComparer.Ordinal);
-
+            // Each file's name is looked up in the presence as a span: no "<id>.jsonl" string per id.
+            var byFileName = presence.GetAlternateLookup<ReadOnlySpan<char>>();
+            var unfound = presence.Keys.Count(IsPlainFileName);
             var anyUnreadable = false;
             foreach (var name in names)
             {
-                if (wanted.Count == 0)
+                if (unfound == 0)
                 {
                     break;
                 }
@@ -130,24 +131,32 @@ internal sealed partial class ClaudeTranscriptProbe
 
                 foreach (var file in folder.Snapshot.Entries)
                 {
-                    if (wanted.Remove(file.Name, out var id))
+                    var id = file.Name.AsSpan();
+                    if (id.EndsWith(Extension, StringComparison.Ordinal) && IsPlainFileName(id = id[..^Extension.Length])
+                        && byFileName.TryGetValue(id, out var seen) && seen == ArtifactPresence.Missing)
                     {
-                        presence[id] = ArtifactPresence.Present;
+                        byFileName[id] = ArtifactPresence.Present;
+                        unfound--;
                     }
                 }
             }
 
             if (anyUnreadable)
             {
-                foreach (var id in wanted.Values)
+                foreach (var id in ids)
                 {
-                    presence[id] = ArtifactPresence.Unknown;
+                    if (IsPlainFileName(id) && presence[id] == ArtifactPresence.Missing)
+                    {
+                        presence[id] = ArtifactPresence.Unknown;
+                    }
                 }
             }
         }
 
-        private static bool IsPlainFileName(string id) =>
-            id.Length > 0 && id != "." && id != ".." && id.IndexOfAny(['/', '\\', '\0']) < 0;
+        private static bool IsPlainFileName(string id) => IsPlainFileName(id.AsSpan());
+
+        private static bool IsPlainFileName(ReadOnlySpan<char> id) =>
+            id.Length > 0 && id is not "." and not ".." && id.IndexOfAny(['/', '\\', '\0']) < 0;
 
         private (ArtifactPresence Presence, IReadOnlyList<string> Names) ListProjects()
         {

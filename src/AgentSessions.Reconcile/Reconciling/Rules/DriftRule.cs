@@ -39,6 +39,9 @@ internal abstract class DriftRule(DriftClass @class)
     /// <summary>The observation of this rule's drift that was planned without one (<c>Said</c> is <see langword="null"/>).</summary>
     public virtual string Observe(PlannedDrift drift) => throw new InvalidOperationException($"{Class.Name} planned a drift without its observation.");
 
+    /// <summary>That observation followed by the words <paramref name="a"/>, <paramref name="b"/> and <paramref name="c"/> (the message).</summary>
+    public virtual string Message(PlannedDrift drift, string? a, string? b, string? c) => string.Concat(Observe(drift), a, b, c);
+
     /// <summary>A drift of this rule, with the change that repairs it (none for a report-only drift).</summary>
     protected PlannedDrift Drift(string session, string? observation, string? field, string? before, string? after, RegistryMutation? mutation) =>
         new(this, session, Key(session, field), observation, field, before, after, mutation);

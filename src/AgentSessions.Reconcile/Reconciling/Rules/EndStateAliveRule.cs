@@ -18,7 +18,6 @@ internal sealed class EndStateAliveRule() : DriftRule(EndStateAlive)
             return;
         }
 
-        var key = Key(row.Name);
         var previous = diff.PreviousFirstSeen.TryGetValue(row.Name, out var seen) && seen <= diff.Now ? seen : (DateTimeOffset?)null;
         if (!diff.Tmux.IsKnown)
         {
@@ -27,7 +26,7 @@ internal sealed class EndStateAliveRule() : DriftRule(EndStateAlive)
                 diff.FirstSeen(row.Name, kept);
             }
 
-            diff.Undecided(key);
+            diff.Undecided(Key(row.Name));
             return;
         }
 

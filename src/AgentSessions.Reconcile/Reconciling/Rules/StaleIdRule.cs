@@ -12,8 +12,24 @@ internal sealed class StaleIdRule() : DriftRule(StaleId)
     public override string ReportOnly => "Kept in the registry.";
 
     /// <summary>"x: claude_session_id_own 87dc…: claude session transcript is gone.", from the drift's row, field and id.</summary>
-    public override string Observe(PlannedDrift drift) =>
-        $"{drift.Session}: {drift.Field} {drift.Before}: {AgentIds.All.First(ids => ids.OwnField == drift.Field || ids.IdentityField == drift.Field).Artifact} is gone.";
+    public override string Observe(PlannedDrift drift) => Message(drift, null, null, null);
+
+    /// <summary>The observation and the words after it in one string: the report reads 20,000 of them.</summary>
+    public override string Message(PlannedDrift drift, string? a, string? b, string? c) =>
+        $"{drift.Session}: {drift.Field} {drift.Before}: {Artifact(drift.Field)} is gone.{a}{b}{c}";
+
+    private static string Artifact(string? field)
+    {
+        foreach (var ids in AgentIds.All)
+        {
+            if (ids.OwnField == field || ids.IdentityField == field)
+            {
+                return ids.Artifact;
+            }
+        }
+
+        throw new InvalidOperationException($"No agent records its ids in {field}.");
+    }
 
     /// <summary>Needs the existence of every id a row records, own or identity, whatever the row's state.</summary>
     public override void Need(ObservationNeeds needs)
@@ -22,7 +38,17 @@ internal sealed class StaleIdRule() : DriftRule(StaleId)
         {
             foreach (var ids in AgentIds.All)
             {
-                needs.Of(ids.Key).Ids.UnionWith(new[] { ids.Own(row), ids.Identity(row) }.Where(id => !string.IsNullOrEmpty(id)).Select(id => id!));
+                // Added one by one: no array and two iterators per row and agent.
+                var wanted = needs.Of(ids.Key).Ids;
+                if (ids.Own(row) is { Length: > 0 } own)
+                {
+                    wanted.Add(own);
+                }
+
+                if (ids.Identity(row) is { Length: > 0 } identity)
+                {
+                    wanted.Add(identity);
+                }
             }
         }
     }
@@ -44,11 +70,10 @@ internal sealed class StaleIdRule() : DriftRule(StaleId)
             return;
         }
 
-        var key = Key(row.Name, field);
         switch (files.Presence(id))
         {
             case ArtifactPresence.Unknown:
-                diff.Undecided(key);
+                diff.Undecided(Key(row.Name, field));
                 if (!files.IsKnown)
                 {
                     diff.Note($"{ids.Key.Name}: {files.UnknownReason} No id of it was checked.");
